@@ -1,0 +1,226 @@
+"""The ``claimfmt`` command line. It parses options, calls the Python API and formats what it returns.
+
+Exit status: 0 success, 1 invalid data, 2 a usage error or a tool failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+import orjson
+
+from claimfmt.issues import DocumentError, Issue
+from claimfmt.reading import document_from_json, iter_records
+from claimfmt.schemas import schema_text, schema_versions
+from claimfmt.summary import CorpusStats, describe_document, format_stats
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with the command line or the environment: exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args)
+        return status
+    except UsageError as exc:
+        print(f"claimfmt: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # Output piped into `head` and closed: not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("claimfmt: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line, no traceback, unless asked for
+        if os.environ.get("CLAIMFMT_DEBUG"):
+            raise
+        print(
+            f"claimfmt: internal error: {type(exc).__name__}: {exc} (set CLAIMFMT_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
+
+def _version() -> str:
+    from claimfmt import __version__
+
+    return f"claimfmt {__version__} (format versions {', '.join(schema_versions())})"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claimfmt",
+        description="Claims in news, who they are attributed to, and what is known of their truth: "
+        "validate, inspect and count claimfmt documents.",
+        epilog="Exit status: 0 success, 1 invalid data, 2 usage error or tool failure.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check documents against the schema and the semantic rules",
+        description="Check documents against the JSON Schema of the version each declares, then the semantic "
+        "rules (ids, references, spans, hashes, verdicts, relations, history). Inputs: JSON, JSON arrays, JSONL, "
+        ".gz, folders, globs, - for stdin.",
+        epilog="Exit status: 0 valid, 1 invalid data (or warnings with --strict), 2 usage or tool failure. "
+        "Codes are listed in docs/codes.md.",
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, glob, or - for stdin")
+    validate.add_argument(
+        "--format", choices=["text", "json", "github", "sarif"], default="text", help="report format (default: text)"
+    )
+    validate.add_argument("--max-errors", type=_positive, metavar="N", help="stop after N issues (the report says so)")
+    validate.add_argument("--select", type=_codes, default=(), metavar="CODES", help="report only these codes/prefixes")
+    validate.add_argument("--ignore", type=_codes, default=(), metavar="CODES", help="do not report these codes/prefixes")
+    validate.add_argument("--strict", action="store_true", help="warnings make the run fail too")
+    validate.add_argument("--jobs", type=_positive, default=1, metavar="N", help="parallel processes (default: 1)")
+    validate.set_defaults(run=_run_validate)
+
+    show = commands.add_parser(
+        "show", help="print a readable account of each document", description="Print each document's claims, "
+        "who makes them and how (stance, cue, channel, hedges), and their verification state."
+    )
+    show.add_argument("paths", nargs="+", metavar="PATH")
+    show.set_defaults(run=_run_show)
+
+    stats = commands.add_parser(
+        "stats",
+        help="count documents, claims, sources, stances and states per corpus",
+        description="Counts per corpus (each PATH is one corpus): documents, claims, sources by kind and "
+        "anonymity, attributions by stance, claims by verification state.",
+    )
+    stats.add_argument("paths", nargs="+", metavar="PATH")
+    stats.add_argument("--format", choices=["text", "json"], default="text")
+    stats.set_defaults(run=_run_stats)
+
+    schema = commands.add_parser("schema", help="print a shipped JSON Schema", description="Print a shipped schema.")
+    schema.add_argument(
+        "--version",
+        dest="schema_version",
+        default=schema_versions()[-1],
+        choices=schema_versions(),
+        help=f"format version (default: {schema_versions()[-1]})",
+    )
+    schema.set_defaults(run=_run_schema)
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return number
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(code.strip() for code in value.split(",") if code.strip())
+
+
+def _expand(paths: Sequence[str]) -> list[str]:
+    """Paths as given, globs expanded; a path that does not exist is a usage error."""
+    expanded: list[str] = []
+    for path in paths:
+        if path == "-" or Path(path).exists():
+            expanded.append(path)
+        elif glob.has_magic(path):
+            matches = sorted(glob.glob(path, recursive=True))
+            if not matches:
+                raise UsageError(f"no file matches {path!r}")
+            expanded.extend(matches)
+        else:
+            raise UsageError(f"no such file or folder: {path!r}")
+    return expanded
+
+
+def _print_issues(issues: Sequence[Issue]) -> None:
+    for issue in issues:
+        print(issue.format(), file=sys.stderr)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from claimfmt.parallel import validate_parallel
+    from claimfmt.reporting import REPORTERS, summary_line
+    from claimfmt.validation import Selection, validate_sources
+
+    paths = _expand(args.paths)
+    selection = Selection(select=args.select, ignore=args.ignore)
+    show_progress = args.format == "text" and sys.stderr.isatty() and not os.environ.get("CI")
+    try:
+        if args.jobs > 1:
+            run = validate_parallel(paths, jobs=args.jobs, selection=selection, max_errors=args.max_errors)
+        else:
+            run = validate_sources(paths, selection=selection, max_errors=args.max_errors, progress=show_progress)
+    except OSError as exc:
+        raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
+    print(REPORTERS[args.format](run))
+    if args.format in {"json", "sarif"}:
+        print(summary_line(run), file=sys.stderr)
+    return EXIT_INVALID if run.failed(strict=args.strict) else EXIT_OK
+
+
+def _run_show(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    first = True
+    try:
+        for record in iter_records(*_expand(args.paths)):
+            try:
+                if record.issue is not None:
+                    raise DocumentError([record.issue])
+                document = document_from_json(record.data)
+            except DocumentError as exc:
+                _print_issues([i.located(file=record.file, line=record.line, index=record.index) for i in exc.issues])
+                status = EXIT_INVALID
+                continue
+            if not first:
+                print()
+            first = False
+            print(describe_document(document))
+    except OSError as exc:
+        raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
+    return status
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    results = []
+    for path in _expand(args.paths):
+        stats = CorpusStats(name=path)
+        try:
+            for record in iter_records(path):
+                try:
+                    if record.issue is not None:
+                        raise DocumentError([record.issue])
+                    stats.add(document_from_json(record.data))
+                except DocumentError as exc:
+                    stats.unreadable += 1
+                    status = EXIT_INVALID
+                    located = [i.located(file=record.file, line=record.line, index=record.index) for i in exc.issues]
+                    _print_issues(located)
+        except OSError as exc:
+            raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
+        results.append(stats)
+    if args.format == "json":
+        print(orjson.dumps([s.to_json() for s in results], option=orjson.OPT_INDENT_2).decode())
+    else:
+        print("\n\n".join(format_stats(s) for s in results))
+    return status
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema_text(args.schema_version))
+    return EXIT_OK

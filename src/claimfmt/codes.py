@@ -1,0 +1,108 @@
+"""Every issue code claimfmt reports: public API, documented in ``docs/codes.md``.
+
+A code never changes meaning. Schema errors are ``schema-<keyword>`` (such as
+``schema-required``, ``schema-format``), one per JSON Schema keyword; the
+table lists those the 1.0 schema can raise.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from claimfmt.issues import Severity
+
+__all__ = ["CODES", "Code", "severity_of"]
+
+
+@attrs.frozen(kw_only=True)
+class Code:
+    """What a code means and how to fix what it reports."""
+
+    code: str
+    severity: Severity
+    group: str
+    meaning: str
+    fix: str
+
+
+def _codes(group: str, severity: Severity, *rows: tuple[str, str, str]) -> dict[str, Code]:
+    return {code: Code(code=code, severity=severity, group=group, meaning=m, fix=f) for code, m, f in rows}
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+CODES: dict[str, Code] = {
+    **_codes(
+        "reading",
+        E,
+        ("invalid-json", "The file or JSONL line is not JSON (or is cut short).", "Fix the syntax at the line given."),
+        ("invalid-utf8", "The bytes are not UTF-8.", "Save the file as UTF-8."),
+        ("unreadable-file", "The file cannot be read (a broken gzip stream, say).", "Re-create the file."),
+        ("not-an-object", "A document is not a JSON object.", "Each document (line, array element) must be an object."),
+        ("missing-version", 'The document has no "claimfmt" version key.', 'Add "claimfmt": "1.0".'),
+        (
+            "unsupported-version",
+            "The document declares a version this claimfmt cannot read (unknown, or a newer major).",
+            "Upgrade claimfmt, or write the document in a supported version.",
+        ),
+        ("no-document", "An input expected to hold one document holds none.", "Give a file with a document."),
+        ("several-documents", "An input expected to hold one document holds several.", "Use iter_documents."),
+    ),
+    **_codes(
+        "model",
+        E,
+        ("unknown-key", "A key the schema does not define.", "Remove it, or keep it under extensions."),
+        ("missing-key", "A required key is missing.", "Add the key."),
+        ("wrong-type", "A value has the wrong JSON type.", "Use the type the schema gives."),
+        ("wrong-value", "A value is not allowed (not in the vocabulary).", "Use one of the listed values."),
+    ),
+    **_codes(
+        "schema",
+        E,
+        ("schema-required", "A required key is missing.", "Add the key."),
+        ("schema-additional-properties", "A key the schema does not define.", "Remove it, or move it to extensions."),
+        ("schema-type", "A value has the wrong JSON type.", "Use the type the schema gives."),
+        ("schema-enum", "A value is not in the vocabulary.", "Use one of the listed values."),
+        ("schema-const", "The version key is not the one this schema describes.", "Declare the right version."),
+        ("schema-format", "A date, date-time or URI is malformed.", "Write RFC 3339 dates and RFC 3986 URIs."),
+        ("schema-pattern", "An id, language tag, hash or extension key has the wrong shape.", "See the pattern."),
+        ("schema-minimum", "A number is below the minimum (a negative offset).", "Use a value in range."),
+        ("schema-maximum", "A number is above the maximum (confidence over 1).", "Use a value in range."),
+        ("schema-min-length", "A string that must not be empty is empty.", "Fill it in or leave the key out."),
+        ("schema-max-length", "A string is too long (an id over 256 characters).", "Shorten it."),
+        ("schema-dependent-required", "A span has start without end, or end without start.", "Give both or neither."),
+        ("schema", "The schema validator found a problem it could not explain further.", "See the message."),
+    ),
+    **_codes(
+        "semantic",
+        E,
+        ("duplicate-id", "Two sources or claims share an id.", "Give each source and claim its own id."),
+        ("unresolved-reference", "An id refers to no source or claim.", "Fix the id, or add what it refers to."),
+        ("anonymous-named", "A source marked anonymous has a name.", 'Set "name": null, or "anonymous": false.'),
+        ("span-out-of-range", "A span's offsets fall outside the text, or end before start.", "Fix the offsets."),
+        ("span-mismatch", "text[start:end] differs from the span's exact.", "Offsets count code points: fix them."),
+        ("quote-not-found", "A span without offsets quotes text that is not in the article.", "Fix the quote."),
+        ("prefix-mismatch", "The span's prefix is not the text just before it.", "Fix or drop the prefix."),
+        ("suffix-mismatch", "The span's suffix is not the text just after it.", "Fix or drop the suffix."),
+        ("text-hash-mismatch", "text_sha256 is not the SHA-256 of the text.", "Recompute it from the UTF-8 text."),
+        ("verdict-out-of-range", "A verdict's value is not between worst and best.", "Fix the value or the scale."),
+        ("self-relation", "A relation links a claim to itself.", "Remove the relation."),
+        ("duplicate-relation", "The same relation appears twice.", "Remove the copy."),
+        ("history-order", "Verification history is not in time order.", "Put earlier assessments first."),
+    ),
+    **_codes(
+        "semantic",
+        W,
+        (
+            "span-checks-skipped",
+            "The article has no text, so span offsets and quotes were not checked.",
+            "Ship the text, or check the spans where the text is.",
+        ),
+    ),
+}
+
+
+def severity_of(code: str) -> Severity:
+    """The severity a code has (plugin codes not in the table are errors)."""
+    known = CODES.get(code)
+    return known.severity if known else Severity.ERROR

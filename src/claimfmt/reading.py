@@ -1,0 +1,298 @@
+"""Reading documents from files, folders, gzip and standard input, as a stream.
+
+A source is a JSON file holding one document, a JSON file holding an array of
+documents, a JSONL file (one document per line), any of these gzipped, a folder
+of such files, or ``-`` for standard input. Memory stays flat however large the
+source: JSONL is read a line at a time and large JSON arrays element by element.
+
+:func:`iter_records` yields raw parsed JSON with its location and never raises
+for bad data; :func:`iter_documents` builds model objects on top of it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import stat
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+import ijson
+import orjson
+
+from claimfmt.issues import DocumentError, Issue
+from claimfmt.model import Document
+from claimfmt.structuring import structure
+from claimfmt.versions import check_version, upgrade
+
+__all__ = ["Record", "SourceLike", "document_from_json", "iter_documents", "iter_records", "load", "loads"]
+
+SourceLike = str | os.PathLike[str] | IO[bytes]
+
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+JSON_SUFFIXES = frozenset({".json"}) | JSONL_SUFFIXES
+# Below this size a JSON array is parsed in one go (fast); above it, streamed (flat memory).
+_STREAM_ARRAY_BYTES = 32 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+
+
+@attrs.frozen(kw_only=True)
+class Record:
+    """One document as read: its place in the input and its parsed JSON, or why it could not be read."""
+
+    file: str
+    line: int | None = None
+    index: int = 0
+    data: Any = None
+    issue: Issue | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the JSON was read (it may still be an invalid document)."""
+        return self.issue is None
+
+
+def iter_records(*sources: SourceLike) -> Iterator[Record]:
+    """Every document in ``sources`` as a :class:`Record`, in order, with its location.
+
+    Bad data (not JSON, not UTF-8, a truncated file) becomes a record with an
+    ``issue``; a missing file raises :class:`OSError` as usual.
+    """
+    for source in sources:
+        if isinstance(source, str | os.PathLike):
+            if str(source) == "-":
+                yield from _read_stream(sys.stdin.buffer, "<stdin>", kind=None)
+                continue
+            path = Path(source)
+            if path.is_dir():
+                for file in _files_in(path):
+                    yield from _read_path(file)
+            else:
+                yield from _read_path(path)
+        else:
+            name = getattr(source, "name", None)
+            yield from _read_stream(source, name if isinstance(name, str) else "<stream>", kind=None)
+
+
+def iter_documents(*sources: SourceLike) -> Iterator[Document]:
+    """Every document in ``sources`` as a :class:`~claimfmt.model.Document`.
+
+    Raises :class:`DocumentError`, located with file and line, at the first
+    document that cannot be read; use :func:`iter_records` to go on past it.
+    """
+    for record in iter_records(*sources):
+        if record.issue is not None:
+            raise DocumentError([record.issue])
+        try:
+            yield document_from_json(record.data)
+        except DocumentError as exc:
+            located = (i.located(file=record.file, line=record.line, index=record.index) for i in exc.issues)
+            raise DocumentError(located) from None
+
+
+def document_from_json(data: Any) -> Document:
+    """A Document from parsed JSON: version check, upgrade, strict structuring."""
+    problem = check_version(data)
+    if problem is not None:
+        raise DocumentError([problem])
+    return structure(upgrade(data), Document)
+
+
+def loads(text: str | bytes) -> Document:
+    """Read one document from a JSON string."""
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raw = text.encode() if isinstance(text, str) else text
+        raise DocumentError([_decode_issue(raw, exc)]) from None
+    return document_from_json(data)
+
+
+def load(source: SourceLike) -> Document:
+    """Read the one document in a file (a path, ``-``, or a binary file object)."""
+    documents = iter_documents(source)
+    first = next(documents, None)
+    if first is None:
+        raise DocumentError([Issue(code="no-document", message="the input holds no document", file=_name(source))])
+    if next(documents, None) is not None:
+        raise DocumentError(
+            [Issue(code="several-documents", message="the input holds more than one document", file=_name(source))]
+        )
+    return first
+
+
+def _name(source: SourceLike) -> str:
+    if isinstance(source, str | os.PathLike):
+        return str(source)
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else "<stream>"
+
+
+def _files_in(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root, name)
+            if not name.startswith(".") and _suffix(path) in JSON_SUFFIXES:
+                yield path
+
+
+def _suffix(path: Path) -> str:
+    """The format suffix, looking through a trailing .gz."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return suffixes[-1] if suffixes else ""
+
+
+def _read_path(path: Path) -> Iterator[Record]:
+    suffix = _suffix(path)
+    kind = "jsonl" if suffix in JSONL_SUFFIXES else "json" if suffix == ".json" else None
+    with path.open("rb") as raw:
+        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.suffix.lower() == ".gz" else raw
+        try:
+            yield from _read_stream(stream, str(path), kind=kind)
+        except (gzip.BadGzipFile, EOFError, OSError) as exc:
+            if isinstance(exc, FileNotFoundError | PermissionError):
+                raise
+            yield Record(
+                file=str(path), issue=Issue(code="unreadable-file", message=f"cannot read: {exc}", file=str(path))
+            )
+
+
+def _read_stream(stream: IO[bytes], name: str, *, kind: str | None) -> Iterator[Record]:
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(_Raw(stream))
+    head = buffered.peek(4096)[:4096]
+    if head.startswith(_BOM):
+        buffered.read(len(_BOM))
+        head = head[len(_BOM) :]
+    first = head.lstrip()[:1]
+    if kind == "jsonl":
+        yield from _read_jsonl(buffered, name)
+    elif first == b"[":
+        yield from _read_array(buffered, name)
+    elif kind == "json" or not _looks_like_jsonl(head):
+        yield from _read_single(buffered.read(), name)
+    else:
+        yield from _read_jsonl(buffered, name)
+
+
+def _looks_like_jsonl(head: bytes) -> bool:
+    """Standard input or an unknown suffix: JSONL when the first line is a whole JSON value."""
+    line, newline, _ = head.partition(b"\n")
+    if not newline or not line.strip():
+        return False
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def _read_single(data: bytes, name: str) -> Iterator[Record]:
+    if not data.strip():
+        yield Record(file=name, issue=Issue(code="invalid-json", message="the file is empty", file=name))
+        return
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        yield Record(file=name, issue=_decode_issue(data, exc).located(file=name, line=None, index=None))
+        return
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield Record(file=name, index=index, data=item)
+    else:
+        yield Record(file=name, data=value)
+
+
+def _read_array(stream: io.BufferedReader, name: str) -> Iterator[Record]:
+    size = _size(stream)
+    if size is not None and size <= _STREAM_ARRAY_BYTES:
+        yield from _read_single(stream.read(), name)
+        return
+    index = 0
+    try:
+        for item in ijson.items(stream, "item", use_float=True):
+            yield Record(file=name, index=index, data=item)
+            index += 1
+    except ijson.JSONError as exc:
+        yield Record(
+            file=name,
+            index=index,
+            issue=Issue(code="invalid-json", message=f"not valid JSON in array element {index}: {exc}", file=name, index=index),
+        )
+    except UnicodeDecodeError as exc:
+        yield Record(
+            file=name,
+            index=index,
+            issue=Issue(code="invalid-utf8", message=f"not valid UTF-8: {exc.reason}", file=name, index=index),
+        )
+
+
+def _read_jsonl(stream: Iterable[bytes], name: str, *, first_line: int = 1, first_index: int = 0) -> Iterator[Record]:
+    index = first_index
+    for number, line in enumerate(stream, start=first_line):
+        if not line.strip():
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            issue = _decode_issue(line, exc)
+            if not line.endswith(b"\n") and issue.code == "invalid-json":
+                issue = attrs.evolve(issue, message=issue.message + " (the last line is cut short)")
+            yield Record(file=name, line=number, index=index, issue=attrs.evolve(issue, file=name, line=number, index=index))
+        else:
+            yield Record(file=name, line=number, index=index, data=value)
+        index += 1
+
+
+def _decode_issue(data: bytes, exc: orjson.JSONDecodeError) -> Issue:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = data.count(b"\n", 0, bad.start) + 1
+        return Issue(
+            code="invalid-utf8",
+            line=line if line > 1 or b"\n" in data else None,
+            message=f"not valid UTF-8 at byte {bad.start}: {bad.reason}",
+            hint="save the file as UTF-8",
+        )
+    if data.rstrip(b"\r\n").count(b"\n"):
+        return Issue(
+            code="invalid-json",
+            line=exc.lineno,
+            message=f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+        )
+    return Issue(code="invalid-json", message=f"not valid JSON: {exc.msg} (column {exc.colno})")
+
+
+def _size(stream: io.BufferedReader) -> int | None:
+    """Bytes left in a regular file; None for pipes and compressed streams."""
+    try:
+        status = os.fstat(stream.fileno())
+        return status.st_size - stream.tell() if stat.S_ISREG(status.st_mode) else None
+    except (OSError, io.UnsupportedOperation):
+        return None
+
+
+class _Raw(io.RawIOBase):
+    """Adapts any binary file object (gzip, BytesIO, a pipe) for io.BufferedReader.peek()."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def fileno(self) -> int:
+        # What lies behind (a gzip member's file) does not tell this stream's size.
+        raise io.UnsupportedOperation("fileno")

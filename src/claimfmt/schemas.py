@@ -1,0 +1,63 @@
+"""The shipped JSON Schemas, one per format version, and a local registry of them.
+
+The schema files live in ``schema/`` at the repository root and ship inside the
+package as ``claimfmt/schema/``; they are found with :mod:`importlib.resources`
+and never fetched over the network.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from typing import Any
+
+import orjson
+import referencing
+from referencing.jsonschema import DRAFT202012
+
+__all__ = ["registry", "schema", "schema_text", "schema_versions"]
+
+_FILE_NAME = re.compile(r"^claimfmt-(\d+\.\d+)\.schema\.json$")
+
+
+@functools.cache
+def _files() -> dict[str, str]:
+    folder = resources.files("claimfmt") / "schema"
+    found = {}
+    for entry in folder.iterdir():
+        match = _FILE_NAME.match(entry.name)
+        if match:
+            found[match.group(1)] = entry.name
+    return dict(sorted(found.items(), key=lambda item: tuple(map(int, item[0].split(".")))))
+
+
+def schema_versions() -> tuple[str, ...]:
+    """The format versions this package ships a schema for, oldest first."""
+    return tuple(_files())
+
+
+def schema_text(version: str) -> str:
+    """The schema of ``version`` as shipped, byte for byte (decoded)."""
+    try:
+        name = _files()[version]
+    except KeyError:
+        raise KeyError(f"no schema for claimfmt {version!r}; shipped: {', '.join(schema_versions())}") from None
+    return (resources.files("claimfmt") / "schema" / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def schema(version: str) -> dict[str, Any]:
+    """The schema of ``version`` as a JSON object. Do not mutate it: it is shared."""
+    value: dict[str, Any] = orjson.loads(schema_text(version))
+    return value
+
+
+@functools.cache
+def registry() -> referencing.Registry[Any]:
+    """A registry holding every shipped schema under its ``$id``; it retrieves nothing."""
+    resources_ = [
+        (schema(version)["$id"], DRAFT202012.create_resource(schema(version)))
+        for version in schema_versions()
+    ]
+    return referencing.Registry().with_resources(resources_).crawl()

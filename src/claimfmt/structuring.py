@@ -1,0 +1,167 @@
+"""JSON values <-> model objects, with cattrs.
+
+Structuring is strict: a key the schema does not define, a missing required key,
+or a value of the wrong JSON type is an error (cattrs on its own would turn
+``5`` into ``"5"``). Every problem in a document is reported at once, each as an
+:class:`~claimfmt.issues.Issue` with its JSON pointer.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ForbiddenExtraKeysError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from claimfmt import model
+from claimfmt.issues import DocumentError, Issue, escape_pointer_token
+
+__all__ = ["structure", "unstructure"]
+
+T = TypeVar("T")
+
+# Python attribute -> JSON key, where a JSON key is a Python keyword.
+_RENAMED = {"from_": "from"}
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(
+        type(value), type(value).__name__
+    )
+
+
+class _WrongType(TypeError):
+    def __init__(self, expected: str, value: object) -> None:
+        super().__init__(f"expected {expected}, got {_json_type(value)}")
+
+
+def _strict(kind: type, expected: str) -> Callable[[Any, Any], Any]:
+    def hook(value: Any, _: Any) -> Any:
+        # bool is an int subclass in Python but not a JSON number.
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise _WrongType(expected, value)
+        return value
+
+    return hook
+
+
+def _number(value: Any, _: Any) -> int | float | None:
+    # Only reached for a present key: an absent optional number never gets here.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _WrongType("a number", value)
+    return value
+
+
+def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
+    allowed = ", ".join(str(member.value) for member in cls)
+
+    def hook(value: Any, _: Any) -> enum.Enum:
+        try:
+            return cls(value)
+        except ValueError:
+            raise ValueError(f"expected one of {allowed}, got {value!r}") from None
+
+    return hook
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True, detailed_validation=True)
+    conv.register_structure_hook(str, _strict(str, "a string"))
+    conv.register_structure_hook(bool, _strict(bool, "a boolean"))
+    conv.register_structure_hook(int, _strict(int, "an integer"))
+    conv.register_structure_hook(int | float, _number)
+    conv.register_structure_hook(int | float | None, _number)
+    conv.register_structure_hook(Any, lambda value, _: value)
+    # Registered per class: the model's enums are str subclasses, and a dispatch on
+    # the class beats the str hook where a predicate would not.
+    for vocabulary in _model_classes(enum.Enum):
+        conv.register_structure_hook(vocabulary, _enum_hook(vocabulary))
+        conv.register_unstructure_hook(vocabulary, lambda member: member.value)
+    # Sequences become JSON arrays (lists), so that unstructured output equals parsed JSON.
+    conv.register_unstructure_hook_func(
+        lambda t: getattr(t, "__origin__", None) is tuple, lambda value: [conv.unstructure(v) for v in value]
+    )
+
+    def structure_factory(cls: type) -> Callable[[Any, Any], Any]:
+        overrides = {a.name: override(rename=_RENAMED[a.name]) for a in attrs.fields(cls) if a.name in _RENAMED}
+        generated = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides)
+
+        def hook(value: Any, target: Any) -> Any:
+            if not isinstance(value, dict):
+                raise _WrongType("an object", value)
+            return generated(value, target)
+
+        return hook
+
+    def unstructure_factory(cls: type) -> Callable[[Any], Any]:
+        overrides = {a.name: override(rename=_RENAMED[a.name]) for a in attrs.fields(cls) if a.name in _RENAMED}
+        return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **overrides)
+
+    conv.register_structure_hook_factory(attrs.has, structure_factory)
+    conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
+    return conv
+
+
+def _model_classes(base: type) -> list[type]:
+    return [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, base) and c is not base]
+
+
+for _cls in vars(model).values():
+    if isinstance(_cls, type) and attrs.has(_cls):
+        attrs.resolve_types(_cls, globalns=vars(model))
+
+_converter = _make_converter()
+
+
+def structure(data: Any, cls: type[T] = model.Document) -> T:  # type: ignore[assignment]
+    """A model object from parsed JSON; :class:`DocumentError` lists every problem."""
+    try:
+        return _converter.structure(data, cls)
+    except (cattrs.BaseValidationError, _WrongType, ValueError) as exc:
+        raise DocumentError(_issues(exc, "")) from None
+
+
+def unstructure(obj: Any) -> Any:
+    """Plain JSON values (dicts, lists, strings, numbers) from a model object; absent fields are left out."""
+    return _converter.unstructure(obj)
+
+
+def _issues(exc: BaseException, pointer: str) -> Iterator[Issue]:
+    if isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields):
+            yield Issue(
+                code="unknown-key",
+                pointer=f"{pointer}/{escape_pointer_token(key)}",
+                message=f"unknown key {key!r}",
+                hint="keep what has no field under a namespaced key in extensions",
+            )
+    elif isinstance(exc, BaseExceptionGroup):
+        for sub in exc.exceptions:
+            yield from _issues(sub, pointer + _note_token(sub))
+    elif isinstance(exc, KeyError):
+        # A missing required key: reported at the object that lacks it, as JSON Schema does.
+        parent, _, key = pointer.rpartition("/")
+        yield Issue(code="missing-key", pointer=parent, message=f"required key {key!r} is missing")
+    elif isinstance(exc, _WrongType):
+        yield Issue(code="wrong-type", pointer=pointer, message=str(exc))
+    else:
+        yield Issue(code="wrong-value", pointer=pointer, message=str(exc))
+
+
+def _note_token(exc: BaseException) -> str:
+    for note in reversed(getattr(exc, "__notes__", ())):
+        if isinstance(note, AttributeValidationNote):
+            return "/" + escape_pointer_token(_RENAMED.get(note.name, note.name))
+        if isinstance(note, IterableValidationNote):
+            return f"/{note.index}"
+    return ""

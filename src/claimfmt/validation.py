@@ -1,0 +1,179 @@
+"""The validation pipeline: version, then JSON Schema, then the semantic checks."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+import orjson
+
+from claimfmt.issues import DocumentError, Issue, Severity
+from claimfmt.model import Document
+from claimfmt.reading import Record, SourceLike, iter_records, loads
+from claimfmt.schema_check import schema_issues
+from claimfmt.structuring import unstructure
+from claimfmt.validators import run_checks
+from claimfmt.versions import check_version, upgrade
+
+__all__ = ["Run", "Selection", "validate", "validate_record", "validate_sources"]
+
+
+def validate(document: Document | Mapping[str, Any] | str | bytes) -> list[Issue]:
+    """Every problem in one document: a Document, its parsed JSON, or JSON text.
+
+    The document is checked against the schema of the version it declares; the
+    semantic checks run only on a schema-valid document (they rely on its shape).
+    An empty list means valid; warnings do not make a document invalid.
+    """
+    if isinstance(document, str | bytes):
+        try:
+            data: Any = unstructure(loads(document))
+        except DocumentError as exc:
+            return list(exc.issues)
+    elif isinstance(document, Document):
+        data = unstructure(document)
+    else:
+        data = document
+    problem = check_version(data)
+    if problem is not None:
+        return [problem]
+    issues = schema_issues(data, data["claimfmt"])
+    if issues:
+        return issues
+    return run_checks(upgrade(data))
+
+
+@attrs.define(kw_only=True)
+class Run:
+    """What one validation run over many inputs found."""
+
+    issues: list[Issue] = attrs.field(factory=list)
+    documents: int = 0
+    files: set[str] = attrs.field(factory=set)
+    invalid_documents: int = 0
+    partial: bool = False
+    seconds: float = 0.0
+    started: float = attrs.field(factory=time.perf_counter, repr=False)
+
+    def add(
+        self,
+        file: str,
+        issues: list[Issue],
+        *,
+        max_errors: int | None = None,
+        documents: int = 1,
+        invalid: int | None = None,
+    ) -> None:
+        """Count documents read from ``file`` (``invalid`` of them with errors) and their issues.
+
+        Issues beyond ``max_errors`` in all are dropped and the run marked partial.
+        """
+        self.documents += documents
+        self.files.add(file)
+        if invalid is None:
+            invalid = int(any(i.severity is Severity.ERROR for i in issues))
+        self.invalid_documents += invalid
+        if max_errors is not None and len(self.issues) + len(issues) > max_errors:
+            issues = issues[: max_errors - len(self.issues)]
+            self.partial = True
+        self.issues.extend(issues)
+
+    def counts(self) -> Counter[str]:
+        """Issues per code."""
+        return Counter(issue.code for issue in self.issues)
+
+    def failed(self, *, strict: bool = False) -> bool:
+        """True when an error was found (or, with strict, any issue at all)."""
+        return any(strict or issue.severity is Severity.ERROR for issue in self.issues)
+
+
+@attrs.frozen(kw_only=True)
+class Selection:
+    """Which codes to report: --select and --ignore take codes or prefixes (``schema-``, ``span``)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def __call__(self, code: str) -> bool:
+        if self.select and not code.startswith(self.select):
+            return False
+        return not (self.ignore and code.startswith(self.ignore))
+
+
+def validate_record(record: Record) -> list[Issue]:
+    """Every issue in one record read from a file, placed in that file."""
+    issues = [record.issue] if record.issue is not None else validate(record.data)
+    located = []
+    for issue in issues:
+        issue = issue.located(file=record.file, line=record.line, index=record.index)
+        if issue.excerpt is None and record.data is not None and issue.pointer:
+            issue = attrs.evolve(issue, excerpt=_excerpt(record.data, issue.pointer))
+        located.append(issue)
+    return located
+
+
+def validate_sources(
+    sources: Iterable[SourceLike],
+    *,
+    selection: Selection | None = None,
+    max_errors: int | None = None,
+    progress: bool = False,
+) -> Run:
+    """Validate every document in ``sources``; stop collecting after ``max_errors`` issues.
+
+    With ``progress``, a run that takes more than two seconds shows a counter on stderr.
+    """
+    run = Run()
+    meter = _Progress(enabled=progress)
+    wanted = selection or Selection()
+    for record in iter_records(*sources):
+        run.add(record.file, [i for i in validate_record(record) if wanted(i.code)], max_errors=max_errors)
+        meter.tick(run.documents)
+        if run.partial:
+            break
+    meter.close()
+    run.seconds = time.perf_counter() - run.started
+    return run
+
+
+class _Progress:
+    """A one-line document counter on stderr, shown only after a couple of seconds on a terminal."""
+
+    def __init__(self, *, enabled: bool, delay: float = 2.0) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+        self.delay = delay
+        self.shown = 0.0
+
+    def tick(self, documents: int) -> None:
+        if not self.enabled or documents % 256:
+            return
+        now = time.perf_counter()
+        if now - self.started >= self.delay and now - self.shown >= 0.2:
+            self.shown = now
+            rate = documents / (now - self.started)
+            sys.stderr.write(f"\rvalidating: {documents:,} documents ({rate:,.0f}/s)")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _excerpt(data: Any, pointer: str, limit: int = 80) -> str | None:
+    value = data
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        try:
+            value = value[int(token)] if isinstance(value, list) else value[token]
+        except (KeyError, IndexError, ValueError, TypeError):
+            return None
+    if isinstance(value, dict | list):
+        return None
+    text = orjson.dumps(value).decode()
+    return text if len(text) <= limit else text[: limit - 1] + "…"

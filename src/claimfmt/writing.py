@@ -1,0 +1,118 @@
+"""Writing documents: one as JSON, many as a JSON array or JSONL, always atomically.
+
+A file is written to a temporary file beside it and renamed over the target
+only once everything is written, so an error never leaves half a file behind
+and never destroys what was there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from claimfmt.model import Document
+from claimfmt.reading import JSONL_SUFFIXES, _suffix
+from claimfmt.structuring import unstructure
+
+__all__ = ["atomic_writer", "dump", "dumps", "write_documents"]
+
+DocumentLike = Document | Mapping[str, Any]
+
+
+def to_json(document: DocumentLike) -> Any:
+    """Plain JSON values for a Document; a mapping (already JSON) passes through."""
+    return unstructure(document) if isinstance(document, Document) else document
+
+
+def dumps(document: DocumentLike, *, indent: bool = False) -> str:
+    """One document as a JSON string (UTF-8 text, non-ASCII kept as is)."""
+    return orjson.dumps(to_json(document), option=orjson.OPT_INDENT_2 if indent else 0).decode()
+
+
+def dump(document: DocumentLike, target: str | os.PathLike[str] | IO[bytes], *, indent: bool = True) -> None:
+    """Write one document as JSON to a path (atomically), ``-`` or a binary file."""
+    data = orjson.dumps(to_json(document), option=(orjson.OPT_INDENT_2 if indent else 0) | orjson.OPT_APPEND_NEWLINE)
+    with _open_target(target) as out:
+        out.write(data)
+
+
+def write_documents(
+    target: str | os.PathLike[str] | IO[bytes],
+    documents: Iterable[DocumentLike],
+    *,
+    jsonl: bool | None = None,
+) -> int:
+    """Write documents as JSONL or as a JSON array, streamed; returns how many.
+
+    By default the target's suffix decides (``.jsonl``/``.ndjson``, optionally
+    ``.gz``, give JSONL; anything else a JSON array); ``jsonl`` overrides it.
+    A path is written atomically: if ``documents`` raises, the target is untouched.
+    """
+    if jsonl is None:
+        jsonl = isinstance(target, str | os.PathLike) and _suffix(Path(target)) in JSONL_SUFFIXES
+    count = 0
+    with _open_target(target) as out:
+        if not jsonl:
+            out.write(b"[")
+        for document in documents:
+            if jsonl:
+                out.write(orjson.dumps(to_json(document), option=orjson.OPT_APPEND_NEWLINE))
+            else:
+                out.write(b",\n" if count else b"\n")
+                out.write(orjson.dumps(to_json(document)))
+            count += 1
+        if not jsonl:
+            out.write(b"\n]\n" if count else b"]\n")
+    return count
+
+
+@contextlib.contextmanager
+def _open_target(target: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
+    if not isinstance(target, str | os.PathLike):
+        yield target
+    elif str(target) == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_writer(target) as out:
+            yield out
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """A binary file that replaces ``path`` only when the block ends without an error.
+
+    A ``.gz`` path is gzip-compressed. The temporary file sits in the target's
+    folder, so the final rename never crosses file systems.
+    """
+    path = Path(path)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "wb") as raw:
+            if path.suffix.lower() == ".gz":
+                with gzip.GzipFile(filename=path.name[:-3], mode="wb", fileobj=raw, mtime=0) as compressed:
+                    yield compressed  # type: ignore[misc]
+            else:
+                yield raw
+            raw.flush()
+            os.fsync(raw.fileno())
+        if path.exists():
+            # Keep the permissions of the file being replaced; mkstemp makes it 0600.
+            os.chmod(temp_name, path.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp_name, 0o666 & ~umask)
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise

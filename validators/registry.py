@@ -1,0 +1,86 @@
+"""The registry of semantic checks, open to other packages through entry points."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from importlib.metadata import entry_points
+from typing import Any
+
+import attrs
+
+from claimfmt.codes import severity_of
+from claimfmt.issues import Issue, escape_pointer_token
+
+__all__ = ["ENTRY_POINT_GROUP", "Check", "all_checks", "issue", "register", "run_checks"]
+
+ENTRY_POINT_GROUP = "claimfmt.validators"
+
+CheckFunction = Callable[[dict[str, Any]], Iterable[Issue]]
+
+
+@attrs.frozen(kw_only=True)
+class Check:
+    """A named semantic check and the codes it may report."""
+
+    name: str
+    codes: tuple[str, ...]
+    function: CheckFunction
+
+
+_BUILTIN: list[Check] = []
+
+
+def register(name: str, *codes: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Decorator: add a built-in check to the registry."""
+
+    def decorate(function: CheckFunction) -> CheckFunction:
+        _BUILTIN.append(Check(name=name, codes=codes, function=function))
+        return function
+
+    return decorate
+
+
+@functools.cache
+def all_checks() -> tuple[Check, ...]:
+    """The built-in checks, then those other packages register as entry points."""
+    # Importing the modules runs their @register decorators.
+    from claimfmt.validators import identity, relations, spans, verification  # noqa: F401
+
+    plugins = [ep.load() for ep in entry_points(group=ENTRY_POINT_GROUP)]
+    return (*_BUILTIN, *(p for p in plugins if isinstance(p, Check)))
+
+
+def run_checks(document: dict[str, Any], *, checks: Iterable[Check] | None = None) -> list[Issue]:
+    """Every semantic issue in a schema-valid document."""
+    found: list[Issue] = []
+    for check in all_checks() if checks is None else checks:
+        found.extend(check.function(document))
+    return found
+
+
+def issue(code: str, path: Iterable[str | int], message: str, hint: str | None = None) -> Issue:
+    """An Issue with the severity its code has, at the JSON pointer of ``path``."""
+    return Issue(
+        code=code,
+        severity=severity_of(code),
+        pointer="".join(f"/{escape_pointer_token(token)}" for token in path),
+        message=message,
+        hint=hint,
+    )
+
+
+def walk_spans(document: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """Every span in a document with its path: mentions, claim spans, cues, hedges."""
+    for s, source in enumerate(document["sources"]):
+        for m, span in enumerate(source.get("mentions", ())):
+            yield ("sources", s, "mentions", m), span
+    for c, claim in enumerate(document["claims"]):
+        for k, span in enumerate(claim["spans"]):
+            yield ("claims", c, "spans", k), span
+        for a, attribution in enumerate(claim["attributions"]):
+            if "cue" in attribution:
+                yield ("claims", c, "attributions", a, "cue"), attribution["cue"]
+            for h, hedge in enumerate(attribution.get("hedges", ())):
+                if "span" in hedge:
+                    yield ("claims", c, "attributions", a, "hedges", h, "span"), hedge["span"]

@@ -1,0 +1,89 @@
+"""Spans against the article text, and the text against its hash."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+from claimfmt.issues import Issue
+from claimfmt.validators.registry import issue, register, walk_spans
+
+
+@register(
+    "spans",
+    "span-out-of-range",
+    "span-mismatch",
+    "quote-not-found",
+    "prefix-mismatch",
+    "suffix-mismatch",
+    "span-checks-skipped",
+)
+def spans(document: dict[str, Any]) -> Iterator[Issue]:
+    """Offsets lie inside the text and cover exactly ``exact``; prefix and suffix agree."""
+    text = document["article"].get("text")
+    if text is None:
+        count = sum(1 for _ in walk_spans(document))
+        if count:
+            yield issue(
+                "span-checks-skipped",
+                ("article",),
+                f"the article has no text: {count} span{'s were' if count > 1 else ' was'} not checked",
+            )
+        return
+    size = len(text)
+    for path, span in walk_spans(document):
+        exact = span["exact"]
+        start = span.get("start")
+        if start is None:
+            if exact not in text:
+                yield issue("quote-not-found", (*path, "exact"), f"{_short(exact)} is not in the text")
+            continue
+        end = span["end"]
+        if end < start or end > size:
+            yield issue(
+                "span-out-of-range",
+                (*path, "end" if end > size else "start"),
+                f"span [{start}, {end}) does not fit a text of {size} code points",
+            )
+            continue
+        if text[start:end] != exact:
+            yield issue(
+                "span-mismatch",
+                (*path, "exact"),
+                f"text[{start}:{end}] is {_short(text[start:end])}, not {_short(exact)}",
+                hint=_nearest(text, exact, start),
+            )
+            continue
+        prefix = span.get("prefix")
+        if prefix is not None and not text.endswith(prefix, 0, start):
+            yield issue("prefix-mismatch", (*path, "prefix"), f"the text before the span is not {_short(prefix)}")
+        suffix = span.get("suffix")
+        if suffix is not None and not text.startswith(suffix, end):
+            yield issue("suffix-mismatch", (*path, "suffix"), f"the text after the span is not {_short(suffix)}")
+
+
+@register("text-hash", "text-hash-mismatch")
+def text_hash(document: dict[str, Any]) -> Iterator[Issue]:
+    """``text_sha256`` is the SHA-256 of the UTF-8 text, when both are present."""
+    article = document["article"]
+    if "text" in article and "text_sha256" in article:
+        actual = hashlib.sha256(article["text"].encode("utf-8")).hexdigest()
+        if actual != article["text_sha256"]:
+            yield issue("text-hash-mismatch", ("article", "text_sha256"), f"the text's SHA-256 is {actual}")
+
+
+def _short(value: str, limit: int = 40) -> str:
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def _nearest(text: str, exact: str, start: int) -> str | None:
+    found = text.find(exact)
+    if found < 0:
+        return None
+    best = min(
+        (i for i in (text.rfind(exact, 0, start + len(exact)), text.find(exact, start)) if i >= 0),
+        key=lambda i: abs(i - start),
+        default=found,
+    )
+    return f"the quote stands at [{best}, {best + len(exact)})"
