@@ -55,6 +55,15 @@ def _strict(kind: type, expected: str) -> Callable[[Any, Any], Any]:
     return hook
 
 
+def _integer(value: Any, _: Any) -> int:
+    # JSON Schema counts 3.0 as an integer; so must we, or load and validate would disagree.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _WrongType("an integer", value)
+    return value
+
+
 def _number(value: Any, _: Any) -> int | float | None:
     # Only reached for a present key: an absent optional number never gets here.
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -78,7 +87,7 @@ def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True, detailed_validation=True)
     conv.register_structure_hook(str, _strict(str, "a string"))
     conv.register_structure_hook(bool, _strict(bool, "a boolean"))
-    conv.register_structure_hook(int, _strict(int, "an integer"))
+    conv.register_structure_hook(int, _integer)
     conv.register_structure_hook(int | float, _number)
     conv.register_structure_hook(int | float | None, _number)
     conv.register_structure_hook(Any, lambda value, _: value)
