@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import os
 import stat
 import sys
@@ -166,31 +167,23 @@ def _read_path(path: Path) -> Iterator[Record]:
 
 def _read_stream(stream: IO[bytes], name: str, *, kind: str | None) -> Iterator[Record]:
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(_Raw(stream))
-    head = buffered.peek(4096)[:4096]
-    if head.startswith(_BOM):
+    if buffered.peek(len(_BOM))[: len(_BOM)] == _BOM:
         buffered.read(len(_BOM))
-        head = head[len(_BOM) :]
-    first = head.lstrip()[:1]
     if kind == "jsonl":
         yield from _read_jsonl(buffered, name)
-    elif first == b"[":
+    elif buffered.peek(4096)[:4096].lstrip()[:1] == b"[":
         yield from _read_array(buffered, name)
-    elif kind == "json" or not _looks_like_jsonl(head):
+    elif kind == "json":
         yield from _read_single(buffered.read(), name)
     else:
-        yield from _read_jsonl(buffered, name)
-
-
-def _looks_like_jsonl(head: bytes) -> bool:
-    """Standard input or an unknown suffix: JSONL when the first line is a whole JSON value."""
-    line, newline, _ = head.partition(b"\n")
-    if not newline or not line.strip():
-        return False
-    try:
-        orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return False
-    return True
+        # Standard input or an unknown suffix: JSONL when the first line is a whole JSON value.
+        first = buffered.readline()
+        try:
+            orjson.loads(first)
+        except orjson.JSONDecodeError:
+            yield from _read_single(first + buffered.read(), name)
+        else:
+            yield from _read_jsonl(itertools.chain([first], buffered), name)
 
 
 def _read_single(data: bytes, name: str) -> Iterator[Record]:

@@ -9,7 +9,7 @@ or a value of the wrong JSON type is an error (cattrs on its own would turn
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -30,6 +30,24 @@ T = TypeVar("T")
 
 # Python attribute -> JSON key, where a JSON key is a Python keyword.
 _RENAMED = {"from_": "from"}
+# The only fields whose JSON value may be null (the schema's ["string", "null"]).
+_NULLABLE: dict[type, tuple[str, ...]] = {model.Source: ("name",)}
+
+
+def _is_optional(target: Any) -> bool:
+    args = getattr(target, "__args__", ())
+    return type(None) in args and len(args) == 2 and target is not (int | float | None)
+
+
+def _expected(target: Any) -> str:
+    names = {str: "a string", bool: "a boolean", int: "an integer"}
+    if target in names:
+        return names[target]
+    if attrs.has(target) or getattr(target, "__origin__", None) in {dict, Mapping}:
+        return "an object"
+    if getattr(target, "__origin__", None) is tuple:
+        return "an array"
+    return "a value"
 
 
 def _json_type(value: object) -> str:
@@ -65,7 +83,7 @@ def _integer(value: Any, _: Any) -> int:
 
 
 def _number(value: Any, _: Any) -> int | float | None:
-    # Only reached for a present key: an absent optional number never gets here.
+    # Only reached for a present key: an absent optional number never gets here, and null is wrong.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _WrongType("a number", value)
     return value
@@ -101,8 +119,24 @@ def _make_converter() -> cattrs.Converter:
         lambda t: getattr(t, "__origin__", None) is tuple, lambda value: [conv.unstructure(v) for v in value]
     )
 
+    # An optional key is absent or has a value; null is a value only where the schema says so.
+    def optional_hook(union: Any) -> Callable[[Any, Any], Any]:
+        (inner,) = [t for t in union.__args__ if t is not type(None)] or [Any]
+        expected = _expected(inner)
+
+        def hook(value: Any, _: Any) -> Any:
+            if value is None:
+                raise _WrongType(expected, value)
+            return conv.structure(value, inner)
+
+        return hook
+
+    conv.register_structure_hook_factory(_is_optional, optional_hook)
+
     def structure_factory(cls: type) -> Callable[[Any, Any], Any]:
         overrides = {a.name: override(rename=_RENAMED[a.name]) for a in attrs.fields(cls) if a.name in _RENAMED}
+        for name in _NULLABLE.get(cls, ()):
+            overrides[name] = override(struct_hook=lambda v, _: None if v is None else conv.structure(v, str))
         generated = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides)
 
         def hook(value: Any, target: Any) -> Any:

@@ -1,0 +1,123 @@
+"""Loading rejects what is not the claimfmt shape, with every problem at its JSON pointer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import claimfmt
+from claimfmt.issues import DocumentError
+from claimfmt.structuring import structure
+from claimfmt.testing import json_documents
+
+
+def _objects(value: Any, pointer: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every object in a document that the model closes (not extensions or external ids)."""
+    found = []
+    if isinstance(value, dict):
+        found.append((pointer, value))
+        for key, child in value.items():
+            if key not in {"extensions", "external_ids"}:
+                found.extend(_objects(child, f"{pointer}/{key}"))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found.extend(_objects(child, f"{pointer}/{index}"))
+    return found
+
+
+def _codes_and_pointers(data: Any) -> set[tuple[str, str]]:
+    with pytest.raises(DocumentError) as caught:
+        structure(data)
+    return {(issue.code, issue.pointer) for issue in caught.value.issues}
+
+
+@given(json_documents(), st.data())
+def test_an_unknown_key_is_reported_at_its_pointer(document: dict[str, Any], data: st.DataObject) -> None:
+    pointer, target = data.draw(st.sampled_from(_objects(document)))
+    target["zz_unknown"] = 1
+    assert _codes_and_pointers(document) == {("unknown-key", f"{pointer}/zz_unknown")}
+
+
+@given(json_documents(), st.data())
+def test_a_missing_required_key_is_reported_at_its_object(document: dict[str, Any], data: st.DataObject) -> None:
+    candidates = [
+        (pointer, obj, key)
+        for pointer, obj in _objects(document)
+        for key in ("id", "exact", "state", "stance", "label", "page")
+        if key in obj and not (pointer == "" and key == "id")
+    ]
+    if not candidates:
+        return
+    pointer, obj, key = data.draw(st.sampled_from(candidates))
+    del obj[key]
+    assert _codes_and_pointers(document) == {("missing-key", pointer)}
+
+
+@given(json_documents(), st.data())
+def test_a_wrong_type_is_reported_at_its_pointer(document: dict[str, Any], data: st.DataObject) -> None:
+    strings = [
+        (pointer, obj, key)
+        for pointer, obj in _objects(document)
+        for key, value in obj.items()
+        if isinstance(value, str) and key not in {"claimfmt"}
+    ]
+    pointer, obj, key = data.draw(st.sampled_from(strings))
+    obj[key] = [1]
+    codes = _codes_and_pointers(document)
+    assert len(codes) == 1
+    code, where = codes.pop()
+    assert where == f"{pointer}/{key}"
+    assert code in {"wrong-type", "wrong-value"}
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    bad = {
+        "claimfmt": "1.0",
+        "id": 5,
+        "article": {"text": "abc", "bogus": 1},
+        "sources": [{"id": "s1", "kind": "persn", "anonymous": "yes"}],
+        "claims": [{"id": "c1", "text": "t", "spans": [{"start": "0", "end": 1, "exact": "a"}], "attributions": []}],
+        "relations": [{"type": "supports", "fro": "c1", "to": "c1"}],
+    }
+    assert _codes_and_pointers(bad) == {
+        ("wrong-type", "/id"),
+        ("unknown-key", "/article/bogus"),
+        ("wrong-value", "/sources/0/kind"),
+        ("missing-key", "/sources/0"),
+        ("wrong-type", "/sources/0/anonymous"),
+        ("wrong-type", "/claims/0/spans/0/start"),
+        ("missing-key", "/relations/0"),
+        ("unknown-key", "/relations/0/fro"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(True, "wrong-type"), (1.5, "wrong-type"), (None, "wrong-type")],
+)
+def test_strict_integers(value: Any, expected: str) -> None:
+    doc = {
+        "claimfmt": "1.0",
+        "id": "d",
+        "article": {},
+        "sources": [],
+        "claims": [{"id": "c", "text": "t", "spans": [{"start": value, "end": 1, "exact": "a"}], "attributions": []}],
+    }
+    assert _codes_and_pointers(doc) == {(expected, "/claims/0/spans/0/start")}
+
+
+def test_an_integral_float_is_an_integer_as_in_json_schema() -> None:
+    doc = claimfmt.loads(
+        '{"claimfmt":"1.0","id":"d","article":{},"sources":[],'
+        '"claims":[{"id":"c","text":"t","spans":[{"start":0.0,"end":1,"exact":"a"}],"attributions":[]}]}'
+    )
+    assert doc.claims[0].spans[0].start == 0
+
+
+def test_the_document_must_be_an_object() -> None:
+    with pytest.raises(DocumentError) as caught:
+        claimfmt.loads("[]")
+    assert [(i.code, i.pointer) for i in caught.value.issues] == [("not-an-object", "")]
