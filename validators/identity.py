@@ -28,13 +28,12 @@ def references(document: dict[str, Any]) -> Iterator[Issue]:
     claims = {claim["id"] for claim in document["claims"]}
     for c, claim in enumerate(document["claims"]):
         for a, attribution in enumerate(claim["attributions"]):
+            where = ("claims", c, "attributions", a)
             if attribution["source"] not in sources:
-                path = ("claims", c, "attributions", a, "source")
-                yield issue("unresolved-reference", path, f"no source has id {attribution['source']!r}")
+                yield issue("unresolved-reference", (*where, "source"), f"no source has id {attribution['source']!r}")
             for v, via in enumerate(attribution.get("via", ())):
                 if via not in sources:
-                    path = ("claims", c, "attributions", a, "via", v)
-                    yield issue("unresolved-reference", path, f"no source has id {via!r}")
+                    yield issue("unresolved-reference", (*where, "via", v), f"no source has id {via!r}")
     for r, relation in enumerate(document.get("relations", ())):
         for end in ("from", "to"):
             if relation[end] not in claims:

@@ -79,6 +79,6 @@ def _moment(value: str | None) -> datetime.datetime | None:
     head, dot, rest = text.partition(".")
     if dot:
         digits = len(rest) - len(rest.lstrip("0123456789"))
-        text = head + "." + rest[:min(digits, 6)] + rest[digits:]
+        text = head + "." + rest[: min(digits, 6)] + rest[digits:]
     moment = datetime.datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

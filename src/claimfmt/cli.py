@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
 import orjson
 
 from claimfmt.issues import DocumentError, Issue
@@ -83,14 +84,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--max-errors", type=_positive, metavar="N", help="stop after N issues (the report says so)")
     validate.add_argument("--select", type=_codes, default=(), metavar="CODES", help="report only these codes/prefixes")
-    validate.add_argument("--ignore", type=_codes, default=(), metavar="CODES", help="do not report these codes/prefixes")
+    validate.add_argument(
+        "--ignore", type=_codes, default=(), metavar="CODES", help="do not report these codes/prefixes"
+    )
     validate.add_argument("--strict", action="store_true", help="warnings make the run fail too")
     validate.add_argument("--jobs", type=_positive, default=1, metavar="N", help="parallel processes (default: 1)")
     validate.set_defaults(run=_run_validate)
 
     show = commands.add_parser(
-        "show", help="print a readable account of each document", description="Print each document's claims, "
-        "who makes them and how (stance, cue, channel, hedges), and their verification state."
+        "show",
+        help="print a readable account of each document",
+        description="Print each document's claims, "
+        "who makes them and how (stance, cue, channel, hedges), and their verification state.",
     )
     show.add_argument("paths", nargs="+", metavar="PATH")
     show.set_defaults(run=_run_show)

@@ -154,7 +154,7 @@ def _read_path(path: Path) -> Iterator[Record]:
     suffix = _suffix(path)
     kind = "jsonl" if suffix in JSONL_SUFFIXES else "json" if suffix == ".json" else None
     with path.open("rb") as raw:
-        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.suffix.lower() == ".gz" else raw
+        stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.suffix.lower() == ".gz" else raw  # type: ignore[assignment]
         try:
             yield from _read_stream(stream, str(path), kind=kind)
         except (gzip.BadGzipFile, EOFError, OSError) as exc:
@@ -216,7 +216,9 @@ def _read_array(stream: io.BufferedReader, name: str) -> Iterator[Record]:
         yield Record(
             file=name,
             index=index,
-            issue=Issue(code="invalid-json", message=f"not valid JSON in array element {index}: {exc}", file=name, index=index),
+            issue=Issue(
+                code="invalid-json", message=f"not valid JSON in array element {index}: {exc}", file=name, index=index
+            ),
         )
     except UnicodeDecodeError as exc:
         yield Record(
@@ -237,7 +239,9 @@ def _read_jsonl(stream: Iterable[bytes], name: str, *, first_line: int = 1, firs
             issue = _decode_issue(line, exc)
             if not line.endswith(b"\n") and issue.code == "invalid-json":
                 issue = attrs.evolve(issue, message=issue.message + " (the last line is cut short)")
-            yield Record(file=name, line=number, index=index, issue=attrs.evolve(issue, file=name, line=number, index=index))
+            yield Record(
+                file=name, line=number, index=index, issue=attrs.evolve(issue, file=name, line=number, index=index)
+            )
         else:
             yield Record(file=name, line=number, index=index, data=value)
         index += 1

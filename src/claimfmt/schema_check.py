@@ -56,8 +56,11 @@ def reference_validator(version: str) -> jsonschema.protocols.Validator:
     """python-jsonschema's validator for ``version``, agreeing with the fast one."""
     checker = jsonschema.FormatChecker()
     checker.checks("date-time")(_date_time)
-    cls = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
-    return cls(schema(version), registry=registry(), format_checker=checker)
+    cls: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        jsonschema.Draft202012Validator, {"pattern": _ecma_pattern}
+    )
+    validator: jsonschema.protocols.Validator = cls(schema(version), registry=registry(), format_checker=checker)
+    return validator
 
 
 def _explain(data: Any, path: tuple[str | int, ...], version: str, *, fallback: str) -> Iterator[Issue]:
@@ -104,7 +107,10 @@ def _deref(root: dict[str, Any], node: dict[str, Any] | bool) -> dict[str, Any] 
 def _issue(error: ValidationError, pointer: str) -> Issue:
     keyword = str(error.validator)
     pointer = pointer + "".join(f"/{escape_pointer_token(token)}" for token in error.path)
-    instance = error.instance
+    # The error's attributes are typed as possibly unset; on a reported error they are set.
+    instance: Any = error.instance
+    expected: Any = error.validator_value
+    subschema: Any = error.schema
     message: str
     if keyword == "required" or keyword == "dependentRequired":
         missing = re.search(r"'(.*)' is a (?:required|dependency)", error.message)
@@ -113,7 +119,7 @@ def _issue(error: ValidationError, pointer: str) -> Issue:
         if keyword == "dependentRequired":
             message = f"key {key!r} is required here: start and end come together"
     elif keyword == "additionalProperties":
-        extra = sorted(set(instance) - set(error.schema.get("properties", {})))
+        extra = sorted(set(instance) - set(subschema.get("properties", {})))
         if len(extra) == 1:
             pointer += f"/{escape_pointer_token(extra[0])}"
         message = f"unknown key{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}"
@@ -124,24 +130,24 @@ def _issue(error: ValidationError, pointer: str) -> Issue:
             hint="keep what has no field under a namespaced key in extensions",
         )
     elif keyword == "type":
-        message = f"expected {_types(error.validator_value)}, got {_json_type(instance)} {_excerpt(instance)}"
+        message = f"expected {_types(expected)}, got {_json_type(instance)} {_excerpt(instance)}"
     elif keyword == "enum":
-        message = f"{_excerpt(instance)} is not one of {', '.join(map(str, error.validator_value))}"
+        message = f"{_excerpt(instance)} is not one of {', '.join(map(str, expected))}"
     elif keyword == "const":
-        message = f"expected {error.validator_value!r}, got {_excerpt(instance)}"
+        message = f"expected {expected!r}, got {_excerpt(instance)}"
     elif keyword == "anyOf" and all(sub.validator == "format" for sub in error.context or ()):
         keyword = "format"
         message = f"{_excerpt(instance)} is not an RFC 3339 date or date-time"
     elif keyword == "format":
-        message = f"{_excerpt(instance)} is not a valid {error.validator_value}"
+        message = f"{_excerpt(instance)} is not a valid {expected}"
     elif keyword == "pattern" and "propertyNames" in error.relative_schema_path:
         # jsonschema checks a key as an instance of its own, at the object's path.
         pointer += f"/{escape_pointer_token(instance)}"
-        message = f"key {_excerpt(instance)} does not match {error.validator_value}"
+        message = f"key {_excerpt(instance)} does not match {expected}"
     elif keyword == "pattern":
-        message = f"{_excerpt(instance)} does not match {error.validator_value}"
+        message = f"{_excerpt(instance)} does not match {expected}"
     elif keyword in {"minimum", "maximum", "minLength", "maxLength", "minItems"}:
-        message = f"{_excerpt(instance)} breaks {keyword} {error.validator_value}"
+        message = f"{_excerpt(instance)} breaks {keyword} {expected}"
     else:
         message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
     return Issue(code=f"schema-{_kebab(keyword)}", pointer=pointer, message=message)

@@ -57,7 +57,6 @@ def schema(version: str) -> dict[str, Any]:
 def registry() -> referencing.Registry[Any]:
     """A registry holding every shipped schema under its ``$id``; it retrieves nothing."""
     resources_ = [
-        (schema(version)["$id"], DRAFT202012.create_resource(schema(version)))
-        for version in schema_versions()
+        (schema(version)["$id"], DRAFT202012.create_resource(schema(version))) for version in schema_versions()
     ]
     return referencing.Registry().with_resources(resources_).crawl()

@@ -134,10 +134,14 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_optional, optional_hook)
 
     def structure_factory(cls: type) -> Callable[[Any, Any], Any]:
-        overrides = {a.name: override(rename=_RENAMED[a.name]) for a in attrs.fields(cls) if a.name in _RENAMED}
+        overrides: dict[str, Any] = {
+            a.name: override(rename=_RENAMED[a.name]) for a in attrs.fields(cls) if a.name in _RENAMED
+        }
         for name in _NULLABLE.get(cls, ()):
             overrides[name] = override(struct_hook=lambda v, _: None if v is None else conv.structure(v, str))
-        generated = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **overrides)
+        generated: Callable[[Any, Any], Any] = make_dict_structure_fn(
+            cls, conv, _cattrs_forbid_extra_keys=True, **overrides
+        )
 
         def hook(value: Any, target: Any) -> Any:
             if not isinstance(value, dict):
@@ -147,7 +151,9 @@ def _make_converter() -> cattrs.Converter:
         return hook
 
     def unstructure_factory(cls: type) -> Callable[[Any], Any]:
-        overrides = {a.name: override(rename=_RENAMED[a.name]) for a in attrs.fields(cls) if a.name in _RENAMED}
+        overrides: dict[str, Any] = {
+            a.name: override(rename=_RENAMED[a.name]) for a in attrs.fields(cls) if a.name in _RENAMED
+        }
         return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **overrides)
 
     conv.register_structure_hook_factory(attrs.has, structure_factory)

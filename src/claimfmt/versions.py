@@ -49,7 +49,7 @@ def check_version(data: object) -> Issue | None:
         return Issue(
             code="unsupported-version",
             pointer="/claimfmt",
-            message=f"the format version must be a string like \"1.0\", not {_json_type(declared)}",
+            message=f'the format version must be a string like "1.0", not {_json_type(declared)}',
         )
     if declared in schema_versions() or declared in MIGRATIONS:
         return None
@@ -59,7 +59,7 @@ def check_version(data: object) -> Issue | None:
         return Issue(
             code="unsupported-version",
             pointer="/claimfmt",
-            message=f"{declared!r} is not a format version (\"MAJOR.MINOR\"); supported: {supported}",
+            message=f'{declared!r} is not a format version ("MAJOR.MINOR"); supported: {supported}',
         )
     newer = major > parse_version(CURRENT_VERSION)[0]
     return Issue(

@@ -104,15 +104,15 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
                 yield raw
             raw.flush()
             os.fsync(raw.fileno())
+        temp = Path(temp_name)
         if path.exists():
             # Keep the permissions of the file being replaced; mkstemp makes it 0600.
-            os.chmod(temp_name, path.stat().st_mode & 0o7777)
+            temp.chmod(path.stat().st_mode & 0o7777)
         else:
             umask = os.umask(0)
             os.umask(umask)
-            os.chmod(temp_name, 0o666 & ~umask)
-        os.replace(temp_name, path)
+            temp.chmod(0o666 & ~umask)
+        temp.replace(path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
+        Path(temp_name).unlink(missing_ok=True)
         raise

@@ -1,0 +1,75 @@
+"""Packaging: validators and converters import as claimfmt.* only, from a wheel and from this install."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import claimfmt.converters
+import claimfmt.validators
+
+from .conftest import ROOT
+
+
+def test_this_install_imports_the_subpackages_under_claimfmt() -> None:
+    assert claimfmt.validators.__name__ == "claimfmt.validators"
+    assert claimfmt.converters.__name__ == "claimfmt.converters"
+    for taken in ("validators", "converters"):
+        spec = importlib.util.find_spec(taken)
+        assert spec is None or "claimfmt" not in (spec.origin or ""), f"a top-level {taken} module is installed"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("claimfmt-*.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_wheel_holds_the_packages_and_the_schemas(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "claimfmt/validators/__init__.py" in names
+    assert "claimfmt/converters/__init__.py" in names
+    assert "claimfmt/schema/claimfmt-1.0.schema.json" in names
+    assert "claimfmt/py.typed" in names
+    tops = {name.split("/")[0] for name in names}
+    assert {top for top in tops if not top.endswith(".dist-info")} == {"claimfmt"}
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_imports_in_a_scratch_environment(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    probe = (
+        "import claimfmt, claimfmt.validators, claimfmt.converters, json, sys;"
+        "assert claimfmt.__file__.startswith(sys.argv[1]), claimfmt.__file__;"
+        "print(json.loads(claimfmt.schemas.schema_text('1.0'))['$id']);"
+        "print(claimfmt.validate(open(sys.argv[2]).read()))"
+    )
+    # The dependencies come from this environment; the package itself only from the scratch target.
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(target), str(ROOT / "examples" / "seed-article.claimfmt.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["https://claimfmt.org/schema/1.0/document.schema.json", "[]"]

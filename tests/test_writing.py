@@ -1,0 +1,70 @@
+"""Writing: one document, corpora as JSONL or arrays, gzip, and atomic replacement."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+import claimfmt
+from claimfmt.model import Article, Document
+
+DOC = Document(claimfmt="1.0", id="d", article=Article(text="Ω 😀"), sources=(), claims=())
+
+
+def test_dump_and_load(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    claimfmt.dump(DOC, path)
+    assert claimfmt.load(path) == DOC
+    assert "😀" in path.read_text(encoding="utf-8")  # non-ASCII kept as is
+    assert path.read_text().endswith("\n")
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "out.json", "out.jsonl.gz", "out.json.gz", "out.ndjson"])
+def test_write_documents_by_suffix(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    assert claimfmt.write_documents(path, [DOC, DOC]) == 2
+    assert list(claimfmt.iter_documents(path)) == [DOC, DOC]
+    raw = gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
+    if ".jsonl" in name or ".ndjson" in name:
+        assert raw.count(b"\n") == 2
+    else:
+        assert isinstance(orjson.loads(raw), list)
+
+
+def test_empty_array(tmp_path: Path) -> None:
+    path = tmp_path / "none.json"
+    assert claimfmt.write_documents(path, []) == 0
+    assert orjson.loads(path.read_bytes()) == []
+
+
+def test_an_error_midway_leaves_the_old_file_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("good data\n")
+
+    def failing() -> Iterator[Document]:
+        yield DOC
+        raise RuntimeError("converter failed")
+
+    with pytest.raises(RuntimeError):
+        claimfmt.write_documents(path, failing())
+    assert path.read_text() == "good data\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl"]  # no temporary file left
+
+
+def test_replacing_keeps_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("old\n")
+    path.chmod(0o640)
+    claimfmt.write_documents(path, [DOC])
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_dumps_is_compact_or_indented() -> None:
+    assert "\n" not in claimfmt.dumps(DOC)
+    assert claimfmt.dumps(DOC, indent=True).startswith('{\n  "claimfmt": "1.0"')
+    # absent optional fields are left out, not written as null
+    assert "null" not in claimfmt.dumps(DOC)
