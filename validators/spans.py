@@ -39,7 +39,8 @@ def spans(document: dict[str, Any]) -> Iterator[Issue]:
             if exact not in text:
                 yield issue("quote-not-found", (*path, "exact"), f"{_short(exact)} is not in the text")
             continue
-        end = span["end"]
+        # The schema lets an integral float (3.0) through as an integer.
+        start, end = int(start), int(span["end"])
         if end < start or end > size:
             yield issue(
                 "span-out-of-range",

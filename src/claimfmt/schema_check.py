@@ -211,6 +211,7 @@ def _date_time(value: object) -> bool:
     """RFC 3339 date-time, with leap seconds where RFC 3339 allows them (23:59:60 UTC)."""
     if not isinstance(value, str):
         return True
+    value = value.upper()  # RFC 3339 allows t and z; rfc3339-validator wants them upper-case, as jsonschema does
     if rfc3339_validator.validate_rfc3339(value):
         return True
     if len(value) < 20 or value[17:19] != "60":
@@ -218,6 +219,6 @@ def _date_time(value: object) -> bool:
     normal = value[:17] + "59" + value[19:]
     if not rfc3339_validator.validate_rfc3339(normal):
         return False
-    moment = datetime.datetime.fromisoformat(normal.upper().replace("Z", "+00:00"))
+    moment = datetime.datetime.fromisoformat(normal.replace("Z", "+00:00"))
     utc = moment.astimezone(datetime.UTC)
     return (utc.hour, utc.minute) == (23, 59)

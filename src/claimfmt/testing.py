@@ -96,6 +96,11 @@ def _date_string(moment: datetime.datetime, as_date: bool) -> str:
 _dates = st.builds(_date_string, _moments, st.booleans())
 
 
+def _instant(stamp: str) -> datetime.datetime:
+    moment = datetime.datetime.fromisoformat(stamp)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
 @st.composite
 def _span(draw: st.DrawFn, text: str | None) -> model.Span:
     if text is None:
@@ -126,10 +131,11 @@ def _spans(text: str | None, *, max_size: int = 3) -> st.SearchStrategy[list[mod
 @st.composite
 def _verification(draw: st.DrawFn, *, depth: int = 0) -> model.Verification:
     count = draw(st.integers(0, 2)) if depth == 0 else 0
-    moments = sorted(draw(st.lists(_moments, min_size=count + 1, max_size=count + 1)))
+    # Sorted as rendered: a bare date stands for its first instant in UTC.
+    stamps = sorted(draw(st.lists(_dates, min_size=count + 1, max_size=count + 1)), key=_instant)
     dated = draw(st.booleans())
 
-    def one(moment: datetime.datetime, history: tuple[model.Verification, ...] | None) -> model.Verification:
+    def one(stamp: str, history: tuple[model.Verification, ...] | None) -> model.Verification:
         verdict = None
         if draw(st.booleans()):
             low, mid, high = sorted(draw(st.lists(_numbers, min_size=3, max_size=3)))
@@ -146,7 +152,7 @@ def _verification(draw: st.DrawFn, *, depth: int = 0) -> model.Verification:
             state=draw(st.sampled_from(model.State)),
             verdict=verdict,
             assessed_by=draw(_maybe(_nonempty)),
-            assessed_at=_date_string(moment, draw(st.booleans())) if dated else None,
+            assessed_at=stamp if dated else None,
             review_url=draw(_maybe(_uris)),
             rationale=draw(_maybe(texts())),
             evidence=draw(_maybe(st.lists(_evidence(), max_size=2).map(tuple))),
@@ -154,8 +160,8 @@ def _verification(draw: st.DrawFn, *, depth: int = 0) -> model.Verification:
             extensions=draw(_extensions),
         )
 
-    earlier = tuple(one(m, None) for m in moments[:-1])
-    return one(moments[-1], earlier if count or draw(st.booleans()) else None)
+    earlier = tuple(one(stamp, None) for stamp in stamps[:-1])
+    return one(stamps[-1], earlier if count or draw(st.booleans()) else None)
 
 
 @st.composite

@@ -1,0 +1,287 @@
+"""Semantic validators and the validation pipeline.
+
+- data-driven cases in tests/cases/{valid,invalid}/<case>/ (expected.json lists codes and pointers);
+- a property: break a valid document in one place, and exactly that problem is reported there;
+- the fast validator (jsonschema_rs) and the reference one (python-jsonschema) never disagree.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import claimfmt
+from claimfmt.codes import CODES
+from claimfmt.issues import Severity
+from claimfmt.schema_check import _fast_validator, reference_validator
+from claimfmt.testing import json_documents
+from claimfmt.validation import validate_record
+from claimfmt.validators import all_checks, run_checks
+
+from .conftest import ROOT
+
+CASES = ROOT / "tests" / "cases"
+
+
+def _validate_file(path: Path) -> list[tuple[str, str]]:
+    issues = [issue for record in claimfmt.iter_records(path) for issue in validate_record(record)]
+    return sorted((issue.code, issue.pointer) for issue in issues)
+
+
+@pytest.mark.parametrize("case", sorted((CASES / "valid").iterdir()), ids=lambda p: p.name)
+def test_valid_cases(case: Path) -> None:
+    assert _validate_file(case / "document.json") == []
+
+
+@pytest.mark.parametrize("case", sorted((CASES / "invalid").iterdir()), ids=lambda p: p.name)
+def test_invalid_cases(case: Path) -> None:
+    expected = orjson.loads((case / "expected.json").read_bytes())
+    assert _validate_file(case / "document.json") == sorted((e["code"], e["pointer"]) for e in expected)
+
+
+def test_every_semantic_code_has_a_case() -> None:
+    covered = {e["code"] for path in CASES.glob("invalid/*/expected.json") for e in orjson.loads(path.read_bytes())}
+    semantic = {code for check in all_checks() for code in check.codes}
+    assert semantic - covered == set()
+
+
+def test_every_reported_code_is_documented() -> None:
+    codes = {code for check in all_checks() for code in check.codes}
+    assert codes <= set(CODES)
+
+
+# --- one break, one issue ----------------------------------------------------------
+
+
+def _spans_with_offsets(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for claim in doc["claims"]:
+        out.extend(s for s in claim["spans"] if "start" in s)
+    return out
+
+
+def _break(doc: dict[str, Any], how: str, data: st.DataObject) -> tuple[str, str] | None:
+    """Break ``doc`` in one place; the (code, pointer) the validator must then report, or None if it can't."""
+    claims, sources = doc["claims"], doc["sources"]
+    if how == "shift-offset":
+        where = [
+            (c, k, s)
+            for c, claim in enumerate(claims)
+            for k, s in enumerate(claim["spans"])
+            if "start" in s and doc["article"].get("text") is not None
+        ]
+        if not where:
+            return None
+        c, k, span = data.draw(st.sampled_from(where))
+        text = doc["article"]["text"]
+        span["start"] += 1
+        span["end"] += 1
+        span.pop("prefix", None)
+        span.pop("suffix", None)
+        if span["end"] > len(text):
+            return ("span-out-of-range", f"/claims/{c}/spans/{k}/end")
+        if text[span["start"] : span["end"]] == span["exact"]:
+            return None
+        return ("span-mismatch", f"/claims/{c}/spans/{k}/exact")
+    if how == "dangle-reference":
+        where = [(c, a) for c, claim in enumerate(claims) for a in range(len(claim["attributions"]))]
+        if not where:
+            return None
+        c, a = data.draw(st.sampled_from(where))
+        claims[c]["attributions"][a]["source"] = "zz-nowhere"
+        return ("unresolved-reference", f"/claims/{c}/attributions/{a}/source")
+    if how == "duplicate-id":
+        if not claims:
+            return None
+        claims.append({"id": claims[0]["id"], "text": "again", "spans": [], "attributions": []})
+        return ("duplicate-id", f"/claims/{len(claims) - 1}/id")
+    if how == "swap-scale":
+        where = [
+            c
+            for c, claim in enumerate(claims)
+            if "value" in claim.get("verification", {}).get("verdict", {})
+            and "best" in claim["verification"]["verdict"]
+        ]
+        if not where:
+            return None
+        c = data.draw(st.sampled_from(where))
+        verdict = claims[c]["verification"]["verdict"]
+        low, high = sorted((verdict["best"], verdict["worst"]))
+        if low == high:
+            return None
+        verdict["value"] = high + (high - low) + 1
+        return ("verdict-out-of-range", f"/claims/{c}/verification/verdict/value")
+    if how == "reorder-history":
+        where = [
+            c
+            for c, claim in enumerate(claims)
+            if len(claim.get("verification", {}).get("history", ())) >= 2
+            and all("assessed_at" in h for h in claim["verification"]["history"])
+        ]
+        if not where:
+            return None
+        c = data.draw(st.sampled_from(where))
+        history = claims[c]["verification"]["history"]
+        first, second = history[0]["assessed_at"], history[1]["assessed_at"]
+        if claimfmt.validators.verification._moment(first) == claimfmt.validators.verification._moment(second):
+            return None
+        history[0], history[1] = history[1], history[0]
+        return ("history-order", f"/claims/{c}/verification/history/1/assessed_at")
+    if how == "name-anonymous":
+        where = [s for s, source in enumerate(sources) if source["anonymous"]]
+        if not where:
+            return None
+        s = data.draw(st.sampled_from(where))
+        sources[s]["name"] = "Named"
+        return ("anonymous-named", f"/sources/{s}/name")
+    raise AssertionError(how)
+
+
+BREAKS = ["shift-offset", "dangle-reference", "duplicate-id", "swap-scale", "reorder-history", "name-anonymous"]
+
+
+@given(json_documents(text=True), st.sampled_from(BREAKS), st.data())
+def test_one_break_gives_exactly_one_issue_at_its_pointer(doc: dict[str, Any], how: str, data: st.DataObject) -> None:
+    assert [i for i in claimfmt.validate(doc) if i.severity is Severity.ERROR] == []
+    expected = _break(doc, how, data)
+    assume(expected is not None)
+    found = [(i.code, i.pointer) for i in claimfmt.validate(doc) if i.severity is Severity.ERROR]
+    assert found == [expected]
+
+
+# --- fast and reference validators agree ---------------------------------------------
+
+
+def _mutations(doc: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Small edits anywhere in a document: replace a value, drop a key, add a key."""
+    paths: list[tuple[Any, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key in node:
+                paths.append((node, key))
+                walk(node[key])
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                paths.append((node, index))
+                walk(item)
+
+    walk(doc)
+    replacements = st.one_of(
+        st.sampled_from(
+            [
+                None,
+                True,
+                3.0,
+                -1,
+                "",
+                "x\n",
+                "2024-01-01 10:00:00Z",
+                "2016-12-31T23:59:60Z",
+                "2016-12-31T12:00:60Z",
+                "https://例え.jp/",
+                "a b",
+                "https://ok.example.org/",
+                "2024-02-30",
+                "en-GB",
+                "e\u0301",
+                [],
+                {},
+            ]
+        ),
+        st.integers(),
+        st.text(max_size=5),
+    )
+
+    @st.composite
+    def mutate(draw: st.DrawFn) -> dict[str, Any]:
+        if not paths:
+            return doc
+        index = draw(st.integers(0, len(paths) - 1))
+        copied = copy.deepcopy(doc)
+        # Re-find the same place in the copy by walking in the same order.
+        found: list[tuple[Any, Any]] = []
+
+        def walk_copy(node: Any) -> None:
+            if isinstance(node, dict):
+                for key in node:
+                    found.append((node, key))
+                    walk_copy(node[key])
+            elif isinstance(node, list):
+                for i, item in enumerate(node):
+                    found.append((node, i))
+                    walk_copy(item)
+
+        walk_copy(copied)
+        container, key = found[index]
+        action = draw(st.sampled_from(["replace", "drop", "add"]))
+        if action == "replace":
+            container[key] = draw(replacements)
+        elif action == "drop":
+            del container[key]
+        elif isinstance(container, dict):
+            container["zz-" + str(key)] = draw(replacements)
+        return copied
+
+    return mutate()
+
+
+@given(json_documents().flatmap(lambda d: st.one_of(st.just(d), _mutations(d))))
+def test_fast_and_reference_validators_agree(doc: dict[str, Any]) -> None:
+    fast = _fast_validator("1.0").is_valid(doc)
+    reference = reference_validator("1.0").is_valid(doc)
+    assert fast == reference
+    if not fast:
+        issues = claimfmt.validate(doc)
+        version_codes = {"missing-version", "unsupported-version"}
+        assert issues and all(i.code.startswith("schema") or i.code in version_codes for i in issues)
+        assert all(i.code != "schema" for i in issues), "every schema error is explained by the reference validator"
+
+
+EDGE_CASES = [
+    ("id with a trailing newline", ["sources", 0, "id"], "ministry\n", False),
+    ("3.0 as an integer", ["claims", 0, "spans", 0, "start"], 3.0, True),
+    ("a space instead of T", ["article", "published"], "2024-01-01 10:00:00Z", False),
+    ("a leap second at 23:59:60 UTC", ["article", "published"], "2016-12-31T23:59:60Z", True),
+    ("a leap second at 23:59:60 in another zone", ["article", "published"], "2017-01-01T00:59:60+01:00", True),
+    ("a second 60 that is no leap second", ["article", "published"], "2016-12-31T12:00:60Z", False),
+    ("a non-ASCII URL", ["article", "url"], "https://例え.jp/記事", False),
+    ("a percent-encoded URL", ["article", "url"], "https://xn--r8jz45g.jp/%E8%A8%98", True),
+    ("a lower-case t and z", ["article", "published"], "2024-01-01t10:00:00z", True),
+    ("February 30", ["article", "published"], "2024-02-30", False),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "value", "valid"), EDGE_CASES, ids=[c[0] for c in EDGE_CASES])
+def test_known_implementation_differences_are_settled(name: str, path: list[Any], value: Any, valid: bool) -> None:
+    doc = orjson.loads((CASES / "valid" / "astral-offsets-leap-second" / "document.json").read_bytes())
+    target = doc
+    for token in path[:-1]:
+        target = target[token]
+    target[path[-1]] = value
+    if path[-1] == "start":
+        target["end"] = int(value) + len(target["exact"])
+        target["exact"] = doc["article"]["text"][int(value) : target["end"]]
+        target.pop("prefix", None)
+    assert _fast_validator("1.0").is_valid(doc) is valid
+    assert reference_validator("1.0").is_valid(doc) is valid
+
+
+def test_semantic_checks_run_only_on_schema_valid_documents() -> None:
+    doc = orjson.loads((CASES / "invalid" / "schema-missing-key" / "document.json").read_bytes())
+    assert [i.code for i in claimfmt.validate(doc)] == ["schema-required"]
+    assert run_checks(orjson.loads((CASES / "valid" / "empty-lists" / "document.json").read_bytes())) == []
+
+
+def test_schema_messages_never_dump_the_instance() -> None:
+    doc = orjson.loads((CASES / "valid" / "astral-offsets-leap-second" / "document.json").read_bytes())
+    doc["article"]["text"] = ["x" * 5000]
+    doc["claims"] = {"big": "y" * 5000}
+    for issue in claimfmt.validate(doc):
+        assert len(issue.message) < 200
