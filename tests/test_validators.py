@@ -23,6 +23,7 @@ from claimfmt.schema_check import _fast_validator, reference_validator
 from claimfmt.testing import json_documents
 from claimfmt.validation import validate_record
 from claimfmt.validators import all_checks, run_checks
+from claimfmt.validators.verification import sort_key
 
 from .conftest import ROOT
 
@@ -129,7 +130,7 @@ def _break(doc: dict[str, Any], how: str, data: st.DataObject) -> tuple[str, str
         c = data.draw(st.sampled_from(where))
         history = claims[c]["verification"]["history"]
         first, second = history[0]["assessed_at"], history[1]["assessed_at"]
-        if claimfmt.validators.verification._moment(first) == claimfmt.validators.verification._moment(second):
+        if sort_key(first) == sort_key(second):
             return None
         history[0], history[1] = history[1], history[0]
         return ("history-order", f"/claims/{c}/verification/history/1/assessed_at")
@@ -285,3 +286,23 @@ def test_schema_messages_never_dump_the_instance() -> None:
     doc["claims"] = {"big": "y" * 5000}
     for issue in claimfmt.validate(doc):
         assert len(issue.message) < 200
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        ("2024-03-01", "2024-03-01T00:00:01Z"),
+        ("2024-03-01T10:00:00Z", "2024-03-01T10:00:00.5Z"),
+        ("2024-03-01T10:00:00.5Z", "2024-03-01T10:00:01z"),
+        ("2024-03-01T10:00:00+05:00", "2024-03-01T06:00:00Z"),
+        ("2016-12-31T23:59:59.999Z", "2016-12-31T23:59:60Z"),
+        ("2016-12-31T23:59:60Z", "2017-01-01T00:00:00Z"),
+    ],
+)
+def test_history_sort_key_orders_instants(earlier: str, later: str) -> None:
+    assert sort_key(earlier) < sort_key(later)
+
+
+def test_history_sort_key_equal_instants() -> None:
+    assert sort_key("2016-12-31T23:59:60Z") == sort_key("2017-01-01T00:59:60+01:00")
+    assert sort_key("2024-03-01T00:00:00Z") == sort_key("2024-03-01") == sort_key("2024-03-01T01:00:00+01:00")

@@ -12,13 +12,24 @@ from claimfmt.validators.registry import issue, register
 @register("unique-ids", "duplicate-id")
 def unique_ids(document: dict[str, Any]) -> Iterator[Issue]:
     """Sources and claims share one id space, so an id names exactly one thing."""
-    first: dict[str, str] = {}
+    seen: set[str] = set()
     for kind in ("sources", "claims"):
         for index, item in enumerate(document[kind]):
-            where = f"/{kind}/{index}"
-            seen = first.setdefault(item["id"], where)
-            if seen != where:
-                yield issue("duplicate-id", (kind, index, "id"), f"id {item['id']!r} is already used at {seen}")
+            if item["id"] in seen:
+                yield issue(
+                    "duplicate-id",
+                    (kind, index, "id"),
+                    f"id {item['id']!r} is already used at {_first(document, item['id'])}",
+                )
+            seen.add(item["id"])
+
+
+def _first(document: dict[str, Any], wanted: str) -> str:
+    for kind in ("sources", "claims"):
+        for index, item in enumerate(document[kind]):
+            if item["id"] == wanted:
+                return f"/{kind}/{index}"
+    return "?"
 
 
 @register("references", "unresolved-reference")

@@ -70,17 +70,28 @@ def issue(code: str, path: Iterable[str | int], message: str, hint: str | None =
     )
 
 
-def walk_spans(document: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
-    """Every span in a document with its path: mentions, claim spans, cues, hedges."""
+def walk_spans(
+    document: dict[str, Any], suspect: Callable[[dict[str, Any]], bool] | None = None
+) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """Spans with their paths: mentions, claim spans, cues, hedges.
+
+    With ``suspect``, only the spans it returns True for: a check passes a cheap
+    test there so that a path is built only for spans that may be wrong.
+    """
+    keep = suspect or (lambda _: True)
     for s, source in enumerate(document["sources"]):
         for m, span in enumerate(source.get("mentions", ())):
-            yield ("sources", s, "mentions", m), span
+            if keep(span):
+                yield ("sources", s, "mentions", m), span
     for c, claim in enumerate(document["claims"]):
         for k, span in enumerate(claim["spans"]):
-            yield ("claims", c, "spans", k), span
+            if keep(span):
+                yield ("claims", c, "spans", k), span
         for a, attribution in enumerate(claim["attributions"]):
-            if "cue" in attribution:
-                yield ("claims", c, "attributions", a, "cue"), attribution["cue"]
+            cue = attribution.get("cue")
+            if cue is not None and keep(cue):
+                yield ("claims", c, "attributions", a, "cue"), cue
             for h, hedge in enumerate(attribution.get("hedges", ())):
-                if "span" in hedge:
-                    yield ("claims", c, "attributions", a, "hedges", h, "span"), hedge["span"]
+                span = hedge.get("span")
+                if span is not None and keep(span):
+                    yield ("claims", c, "attributions", a, "hedges", h, "span"), span

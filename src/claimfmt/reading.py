@@ -231,7 +231,7 @@ def _read_array(stream: io.BufferedReader, name: str) -> Iterator[Record]:
 def _read_jsonl(stream: Iterable[bytes], name: str, *, first_line: int = 1, first_index: int = 0) -> Iterator[Record]:
     index = first_index
     for number, line in enumerate(stream, start=first_line):
-        if not line.strip():
+        if line.isspace() or not line:  # isspace() stops at the first non-blank byte; strip() copies the line
             continue
         try:
             value = orjson.loads(line)

@@ -32,6 +32,7 @@ def _files() -> dict[str, str]:
     return dict(sorted(found.items(), key=lambda item: tuple(map(int, item[0].split(".")))))
 
 
+@functools.cache
 def schema_versions() -> tuple[str, ...]:
     """The format versions this package ships a schema for, oldest first."""
     return tuple(_files())

@@ -1,0 +1,256 @@
+"""Benchmark ``claimfmt validate`` against the parse floor and the tools users would otherwise pick.
+
+Generates a seeded corpus (default 20,000 documents of 10-30 KB, unicode text, 5-30
+claims each) and a copy with 1% of documents broken, then measures in one run:
+
+- the floor: ``orjson.loads`` per line;
+- python-jsonschema (with format checks) and check-jsonschema, on a sample;
+- claimfmt validation (schema + semantic checks), one process and ``--jobs 2``;
+- the broken corpus, for the cost of an invalid document;
+- peak memory of ``claimfmt validate`` on the whole corpus and on a tenth of it.
+
+Run ``make bench`` or ``python benchmarks/bench_validate.py --documents N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from claimfmt.parallel import validate_parallel
+from claimfmt.schema_check import reference_validator
+from claimfmt.validation import validate_sources
+
+OUT = Path(__file__).resolve().parent / "out"
+
+WORDS = (
+    "the minister said on Tuesday that officials would review report army border talks agency "
+    "according to sources spokesperson denied claims evidence émigré Київ Zürich São Paulo "
+    "naïve coöperation 中文 العربية 😀 🇺🇦 𝕏 e\u0301 “quoted” ‘single’ — …"
+).split()
+KINDS = ["person", "group", "organization", "government", "media", "document", "unknown"]
+STATES = ["unverified", "supported", "refuted", "mixed", "misleading", "disputed", "unverifiable", "other"]
+
+
+def _text(rng: random.Random, size: int) -> str:
+    words: list[str] = []
+    length = 0
+    while length < size:
+        word = rng.choice(WORDS)
+        words.append(word)
+        length += len(word) + 1
+    return " ".join(words)
+
+
+def _span(rng: random.Random, text: str, width: int = 60) -> dict[str, Any]:
+    start = rng.randrange(0, len(text) - width)
+    end = start + rng.randrange(5, width)
+    span: dict[str, Any] = {"start": start, "end": end, "exact": text[start:end]}
+    if rng.random() < 0.3:
+        span["prefix"] = text[max(0, start - 12) : start]
+        span["suffix"] = text[end : end + 12]
+    return span
+
+
+def make_document(rng: random.Random, number: int) -> dict[str, Any]:
+    """One realistic document of roughly 10 to 30 KB."""
+    text = _text(rng, rng.randrange(5_000, 14_000))
+    sources = []
+    for s in range(rng.randrange(3, 10)):
+        anonymous = rng.random() < 0.4
+        sources.append(
+            {
+                "id": f"s{s}",
+                "kind": rng.choice(KINDS),
+                "name": None if anonymous else f"Source {s}",
+                "anonymous": anonymous,
+                "description": _text(rng, 30),
+                "mentions": [_span(rng, text, 30) for _ in range(rng.randrange(0, 3))],
+            }
+        )
+    claims = []
+    for c in range(rng.randrange(5, 31)):
+        claim: dict[str, Any] = {
+            "id": f"c{c}",
+            "text": _text(rng, 80),
+            "spans": [_span(rng, text) for _ in range(rng.randrange(1, 3))],
+            "attributions": [
+                {
+                    "source": f"s{rng.randrange(len(sources))}",
+                    "stance": rng.choice(["asserts", "denies", "questions", "reports"]),
+                    "commitment": rng.choice(["certain", "probable", "possible", "underspecified"]),
+                    "cue": _span(rng, text, 12),
+                    "via": [f"s{rng.randrange(len(sources))}"] if rng.random() < 0.2 else [],
+                    "hedges": [{"kind": "conditional", "text": "if true", "span": _span(rng, text, 10)}]
+                    if rng.random() < 0.3
+                    else [],
+                }
+                for _ in range(rng.randrange(1, 3))
+            ],
+        }
+        if rng.random() < 0.5:
+            claim["verification"] = {
+                "state": rng.choice(STATES),
+                "verdict": {"label": "Mostly False", "value": 2, "best": 6, "worst": 1},
+                "assessed_at": "2024-03-02T10:00:00Z",
+                "review_url": f"https://factcheck.example.org/{number}/{c}",
+                "history": [{"state": "unverified", "assessed_at": "2024-03-01"}],
+            }
+        claims.append(claim)
+    relations = [{"type": "contradicts", "from": "c0", "to": f"c{i}"} for i in range(1, min(4, len(claims)))]
+    return {
+        "claimfmt": "1.0",
+        "id": f"doc-{number}",
+        "article": {
+            "url": f"https://news.example.org/{number}",
+            "title": _text(rng, 60),
+            "published": "2024-03-01T08:00:00+01:00",
+            "language": "en",
+            "text": text,
+            "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        },
+        "sources": sources,
+        "claims": claims,
+        "relations": relations,
+    }
+
+
+def break_document(rng: random.Random, document: dict[str, Any]) -> dict[str, Any]:
+    """A copy with one realistic mistake (schema or semantic)."""
+    broken = copy.deepcopy(document)
+    how = rng.randrange(4)
+    if how == 0:
+        broken["claims"][0]["spans"][0]["start"] += 1
+    elif how == 1:
+        broken["claims"][-1]["attributions"][0]["source"] = "nobody"
+    elif how == 2:
+        broken["claims"][0]["attributions"][0]["stance"] = "claims"
+    else:
+        broken["article"]["published"] = "2024-03-01 08:00"
+    return broken
+
+
+def generate(path: Path, count: int, *, broken_share: float, seed: int) -> None:
+    rng = random.Random(seed)
+    with path.open("wb") as out:
+        for number in range(count):
+            document = make_document(rng, number)
+            if rng.random() < broken_share:
+                document = break_document(rng, document)
+            out.write(orjson.dumps(document) + b"\n")
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
+
+
+def lines(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as stream:
+        yield from stream
+
+
+def peak_rss_mb(*command: str) -> float:
+    """Peak resident memory of a child process, in MB (Linux reports ru_maxrss in KB)."""
+    script = (
+        "import resource, subprocess, sys;"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    done = subprocess.run([sys.executable, "-c", script, *command], capture_output=True, text=True, check=True)
+    return int(done.stdout.strip()) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=20_000)
+    parser.add_argument("--sample", type=int, default=200, help="documents for the slow baselines")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    OUT.mkdir(exist_ok=True)
+    corpus = OUT / f"corpus-{args.documents}.jsonl"
+    broken = OUT / f"corpus-{args.documents}-broken.jsonl"
+    tenth = OUT / f"corpus-{args.documents // 10}.jsonl"
+    for path, count, share in ((corpus, args.documents, 0.0), (broken, args.documents, 0.01)):
+        if not path.exists():
+            print(f"generating {path.name} …", file=sys.stderr)
+            generate(path, count, broken_share=share, seed=args.seed)
+    if not tenth.exists():
+        generate(tenth, args.documents // 10, broken_share=0.0, seed=args.seed)
+    size_mb = corpus.stat().st_size / 1e6
+    print(f"corpus: {args.documents} documents, {size_mb:.0f} MB ({size_mb * 1000 / args.documents:.1f} KB each)")
+
+    parse_s, _ = timed(lambda: sum(1 for line in lines(corpus) if orjson.loads(line)))
+    print(f"orjson.loads per line (floor)       {parse_s:7.2f} s  {size_mb / parse_s:6.0f} MB/s   1.00x")
+
+    sample = [orjson.loads(line) for _, line in zip(range(args.sample), lines(corpus), strict=False)]
+    sample_mb = sum(len(orjson.dumps(d)) for d in sample) / 1e6
+    reference = reference_validator("1.0")
+    ref_s, _ = timed(lambda: [reference.is_valid(d) for d in sample])
+    ref_rate = sample_mb / ref_s
+    print(
+        f"python jsonschema (sample {args.sample:>5})     {ref_s:7.2f} s  {ref_rate:6.1f} MB/s "
+        f"{(size_mb / ref_rate) / parse_s:6.1f}x the floor"
+    )
+
+    with tempfile.TemporaryDirectory() as folder:
+        files = []
+        for index, document in enumerate(sample):
+            path = Path(folder, f"{index}.json")
+            path.write_bytes(orjson.dumps(document))
+            files.append(str(path))
+        schema_file = Path(folder, "schema.json")
+        schema_file.write_text(subprocess.check_output([sys.executable, "-m", "claimfmt", "schema"], text=True))
+        check = [sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema_file)]
+        startup_s, _ = timed(lambda: subprocess.run([*check, files[0]], capture_output=True, check=False))
+        cj_s, done = timed(lambda: subprocess.run([*check, *files], capture_output=True, check=False))
+        cj_rate = sample_mb / max(cj_s - startup_s, 1e-9)
+        print(
+            f"check-jsonschema (sample {args.sample:>5})      {cj_s:7.2f} s  {cj_rate:6.1f} MB/s "
+            f"{(size_mb / cj_rate) / parse_s:6.1f}x the floor (start-up {startup_s:.2f} s taken off; "
+            f"exit {done.returncode})"
+        )
+
+    one_s, run1 = timed(lambda: validate_sources([str(corpus)]))
+    assert run1.documents == args.documents and not run1.issues, run1.counts()
+    two_s, run2 = timed(lambda: validate_parallel([str(corpus)], jobs=2))
+    assert run2.documents == args.documents and not run2.issues
+    print(
+        f"claimfmt validate --jobs 1            {one_s:7.2f} s  {size_mb / one_s:6.0f} MB/s "
+        f"{one_s / parse_s:6.2f}x the floor, {(size_mb / one_s) / ref_rate:5.0f}x python jsonschema"
+    )
+    print(
+        f"claimfmt validate --jobs 2            {two_s:7.2f} s  {size_mb / two_s:6.0f} MB/s "
+        f"{one_s / two_s:6.2f}x the throughput of --jobs 1"
+    )
+
+    bad_s, bad = timed(lambda: validate_sources([str(broken)]))
+    invalid = bad.invalid_documents
+    extra_ms = (bad_s - one_s) / max(invalid, 1) * 1000
+    print(
+        f"1% broken, --jobs 1                  {bad_s:7.2f} s  {invalid} invalid documents, "
+        f"{len(bad.issues)} issues, {extra_ms:+.2f} ms per invalid document"
+    )
+
+    claimfmt = [sys.executable, "-m", "claimfmt", "validate"]
+    full = peak_rss_mb(*claimfmt, str(corpus))
+    small = peak_rss_mb(*claimfmt, str(tenth))
+    print(f"peak RSS: {full:.0f} MB on {size_mb:.0f} MB, {small:.0f} MB on a tenth of it")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
