@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import gzip
 import io
-import re
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+
+import attrs
 
 from claimfmt.issues import Issue, Severity
 from claimfmt.reading import JSONL_SUFFIXES, _files_in, _read_jsonl, _suffix, iter_records
@@ -25,7 +26,6 @@ from claimfmt.validation import Run, Selection, validate_record
 __all__ = ["validate_parallel"]
 
 _BLOCK = 4 * 1024 * 1024
-_BLANK = re.compile(rb"^[ \t\r]*$", re.MULTILINE)
 
 _Result = tuple[str, int, int, list[Issue]]
 
@@ -36,6 +36,7 @@ def validate_parallel(
     """Validate ``paths`` with ``jobs`` processes; the same Run as :func:`validate_sources`."""
     run = Run()
     wanted = selection or Selection()
+    counted: dict[str, int] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: deque[Future[_Result]] = deque()
         for task in _tasks(paths):
@@ -44,7 +45,7 @@ def validate_parallel(
             if task[0] == "-":
                 # Workers cannot share our standard input: read it here, in order.
                 while pending and not run.partial:
-                    _collect(run, pending.popleft().result(), max_errors)
+                    _collect(run, pending.popleft().result(), max_errors, counted)
                 for record in iter_records("-"):
                     found = [i for i in validate_record(record) if wanted(i.code)]
                     run.add(record.file, found, max_errors=max_errors)
@@ -54,22 +55,27 @@ def validate_parallel(
             pending.append(pool.submit(_work, task, wanted))
             # Bounded look-ahead keeps memory flat on large inputs.
             while len(pending) > 2 * jobs and not run.partial:
-                _collect(run, pending.popleft().result(), max_errors)
+                _collect(run, pending.popleft().result(), max_errors, counted)
         while pending and not run.partial:
-            _collect(run, pending.popleft().result(), max_errors)
+            _collect(run, pending.popleft().result(), max_errors, counted)
         for future in pending:
             future.cancel()
     run.seconds = time.perf_counter() - run.started
     return run
 
 
-def _collect(run: Run, result: _Result, max_errors: int | None) -> None:
+def _collect(run: Run, result: _Result, max_errors: int | None, counted: dict[str, int]) -> None:
     file, documents, invalid, issues = result
+    # Workers number documents from 0 within their block; results arrive in order, so add what came before.
+    offset = counted.get(file, 0)
+    counted[file] = offset + documents
+    if offset:
+        issues = [attrs.evolve(i, index=i.index + offset) if i.index is not None else i for i in issues]
     run.add(file, issues, max_errors=max_errors, documents=documents, invalid=invalid)
 
 
-# A task: (file, first line, first index, block of JSONL bytes) or (file, None, None, None) for a whole file.
-_Task = tuple[str, int | None, int | None, bytes | None]
+# A task: (file, first line, block of JSONL bytes) or (file, None, None) for a whole file.
+_Task = tuple[str, int | None, bytes | None]
 
 
 def _tasks(paths: Sequence[str]) -> Iterator[_Task]:
@@ -79,40 +85,36 @@ def _tasks(paths: Sequence[str]) -> Iterator[_Task]:
             if str(file) != "-" and _suffix(file) in JSONL_SUFFIXES:
                 yield from _blocks(file)
             else:
-                yield (str(file), None, None, None)
+                yield (str(file), None, None)
 
 
 def _blocks(file: Path) -> Iterator[_Task]:
     opener = gzip.open if file.suffix.lower() == ".gz" else open
-    line, index, carry = 1, 0, b""
+    line, carry = 1, b""
     with opener(file, "rb") as stream:
-        assert isinstance(stream, io.BufferedIOBase | gzip.GzipFile)
         while True:
             data = stream.read(_BLOCK)
             block = carry + data
             if not data:
                 if block:
-                    yield (str(file), line, index, block)
+                    yield (str(file), line, block)
                 return
             cut = block.rfind(b"\n") + 1
             if cut == 0:
                 carry = block
                 continue
             block, carry = block[:cut], block[cut:]
-            yield (str(file), line, index, block)
-            newlines = block.count(b"\n")
-            line += newlines
-            # The pattern also matches the empty "line" after the block's final newline: not a line.
-            index += newlines - (len(_BLANK.findall(block)) - 1)
+            yield (str(file), line, block)
+            line += block.count(b"\n")
 
 
 def _work(task: _Task, wanted: Selection) -> _Result:
-    file, first_line, first_index, block = task
+    file, first_line, block = task
     if block is None:
         records = iter_records(file)
     else:
-        assert first_line is not None and first_index is not None
-        records = _read_jsonl(io.BytesIO(block), file, first_line=first_line, first_index=first_index)
+        assert first_line is not None
+        records = _read_jsonl(io.BytesIO(block), file, first_line=first_line)
     documents = invalid = 0
     issues: list[Issue] = []
     for record in records:
