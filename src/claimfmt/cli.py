@@ -15,7 +15,8 @@ from pathlib import Path
 import orjson
 
 from claimfmt.issues import DocumentError, Issue
-from claimfmt.reading import document_from_json, iter_records
+from claimfmt.model import Document
+from claimfmt.reading import Record, document_from_json, iter_records
 from claimfmt.schemas import schema_text, schema_versions
 from claimfmt.summary import CorpusStats, describe_document, format_stats
 
@@ -178,23 +179,28 @@ def _run_validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if run.failed(strict=args.strict) else EXIT_OK
 
 
+def _document_or_report(record: Record) -> Document | None:
+    """The record's document, or None after printing why it cannot be read."""
+    try:
+        if record.issue is not None:
+            raise DocumentError([record.issue])
+        return document_from_json(record.data)
+    except DocumentError as exc:
+        _print_issues([i.located(file=record.file, line=record.line, index=record.index) for i in exc.issues])
+        return None
+
+
 def _run_show(args: argparse.Namespace) -> int:
     status = EXIT_OK
-    first = True
+    shown = 0
     try:
         for record in iter_records(*_expand(args.paths)):
-            try:
-                if record.issue is not None:
-                    raise DocumentError([record.issue])
-                document = document_from_json(record.data)
-            except DocumentError as exc:
-                _print_issues([i.located(file=record.file, line=record.line, index=record.index) for i in exc.issues])
+            document = _document_or_report(record)
+            if document is None:
                 status = EXIT_INVALID
                 continue
-            if not first:
-                print()
-            first = False
-            print(describe_document(document))
+            print(("\n" if shown else "") + describe_document(document))
+            shown += 1
     except OSError as exc:
         raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
     return status
@@ -207,15 +213,12 @@ def _run_stats(args: argparse.Namespace) -> int:
         stats = CorpusStats(name=path)
         try:
             for record in iter_records(path):
-                try:
-                    if record.issue is not None:
-                        raise DocumentError([record.issue])
-                    stats.add(document_from_json(record.data))
-                except DocumentError as exc:
+                document = _document_or_report(record)
+                if document is None:
                     stats.unreadable += 1
                     status = EXIT_INVALID
-                    located = [i.located(file=record.file, line=record.line, index=record.index) for i in exc.issues]
-                    _print_issues(located)
+                else:
+                    stats.add(document)
         except OSError as exc:
             raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
         results.append(stats)
