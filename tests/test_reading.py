@@ -150,3 +150,13 @@ def test_document_errors_carry_file_and_line(tmp_path: Path) -> None:
 def test_a_missing_file_raises_oserror(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         list(claimfmt.iter_records(tmp_path / "nope.json"))
+
+
+def test_corrupt_gzip_data_is_reported_not_raised(tmp_path: Path) -> None:
+    packed = bytearray(gzip.compress(LINE * 50))
+    packed[40:60] = b"\x00" * 20  # damage the deflate stream, not just its end
+    path = tmp_path / "corrupt.jsonl.gz"
+    path.write_bytes(bytes(packed))
+    records = list(claimfmt.iter_records(path))
+    assert records[-1].issue is not None
+    assert records[-1].issue.code == "unreadable-file"

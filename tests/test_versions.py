@@ -63,3 +63,10 @@ def test_parse_version() -> None:
     for bad in ("1", "1.0.0", "01.0", "1.0\n", "v1.0"):
         with pytest.raises(ValueError):
             versions.parse_version(bad)
+
+
+def test_validate_text_reports_json_and_schema_codes() -> None:
+    assert [i.code for i in claimfmt.validate('{"claimfmt": "1.0",')] == ["invalid-json"]
+    assert [i.code for i in claimfmt.validate(b'{"a": "\xff"}')] == ["invalid-utf8"]
+    text = claimfmt.dumps({**_doc("1.0"), "bogus": 1})
+    assert [(i.code, i.pointer) for i in claimfmt.validate(text)] == [("schema-additional-properties", "/bogus")]

@@ -17,6 +17,7 @@ import itertools
 import os
 import stat
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -109,7 +110,7 @@ def loads(text: str | bytes) -> Document:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         raw = text.encode() if isinstance(text, str) else text
-        raise DocumentError([_decode_issue(raw, exc)]) from None
+        raise DocumentError([decode_issue(raw, exc)]) from None
     return document_from_json(data)
 
 
@@ -157,9 +158,7 @@ def _read_path(path: Path) -> Iterator[Record]:
         stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.suffix.lower() == ".gz" else raw  # type: ignore[assignment]
         try:
             yield from _read_stream(stream, str(path), kind=kind)
-        except (gzip.BadGzipFile, EOFError, OSError) as exc:
-            if isinstance(exc, FileNotFoundError | PermissionError):
-                raise
+        except (EOFError, OSError, zlib.error) as exc:  # a truncated or corrupt gzip stream
             yield Record(
                 file=str(path), issue=Issue(code="unreadable-file", message=f"cannot read: {exc}", file=str(path))
             )
@@ -193,7 +192,7 @@ def _read_single(data: bytes, name: str) -> Iterator[Record]:
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        yield Record(file=name, issue=_decode_issue(data, exc).located(file=name, line=None, index=None))
+        yield Record(file=name, issue=decode_issue(data, exc).located(file=name, line=None, index=None))
         return
     if isinstance(value, list):
         for index, item in enumerate(value):
@@ -236,7 +235,7 @@ def _read_jsonl(stream: Iterable[bytes], name: str, *, first_line: int = 1, firs
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            issue = _decode_issue(line, exc)
+            issue = decode_issue(line, exc)
             if not line.endswith(b"\n") and issue.code == "invalid-json":
                 issue = attrs.evolve(issue, message=issue.message + " (the last line is cut short)")
             yield Record(
@@ -247,7 +246,8 @@ def _read_jsonl(stream: Iterable[bytes], name: str, *, first_line: int = 1, firs
         index += 1
 
 
-def _decode_issue(data: bytes, exc: orjson.JSONDecodeError) -> Issue:
+def decode_issue(data: bytes, exc: orjson.JSONDecodeError) -> Issue:
+    """Why ``data`` is not JSON: invalid UTF-8 (with the byte) or a syntax error (with line and column)."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as bad:

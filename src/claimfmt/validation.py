@@ -11,9 +11,9 @@ from typing import Any
 import attrs
 import orjson
 
-from claimfmt.issues import DocumentError, Issue, Severity
+from claimfmt.issues import Issue, Severity
 from claimfmt.model import Document
-from claimfmt.reading import Record, SourceLike, iter_records, loads
+from claimfmt.reading import Record, SourceLike, decode_issue, iter_records
 from claimfmt.schema_check import schema_issues
 from claimfmt.structuring import unstructure
 from claimfmt.validators import run_checks
@@ -30,10 +30,11 @@ def validate(document: Document | Mapping[str, Any] | str | bytes) -> list[Issue
     An empty list means valid; warnings do not make a document invalid.
     """
     if isinstance(document, str | bytes):
+        raw = document.encode() if isinstance(document, str) else document
         try:
-            data: Any = unstructure(loads(document))
-        except DocumentError as exc:
-            return list(exc.issues)
+            data: Any = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            return [decode_issue(raw, exc)]
     elif isinstance(document, Document):
         data = unstructure(document)
     else:
