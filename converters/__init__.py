@@ -1,6 +1,7 @@
 """Converters between claimfmt and peer formats, importable as ``claimfmt.converters``.
 
-One module per peer format. (The first converters arrive with the W3C Web
-Annotation issue; this package exists so that the layout and packaging are
-fixed from the start.)
+One module per peer format, once they exist. What every converter shares is
+here already: :mod:`claimfmt.converters.offsets` translates span positions
+between code points, UTF-16 units, UTF-8 bytes and grapheme clusters, detects
+which unit a peer file uses, and re-anchors quotes whose positions are wrong.
 """

@@ -1,0 +1,170 @@
+"""Offset units: the one place where converters translate span positions.
+
+claimfmt counts Unicode code points. Peers count otherwise: Label Studio,
+Hypothes.is and the brat web client count UTF-16 code units, PARC counts UTF-8
+bytes, and some annotation tools count user-perceived characters (grapheme
+clusters). :class:`OffsetMap` converts offsets into one text between any two
+units; :func:`detect_units` finds which units make a file's echoed quotes match
+its text; :func:`reanchor` finds a quote again when its position is wrong.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from collections.abc import Iterable, Sequence
+
+import attrs
+import regex
+
+__all__ = ["Anchor", "OffsetError", "OffsetMap", "Unit", "detect_units", "reanchor"]
+
+
+class Unit(enum.StrEnum):
+    """What an offset counts."""
+
+    CODEPOINT = "codepoint"
+    UTF16 = "utf16"
+    UTF8 = "utf8"
+    GRAPHEME = "grapheme"
+
+
+class OffsetError(ValueError):
+    """An offset outside the text, or inside a character of the unit asked for."""
+
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+class OffsetMap:
+    """Offsets into one text, converted between units. Tables are built on first use, per unit."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._bounds: dict[Unit, list[int]] = {}
+
+    def _table(self, unit: Unit) -> list[int] | None:
+        """For each code point boundary, its offset in ``unit`` (None: the same as code points)."""
+        if unit is Unit.CODEPOINT or (unit is not Unit.GRAPHEME and self.text.isascii()):
+            return None
+        if unit is Unit.UTF16 and all(ord(c) < 0x10000 for c in self.text):
+            return None
+        if unit not in self._bounds:
+            if unit is Unit.GRAPHEME:
+                # Here the table runs the other way: grapheme index -> code point offset.
+                self._bounds[unit] = [0, *(match.end() for match in _GRAPHEME.finditer(self.text))]
+            else:
+                width = (lambda c: 2 if ord(c) > 0xFFFF else 1) if unit is Unit.UTF16 else _utf8_width
+                table, total = [0], 0
+                for char in self.text:
+                    total += width(char)
+                    table.append(total)
+                self._bounds[unit] = table
+        return self._bounds[unit]
+
+    def size(self, unit: Unit) -> int:
+        """The length of the text in ``unit``."""
+        return self.from_codepoints(len(self.text), unit)
+
+    def from_codepoints(self, offset: int, unit: Unit) -> int:
+        """A code point offset, expressed in ``unit``."""
+        if not 0 <= offset <= len(self.text):
+            raise OffsetError(f"offset {offset} is outside a text of {len(self.text)} code points")
+        table = self._table(unit)
+        if table is None:
+            return offset
+        if unit is Unit.GRAPHEME:
+            index = bisect.bisect_left(table, offset)
+            if index == len(table) or table[index] != offset:
+                raise OffsetError(f"code point offset {offset} falls inside a grapheme cluster")
+            return index
+        return table[offset]
+
+    def to_codepoints(self, offset: int, unit: Unit) -> int:
+        """An offset in ``unit``, expressed in code points."""
+        table = self._table(unit)
+        if table is None:
+            if not 0 <= offset <= len(self.text):
+                raise OffsetError(f"offset {offset} is outside a text of {len(self.text)} code points")
+            return offset
+        if unit is Unit.GRAPHEME:
+            if not 0 <= offset < len(table):
+                raise OffsetError(f"offset {offset} is outside a text of {len(table) - 1} grapheme clusters")
+            return table[offset]
+        index = bisect.bisect_left(table, offset)
+        if index == len(table) or table[index] != offset:
+            raise OffsetError(f"{unit.value} offset {offset} falls inside a character or outside the text")
+        return index
+
+    def convert(self, offset: int, source: Unit, target: Unit) -> int:
+        """An offset in ``source`` units, expressed in ``target`` units."""
+        return self.from_codepoints(self.to_codepoints(offset, source), target)
+
+    def quote(self, start: int, end: int, unit: Unit) -> str:
+        """The text between two offsets in ``unit``."""
+        return self.text[self.to_codepoints(start, unit) : self.to_codepoints(end, unit)]
+
+
+def _utf8_width(char: str) -> int:
+    code = ord(char)
+    return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+
+
+def detect_units(
+    text: str, spans: Iterable[tuple[int, int, str]], candidates: Sequence[Unit] = tuple(Unit)
+) -> list[Unit]:
+    """The units, in ``candidates`` order, under which every (start, end, quote) matches ``text``.
+
+    An empty list means no unit explains the file's offsets; several mean the
+    quotes cannot tell them apart (an ASCII text matches every unit).
+    """
+    offsets = OffsetMap(text)
+    spans = list(spans)
+    matching = []
+    for unit in candidates:
+        try:
+            if all(offsets.quote(start, end, unit) == quote for start, end, quote in spans):
+                matching.append(unit)
+        except OffsetError:
+            continue
+    return matching
+
+
+@attrs.frozen(kw_only=True)
+class Anchor:
+    """Where a quote stands, in code points, and whether it had to be moved to get there."""
+
+    start: int
+    end: int
+    moved: bool
+    note: str | None = None
+
+
+def reanchor(offsets: OffsetMap, start: int | None, end: int | None, quote: str, unit: Unit) -> Anchor | None:
+    """Place ``quote`` in the text: at the given offsets if they fit, else at its nearest occurrence.
+
+    Returns None when the quote is nowhere in the text. A moved anchor says
+    where it was and where it went, for the converter's loss report.
+    """
+    text = offsets.text
+    hint: int | None = None
+    if start is not None and end is not None:
+        try:
+            begin, finish = offsets.to_codepoints(start, unit), offsets.to_codepoints(end, unit)
+        except OffsetError:
+            begin = finish = -1
+        if begin >= 0 and text[begin:finish] == quote:
+            return Anchor(start=begin, end=finish, moved=False)
+        hint = begin if begin >= 0 else min(start, len(text))
+    found = [match.start() for match in regex.finditer(regex.escape(quote), text, overlapped=True)] if quote else []
+    if not found:
+        return None
+    near = hint
+    best = found[0] if near is None else min(found, key=lambda at: abs(at - near))
+    note = None
+    if start is not None:
+        note = (
+            f"quote {quote[:30]!r} not at {unit.value} [{start}, {end}); "
+            f"moved to code points [{best}, {best + len(quote)})"
+        )
+    return Anchor(start=best, end=best + len(quote), moved=start is not None, note=note)
