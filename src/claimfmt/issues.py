@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["ClaimfmtError", "DocumentError", "Issue", "Severity", "escape_pointer_token"]
+__all__ = ["ClaimfmtError", "DocumentError", "Issue", "Severity", "escape_pointer_token", "json_type"]
 
 
 class Severity(enum.StrEnum):
@@ -60,6 +60,16 @@ class Issue:
             where += f"[{self.index}]"
         pointer = f" {self.pointer}:" if self.pointer else ""
         return f"{where}:{pointer} {self.severity.value}: {self.message} [{self.code}]"
+
+
+def json_type(value: object, *, article: bool = False) -> str:
+    """The JSON type of a parsed value, for messages: ``integer``, or ``an integer`` with ``article``."""
+    if value is None:
+        return "null"
+    name = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(
+        type(value), type(value).__name__
+    )
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}" if article else name
 
 
 def escape_pointer_token(token: str | int) -> str:

@@ -22,7 +22,7 @@ import jsonschema_rs
 import rfc3339_validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from claimfmt.issues import Issue, escape_pointer_token
+from claimfmt.issues import Issue, escape_pointer_token, json_type
 from claimfmt.schemas import registry, schema
 
 __all__ = ["reference_validator", "schema_issues"]
@@ -130,7 +130,7 @@ def _issue(error: ValidationError, pointer: str) -> Issue:
             hint="keep what has no field under a namespaced key in extensions",
         )
     elif keyword == "type":
-        message = f"expected {_types(expected)}, got {_json_type(instance)} {_excerpt(instance)}"
+        message = f"expected {_types(expected)}, got {json_type(instance)} {_excerpt(instance)}"
     elif keyword == "enum":
         message = f"{_excerpt(instance)} is not one of {', '.join(map(str, expected))}"
     elif keyword == "const":
@@ -160,14 +160,6 @@ def _kebab(keyword: str) -> str:
 def _types(value: Any) -> str:
     names = [value] if isinstance(value, str) else list(value)
     return " or ".join(names)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(
-        type(value), "value"
-    )
 
 
 def _excerpt(value: Any) -> str:

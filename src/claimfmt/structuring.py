@@ -22,7 +22,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from claimfmt import model
-from claimfmt.issues import DocumentError, Issue, escape_pointer_token
+from claimfmt.issues import DocumentError, Issue, escape_pointer_token, json_type
 
 __all__ = ["structure", "unstructure"]
 
@@ -50,17 +50,9 @@ def _expected(target: Any) -> str:
     return "a value"
 
 
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(
-        type(value), type(value).__name__
-    )
-
-
 class _WrongType(TypeError):
     def __init__(self, expected: str, value: object) -> None:
-        super().__init__(f"expected {expected}, got {_json_type(value)}")
+        super().__init__(f"expected {expected}, got {json_type(value)}")
 
 
 def _strict(kind: type, expected: str) -> Callable[[Any, Any], Any]:

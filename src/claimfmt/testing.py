@@ -308,8 +308,11 @@ def json_documents(*, text: bool | None = None) -> st.SearchStrategy[dict[str, A
 
 # --- JSON Schema driven ------------------------------------------------------------
 
-_FORMATS: dict[str, st.SearchStrategy[str]] = {"date-time": _moments.map(lambda m: m.isoformat()), "uri": _uris}
-_FORMATS["date"] = _moments.map(lambda m: m.date().isoformat())
+_FORMATS: dict[str, st.SearchStrategy[str]] = {
+    "date": _moments.map(lambda m: m.date().isoformat()),
+    "date-time": _moments.map(lambda m: m.isoformat()),
+    "uri": _uris,
+}
 
 
 def from_schema(schema: dict[str, Any], *, max_depth: int = 6) -> st.SearchStrategy[Any]:

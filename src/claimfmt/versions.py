@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from claimfmt.issues import Issue
+from claimfmt.issues import Issue, json_type
 from claimfmt.schemas import schema_versions
 
 __all__ = ["CURRENT_VERSION", "MIGRATIONS", "check_version", "parse_version", "upgrade"]
@@ -36,7 +36,7 @@ def parse_version(value: str) -> tuple[int, int]:
 def check_version(data: object) -> Issue | None:
     """An issue when ``data`` declares no version this package can read, else None."""
     if not isinstance(data, dict):
-        return Issue(code="not-an-object", message=f"a document is a JSON object, not {_json_type(data)}")
+        return Issue(code="not-an-object", message=f"a document is a JSON object, not {json_type(data, article=True)}")
     if "claimfmt" not in data:
         return Issue(
             code="missing-version",
@@ -49,7 +49,7 @@ def check_version(data: object) -> Issue | None:
         return Issue(
             code="unsupported-version",
             pointer="/claimfmt",
-            message=f'the format version must be a string like "1.0", not {_json_type(declared)}',
+            message=f'the format version must be a string like "1.0", not {json_type(declared, article=True)}',
         )
     if declared in schema_versions() or declared in MIGRATIONS:
         return None
@@ -79,17 +79,3 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
         _, migrate = MIGRATIONS[data["claimfmt"]]
         data = migrate(data)
     return data
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
