@@ -5,12 +5,14 @@ The public API:
 - :func:`load`, :func:`loads`, :func:`dump`, :func:`dumps`: one document;
 - :func:`iter_documents`, :func:`iter_records`, :func:`write_documents`: corpora, streamed;
 - :func:`validate`: schema and semantic checks, returning :class:`Issue` records;
+- :func:`convert`: between claimfmt and peer formats, with a loss report;
 - the model classes (:class:`Document`, :class:`Claim`, ...) in :mod:`claimfmt.model`;
 - :mod:`claimfmt.validators`, :mod:`claimfmt.testing` (hypothesis strategies).
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
+from claimfmt.conversion import convert
 from claimfmt.issues import ClaimfmtError, DocumentError, Issue, Severity
 from claimfmt.model import (
     Annotator,
@@ -61,6 +63,7 @@ __all__ = [
     "Verdict",
     "Verification",
     "__version__",
+    "convert",
     "dump",
     "dumps",
     "iter_documents",

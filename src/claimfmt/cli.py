@@ -14,6 +14,7 @@ from pathlib import Path
 
 import orjson
 
+from claimfmt.converters.offsets import Unit
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import Document
 from claimfmt.reading import Record, document_from_json, iter_records
@@ -64,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claimfmt",
         description="Claims in news, who they are attributed to, and what is known of their truth: "
-        "validate, inspect and count claimfmt documents.",
+        "validate, inspect, count and convert claimfmt documents.",
         epilog="Exit status: 0 success, 1 invalid data, 2 usage error or tool failure.",
     )
     parser.add_argument("--version", action="version", version=_version())
@@ -110,6 +111,31 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("paths", nargs="+", metavar="PATH")
     stats.add_argument("--format", choices=["text", "json"], default="text")
     stats.set_defaults(run=_run_stats)
+
+    convert = commands.add_parser(
+        "convert",
+        help="convert between claimfmt and peer formats (W3C Web Annotation, ...)",
+        description="Convert records from one format to another, streamed, with a loss report on stderr: "
+        "what could not be carried, and what was kept under extensions. Inputs: files, folders, globs, "
+        "- for stdin; JSON, JSON arrays, JSONL, .gz. Output: one value as JSON, several as a JSON array, "
+        "or JSONL for a .jsonl/.ndjson path or --jsonl; written atomically.",
+        epilog="Exit status: 0 converted, 1 some input could not be converted (each failure is reported, "
+        "the rest is still written), 2 usage or tool failure. See `claimfmt convert --list` for formats.",
+    )
+    convert.add_argument("inputs", nargs="*", metavar="INPUT", help="file, folder, glob, or - for stdin")
+    convert.add_argument("--from", dest="source_format", metavar="FMT", help="input format")
+    convert.add_argument("--to", dest="target_format", metavar="FMT", help="output format")
+    convert.add_argument("-o", "--output", default="-", metavar="OUT", help="output file (default: - for stdout)")
+    convert.add_argument(
+        "--offset-unit",
+        choices=[unit.value for unit in Unit],
+        help="what the peer's offsets count (default: the format's own; checked against quotes where the text "
+        "is known)",
+    )
+    convert.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
+    convert.add_argument("--report", metavar="FILE", help="write the full loss report as JSON to FILE")
+    convert.add_argument("--list", action="store_true", help="list the formats and the ways each converts")
+    convert.set_defaults(run=_run_convert)
 
     schema = commands.add_parser("schema", help="print a shipped JSON Schema", description="Print a shipped schema.")
     schema.add_argument(
@@ -227,6 +253,43 @@ def _run_stats(args: argparse.Namespace) -> int:
     else:
         print("\n\n".join(format_stats(s) for s in results))
     return status
+
+
+def _run_convert(args: argparse.Namespace) -> int:
+    from claimfmt.conversion import ConversionError, Options, convert, formats
+
+    if args.list:
+        print(f"{'FORMAT':<14} {'READ':<5} {'WRITE':<6} {'OFFSETS':<10} DESCRIPTION")
+        for name, converter in sorted(formats().items()):
+            read, write = ("yes" if converter.reads else "-"), ("yes" if converter.writes else "-")
+            print(f"{name:<14} {read:<5} {write:<6} {converter.default_unit.value:<10} {converter.summary}")
+        return EXIT_OK
+    if not args.inputs:
+        raise UsageError("convert needs at least one INPUT (or --list)")
+    if not args.source_format or not args.target_format:
+        raise UsageError("convert needs --from FMT and --to FMT (see claimfmt convert --list)")
+    unit = Unit(args.offset_unit) if args.offset_unit else None
+    try:
+        report = convert(
+            _expand(args.inputs),
+            source_format=args.source_format,
+            target_format=args.target_format,
+            output=args.output,
+            options=Options(offset_unit=unit),
+            jsonl=args.jsonl,
+        )
+    except ConversionError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read or write {exc.filename or ''}: {exc.strerror or exc}") from None
+    _print_issues(report.issues)
+    print(report.summary(), file=sys.stderr)
+    if args.report:
+        from claimfmt.writing import atomic_writer
+
+        with atomic_writer(args.report) as out:
+            out.write(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    return EXIT_INVALID if report.failed else EXIT_OK
 
 
 def _run_schema(args: argparse.Namespace) -> int:

@@ -51,6 +51,10 @@ class Issue:
             index=self.index if self.index is not None else index,
         )
 
+    def at(self, prefix: str) -> Issue:
+        """The same issue with its pointer moved under ``prefix`` (the issue was found in a part)."""
+        return attrs.evolve(self, pointer=prefix + self.pointer)
+
     def format(self) -> str:
         """One line: ``file:line: pointer: message [code]``."""
         where = self.file or "<input>"

@@ -16,7 +16,7 @@ import orjson
 import referencing
 from referencing.jsonschema import DRAFT202012
 
-__all__ = ["registry", "schema", "schema_text", "schema_versions"]
+__all__ = ["jsonld_context", "registry", "schema", "schema_text", "schema_versions"]
 
 _FILE_NAME = re.compile(r"^claimfmt-(\d+\.\d+)\.schema\.json$")
 
@@ -61,3 +61,15 @@ def registry() -> referencing.Registry[Any]:
         (schema(version)["$id"], DRAFT202012.create_resource(schema(version))) for version in schema_versions()
     ]
     return referencing.Registry().with_resources(resources_).crawl()
+
+
+@functools.cache
+def jsonld_context() -> dict[str, Any]:
+    """The claimfmt JSON-LD context (``https://claimfmt.org/ns/claimfmt-1.0.jsonld``), as shipped.
+
+    Give it to a JSON-LD processor's document loader for that IRI: nothing
+    needs fetching. Do not mutate it: it is shared.
+    """
+    text = (resources.files("claimfmt") / "schema" / "claimfmt-1.0.context.jsonld").read_text(encoding="utf-8")
+    value: dict[str, Any] = orjson.loads(text)
+    return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import itertools
 import os
 import sys
 import tempfile
@@ -22,7 +23,7 @@ from claimfmt.model import Document
 from claimfmt.reading import JSONL_SUFFIXES, _suffix
 from claimfmt.structuring import unstructure
 
-__all__ = ["atomic_writer", "dump", "dumps", "write_documents"]
+__all__ = ["atomic_writer", "dump", "dumps", "write_documents", "write_json_values"]
 
 DocumentLike = Document | Mapping[str, Any]
 
@@ -72,6 +73,49 @@ def write_documents(
         if not jsonl:
             out.write(b"\n]\n" if count else b"]\n")
     return count
+
+
+def write_json_values(
+    target: str | os.PathLike[str] | IO[bytes],
+    values: Iterable[Any],
+    *,
+    jsonl: bool | None = None,
+) -> int:
+    """Write JSON values as JSONL, or as JSON: one value alone (indented), several as an array.
+
+    As :func:`write_documents`, the target's suffix decides unless ``jsonl``
+    is given, and a path is only replaced once every value is written.
+    """
+    if jsonl is None:
+        jsonl = isinstance(target, str | os.PathLike) and _suffix(Path(target)) in JSONL_SUFFIXES
+    count = 0
+    with _open_target(target) as out:
+        if jsonl:
+            for value in values:
+                out.write(orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE))
+                count += 1
+            return count
+        iterator = iter(values)
+        # One value is written as itself, not as an array of one: look one ahead to know.
+        first = next(iterator, _NOTHING)
+        second = next(iterator, _NOTHING) if first is not _NOTHING else _NOTHING
+        if second is _NOTHING:
+            if first is not _NOTHING:
+                out.write(orjson.dumps(first, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+                count = 1
+            else:
+                out.write(b"[]\n")
+            return count
+        out.write(b"[")
+        for value in itertools.chain((first, second), iterator):
+            out.write(b",\n" if count else b"\n")
+            out.write(orjson.dumps(value))
+            count += 1
+        out.write(b"\n]\n")
+    return count
+
+
+_NOTHING: Any = object()
 
 
 @contextlib.contextmanager

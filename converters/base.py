@@ -1,0 +1,206 @@
+"""What every converter is and shares: the protocol, its options, and the loss report.
+
+A converter translates between claimfmt documents and one peer format. It
+reads peer records into :class:`~claimfmt.model.Document` objects, writes
+documents out as peer records, or both, streaming either way. Whatever it
+cannot carry, or parks under ``extensions``, it counts in a :class:`LossReport`
+rather than dropping it silently.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import IO, Any, ClassVar
+
+import attrs
+
+from claimfmt.converters.offsets import Unit
+from claimfmt.issues import Issue, Severity
+from claimfmt.model import Document
+from claimfmt.reading import Record, SourceLike, iter_records
+from claimfmt.writing import write_json_values
+
+__all__ = ["ConversionError", "Converter", "LossReport", "Options", "Origin", "Read"]
+
+
+class ConversionError(Exception):
+    """A converter cannot do what it was asked (a format that cannot be read, say): a usage error."""
+
+
+@attrs.frozen(kw_only=True)
+class Options:
+    """Choices a user makes for one conversion.
+
+    ``offset_unit`` is what the peer's offsets count; None means the
+    converter's default, checked against the quotes where the text is known.
+    """
+
+    offset_unit: Unit | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Origin:
+    """Where a peer record came from, to place issues about it."""
+
+    file: str
+    line: int | None = None
+    index: int | None = None
+
+    @classmethod
+    def of(cls, record: Record) -> Origin:
+        """The origin of a record read by :func:`claimfmt.reading.iter_records`."""
+        return cls(file=record.file, line=record.line, index=record.index)
+
+
+@attrs.frozen(kw_only=True)
+class Read:
+    """A document a converter read, with the record it came from."""
+
+    document: Document
+    origin: Origin
+
+
+@attrs.define(kw_only=True)
+class LossReport:
+    """What one conversion could not carry, what it parked in ``extensions``, and what went wrong.
+
+    Counters are keyed by field, written as a path with ``[]`` for list items
+    (``claims[].verification.verdict.best``), so that a report over a million
+    records stays short. ``issues`` holds every record-level problem with its
+    place: errors for records that could not be converted, warnings for
+    records converted with a change (a span re-anchored, say).
+    """
+
+    source: str
+    target: str
+    documents_read: int = 0
+    documents_written: int = 0
+    records_read: int = 0
+    dropped: Counter[str] = attrs.field(factory=Counter)
+    parked: Counter[str] = attrs.field(factory=Counter)
+    adjusted: Counter[str] = attrs.field(factory=Counter)
+    issues: list[Issue] = attrs.field(factory=list)
+
+    def drop(self, field: str, count: int = 1) -> None:
+        """``field`` could not be carried by the target format."""
+        self.dropped[field] += count
+
+    def park(self, field: str, count: int = 1) -> None:
+        """``field`` has no place in the target and was kept under ``extensions``."""
+        self.parked[field] += count
+
+    def adjust(self, what: str, count: int = 1) -> None:
+        """Something was changed on the way (an offset moved, an id made up), and how often."""
+        self.adjusted[what] += count
+
+    def add(self, issue: Issue, origin: Origin | None = None) -> None:
+        """Record a problem, placed at ``origin`` when it has no place yet."""
+        if origin is not None:
+            issue = issue.located(file=origin.file, line=origin.line, index=origin.index)
+        self.issues.append(issue)
+
+    def error(self, code: str, message: str, origin: Origin | None = None, pointer: str = "") -> None:
+        """A record, or part of one, that could not be converted."""
+        self.add(Issue(code=code, message=message, pointer=pointer), origin)
+
+    def warn(self, code: str, message: str, origin: Origin | None = None, pointer: str = "") -> None:
+        """A record converted with a change the user should know about."""
+        self.add(Issue(code=code, severity=Severity.WARNING, message=message, pointer=pointer), origin)
+
+    @property
+    def failed(self) -> bool:
+        """True when some input could not be converted."""
+        return any(issue.severity is Severity.ERROR for issue in self.issues)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON values (``claimfmt convert --report FILE``)."""
+        return {
+            "source": self.source,
+            "target": self.target,
+            "records_read": self.records_read,
+            "documents_read": self.documents_read,
+            "documents_written": self.documents_written,
+            "dropped": dict(sorted(self.dropped.items())),
+            "parked": dict(sorted(self.parked.items())),
+            "adjusted": dict(sorted(self.adjusted.items())),
+            "errors": sum(issue.severity is Severity.ERROR for issue in self.issues),
+            "warnings": sum(issue.severity is Severity.WARNING for issue in self.issues),
+            "issues": [attrs.asdict(issue, filter=lambda _, v: v is not None) for issue in self.issues],
+        }
+
+    def summary(self) -> str:
+        """A few lines for stderr: counts, then each field dropped or parked with its count."""
+        errors = sum(issue.severity is Severity.ERROR for issue in self.issues)
+        warnings = len(self.issues) - errors
+        lines = [
+            f"{self.source} -> {self.target}: {self.documents_read} document(s) read, "
+            f"{self.documents_written} written, {errors} error(s), {warnings} warning(s)"
+        ]
+        for title, counter in (("dropped", self.dropped), ("kept in extensions", self.parked)):
+            if counter:
+                lines.append(f"  {title}: " + ", ".join(f"{field} ({n})" for field, n in sorted(counter.items())))
+        if self.adjusted:
+            lines.append("  adjusted: " + ", ".join(f"{what} ({n})" for what, n in sorted(self.adjusted.items())))
+        return "\n".join(lines)
+
+
+class Converter:
+    """One peer format: a reader, a writer, or both.
+
+    A subclass sets :attr:`name`, :attr:`summary` and :attr:`default_unit`
+    and overrides :meth:`read_records` and/or :meth:`write_records`. Formats
+    whose records are JSON get file handling (JSON, arrays, JSONL, gzip,
+    stdin, atomic output) for free; others override :meth:`read` or
+    :meth:`write`.
+    """
+
+    #: The name used on the command line (``--from NAME``).
+    name: ClassVar[str]
+    #: One line for ``claimfmt convert --list``.
+    summary: ClassVar[str]
+    #: What the peer's offsets count, unless the user says otherwise.
+    default_unit: ClassVar[Unit] = Unit.CODEPOINT
+    #: True when the reader already validates what it yields (claimfmt itself); else the caller does.
+    validates: ClassVar[bool] = False
+
+    @property
+    def reads(self) -> bool:
+        """True when the converter reads the peer format into claimfmt."""
+        return type(self).read is not Converter.read or type(self).read_records is not Converter.read_records
+
+    @property
+    def writes(self) -> bool:
+        """True when the converter writes claimfmt out in the peer format."""
+        return type(self).write is not Converter.write or type(self).write_records is not Converter.write_records
+
+    def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
+        """Documents from peer files, streamed; problems go to ``report``."""
+        return self.read_records(_counted(iter_records(*sources), report), options, report)
+
+    def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
+        """Documents from parsed peer JSON records."""
+        raise ConversionError(f"{self.name} cannot be read")
+
+    def write(
+        self,
+        documents: Iterable[Document],
+        target: str | os.PathLike[str] | IO[bytes],
+        options: Options,
+        report: LossReport,
+        *,
+        jsonl: bool | None = None,
+    ) -> int:
+        """Write documents to ``target`` (atomically for a path); returns how many records were written."""
+        return write_json_values(target, self.write_records(documents, options, report), jsonl=jsonl)
+
+    def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[Any]:
+        """Peer JSON records for documents, streamed."""
+        raise ConversionError(f"{self.name} cannot be written")
+
+
+def _counted(records: Iterator[Record], report: LossReport) -> Iterator[Record]:
+    for record in records:
+        report.records_read += 1
+        yield record

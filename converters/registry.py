@@ -1,0 +1,44 @@
+"""The converters claimfmt knows: its own, and those other packages register.
+
+A package adds a format by declaring an entry point in the
+``claimfmt.converters`` group whose object is a :class:`Converter` subclass::
+
+    [project.entry-points."claimfmt.converters"]
+    myformat = "mypackage.claimfmt_myformat:MyFormat"
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib.metadata import entry_points
+
+from claimfmt.converters.base import ConversionError, Converter
+from claimfmt.converters.claimfmt_json import ClaimfmtJSON
+from claimfmt.converters.w3c import W3C
+
+__all__ = ["ENTRY_POINT_GROUP", "all_converters", "get_converter"]
+
+ENTRY_POINT_GROUP = "claimfmt.converters"
+
+_BUILTIN: tuple[type[Converter], ...] = (ClaimfmtJSON, W3C)
+
+
+@functools.cache
+def all_converters() -> dict[str, Converter]:
+    """Every converter by name: the built-in ones, then those from entry points, which cannot replace them."""
+    converters = {cls.name: cls() for cls in _BUILTIN}
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        cls = point.load()
+        if not (isinstance(cls, type) and issubclass(cls, Converter)):
+            raise ConversionError(f"entry point {point.name!r} ({point.value}) is not a claimfmt Converter class")
+        converters.setdefault(cls.name, cls())
+    return converters
+
+
+def get_converter(name: str) -> Converter:
+    """The converter called ``name``; :class:`ConversionError` names the known ones otherwise."""
+    converters = all_converters()
+    try:
+        return converters[name]
+    except KeyError:
+        raise ConversionError(f"unknown format {name!r}; known: {', '.join(sorted(converters))}") from None

@@ -1,0 +1,84 @@
+"""Conversion between claimfmt and peer formats: read with one converter, write with another.
+
+Every document passing through is valid claimfmt: what a reader yields is
+validated (schema and semantic checks) before a writer sees it, and a document
+that fails is reported and left out, so one bad record never stops the rest.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+import attrs
+
+from claimfmt.converters.base import ConversionError, Converter, LossReport, Options
+from claimfmt.converters.registry import all_converters, get_converter
+from claimfmt.issues import Severity
+from claimfmt.model import Document
+from claimfmt.reading import SourceLike
+from claimfmt.validation import validate
+
+__all__ = ["ConversionError", "Options", "convert", "formats", "read_documents"]
+
+# Validating a converted document whose text is not known warns once per document; that is
+# expected of most peer files, so it is counted in the report instead of listed.
+_EXPECTED = "span-checks-skipped"
+
+
+def formats() -> dict[str, Converter]:
+    """Every known format by name, built-in and from plugins."""
+    return all_converters()
+
+
+def read_documents(
+    sources: Iterable[SourceLike], source_format: str, options: Options | None, report: LossReport
+) -> Iterator[Document]:
+    """Valid claimfmt documents from files in ``source_format``, streamed; problems go to ``report``."""
+    converter = get_converter(source_format)
+    if not converter.reads:
+        raise ConversionError(f"{source_format} can be written but not read")
+    for read in converter.read(sources, options or Options(), report):
+        report.documents_read += 1
+        if not converter.validates:
+            issues = validate(read.document)
+            failed = False
+            for issue in issues:
+                if issue.code == _EXPECTED:
+                    report.adjust("spans not checked (the text is not known)")
+                    continue
+                failed |= issue.severity is Severity.ERROR
+                where = f"converted document {read.document.id!r}"
+                report.add(attrs.evolve(issue, message=f"{where}: {issue.message}"), read.origin)
+            if failed:
+                continue
+        yield read.document
+        report.documents_written += 1
+
+
+def convert(
+    sources: Iterable[SourceLike],
+    *,
+    source_format: str,
+    target_format: str,
+    output: str | os.PathLike[str] | IO[bytes] = "-",
+    options: Options | None = None,
+    jsonl: bool | None = None,
+) -> LossReport:
+    """Convert every record in ``sources`` from one format to another, into ``output``.
+
+    A path is written atomically: it is replaced only once everything is
+    written. Records that cannot be converted are reported in the returned
+    :class:`LossReport` (``report.failed``) and the rest are still written.
+    Raises :class:`ConversionError` for a format that is unknown or cannot go
+    the way asked, and :class:`OSError` for an input that cannot be read.
+    """
+    options = options or Options()
+    writer = get_converter(target_format)
+    if not writer.writes:
+        raise ConversionError(f"{target_format} can be read but not written")
+    report = LossReport(source=source_format, target=target_format)
+    documents = read_documents(sources, source_format, options, report)
+    writer.write(documents, output, options, report, jsonl=jsonl)
+    return report

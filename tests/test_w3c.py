@@ -1,0 +1,375 @@
+"""The W3C Web Annotation converter: round trips, the W3C test suite's MUST assertions, foreign input."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import attrs
+import jsonschema
+import pytest
+import referencing
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from referencing.jsonschema import DRAFT4
+
+import claimfmt
+from claimfmt.converters.base import Options
+from claimfmt.converters.offsets import Unit
+from claimfmt.converters.w3c import ANNO_CONTEXT, CLAIMFMT_CONTEXT, from_w3c, normalise, to_w3c
+from claimfmt.issues import Severity
+from claimfmt.model import Article, Document, Span
+from claimfmt.schemas import jsonld_context
+from claimfmt.testing import documents
+
+from .conftest import EXAMPLES, SHARED, shared
+
+SUITE = ("corpora", "w3c-web-annotation")
+
+
+def _suite_files(folder: str) -> list[Path]:
+    path = SHARED.joinpath(*SUITE, folder)
+    return sorted(path.glob("*.json")) if path.exists() else []
+
+
+# --- the W3C test suite ------------------------------------------------------------------------------
+
+
+@functools.cache
+def _assertions(test_list: str) -> list[tuple[str, str, jsonschema.Validator]]:
+    """(name, must/should/may, validator) for each assertion of a ``*.test`` list of the suite."""
+    root = shared(*SUITE)
+    resources = []
+    for path in sorted((root / "definitions").glob("*.json")):
+        contents = json.loads(path.read_text())
+        resources.append((contents["id"], DRAFT4.create_resource(contents)))
+    registry: referencing.Registry[Any] = referencing.Registry().with_resources(resources)
+    listing = json.loads((root / test_list).read_text())
+    found = []
+    for relative in listing["assertions"]:
+        schema = json.loads((root / relative).read_text())
+        validator = jsonschema.Draft4Validator(
+            schema, registry=registry, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+        )
+        found.append((relative, schema.get("assertionType", "must"), validator))
+    return found
+
+
+def _failures(instance: Any, test_list: str) -> list[str]:
+    """The MUST assertions ``instance`` fails; SHOULD failures are printed as warnings."""
+    failed = []
+    for name, kind, validator in _assertions(test_list):
+        if validator.is_valid(instance):
+            continue
+        if kind == "must":
+            failed.append(f"{name}: {next(validator.iter_errors(instance)).message[:200]}")
+        else:
+            warnings.warn(f"{kind} assertion not met: {name}", stacklevel=2)
+    return failed
+
+
+def _check_conformance(document: Document) -> None:
+    (collection,) = to_w3c(document)
+    assert _failures(collection, "collections/collectionMusts.test") == []
+    # An embedded page and its annotations inherit the collection's context, as JSON-LD says.
+    page = {"@context": collection["@context"], **collection["first"]}
+    assert _failures(page, "collections/pages/pageMusts.test") == []
+    for item in page["items"]:
+        assert _failures({"@context": collection["@context"], **item}, "annotations/annotationMusts.test") == []
+    (page,) = to_w3c(attrs.evolve(document, extensions={"org.w3.anno:shape": "page"}))
+    assert _failures(page, "collections/pages/pageMusts.test") == []
+    bare = _bare(document, "http://example.org/article")
+    for annotation in to_w3c(bare) if bare.claims else ():
+        assert annotation["type"] == "Annotation"
+        assert _failures(annotation, "annotations/annotationMusts.test") == []
+
+
+def _bare(document: Document, iri: str) -> Document:
+    """The document's claims as bare annotations can carry them (no sources, no article but its IRI)."""
+    return Document(
+        claimfmt="1.0",
+        id=iri,
+        article=Article(url=iri, published="2024-11-05T14:00:00Z" if all(c.spans for c in document.claims) else None),
+        sources=(),
+        claims=tuple(attrs.evolve(claim, attributions=()) for claim in document.claims),
+        extensions={"org.w3.anno:shape": "annotation"},
+    )
+
+
+def test_the_seed_article_passes_every_must_assertion() -> None:
+    _check_conformance(claimfmt.load(EXAMPLES / "seed-article.claimfmt.json"))
+
+
+@pytest.mark.parametrize("name", ["fact-check-with-history", "text-withheld"])
+def test_the_other_examples_pass_every_must_assertion(name: str) -> None:
+    _check_conformance(claimfmt.load(EXAMPLES / f"{name}.claimfmt.json"))
+
+
+@given(documents())
+def test_generated_documents_pass_every_must_assertion(document: Document) -> None:
+    _check_conformance(document)
+
+
+def test_the_suite_runs_and_can_fail() -> None:
+    (collection,) = to_w3c(claimfmt.load(EXAMPLES / "seed-article.claimfmt.json"))
+    annotation = {"@context": ANNO_CONTEXT, **collection["first"]["items"][0]}
+    broken = {**annotation, "id": ["a", "b"], "bodyValue": "both body and bodyValue"}
+    failed = _failures(broken, "annotations/annotationMusts.test")
+    assert any("3.1-annotationIdValidated" in f for f in failed)
+    assert any("3.2.5-notBodyBodyValue" in f for f in failed)
+
+
+# --- round trips ---------------------------------------------------------------------------------------
+
+
+@given(documents())
+def test_claimfmt_to_w3c_to_claimfmt_is_the_identity(document: Document) -> None:
+    written = to_w3c(document)
+    json.dumps(written)  # plain JSON, nothing else
+    documents_back, report = from_w3c(written)
+    assert documents_back == [document]
+    assert [i for i in report.issues if i.severity is Severity.ERROR] == []
+
+
+@given(documents())
+def test_a_standalone_page_round_trips_too(document: Document) -> None:
+    shaped = attrs.evolve(document, extensions={**(document.extensions or {}), "org.w3.anno:shape": "page"})
+    (page,) = to_w3c(shaped)
+    assert page["type"] == "AnnotationPage"
+    assert from_w3c(page)[0] == [shaped]
+
+
+@given(documents(), st.sampled_from(["http://example.org/article", "urn:isbn:0451450523"]))
+def test_bare_annotations_round_trip_when_they_can_carry_the_document(document: Document, iri: str) -> None:
+    bare = _bare(document, iri)
+    assume(bare.claims)
+    written = to_w3c(bare)
+    assert len(written) == len(bare.claims)
+    assert all(value["type"] == "Annotation" and "@context" in value for value in written)
+    back, _ = from_w3c(written)
+    assert back == [bare]
+
+
+@given(documents())
+def test_bare_annotations_fall_back_to_a_collection_when_they_cannot(document: Document) -> None:
+    shaped = attrs.evolve(document, extensions={"org.w3.anno:shape": "annotation"}, id="doc with spaces")
+    (collection,) = to_w3c(shaped)
+    assert collection["type"] == "AnnotationCollection"
+    (back,), _ = from_w3c(collection)
+    assert back == attrs.evolve(shaped, extensions=None)
+
+
+def test_the_seed_article_round_trips_and_is_valid_claimfmt_both_ways() -> None:
+    document = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
+    (back,), report = from_w3c(to_w3c(document))
+    assert back == document
+    assert report.issues == []
+
+
+_FOREIGN = [
+    *(("rec-examples", p.name) for p in _suite_files("rec-examples")),
+    *(("samples/correct", p.name) for p in _suite_files("samples/correct")),
+]
+
+
+@pytest.mark.parametrize(("folder", "name"), _FOREIGN or [("rec-examples", "absent")])
+def test_w3c_to_claimfmt_to_w3c_gives_back_the_input(folder: str, name: str) -> None:
+    data = json.loads(shared(*SUITE, folder, name).read_text())
+    read, report = from_w3c(copy.deepcopy(data))
+    assert [i for i in report.issues if i.severity is Severity.ERROR] == []
+    for document in read:
+        assert [i for i in claimfmt.validate(document) if i.severity is Severity.ERROR] == []
+    written = [value for document in read for value in to_w3c(document)]
+    assert normalise(written[0] if len(written) == 1 else written) == normalise(data)
+
+
+# --- what foreign annotations become ------------------------------------------------------------------
+
+
+def _rec(number: int) -> Any:
+    return json.loads(shared(*SUITE, "rec-examples", f"example-{number:02d}.json").read_text())
+
+
+def test_a_text_quote_annotation_becomes_a_claim_with_its_quote() -> None:
+    (document,), _ = from_w3c(_rec(23))
+    (claim,) = document.claims
+    assert document.article.url == "http://example.org/page1"
+    assert (claim.spans[0].exact, claim.spans[0].prefix, claim.spans[0].suffix) == (
+        "anotation",
+        "this is an ",
+        " that has some",
+    )
+    assert claim.text == "anotation"
+    # The comment it links to is not lost: it is kept, to be written back.
+    assert claim.extensions["org.w3.anno:annotation"]["keys"]["body"] == "http://example.org/comment1"
+
+
+def test_choice_refinements_and_several_bodies_are_read_in_order() -> None:
+    (document,), _ = from_w3c(_rec(41))
+    (claim,) = document.claims
+    assert claim.text.startswith("I really love this particular bit")  # the describing item of the Choice
+    kept = claim.extensions["org.w3.anno:annotation"]["keys"]
+    assert kept["body"][0] == {"type": "TextualBody", "purpose": "tagging", "value": "love"}
+
+
+@pytest.mark.parametrize("number", [4, 14, 18, 26, 27])
+def test_annotations_on_images_are_reported_with_their_id_and_kept(number: int) -> None:
+    data = _rec(number)
+    (document,), report = from_w3c(data)
+    assert document.claims == ()
+    (issue,) = [i for i in report.issues if i.code == "unsupported-target"]
+    assert issue.severity is Severity.WARNING and data["id"] in issue.message
+    assert document.extensions["org.w3.anno:other-items"] == [{"index": 0, "value": data}]
+
+
+def test_composite_list_and_independents_are_accepted_and_reported_as_non_standard() -> None:
+    for number in (42, 43, 44):
+        _, report = from_w3c(_rec(number))
+        assert [i.code for i in report.issues][:1] == ["non-standard"]
+
+
+def _annotation(**fields: Any) -> dict[str, Any]:
+    return {"@context": ANNO_CONTEXT, "id": "http://example.org/anno1", "type": "Annotation", **fields}
+
+
+QUOTE = {"type": "TextQuoteSelector", "exact": "the quote"}
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {},  # as is
+        {"type": None},  # no type
+        {"@context": None},  # no context
+        {"@context": "https://www.w3.org/ns/anno.jsonld"},
+        {"@context": [ANNO_CONTEXT, {"ex": "http://example.org/ns#"}]},
+        {"id": "#fragment"},
+        {"id": "urn:uuid:0b1c3a6e-6d1e-4c3a-9f3e-2b1f7a6c5d4e"},
+        {"id": "0b1c3a6e-6d1e-4c3a-9f3e-2b1f7a6c5d4e"},
+        {"id": None},
+    ],
+)
+def test_loose_annotations_are_read(variant: dict[str, Any]) -> None:
+    annotation = _annotation(
+        body={"type": "TextualBody", "value": "a comment"},
+        target={"source": "http://example.org/page", "selector": [QUOTE]},
+    )
+    annotation.update(variant)
+    annotation = {k: v for k, v in annotation.items() if v is not None}
+    (document,), report = from_w3c(annotation)
+    (claim,) = document.claims
+    assert claim.spans[0].exact == "the quote"
+    assert claimfmt.validate(document) == [] or all(i.severity is Severity.WARNING for i in claimfmt.validate(document))
+    assert [i for i in report.issues if i.severity is Severity.ERROR] == []
+    (back,) = to_w3c(document)
+    expected = {"@context": ANNO_CONTEXT, "type": "Annotation", **annotation}
+    if "id" not in annotation:
+        expected["id"] = back["id"]  # made up: every annotation written has one
+    assert normalise(back) == normalise(expected)
+
+
+def test_body_value_is_a_comment_and_becomes_the_claim_text_without_a_quote() -> None:
+    (document,), _ = from_w3c(_annotation(bodyValue="Comment text", target="http://example.org/target1"))
+    assert document.claims[0].text == "Comment text"
+    assert document.claims[0].spans == ()
+
+
+def test_range_and_char_fragment_selectors_give_positions() -> None:
+    article = "0123456789 the quote and more"
+    text = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json").article  # only for its shape
+    assert text is not None
+    range_selector = {
+        "type": "RangeSelector",
+        "startSelector": {"type": "TextPositionSelector", "start": 11, "end": 12},
+        "endSelector": {"type": "TextPositionSelector", "start": 20, "end": 21},
+    }
+    fragment = {"type": "FragmentSelector", "value": "char=11,20", "refinedBy": None}
+    for selector in (range_selector, {k: v for k, v in fragment.items() if v is not None}):
+        annotation = _annotation(
+            body={"type": "TextualBody", "purpose": "describing", "value": "a claim"},
+            target={"source": "http://example.org/page", "selector": [selector, QUOTE]},
+        )
+        (document,), _ = from_w3c(annotation)
+        span = document.claims[0].spans[0]
+        assert (span.start, span.end, span.exact) == (11, 20, "the quote")
+        assert article[span.start : span.end] == span.exact
+
+
+def test_dates_with_offsets_fractions_and_epoch_numbers_are_read() -> None:
+    for given_date, expected in [
+        ("2015-07-20T13:30:00+02:00", "2015-07-20T13:30:00+02:00"),
+        ("2015-07-20T13:30:00.25Z", "2015-07-20T13:30:00.25Z"),
+        (1437399000, "2015-07-20T13:30:00Z"),
+        (1437399000000, "2015-07-20T13:30:00Z"),
+    ]:
+        annotation = _annotation(
+            body={"type": "TextualBody", "value": "x"},
+            target={
+                "source": "http://example.org/page",
+                "selector": QUOTE,
+                "state": {"type": "TimeState", "sourceDate": given_date},
+            },
+        )
+        (document,), _ = from_w3c(annotation)
+        assert document.article.published == expected
+        assert normalise(to_w3c(document)[0]) == normalise(annotation)
+
+
+def test_utf16_offsets_are_converted_where_the_text_is_known() -> None:
+    document = claimfmt.load(EXAMPLES / "fact-check-with-history.claimfmt.json")
+    text = "\U0001d54f caf\u00e9 \U0001f600 claims the quote here"
+    start = text.index("the quote")
+
+    document = attrs.evolve(
+        document,
+        article=attrs.evolve(document.article, text=text, text_sha256=None),
+        claims=tuple(
+            attrs.evolve(c, spans=(Span(start=start, end=start + 9, exact="the quote"),), attributions=())
+            for c in document.claims[:1]
+        ),
+        relations=None,
+    )
+    written = to_w3c(document, Options(offset_unit=Unit.UTF16))
+    position = written[0]["first"]["items"][0]["target"]["selector"][1]
+    assert position["start"] == start + 2  # two astral characters before: one more unit each
+    (back,), _ = from_w3c(written, Options(offset_unit=Unit.UTF16))
+    assert back.claims[0].spans == document.claims[0].spans
+
+
+# --- the shipped JSON-LD context -----------------------------------------------------------------------
+
+
+def test_our_context_never_redefines_a_w3c_term() -> None:
+    anno = json.loads(shared(*SUITE, "context", "anno.jsonld").read_text())["@context"]
+    ours = jsonld_context()["@context"]
+    # "assessing" is in the W3C vocabulary, but missing from the 2017 context file (W3C issue #444):
+    # we define it to the same IRI the live W3C context now does.
+    clashes = {term for term in ours if term in anno}
+    assert clashes == set()
+    assert ours["assessing"] == "http://www.w3.org/ns/oa#assessing"
+
+
+def test_every_key_we_write_is_a_w3c_term_or_one_of_ours() -> None:
+    anno = json.loads(shared(*SUITE, "context", "anno.jsonld").read_text())["@context"]
+    ours = jsonld_context()["@context"]
+    (collection,) = to_w3c(claimfmt.load(EXAMPLES / "fact-check-with-history.claimfmt.json"))
+    assert collection["@context"] == [ANNO_CONTEXT, CLAIMFMT_CONTEXT]
+    json_literal = {t for t, d in ours.items() if isinstance(d, dict) and d.get("@type") == "@json"}
+
+    def keys(value: Any) -> set[str]:
+        if isinstance(value, list):
+            return set().union(*map(keys, value)) if value else set()
+        if isinstance(value, dict):
+            found = set(value)
+            for key, inner in value.items():
+                if key not in json_literal:
+                    found |= keys(inner)
+            return found
+        return set()
+
+    unknown = {k for k in keys(collection) if k not in anno and k not in ours and not k.startswith("@")}
+    assert unknown == set()
