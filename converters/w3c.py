@@ -25,12 +25,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
-from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
+from rfc3339_validator import validate_rfc3339
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
-from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, reanchor
-from claimfmt.issues import DocumentError
+from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, detect_units, reanchor
+from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import (
     Article,
     Attribution,
@@ -297,9 +297,7 @@ _VERIFICATION_TERMS = {
 }
 # Terms of the claimfmt context on an annotation, and on a collection.
 _ANNOTATION_TERMS = frozenset({"claimDate", "confidence", "attributions", "extensions"})
-_COLLECTION_TERMS = frozenset(
-    {"claimfmt", "documentId", "article", "sources", "relations", "provenance", "extensions"}
-)
+_COLLECTION_TERMS = frozenset({"claimfmt", "documentId", "article", "sources", "relations", "provenance", "extensions"})
 
 
 def _bare(document: Document) -> bool:
@@ -310,10 +308,7 @@ def _bare(document: Document) -> bool:
     return (
         bool(document.claims or (document.extensions or {}).get(_OTHER))
         # The article date travels in the targets' TimeState: every claim needs a span to carry it.
-        and (
-            article.published is None
-            or all(_carries_date(claim, article.published) for claim in document.claims)
-        )
+        and (article.published is None or all(_carries_date(claim, article.published) for claim in document.claims))
         and article == plain
         and set(article.extensions or {}) <= {_SOURCE}
         and document.id == iri
@@ -497,6 +492,7 @@ class _Reader:
         self.text: str | None = None
         self.offsets: OffsetMap | None = None
         self.published: str | None = None
+        self.unit = options.offset_unit or Unit.CODEPOINT
         self.article_iri: str | None = None
         self.used_ids: set[str] = set()
 
@@ -518,12 +514,15 @@ class _Reader:
         else:
             page, page_pointer = data, ""
         raw_items = page.get("items", []) if isinstance(page, dict) else []
+        self.detect_unit(_as_list(raw_items))
         drafts = [
             self.annotation(item, i, f"{page_pointer}/items/{i}", standalone=False, origin=self.origin)
             for i, item in enumerate(_as_list(raw_items))
         ]
         identifier = _iri(data) or f"w3c-{self.origin.index or 0}"
-        document = self.build(base, drafts, identifier, shape="collection" if kind == "AnnotationCollection" else "page")
+        document = self.build(
+            base, drafts, identifier, shape="collection" if kind == "AnnotationCollection" else "page"
+        )
         if document is None:
             return None
         writer = _Writer(document, self.options, LossReport(source="claimfmt", target="w3c"))
@@ -535,7 +534,7 @@ class _Reader:
             kept = residue(data, written, skip=("first",) if embedded else ())
             if kept:
                 extensions[_COLLECTION] = kept
-            if embedded:
+            if isinstance(page, dict):
                 page_kept = residue(page, written["first"], skip=("items",))
                 if page_kept:
                     extensions[_PAGE] = page_kept
@@ -546,23 +545,23 @@ class _Reader:
                 extensions[_PAGE] = kept
         for key in (kept or {}).get("keys", {}):
             self.report.park(f"{kind}.{key}")
-        return attrs.evolve(
-            document, extensions=extensions if extensions or document.extensions is not None else None
-        )
+        return attrs.evolve(document, extensions=extensions if extensions or document.extensions is not None else None)
 
     def collection_fields(self, data: dict[str, JSON]) -> dict[str, Any]:
         """The document fields a collection carries: our terms where present, else W3C's own."""
         fields: dict[str, Any] = {}
-        issues = []
-        for term, cls in (("article", Article), ("provenance", Provenance)):
+        issues: list[Issue] = []
+        single: tuple[tuple[str, type], ...] = (("article", Article), ("provenance", Provenance))
+        for term, cls in single:
             if term in data:
                 try:
                     fields[term] = structure(data[term], cls)
                 except DocumentError as exc:
                     issues.extend(i.at(f"/{term}") for i in exc.issues)
-        for term, cls in (("sources", Source), ("relations", Relation)):
+        several: tuple[tuple[str, type], ...] = (("sources", Source), ("relations", Relation))
+        for term, cls in several:
             if term in data:
-                values = []
+                values: list[Any] = []
                 for i, item in enumerate(_as_list(data[term])):
                     try:
                         values.append(structure(item, cls))
@@ -638,7 +637,9 @@ class _Reader:
         draft = _Draft(raw=raw, claim=None, index=index, pointer=pointer, origin=origin, standalone=standalone)
         label = _iri(raw) or f"#{index}"
         if not isinstance(raw, dict):
-            self.report.warn("unsupported-annotation", f"annotation {label} is not embedded; kept verbatim", origin, pointer)
+            self.report.warn(
+                "unsupported-annotation", f"annotation {label} is not embedded; kept verbatim", origin, pointer
+            )
             return draft
         targets = self.targets(raw, pointer, origin)
         spans: list[Span] = []
@@ -689,7 +690,8 @@ class _Reader:
         return draft
 
     def structured(self, raw: dict[str, JSON], term: str, cls: type, pointer: str) -> list[Any]:
-        values, issues = [], []
+        values: list[Any] = []
+        issues: list[Issue] = []
         for i, item in enumerate(_as_list(raw.get(term))):
             try:
                 values.append(structure(item, cls))
@@ -698,6 +700,31 @@ class _Reader:
         if issues:
             raise DocumentError(issues)
         return values
+
+    def detect_unit(self, annotations: list[JSON]) -> None:
+        """Where the text is known and no unit was given, take the unit under which the quotes match."""
+        if self.text is None or self.options.offset_unit is not None:
+            return
+        echoed = []
+        for annotation in annotations:
+            if not isinstance(annotation, dict):
+                continue
+            for target in _as_list(annotation.get("target")):
+                found = _Selection()
+                for selector in _as_list(target.get("selector")) if isinstance(target, dict) else ():
+                    found.merge(_select(selector))
+                if found.exact is not None and found.start is not None and found.end is not None:
+                    echoed.append((found.start, found.end, found.exact))
+        if not echoed:
+            return
+        units = detect_units(self.text, echoed)
+        if units and Unit.CODEPOINT not in units:
+            self.unit = units[0]
+            self.report.warn(
+                "offset-unit-detected",
+                f"offsets count {self.unit.value}, not code points: the quotes match only so; converted",
+                self.origin,
+            )
 
     def targets(self, raw: dict[str, JSON], pointer: str, origin: Origin) -> list[JSON]:
         targets = []
@@ -727,11 +754,15 @@ class _Reader:
         source = target.get("source")
         if source is None:
             # An external resource with properties, not a SpecificResource.
-            if _types(target) & _MEDIA_TYPES or str(target.get("format", "")).startswith(("image/", "video/", "audio/")):
+            if _types(target) & _MEDIA_TYPES or str(target.get("format", "")).startswith(
+                ("image/", "video/", "audio/")
+            ):
                 return "media", None
             self.note_source(_iri(target))
             return "text", None
-        if _types(source) & _MEDIA_TYPES or str(_get(source, "format") or "").startswith(("image/", "video/", "audio/")):
+        if _types(source) & _MEDIA_TYPES or str(_get(source, "format") or "").startswith(
+            ("image/", "video/", "audio/")
+        ):
             return "media", None
         self.note_source(_iri(source))
         for state in _as_list(target.get("state")):
@@ -754,7 +785,7 @@ class _Reader:
             self.article_iri = iri
 
     def span(self, found: _Selection, label: str, origin: Origin, pointer: str) -> Span | None:
-        unit = self.options.offset_unit or Unit.CODEPOINT
+        unit = self.unit
         start, end, exact = found.start, found.end, found.exact
         if self.offsets is not None and (exact is not None or start is not None):
             if exact is None and start is not None and end is not None:
@@ -766,7 +797,12 @@ class _Reader:
             elif exact is not None and start is not None:
                 anchor = reanchor(self.offsets, start, end, exact, unit)
                 if anchor is None:
-                    self.report.warn("quote-not-found", f"annotation {label}: quote not in the text", origin, pointer)
+                    self.report.warn(
+                        "quote-not-anchored",
+                        f"annotation {label}: quote not in the text; the span keeps its quote only",
+                        origin,
+                        pointer,
+                    )
                     start = end = None
                 else:
                     if anchor.moved:
@@ -829,7 +865,9 @@ class _Reader:
     def local_id(self, raw: dict[str, JSON], index: int) -> str:
         iri = _iri(raw) or ""
         candidate = iri.rpartition("#")[2] if "#" in iri else iri.rstrip("/").rpartition("/")[2]
-        candidate = candidate.removeprefix("urn:uuid:").rpartition(":")[2] if candidate.startswith("urn:") else candidate
+        candidate = (
+            candidate.removeprefix("urn:uuid:").rpartition(":")[2] if candidate.startswith("urn:") else candidate
+        )
         candidate = re.sub(r"[^A-Za-z0-9_.:-]", "-", candidate)[:200]
         if not candidate or not _LOCAL_ID.match(candidate):
             candidate = f"a{index + 1}" if not candidate else f"a-{candidate}"

@@ -13,7 +13,7 @@ import attrs
 import jsonschema
 import pytest
 import referencing
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from referencing.jsonschema import DRAFT4
 
@@ -373,3 +373,61 @@ def test_every_key_we_write_is_a_w3c_term_or_one_of_ours() -> None:
 
     unknown = {k for k in keys(collection) if k not in anno and k not in ours and not k.startswith("@")}
     assert unknown == set()
+
+
+def test_the_offset_unit_is_detected_from_the_quotes_where_the_text_is_known() -> None:
+    document = claimfmt.load(EXAMPLES / "fact-check-with-history.claimfmt.json")
+    text = "\U0001f600\U0001f600 then the quote here"
+    start = text.index("the quote")
+    document = attrs.evolve(
+        document,
+        article=attrs.evolve(document.article, text=text, text_sha256=None),
+        claims=tuple(
+            attrs.evolve(c, spans=(Span(start=start, end=start + 9, exact="the quote"),), attributions=())
+            for c in document.claims[:1]
+        ),
+        relations=None,
+    )
+    written = to_w3c(document, Options(offset_unit=Unit.UTF16))  # as a browser tool would count
+    (back,), report = from_w3c(written)  # no unit given
+    assert back.claims[0].spans == document.claims[0].spans
+    assert [i.code for i in report.issues] == ["offset-unit-detected"]
+
+
+def _loader() -> Any:
+    """A JSON-LD document loader that serves the two contexts from files and refuses the network."""
+    contexts = {
+        ANNO_CONTEXT: json.loads(shared(*SUITE, "context", "anno.jsonld").read_text()),
+        CLAIMFMT_CONTEXT: jsonld_context(),
+    }
+
+    def load(url: str, options: Any = None) -> dict[str, Any]:
+        if url not in contexts:
+            raise AssertionError(f"a JSON-LD processor would fetch {url}")
+        return {"contextUrl": None, "documentUrl": url, "document": contexts[url]}
+
+    return load
+
+
+def _through_a_jsonld_processor(value: dict[str, Any]) -> dict[str, Any]:
+    from pyld import jsonld
+
+    options = {"documentLoader": _loader()}
+    expanded = jsonld.expand(value, options)
+    compacted: dict[str, Any] = jsonld.compact(expanded, {"@context": value["@context"]}, options)
+    return compacted
+
+
+@pytest.mark.parametrize("name", ["seed-article", "fact-check-with-history", "text-withheld"])
+def test_a_jsonld_processor_reads_every_term_we_write(name: str) -> None:
+    # Expansion drops terms no context defines; compacting back must give our output again.
+    (collection,) = to_w3c(claimfmt.load(EXAMPLES / f"{name}.claimfmt.json"))
+    again = _through_a_jsonld_processor(collection)
+    assert normalise(again) == normalise(collection)
+
+
+@settings(max_examples=15)
+@given(documents())
+def test_a_jsonld_processor_reads_generated_documents_too(document: Document) -> None:
+    (collection,) = to_w3c(document)
+    assert normalise(_through_a_jsonld_processor(collection)) == normalise(collection)

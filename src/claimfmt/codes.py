@@ -99,6 +99,49 @@ CODES: dict[str, Code] = {
             "Ship the text, or check the spans where the text is.",
         ),
     ),
+    **_codes(
+        "conversion",
+        E,
+        (
+            "not-convertible",
+            "A record is not something the source format can hold (not an annotation, say).",
+            "Check --from, or fix the record.",
+        ),
+    ),
+    **_codes(
+        "conversion",
+        W,
+        (
+            "unsupported-target",
+            "A W3C annotation targets an image, an SVG region or a media fragment, not text.",
+            "Nothing to do: it is kept verbatim under extensions and written back on export.",
+        ),
+        (
+            "unsupported-annotation",
+            "An annotation has nothing to make a claim of (no textual body, no quote).",
+            "Nothing to do: it is kept verbatim under extensions and written back on export.",
+        ),
+        (
+            "non-standard",
+            "The input uses a construct outside the peer's standard (W3C Composite, List, Independents).",
+            "Nothing to do: it was read; prefer the standard form when writing such files.",
+        ),
+        (
+            "span-reanchored",
+            "A span's offsets did not match its quote, so it was moved to the quote's nearest occurrence.",
+            "Check the offset unit (--offset-unit); the message says where the span went.",
+        ),
+        (
+            "quote-not-anchored",
+            "A span's quote is not in the text; the span keeps its quote and loses its offsets.",
+            "Check that the text is the one the annotations were made on.",
+        ),
+        (
+            "offset-unit-detected",
+            "The peer's offsets matched the quotes only in another unit (UTF-16, say), which was used.",
+            "Pass --offset-unit to say so explicitly.",
+        ),
+    ),
 }
 
 
