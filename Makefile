@@ -24,6 +24,12 @@ demo: $(VENV)/.installed
 	$(BIN)/claimfmt show examples/seed-article.claimfmt.json
 	@echo
 	$(BIN)/claimfmt stats examples/
+	@echo
+	$(BIN)/claimfmt convert examples/seed-article.claimfmt.json --from claimfmt --to w3c -o $(VENV)/seed.w3c.json
+	$(BIN)/claimfmt convert $(VENV)/seed.w3c.json --from w3c --to claimfmt -o $(VENV)/seed.back.json
+	@$(BIN)/python -c "import claimfmt, sys; same = claimfmt.load('$(VENV)/seed.back.json') == \
+		claimfmt.load('examples/seed-article.claimfmt.json'); \
+		print('seed article -> W3C -> claimfmt:', 'the same document' if same else 'DIFFERENT'); sys.exit(not same)"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -43,6 +49,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_convert.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

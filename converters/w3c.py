@@ -452,7 +452,7 @@ def residue(original: Mapping[str, JSON], written: Mapping[str, JSON], *, skip: 
     keys = {
         k: v
         for k, v in original.items()
-        if k not in skipped and (k not in written or normalise(v) != normalise(written[k]))
+        if k not in skipped and (k not in written or (v != written[k] and normalise(v) != normalise(written[k])))
     }
     absent = sorted(k for k in written if k not in original and k not in skipped and k not in _ALWAYS_WRITTEN)
     found: dict[str, JSON] = {}
@@ -527,8 +527,9 @@ class _Reader:
             return None
         writer = _Writer(document, self.options, LossReport(source="claimfmt", target="w3c"))
         extensions = dict(document.extensions or {})
+        # The items were compared one by one in build(); here only their number matters.
+        items: list[JSON] = [None] * (len(document.claims) + len(extensions.get(_OTHER, ())))
         if kind == "AnnotationCollection":
-            items = writer.items(standalone=False)
             written = writer.collection(items)
             embedded = isinstance(page, dict)
             kept = residue(data, written, skip=("first",) if embedded else ())
@@ -539,7 +540,7 @@ class _Reader:
                 if page_kept:
                     extensions[_PAGE] = page_kept
         else:
-            written = writer.page(writer.items(standalone=False), standalone=True)
+            written = writer.page(items, standalone=True)
             kept = residue(data, written, skip=("items",))
             if kept:
                 extensions[_PAGE] = kept
@@ -715,10 +716,11 @@ class _Reader:
                     found.merge(_select(selector))
                 if found.exact is not None and found.start is not None and found.end is not None:
                     echoed.append((found.start, found.end, found.exact))
-        if not echoed:
-            return
-        units = detect_units(self.text, echoed)
-        if units and Unit.CODEPOINT not in units:
+        text = self.text
+        if all(text[start:end] == quote for start, end, quote in echoed):
+            return  # code points, as claimfmt counts: the common case, checked without building any table
+        units = detect_units(text, echoed, candidates=(Unit.UTF16, Unit.UTF8, Unit.GRAPHEME))
+        if units:
             self.unit = units[0]
             self.report.warn(
                 "offset-unit-detected",

@@ -431,3 +431,13 @@ def test_a_jsonld_processor_reads_every_term_we_write(name: str) -> None:
 def test_a_jsonld_processor_reads_generated_documents_too(document: Document) -> None:
     (collection,) = to_w3c(document)
     assert normalise(_through_a_jsonld_processor(collection)) == normalise(collection)
+
+
+def test_the_worked_example_in_the_docs_is_what_the_converter_writes() -> None:
+    from .conftest import ROOT
+
+    page = (ROOT / "docs" / "w3c.md").read_text()
+    block = page.split("<!-- example: seed-article c5 -->", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    (collection,) = to_w3c(claimfmt.load(EXAMPLES / "seed-article.claimfmt.json"))
+    (annotation,) = [a for a in collection["first"]["items"] if a["id"].endswith("#c5")]
+    assert json.loads(block) == annotation

@@ -1,0 +1,97 @@
+"""Benchmark ``claimfmt convert`` to W3C Web Annotation and back, against the floor and a JSON-LD processor.
+
+Generates the seeded corpus of ``bench_validate.py`` (default 2,000 documents), then
+measures in one process:
+
+- the floor: ``orjson.loads`` and ``orjson.dumps`` of every line;
+- claimfmt -> w3c and w3c -> claimfmt with :func:`claimfmt.convert` (input and
+  converted documents validated, output written atomically), and that the round trip
+  gives back every document;
+- the baseline a JSON-LD-based converter starts from: pyld expanding each collection
+  we write (on a sample; both contexts served from files).
+
+Run ``make bench`` or ``python benchmarks/bench_convert.py --documents N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+from bench_validate import OUT, lines, make_document, timed
+
+import claimfmt
+from claimfmt.converters.w3c import ANNO_CONTEXT, CLAIMFMT_CONTEXT
+from claimfmt.schemas import jsonld_context
+
+ANNO_JSONLD = Path(__file__).resolve().parents[2] / "shared/corpora/w3c-web-annotation/context/anno.jsonld"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=2_000)
+    parser.add_argument("--sample", type=int, default=100, help="documents pyld expands")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=OUT) as folder:
+        work = Path(folder)
+        corpus, w3c, back = work / "corpus.jsonl", work / "w3c.jsonl", work / "back.jsonl"
+        rng = random.Random(args.seed)
+        with corpus.open("wb") as out:
+            for number in range(args.documents):
+                out.write(orjson.dumps(make_document(rng, number), option=orjson.OPT_APPEND_NEWLINE))
+        megabytes = corpus.stat().st_size / 1e6
+        print(f"corpus: {args.documents} documents, {megabytes:.1f} MB")
+
+        floor, _ = timed(lambda: [orjson.dumps(orjson.loads(line)) for line in lines(corpus)], repeat=3)
+        to_w3c, report = timed(
+            lambda: claimfmt.convert([corpus], source_format="claimfmt", target_format="w3c", output=w3c), repeat=3
+        )
+        assert not report.failed, report.summary()
+        from_w3c, report = timed(
+            lambda: claimfmt.convert([w3c], source_format="w3c", target_format="claimfmt", output=back), repeat=3
+        )
+        assert not report.failed, report.summary()
+        same = all(orjson.loads(a) == orjson.loads(b) for a, b in zip(lines(corpus), lines(back), strict=True))
+
+        rows = [
+            ("orjson loads + dumps (floor)", floor),
+            ("claimfmt -> w3c (validated, atomic)", to_w3c),
+            ("w3c -> claimfmt (validated, atomic)", from_w3c),
+        ]
+        if ANNO_JSONLD.exists():
+            rows.append(("pyld expand of our W3C output (baseline)", _pyld(w3c, args.sample) * args.documents))
+        for name, seconds in rows:
+            per_doc = seconds / args.documents * 1e3
+            print(f"{name:<44} {seconds:8.2f} s  {per_doc:7.3f} ms/doc  {seconds / floor:6.1f}x floor")
+        if ANNO_JSONLD.exists():
+            print(f"pyld expand / claimfmt w3c -> claimfmt: {rows[-1][1] / from_w3c:.1f}x")
+        else:
+            print(f"pyld baseline skipped: {ANNO_JSONLD} is absent")
+        print(f"round trip gives back every document: {same}")
+    return 0 if same else 1
+
+
+def _pyld(path: Path, sample: int) -> float:
+    """Seconds per document for pyld to expand our W3C collections, measured on ``sample`` of them."""
+    from pyld import jsonld
+
+    contexts = {ANNO_CONTEXT: json.loads(ANNO_JSONLD.read_text()), CLAIMFMT_CONTEXT: jsonld_context()}
+
+    def loader(url: str, options: Any = None) -> dict[str, Any]:
+        return {"contextUrl": None, "documentUrl": url, "document": contexts[url]}
+
+    values = [orjson.loads(line) for _, line in zip(range(sample), lines(path), strict=False)]
+    seconds, _ = timed(lambda: [jsonld.expand(v, {"documentLoader": loader}) for v in values])
+    return seconds / len(values)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
