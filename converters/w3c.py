@@ -64,8 +64,9 @@ _OTHER = "org.w3.anno:other-items"
 _SOURCE = "org.w3.anno:source"
 _OURS = "org.w3.anno:"
 
-# Written even where the input lacked them: the output must have them to be W3C.
-_ALWAYS_WRITTEN = frozenset({"@context", "id", "type"})
+# Written even where the input lacked them: the output must have them to be W3C, and an id made
+# up for a collection that had none must come back the same.
+_ALWAYS_WRITTEN = frozenset({"@context", "id", "type", "documentId"})
 _STANDARD_CONTAINERS = {"Composite", "List", "Independents"}
 _MEDIA_TYPES = {"Image", "Video", "Sound", "Audio"}
 _TEXT_SELECTORS = {"TextQuoteSelector", "TextPositionSelector", "RangeSelector", "FragmentSelector"}
@@ -573,7 +574,7 @@ class _Reader:
             raise DocumentError(issues)
         if isinstance(data.get("documentId"), str):
             fields["id"] = data["documentId"]
-        if isinstance(data.get("extensions"), dict):
+        if _is_extensions(data.get("extensions")):
             fields["extensions"] = data["extensions"]
         if "provenance" not in fields:
             dates = {key: _rfc3339(data.get(key)) for key in ("created", "modified")}
@@ -675,13 +676,11 @@ class _Reader:
                 id=self.local_id(raw, index),
                 text=text,
                 spans=tuple(spans),
-                date=raw["claimDate"] if isinstance(raw.get("claimDate"), str) else None,
+                date=raw["claimDate"] if _is_date(raw.get("claimDate")) else None,
                 attributions=tuple(self.structured(raw, "attributions", Attribution, pointer)),
                 verification=self.verification(bodies, pointer),
-                confidence=raw.get("confidence")
-                if isinstance(raw.get("confidence"), int | float) and not isinstance(raw.get("confidence"), bool)
-                else None,
-                extensions=raw["extensions"] if isinstance(raw.get("extensions"), dict) else None,
+                confidence=raw["confidence"] if _is_fraction(raw.get("confidence")) else None,
+                extensions=raw["extensions"] if _is_extensions(raw.get("extensions")) else None,
             )
         except DocumentError as exc:
             for issue in exc.issues:
@@ -949,6 +948,31 @@ def _select(selector: JSON) -> _Selection:
         found.textual |= inner.textual
         found.media |= inner.media
     return found
+
+
+# Our terms as others may write them: a value that is not what claimfmt allows is left to the
+# residue (kept verbatim), rather than made into a document that fails validation.
+_EXTENSION_KEY = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+:[A-Za-z0-9_.:/-]+$")
+
+
+def _is_date(value: JSON) -> bool:
+    if not isinstance(value, str):
+        return False
+    if _DATE.match(value):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    return bool(validate_rfc3339(value.upper()))
+
+
+def _is_fraction(value: JSON) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+
+
+def _is_extensions(value: JSON) -> bool:
+    return isinstance(value, dict) and all(_EXTENSION_KEY.match(key) for key in value)
 
 
 def _int(value: JSON) -> int | None:

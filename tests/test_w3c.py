@@ -441,3 +441,137 @@ def test_the_worked_example_in_the_docs_is_what_the_converter_writes() -> None:
     (collection,) = to_w3c(claimfmt.load(EXAMPLES / "seed-article.claimfmt.json"))
     (annotation,) = [a for a in collection["first"]["items"] if a["id"].endswith("#c5")]
     assert json.loads(block) == annotation
+
+
+def test_a_hypothesis_style_export_in_utf16_without_the_text_keeps_quotes_and_the_target() -> None:
+    annotation = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "id": "https://hypothes.is/a/kY8vBv0FEe6dXjdnFBwMLQ",
+        "created": "2024-03-01T10:15:31.281364+00:00",
+        "creator": "acct:reader@hypothes.is",
+        "body": [
+            {"type": "TextualBody", "value": "Says who?", "format": "text/markdown"},
+            {"type": "TextualBody", "purpose": "tagging", "value": "needs-source"},
+        ],
+        "target": [
+            {
+                "source": "https://news.example.org/story",
+                "selector": [
+                    {
+                        "type": "RangeSelector",
+                        "startSelector": {"type": "XPathSelector", "value": "/main[1]/p[3]"},
+                        "endSelector": {"type": "XPathSelector", "value": "/main[1]/p[3]"},
+                        "startOffset": 0,
+                        "endOffset": 29,
+                    },
+                    {"type": "TextPositionSelector", "start": 1204, "end": 1233},
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": "\U0001f4c8 prices fell by 40%",
+                        "prefix": "said ",
+                        "suffix": ".",
+                    },
+                ],
+            }
+        ],
+    }
+    (document,), report = from_w3c(annotation, Options(offset_unit=Unit.UTF16))
+    (claim,) = document.claims
+    span = claim.spans[0]
+    assert (span.exact, span.start, span.prefix) == ("\U0001f4c8 prices fell by 40%", None, "said ")
+    assert claim.text == "\U0001f4c8 prices fell by 40%"
+    assert report.adjusted == {"offsets in utf16 left out (the text is not known)": 1}
+    assert normalise(to_w3c(document)[0]) == normalise(annotation)
+
+
+def test_a_refinement_chain_gives_the_innermost_quote() -> None:
+    (document,), _ = from_w3c(_rec(29))
+    assert document.claims[0].spans[0].exact == "Selected Text"
+
+
+def test_iri_or_object_and_scalar_or_array_read_alike() -> None:
+    def variant(source: Any, body: Any, selector: Any) -> Document:
+        annotation = _annotation(body=body, target=[{"source": source, "selector": selector}])
+        (document,), _ = from_w3c(annotation)
+        return document
+
+    plain = variant("http://example.org/page", {"type": "TextualBody", "value": "c"}, QUOTE)
+    wrapped = variant(
+        {"id": "http://example.org/page", "type": "Text"}, [{"type": "TextualBody", "value": "c"}], [QUOTE]
+    )
+    assert plain.article.url == wrapped.article.url == "http://example.org/page"
+    assert [c.spans for c in plain.claims] == [c.spans for c in wrapped.claims]
+
+
+def test_a_nested_context_and_unknown_keys_in_a_collection_come_back() -> None:
+    collection = {
+        "@context": [ANNO_CONTEXT, {"ex": "http://example.org/ns#"}],
+        "id": "http://example.org/collection",
+        "type": "AnnotationCollection",
+        "ex:curator": "someone",
+        "first": {
+            "type": "AnnotationPage",
+            "items": [
+                {
+                    "@context": {"ex2": "http://example.org/other#"},
+                    "id": "http://example.org/collection#a1",
+                    "type": "Annotation",
+                    "ex2:flag": True,
+                    "body": {"type": "TextualBody", "purpose": "describing", "value": "A claim."},
+                    "target": {"source": "http://example.org/page", "selector": QUOTE},
+                }
+            ],
+        },
+    }
+    (document,), report = from_w3c(collection)
+    assert document.claims[0].text == "A claim."
+    assert document.claims[0].extensions["org.w3.anno:annotation"]["keys"]["ex2:flag"] is True
+    assert report.parked["AnnotationCollection.ex:curator"] == 1
+    (written,) = to_w3c(document)
+    # The page had no id: W3C wants one, so one is made up; everything else comes back.
+    assert written["first"].pop("id") == "http://example.org/collection#~page1"
+    assert normalise(written) == normalise(collection)
+
+
+_W3C_KEYS = st.sampled_from(
+    ["id", "type", "body", "bodyValue", "target", "source", "selector", "state", "exact", "prefix", "start", "end",
+     "value", "purpose", "items", "refinedBy", "startSelector", "endSelector", "sourceDate", "claimDate",
+     "confidence", "extensions", "attributions", "verificationState", "first", "total"]
+)  # fmt: skip
+_W3C_TYPES = st.sampled_from(
+    ["Annotation", "AnnotationPage", "AnnotationCollection", "SpecificResource", "TextualBody", "Choice",
+     "TextQuoteSelector", "TextPositionSelector", "RangeSelector", "FragmentSelector", "SvgSelector", "TimeState",
+     "Composite", "Image"]
+)  # fmt: skip
+_W3C_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 2**40)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12)
+    | _W3C_TYPES
+    | st.sampled_from(["char=1,3", "xywh=1,2,3,4", "describing", "assessing", "http://e.org/p"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(_W3C_KEYS, inner, max_size=5)
+        | st.builds(lambda d, t: {**d, "type": t}, st.dictionaries(_W3C_KEYS, inner, max_size=4), _W3C_TYPES)
+    ),
+    max_leaves=25,
+)
+
+
+def _shapeless(document: Document) -> Document:
+    extensions = {k: v for k, v in (document.extensions or {}).items() if k != "org.w3.anno:shape"}
+    return attrs.evolve(document, extensions=extensions or None)
+
+
+@given(st.lists(st.dictionaries(_W3C_KEYS, _W3C_VALUES, max_size=8), min_size=1, max_size=4))
+def test_any_json_is_read_without_a_crash_into_valid_documents(values: list[dict[str, Any]]) -> None:
+    documents_read, report = from_w3c(values)
+    for document in documents_read:
+        assert [i.format() for i in claimfmt.validate(document) if i.severity is Severity.ERROR] == []
+        again, _ = from_w3c(to_w3c(document))
+        # Bare annotations that cannot carry their document are written as a collection: same content.
+        assert [_shapeless(d) for d in again] == [_shapeless(document)]
+    assert all(issue.code for issue in report.issues)
