@@ -16,9 +16,10 @@ from typing import IO, Any, ClassVar
 
 import attrs
 
+from claimfmt.converters.labels import state_for
 from claimfmt.converters.offsets import Unit
 from claimfmt.issues import Issue, Severity
-from claimfmt.model import Document
+from claimfmt.model import Document, State
 from claimfmt.reading import Record, SourceLike, iter_records
 from claimfmt.writing import write_json_values
 
@@ -82,6 +83,31 @@ class LossReport:
     parked: Counter[str] = attrs.field(factory=Counter)
     adjusted: Counter[str] = attrs.field(factory=Counter)
     issues: list[Issue] = attrs.field(factory=list)
+    #: (scheme, label as read, state it mapped to) -> how often: the label -> state table of the conversion.
+    labels: Counter[tuple[str, str, str]] = attrs.field(factory=Counter)
+    #: (scheme, label) -> how often, for labels no table has (mapped to ``other``).
+    unmapped: Counter[tuple[str, str]] = attrs.field(factory=Counter)
+
+    def label(self, scheme: str, label: str) -> State:
+        """The state ``label`` maps to in ``scheme`` (``other`` if none), counted."""
+        state = state_for(scheme, label)
+        if state is None:
+            self.unmapped[scheme, label] += 1
+            state = State.OTHER
+        self.labels[scheme, label, state.value] += 1
+        return state
+
+    def finish(self) -> None:
+        """Close the report: one warning per scheme that had labels no table has."""
+        for scheme in sorted({scheme for scheme, _ in self.unmapped}):
+            found = sorted(((label, n) for (s, label), n in self.unmapped.items() if s == scheme), key=lambda x: -x[1])
+            listed = ", ".join(f"{label!r} ({n})" for label, n in found[:10])
+            more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+            self.warn(
+                "unmapped-label",
+                f"{sum(n for _, n in found)} verdict(s) with {len(found)} label(s) not in the {scheme} table, "
+                f"mapped to other (kept verbatim in the verdict): {listed}{more}",
+            )
 
     def drop(self, field: str, count: int = 1) -> None:
         """``field`` could not be carried by the target format."""
@@ -125,6 +151,10 @@ class LossReport:
             "dropped": dict(sorted(self.dropped.items())),
             "parked": dict(sorted(self.parked.items())),
             "adjusted": dict(sorted(self.adjusted.items())),
+            "labels": [
+                {"scheme": scheme, "label": label, "state": state, "count": n}
+                for (scheme, label, state), n in sorted(self.labels.items())
+            ],
             "errors": sum(issue.severity is Severity.ERROR for issue in self.issues),
             "warnings": sum(issue.severity is Severity.WARNING for issue in self.issues),
             "issues": [attrs.asdict(issue, filter=lambda _, v: v is not None) for issue in self.issues],

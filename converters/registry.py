@@ -12,15 +12,28 @@ from __future__ import annotations
 import functools
 from importlib.metadata import entry_points
 
+from claimfmt.converters.averitec import AVeriTeC
 from claimfmt.converters.base import ConversionError, Converter
 from claimfmt.converters.claimfmt_json import ClaimfmtJSON
+from claimfmt.converters.claimreview import ClaimReview
+from claimfmt.converters.factcheck_api import FactCheckAPI
+from claimfmt.converters.fever import FEVER
+from claimfmt.converters.liar import LIAR
 from claimfmt.converters.w3c import W3C
 
 __all__ = ["ENTRY_POINT_GROUP", "all_converters", "get_converter"]
 
 ENTRY_POINT_GROUP = "claimfmt.converters"
 
-_BUILTIN: tuple[type[Converter], ...] = (ClaimfmtJSON, W3C)
+_BUILTIN: tuple[type[Converter], ...] = (
+    ClaimfmtJSON,
+    W3C,
+    ClaimReview,
+    FactCheckAPI,
+    AVeriTeC,
+    FEVER,
+    LIAR,
+)
 
 
 @functools.cache

@@ -30,6 +30,8 @@ from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, detect_units, reanchor
+from claimfmt.converters.values import as_list as _as_list
+from claimfmt.converters.values import is_date as _is_date
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import (
     Article,
@@ -383,12 +385,6 @@ def _scalar(values: list[JSON]) -> JSON:
 
 
 # --- reading -----------------------------------------------------------------------------------------
-
-
-def _as_list(value: JSON) -> list[JSON]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def _types(value: JSON) -> set[str]:
@@ -953,18 +949,6 @@ def _select(selector: JSON) -> _Selection:
 # Our terms as others may write them: a value that is not what claimfmt allows is left to the
 # residue (kept verbatim), rather than made into a document that fails validation.
 _EXTENSION_KEY = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+:[A-Za-z0-9_.:/-]+$")
-
-
-def _is_date(value: JSON) -> bool:
-    if not isinstance(value, str):
-        return False
-    if _DATE.match(value):
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return False
-        return True
-    return bool(validate_rfc3339(value.upper()))
 
 
 def _is_fraction(value: JSON) -> bool:

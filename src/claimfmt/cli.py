@@ -106,10 +106,16 @@ def _parser() -> argparse.ArgumentParser:
         "stats",
         help="count documents, claims, sources, stances and states per corpus",
         description="Counts per corpus (each PATH is one corpus): documents, claims, sources by kind and "
-        "anonymity, attributions by stance, claims by verification state.",
+        "anonymity, attributions by stance, claims by verification state, and the verdict label -> state table.",
     )
     stats.add_argument("paths", nargs="+", metavar="PATH")
     stats.add_argument("--format", choices=["text", "json"], default="text")
+    stats.add_argument(
+        "--from",
+        dest="source_format",
+        metavar="FMT",
+        help="read a peer format (see claimfmt convert --list) instead of claimfmt documents",
+    )
     stats.set_defaults(run=_run_stats)
 
     convert = commands.add_parser(
@@ -237,6 +243,11 @@ def _run_stats(args: argparse.Namespace) -> int:
     results = []
     for path in _expand(args.paths):
         stats = CorpusStats(name=path)
+        if args.source_format:
+            if _peer_stats(path, args.source_format, stats):
+                status = EXIT_INVALID
+            results.append(stats)
+            continue
         try:
             for record in iter_records(path):
                 document = _document_or_report(record)
@@ -290,6 +301,24 @@ def _run_convert(args: argparse.Namespace) -> int:
         with atomic_writer(args.report) as out:
             out.write(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     return EXIT_INVALID if report.failed else EXIT_OK
+
+
+def _peer_stats(path: str, source_format: str, stats: CorpusStats) -> bool:
+    """Count a corpus in a peer format; True when some of it could not be read."""
+    from claimfmt.conversion import ConversionError, read_documents
+    from claimfmt.converters.base import LossReport
+
+    report = LossReport(source=source_format, target="stats")
+    try:
+        for document in read_documents([path], source_format, None, report):
+            stats.add(document)
+    except ConversionError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
+    _print_issues(report.issues)
+    stats.unreadable += sum(issue.severity == "error" for issue in report.issues)
+    return report.failed
 
 
 def _run_schema(args: argparse.Namespace) -> int:

@@ -107,6 +107,11 @@ CODES: dict[str, Code] = {
             "A record is not something the source format can hold (not an annotation, say).",
             "Check --from, or fix the record.",
         ),
+        (
+            "malformed-row",
+            "A row of a tabular file has the wrong number of columns, or a field that cannot be read.",
+            "The row is skipped; fix it at the line given.",
+        ),
     ),
     **_codes(
         "conversion",
@@ -135,6 +140,16 @@ CODES: dict[str, Code] = {
             "quote-not-anchored",
             "A span's quote is not in the text; the span keeps its quote and loses its offsets.",
             "Check that the text is the one the annotations were made on.",
+        ),
+        (
+            "unmapped-label",
+            "Verdict labels no table of the scheme has; they map to other and stay verbatim in the verdict.",
+            "Nothing to lose; to map them, add them to the scheme's table in converters/labels.py.",
+        ),
+        (
+            "rating-disagrees",
+            "A rating's number and its label point different ways (a 5 of 5 labelled False, say).",
+            "Both are kept in the verdict; check the source.",
         ),
         (
             "offset-unit-detected",

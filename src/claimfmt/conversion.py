@@ -55,6 +55,7 @@ def read_documents(
                 continue
         yield read.document
         report.documents_written += 1
+    report.finish()
 
 
 def convert(

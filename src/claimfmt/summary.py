@@ -28,6 +28,8 @@ class CorpusStats:
     anonymous_sources: int = 0
     attributions_by_stance: Counter[str] = attrs.field(factory=Counter)
     claims_by_state: Counter[str] = attrs.field(factory=Counter)
+    #: (verdict scheme or "-", verdict label, state) -> claims: how a corpus's labels map to states.
+    labels: Counter[tuple[str, str, str]] = attrs.field(factory=Counter)
     unreadable: int = 0
 
     def add(self, document: Document) -> None:
@@ -43,6 +45,9 @@ class CorpusStats:
                 self.attributions_by_stance[attribution.stance.value] += 1
             state = claim.verification.state.value if claim.verification else "unverified"
             self.claims_by_state[state] += 1
+            verdict = claim.verification.verdict if claim.verification else None
+            if verdict is not None:
+                self.labels[verdict.scheme or "-", verdict.label, state] += 1
 
     def to_json(self) -> dict[str, Any]:
         """The counts as plain JSON values."""
@@ -56,6 +61,10 @@ class CorpusStats:
             "sources_by_kind": dict(self.sources_by_kind.most_common()),
             "attributions_by_stance": dict(self.attributions_by_stance.most_common()),
             "claims_by_state": dict(self.claims_by_state.most_common()),
+            "labels": [
+                {"scheme": scheme, "label": label, "state": state, "count": count}
+                for (scheme, label, state), count in sorted(self.labels.items())
+            ],
         }
 
 
@@ -83,6 +92,12 @@ def format_stats(stats: CorpusStats) -> str:
         if counter:
             lines.append(f"  {title}")
             lines.extend(f"    {key:<16}{count:>8}" for key, count in counter.most_common())
+    if stats.labels:
+        lines.append("  verdict labels -> states (scheme, label, state, claims)")
+        width = min(48, max(len(label) for _, label, _ in stats.labels))
+        for (scheme, label, state), count in sorted(stats.labels.items()):
+            shown = label if len(label) <= width else label[: width - 1] + "\u2026"
+            lines.append(f"    {scheme:<12}{shown:<{width}}  {state:<13}{count:>8}")
     return "\n".join(lines)
 
 

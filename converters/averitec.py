@@ -1,0 +1,285 @@
+"""AVeriTeC JSON (``averitec``), both ways: one record per claim, with its questions and answers.
+
+A record becomes a document with one claim. The speaker is its source, the
+reporting source the article's publisher, and the original claim URL the
+article's URL. The label becomes the state (``converters/labels.py``), with the
+label verbatim in the verdict, the justification the rationale, and the
+fact-checking article the review URL. Each answer becomes one piece of evidence
+that carries its question. Claim types, strategies, location, the archived claim
+URL, answer types, source media and boolean explanations go in ``extensions``
+under ``org.averitec:``.
+
+Reading keeps, in ``org.averitec:record``, the patch from what the writer would
+give back to the record as read (a date that was not zero-padded, an empty source
+URL, a missing key). AVeriTeC -> claimfmt -> AVeriTeC is therefore exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.patches import apply, diff
+from claimfmt.converters.values import is_text as _text
+from claimfmt.converters.values import is_uri as _is_uri
+from claimfmt.model import (
+    Article,
+    Attribution,
+    Claim,
+    Document,
+    Evidence,
+    Source,
+    SourceKind,
+    Stance,
+    State,
+    Verdict,
+    Verification,
+)
+from claimfmt.reading import Record
+from claimfmt.versions import CURRENT_VERSION
+
+__all__ = ["AVeriTeC"]
+
+JSON = Any
+NS = "org.averitec:"
+_RECORD = NS + "record"
+_CLAIM_KEYS = {
+    "claim_types": NS + "claim_types",
+    "fact_checking_strategies": NS + "fact_checking_strategies",
+    "location_ISO_code": NS + "location_ISO_code",
+    "required_reannotation": NS + "required_reannotation",
+    "cached_original_claim_url": NS + "cached_original_claim_url",
+}
+_ANSWER_KEYS = {
+    "answer_type": NS + "answer_type",
+    "source_medium": NS + "source_medium",
+    "boolean_explanation": NS + "boolean_explanation",
+}
+_QUESTION = NS + "question"
+# A source URL that is not a URI ("", "Metadata"), kept as written.
+_RAW_URLS = {"source_url": NS + "source_url", "cached_source_url": NS + "cached_source_url"}
+_DAY_FIRST = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+# The writer's label for a state, where the verdict is not already AVeriTeC's own.
+_LABELS = {
+    State.SUPPORTED: "Supported",
+    State.REFUTED: "Refuted",
+    State.UNVERIFIABLE: "Not Enough Evidence",
+    State.MISLEADING: "Conflicting Evidence/Cherrypicking",
+    State.MIXED: "Conflicting Evidence/Cherrypicking",
+    State.DISPUTED: "Conflicting Evidence/Cherrypicking",
+}
+
+
+class AVeriTeC(Converter):
+    """AVeriTeC claims: a JSON array of records (or JSONL), each a claim with questions and answers."""
+
+    name: ClassVar[str] = "averitec"
+    summary: ClassVar[str] = "AVeriTeC dataset JSON (claims, questions and answers, 4 labels)"
+
+    def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
+        for record in records:
+            origin = Origin.of(record)
+            if record.issue is not None:
+                report.add(record.issue, origin)
+                continue
+            if not isinstance(record.data, dict) or not _text(record.data.get("claim")):
+                report.error("not-convertible", 'an AVeriTeC record is an object with a non-empty "claim"', origin)
+                continue
+            document = read_record(record.data, record.index, report)
+            if document is not None:
+                yield Read(document=document, origin=origin)
+
+    def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
+        for document in documents:
+            yield from write_document(document, report)
+
+
+def read_record(data: dict[str, JSON], index: int, report: LossReport) -> Document | None:
+    """One record as a document; what the writer would not give back is kept as a patch."""
+    speaker = data.get("speaker")
+    url = data.get("original_claim_url")
+    article = Article(
+        url=url if _is_uri(url) else None,
+        publisher=data["reporting_source"] if _text(data.get("reporting_source")) else None,
+    )
+    extensions = {ns: data[key] for key, ns in _CLAIM_KEYS.items() if data.get(key) not in (None, [], False)}
+    label = data.get("label")
+    verification = None
+    if isinstance(label, str) and label:
+        review = data.get("fact_checking_article")
+        evidence = tuple(_evidence(data.get("questions")))
+        verification = Verification(
+            state=report.label("averitec", label),
+            verdict=Verdict(label=label, scheme="averitec"),
+            review_url=review if _is_uri(review) else None,
+            rationale=data["justification"] if _text(data.get("justification")) else None,
+            evidence=evidence or None,
+        )
+    claim = Claim(
+        id="c1",
+        text=data["claim"],
+        spans=(),
+        date=_iso_date(data.get("claim_date")),
+        attributions=(Attribution(source="speaker", stance=Stance.ASSERTS),) if _text(speaker) else (),
+        verification=verification,
+        extensions=extensions or None,
+    )
+    document = Document(
+        claimfmt=CURRENT_VERSION,
+        id=f"averitec-{index}",
+        article=article,
+        sources=(Source(id="speaker", kind=SourceKind.UNKNOWN, name=speaker, anonymous=False),)
+        if _text(speaker)
+        else (),
+        claims=(claim,),
+    )
+    patch = diff(data, _record(document, claim, LossReport(source="claimfmt", target="averitec")))
+    if patch:
+        for key in (*patch.get("set", {}), *patch.get("in", {})):
+            report.park(f"record.{key}")
+        document = attrs.evolve(document, extensions={_RECORD: patch})
+    return document
+
+
+def _evidence(questions: JSON) -> Iterator[Evidence]:
+    for number, question in enumerate(questions if isinstance(questions, list) else []):
+        if not isinstance(question, dict):
+            continue
+        text = question.get("question") if _text(question.get("question")) else None
+        answers = [a for a in question.get("answers") or [] if isinstance(a, dict)]
+        if not answers:
+            yield Evidence(question=text, extensions={_QUESTION: number})
+        for answer in answers:
+            extensions = {_QUESTION: number}
+            extensions.update({ns: answer[key] for key, ns in _ANSWER_KEYS.items() if key in answer})
+            source, cached = answer.get("source_url"), answer.get("cached_source_url")
+            extensions.update(
+                {ns: answer[key] for key, ns in _RAW_URLS.items() if key in answer and not _is_uri(answer[key])}
+            )
+            yield Evidence(
+                question=text,
+                answer=answer["answer"] if _text(answer.get("answer")) else None,
+                url=source if _is_uri(source) else None,
+                archived_url=cached if _is_uri(cached) else None,
+                extensions=extensions,
+            )
+
+
+def write_document(document: Document, report: LossReport) -> Iterator[JSON]:
+    """One record per claim; what AVeriTeC has no field for is counted as dropped."""
+    _count_losses(document, report)
+    patch = (document.extensions or {}).get(_RECORD)
+    for claim in document.claims:
+        record = _record(document, claim, report)
+        yield apply(record, patch) if patch and len(document.claims) == 1 else record
+
+
+def _record(document: Document, claim: Claim, report: LossReport) -> dict[str, JSON]:
+    extensions = claim.extensions or {}
+    verification = claim.verification
+    speaker = None
+    for attribution in claim.attributions:
+        source = document.source(attribution.source)
+        if source is not None and attribution.stance in {Stance.ASSERTS, Stance.REPORTS}:
+            speaker = source.name or source.description
+            break
+    label = None
+    if verification is not None:
+        verdict = verification.verdict
+        if verdict is not None and verdict.scheme == "averitec":
+            label = verdict.label
+        else:
+            label = _LABELS.get(verification.state)
+            if label is None:
+                report.drop(f"verification.state {verification.state.value} (AVeriTeC has no such label)")
+    return {
+        "claim": claim.text,
+        "required_reannotation": extensions.get(_CLAIM_KEYS["required_reannotation"], False),
+        "label": label,
+        "justification": verification.rationale if verification is not None else None,
+        "claim_date": _day_first(claim.date),
+        "speaker": speaker,
+        "original_claim_url": document.article.url,
+        "fact_checking_article": verification.review_url if verification is not None else None,
+        "reporting_source": document.article.publisher,
+        "location_ISO_code": extensions.get(_CLAIM_KEYS["location_ISO_code"]),
+        "claim_types": extensions.get(_CLAIM_KEYS["claim_types"], []),
+        "fact_checking_strategies": extensions.get(_CLAIM_KEYS["fact_checking_strategies"], []),
+        "questions": _questions(verification.evidence or () if verification is not None else ()),
+        "cached_original_claim_url": extensions.get(_CLAIM_KEYS["cached_original_claim_url"]),
+    }
+
+
+def _questions(evidence: Iterable[Evidence]) -> list[JSON]:
+    questions: list[dict[str, JSON]] = []
+    numbers: list[object] = []
+    for item in evidence:
+        extensions = item.extensions or {}
+        number = extensions.get(_QUESTION, object())  # evidence from elsewhere: one question each
+        if not questions or numbers[-1] != number or item.question != questions[-1]["question"]:
+            questions.append({"question": item.question, "answers": []})
+            numbers.append(number)
+        if item.answer is None and item.url is None and not any(k in extensions for k in _ANSWER_KEYS.values()):
+            continue  # a question without answers
+        answer: dict[str, JSON] = {"answer": item.answer}
+        if _ANSWER_KEYS["answer_type"] in extensions:
+            answer["answer_type"] = extensions[_ANSWER_KEYS["answer_type"]]
+        answer["source_url"] = extensions.get(_RAW_URLS["source_url"], item.url)
+        if _ANSWER_KEYS["source_medium"] in extensions:
+            answer["source_medium"] = extensions[_ANSWER_KEYS["source_medium"]]
+        if item.archived_url is not None or _RAW_URLS["cached_source_url"] in extensions:
+            answer["cached_source_url"] = extensions.get(_RAW_URLS["cached_source_url"], item.archived_url)
+        if _ANSWER_KEYS["boolean_explanation"] in extensions:
+            answer["boolean_explanation"] = extensions[_ANSWER_KEYS["boolean_explanation"]]
+        questions[-1]["answers"].append(answer)
+    return questions
+
+
+def _count_losses(document: Document, report: LossReport) -> None:
+    for claim in document.claims:
+        if claim.spans:
+            report.drop("claims[].spans")
+        for attribution in claim.attributions[1:]:
+            report.drop(f"claims[].attributions[] beyond the speaker ({attribution.stance.value})")
+        for attribution in claim.attributions:
+            for field in ("commitment", "mode", "cue", "via", "channel", "hedges"):
+                if getattr(attribution, field):
+                    report.drop(f"claims[].attributions[].{field}")
+        verification = claim.verification
+        if verification is not None:
+            for field in ("assessed_by", "assessed_at", "history"):
+                if getattr(verification, field):
+                    report.drop(f"claims[].verification.{field}")
+            for item in verification.evidence or ():
+                for field in ("title", "quote", "stance", "locator"):
+                    if getattr(item, field) is not None:
+                        report.drop(f"claims[].verification.evidence[].{field}")
+    for field in ("title", "published", "language", "authors", "text"):
+        if getattr(document.article, field):
+            report.drop(f"article.{field}")
+    if document.relations:
+        report.drop("relations", len(document.relations))
+
+
+def _iso_date(value: JSON) -> str | None:
+    """AVeriTeC's day-first ``D-M-YYYY`` as an RFC 3339 date."""
+    match = _DAY_FIRST.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    day, month, year = map(int, match.groups())
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _day_first(value: str | None) -> str | None:
+    if value is None:
+        return None
+    date = dt.date.fromisoformat(value[:10])
+    return f"{date.day:02d}-{date.month:02d}-{date.year:04d}"

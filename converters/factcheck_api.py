@@ -1,0 +1,201 @@
+"""Google Fact Check Tools API responses (``factcheck-api``, read).
+
+``claims:search`` responses (``claims[]`` with ``claimReview[]``) and the ``pages``
+resource (``ClaimReviewMarkupPage``, alone or as ``claimReviewMarkupPages[]``). One
+API claim becomes a document whose claimant is its source, with one claim per
+review (the API may list several reviewers for one claim). A textual rating is kept
+verbatim as the verdict and mapped to a state with the ``textual`` table; the
+review's title, language and publisher site go in ``extensions`` under
+``com.google.factchecktools:``. Fields are often missing: nothing is required but
+the claim text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.values import as_list, as_object, is_date, is_text, is_uri
+from claimfmt.model import (
+    Article,
+    Attribution,
+    Claim,
+    Document,
+    Source,
+    SourceKind,
+    Stance,
+    State,
+    Verdict,
+    Verification,
+)
+from claimfmt.reading import Record
+from claimfmt.versions import CURRENT_VERSION
+
+__all__ = ["FactCheckAPI"]
+
+JSON = Any
+NS = "com.google.factchecktools:"
+
+
+class FactCheckAPI(Converter):
+    """Google Fact Check Tools API: claims:search responses and ClaimReviewMarkupPage resources."""
+
+    name: ClassVar[str] = "factcheck-api"
+    summary: ClassVar[str] = "Google Fact Check Tools API responses (claims:search, pages)"
+
+    def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
+        for record in records:
+            origin = Origin.of(record)
+            if record.issue is not None:
+                report.add(record.issue, origin)
+                continue
+            data = record.data
+            if isinstance(data, dict) and "claims" in data:
+                if "nextPageToken" in data:
+                    report.drop("nextPageToken (paging, not data)")
+                for n, claim in enumerate(as_list(data["claims"])):
+                    yield from self._searched(claim, f"{origin.index or 0}-{n}", origin, report)
+            elif isinstance(data, dict) and "text" in data and "claimReview" in data:
+                yield from self._searched(data, str(origin.index or 0), origin, report)
+            elif isinstance(data, dict) and ("claimReviewMarkupPages" in data or "claimReviewMarkups" in data):
+                pages = as_list(data.get("claimReviewMarkupPages", data))
+                for n, page in enumerate(pages):
+                    yield from self._page(page, f"{origin.index or 0}-{n}", origin, report)
+            else:
+                report.error("not-convertible", "not a Fact Check Tools API response (claims or pages)", origin)
+
+    def _searched(self, data: JSON, number: str, origin: Origin, report: LossReport) -> Iterator[Read]:
+        if not isinstance(data, dict) or not is_text(data.get("text")):
+            report.error("not-convertible", "an API claim without text", origin)
+            return
+        claimant = data.get("claimant")
+        sources = (Source(id="claimant", kind=SourceKind.UNKNOWN, name=claimant, anonymous=False),)
+        attributions = (Attribution(source="claimant", stance=Stance.ASSERTS),) if is_text(claimant) else ()
+        reviews: list[dict[str, JSON] | None] = [r for r in as_list(data.get("claimReview")) if isinstance(r, dict)]
+        claims = []
+        for n, review in enumerate(reviews or [None]):
+            claims.append(
+                Claim(
+                    id=f"c{n + 1}",
+                    text=data["text"],
+                    spans=(),
+                    date=data["claimDate"] if is_date(data.get("claimDate")) else None,
+                    attributions=attributions,
+                    verification=_search_review(review, report) if review is not None else None,
+                )
+            )
+        first_url = reviews[0].get("url") if reviews and reviews[0] is not None else None
+        yield Read(
+            document=Document(
+                claimfmt=CURRENT_VERSION,
+                id=first_url if is_text(first_url) else f"factcheck-api-{number}",
+                article=Article(),
+                sources=sources if attributions else (),
+                claims=tuple(claims),
+            ),
+            origin=origin,
+        )
+
+    def _page(self, page: JSON, number: str, origin: Origin, report: LossReport) -> Iterator[Read]:
+        if not isinstance(page, dict):
+            report.error("not-convertible", "a ClaimReviewMarkupPage is an object", origin)
+            return
+        author = as_object(page.get("claimReviewAuthor"))
+        sources: list[Source] = []
+        claims: list[Claim] = []
+        article = Article()
+        for n, markup in enumerate(m for m in as_list(page.get("claimReviewMarkups")) if isinstance(m, dict)):
+            if not is_text(markup.get("claimReviewed")):
+                report.error("not-convertible", f"claimReviewMarkups[{n}] has no claimReviewed", origin)
+                continue
+            attributions: tuple[Attribution, ...] = ()
+            claim_author = markup.get("claimAuthor")
+            if isinstance(claim_author, dict) and is_text(claim_author.get("name")):
+                source_id = f"s{len(sources) + 1}"
+                same_as = [s for s in as_list(claim_author.get("sameAs")) if is_uri(s)]
+                sources.append(
+                    Source(
+                        id=source_id,
+                        kind=SourceKind.UNKNOWN,
+                        name=claim_author["name"],
+                        anonymous=False,
+                        role=claim_author["jobTitle"] if is_text(claim_author.get("jobTitle")) else None,
+                        external_ids={f"same-as-{i + 1}": s for i, s in enumerate(same_as)} or None,
+                    )
+                )
+                attributions = (Attribution(source=source_id, stance=Stance.ASSERTS),)
+            appearance = markup.get("claimFirstAppearance")
+            if is_uri(appearance) and article.url is None:
+                article = Article(url=appearance)
+            rating = as_object(markup.get("rating"))
+            claims.append(
+                Claim(
+                    id=f"c{len(claims) + 1}",
+                    text=markup["claimReviewed"],
+                    spans=(),
+                    date=markup["claimDate"] if is_date(markup.get("claimDate")) else None,
+                    attributions=attributions,
+                    verification=_rating(rating, author, page, markup, report),
+                    extensions={NS + k: markup[k] for k in ("claimAppearances", "claimLocation") if k in markup}
+                    or None,
+                )
+            )
+        if not claims:
+            return
+        identifier = page.get("pageUrl") or page.get("name")
+        yield Read(
+            document=Document(
+                claimfmt=CURRENT_VERSION,
+                id=identifier if is_text(identifier) else f"factcheck-api-page-{number}",
+                article=article,
+                sources=tuple(sources),
+                claims=tuple(claims),
+                extensions={NS + k: page[k] for k in ("name", "versionId") if k in page} or None,
+            ),
+            origin=origin,
+        )
+
+
+def _search_review(review: dict[str, JSON], report: LossReport) -> Verification:
+    label = review.get("textualRating")
+    publisher = as_object(review.get("publisher"))
+    extensions = {NS + k: review[k] for k in ("title", "languageCode") if is_text(review.get(k))}
+    if is_text(publisher.get("site")):
+        extensions[NS + "publisherSite"] = publisher["site"]
+    assessor = publisher.get("name") or publisher.get("site")
+    return Verification(
+        state=report.label("textual", label) if is_text(label) else State.OTHER,
+        verdict=Verdict(label=label) if is_text(label) else None,
+        assessed_by=assessor if is_text(assessor) else None,
+        assessed_at=review["reviewDate"] if is_date(review.get("reviewDate")) else None,
+        review_url=review["url"] if is_uri(review.get("url")) else None,
+        extensions=extensions or None,
+    )
+
+
+def _rating(
+    rating: dict[str, JSON], author: dict[str, JSON], page: dict[str, JSON], markup: dict[str, JSON], report: LossReport
+) -> Verification:
+    label = rating.get("textualRating")
+    numbers = {k: rating.get(k) for k in ("ratingValue", "bestRating", "worstRating")}
+    numbers = {k: v for k, v in numbers.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    if not is_text(label) and "ratingValue" in numbers:
+        label = str(numbers["ratingValue"])
+    verdict = None
+    if is_text(label):
+        verdict = Verdict(
+            label=label,
+            value=numbers.get("ratingValue"),
+            best=numbers.get("bestRating"),
+            worst=numbers.get("worstRating"),
+        )
+    url = markup.get("url") or page.get("pageUrl")
+    return Verification(
+        state=report.label("textual", label) if is_text(label) else State.OTHER,
+        verdict=verdict,
+        assessed_by=author["name"] if is_text(author.get("name")) else None,
+        assessed_at=page["publishDate"] if is_date(page.get("publishDate")) else None,
+        review_url=url if is_uri(url) else None,
+        rationale=rating["ratingExplanation"] if is_text(rating.get("ratingExplanation")) else None,
+    )

@@ -1,0 +1,410 @@
+"""Fact-checking formats: ClaimReview, the Google Fact Check API, AVeriTeC, FEVER, LIAR, and the label tables."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import claimfmt
+from claimfmt.cli import main
+from claimfmt.conversion import read_documents
+from claimfmt.converters.averitec import read_record, write_document
+from claimfmt.converters.base import LossReport
+from claimfmt.converters.claimreview import RECORD, from_claimreview, to_claimreview
+from claimfmt.converters.labels import SCHEMES, normalise_label, state_for
+from claimfmt.issues import Severity
+from claimfmt.model import Document, State
+from claimfmt.testing import documents, texts
+
+from .conftest import EXAMPLES, shared
+
+CLAIMS = ("corpora", "claims")
+
+# (format, sample, records in it)
+SAMPLES = [
+    ("averitec", "averitec/dev.first40.json", 40),
+    ("fever", "fever/paper_dev.first40.jsonl", 40),
+    ("liar", "liar/test.first40.tsv", 40),
+    ("liar", "liar-plus/test2.first40.tsv", 40),
+    ("liar", "liar-plus/test2.first40.jsonl", 40),
+    ("factcheck-api", "google-factcheck-api/sih-web.factCheckApiResponse.extracted.json", 10),
+    ("claimreview", "claimreview-jsonld/schemaorg-issue-1061-examples.txt", 1),
+]
+
+
+def _read(source_format: str, path: Path) -> tuple[list[Document], LossReport]:
+    report = LossReport(source=source_format, target="claimfmt")
+    return list(read_documents([path], source_format, None, report)), report
+
+
+@pytest.mark.parametrize(("source_format", "sample", "count"), SAMPLES)
+def test_every_development_sample_imports_whole_with_every_label_mapped(
+    source_format: str, sample: str, count: int
+) -> None:
+    read, report = _read(source_format, shared(*CLAIMS, *sample.split("/")))
+    assert [i.format() for i in report.issues] == []
+    assert len(read) == count
+    assert report.unmapped == {}
+    for document in read:
+        assert [i for i in claimfmt.validate(document) if i.severity is Severity.ERROR] == []
+
+
+# --- label tables -------------------------------------------------------------------------------------
+
+
+def test_labels_match_case_and_whitespace_insensitively() -> None:
+    assert state_for("textual", "  FALSE\u00a0 context. ") is State.MISLEADING
+    assert state_for("politifact", "barely-true") is State.MISLEADING  # PolitiFact's "Mostly False"
+    assert state_for("fever", "NOT ENOUGH INFO") is State.UNVERIFIABLE
+    assert state_for("averitec", "Not Enough Evidence") is State.UNVERIFIABLE
+    assert state_for("averitec", "Conflicting Evidence/Cherrypicking") is State.MISLEADING
+    assert state_for("textual", "Satire-ish") is None
+
+
+@pytest.mark.parametrize(
+    ("label", "state"),
+    [
+        ("Faux", State.REFUTED),
+        ("Trompeur", State.MISLEADING),
+        ("Falso", State.REFUTED),
+        ("Engañoso", State.MISLEADING),
+        ("Falsch", State.REFUTED),
+        ("Irreführend", State.MISLEADING),
+        ("Enganoso", State.MISLEADING),
+        ("Verdadeiro", State.SUPPORTED),
+        ("\u0645\u0636\u0644\u0644", State.MISLEADING),  # Arabic: misleading
+        ("\u0632\u0627\u0626\u0641", State.REFUTED),  # Arabic: false
+    ],
+)
+def test_the_textual_table_covers_six_languages(label: str, state: State) -> None:
+    assert state_for("textual", label) is state
+
+
+def test_no_table_maps_a_peer_label_to_unverified_and_keys_are_distinct_once_normalised() -> None:
+    for name, table in SCHEMES.items():
+        assert State.UNVERIFIED not in table.values(), name
+        assert len({normalise_label(k) for k in table}) == len(table), name
+
+
+def test_unknown_labels_map_to_other_and_are_counted_per_scheme() -> None:
+    report = LossReport(source="x", target="claimfmt")
+    assert report.label("textual", "Zombie claim") is State.OTHER
+    assert report.label("textual", "Zombie claim") is State.OTHER
+    assert report.label("politifact", "full flop") is State.OTHER  # in the table: no warning
+    report.finish()
+    (warning,) = report.issues
+    assert warning.code == "unmapped-label" and warning.severity is Severity.WARNING
+    assert "2 verdict(s) with 1 label(s) not in the textual table" in warning.message
+
+
+# --- AVeriTeC -----------------------------------------------------------------------------------------
+
+
+def _averitec_round_trip(record: dict[str, Any]) -> dict[str, Any]:
+    report = LossReport(source="averitec", target="claimfmt")
+    document = read_record(record, 0, report)
+    assert document is not None
+    assert [i for i in claimfmt.validate(document) if i.severity is Severity.ERROR] == []
+    text = claimfmt.dumps(document)  # through JSON, as a file would take it
+    (back,) = write_document(claimfmt.loads(text), LossReport(source="claimfmt", target="averitec"))
+    return back
+
+
+def test_averitec_dev_sample_round_trips_exactly() -> None:
+    records = json.loads(shared(*CLAIMS, "averitec", "dev.first40.json").read_text())
+    assert [_averitec_round_trip(record) for record in records] == records
+
+
+_URL = st.sampled_from(["https://example.org/a", "https://web.archive.org/web/2020/https://x.org/", "", "Metadata"])
+_ANSWER = st.fixed_dictionaries(
+    {
+        "answer": texts(min_size=1, max_size=30),
+        "answer_type": st.sampled_from(["Extractive", "Abstractive", "Boolean", "Unanswerable"]),
+        "source_url": _URL,
+        "source_medium": st.sampled_from(["Web text", "PDF", ""]),
+    },
+    optional={"cached_source_url": _URL, "boolean_explanation": texts(max_size=20)},
+)
+_AVERITEC = st.fixed_dictionaries(
+    {
+        "claim": texts(min_size=1, max_size=60),
+        "required_reannotation": st.booleans(),
+        "label": st.sampled_from(["Supported", "Refuted", "Not Enough Evidence", "Conflicting Evidence/Cherrypicking"]),
+        "justification": st.none() | texts(max_size=40),
+        "claim_date": st.none()
+        | st.dates().map(lambda d: f"{d.day}-{d.month}-{d.year}")
+        | st.dates().map(lambda d: d.strftime("%d-%m-%Y")),
+        "speaker": st.none() | texts(max_size=20),
+        "original_claim_url": st.none() | _URL,
+        "fact_checking_article": st.none() | _URL,
+        "reporting_source": st.none() | texts(max_size=20),
+        "location_ISO_code": st.none() | st.sampled_from(["US", "IN", "GB"]),
+        "claim_types": st.lists(st.sampled_from(["Numerical Claim", "Event/Property Claim", "Quote Verification"])),
+        "fact_checking_strategies": st.lists(st.sampled_from(["Written Evidence", "Numerical Comparison"])),
+        "questions": st.lists(
+            st.fixed_dictionaries(
+                {"question": texts(min_size=1, max_size=30), "answers": st.lists(_ANSWER, max_size=3)}
+            ),
+            max_size=4,
+        ),
+        "cached_original_claim_url": st.none() | _URL,
+    }
+)
+
+
+@given(_AVERITEC)
+def test_generated_averitec_records_round_trip_exactly(record: dict[str, Any]) -> None:
+    assert _averitec_round_trip(record) == record
+
+
+def test_writing_averitec_counts_what_it_drops() -> None:
+    document = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
+    report = LossReport(source="claimfmt", target="averitec")
+    records = list(write_document(document, report))
+    assert len(records) == len(document.claims)
+    assert records[1]["label"] == "Conflicting Evidence/Cherrypicking"  # disputed: AVeriTeC's nearest label
+    assert report.dropped["claims[].spans"] == sum(1 for c in document.claims if c.spans)
+    assert report.dropped["relations"] == len(document.relations or ())
+
+
+# --- ClaimReview --------------------------------------------------------------------------------------
+
+
+@given(documents())
+def test_claimfmt_to_claimreview_to_claimfmt_is_the_identity(document: Document) -> None:
+    assume(any(claim.verification is not None for claim in document.claims))
+    reviews = to_claimreview(document)
+    assert all(review["@type"] == "ClaimReview" and review["claimReviewed"] for review in reviews)
+    json.dumps(reviews)
+    back, report = from_claimreview(reviews)
+    assert back == [document]
+    assert not report.failed
+
+
+def test_the_examples_make_plain_claimreviews() -> None:
+    document = claimfmt.load(EXAMPLES / "fact-check-with-history.claimfmt.json")
+    (review,) = to_claimreview(document)
+    assert review["reviewRating"]["alternateName"] == document.claims[0].verification.verdict.label
+    item = review["itemReviewed"]
+    assert item["@type"] == "Claim" and item["author"]["name"] == "Jane Roe"
+    assert item["appearance"]["url"] == document.article.url
+    # A consumer that ignores our one key sees only schema.org terms.
+    assert set(review) - {RECORD} <= {
+        "@context", "@type", "url", "claimReviewed", "datePublished", "author", "itemReviewed", "reviewRating"
+    }  # fmt: skip
+
+
+REVIEW: dict[str, Any] = {
+    "@context": "https://schema.org",
+    "@type": "ClaimReview",
+    "url": "https://factcheck.example.org/r1",
+    "claimReviewed": "The moon is made of cheese.",
+    "datePublished": "2024-05-01",
+    "author": {"@type": "Organization", "name": "Example Checks"},
+    "itemReviewed": {
+        "@type": "Claim",
+        "author": {"@type": "Person", "name": "A. Speaker", "jobTitle": "Senator"},
+        "datePublished": "2024-04-20",
+        "appearance": {"@type": "CreativeWork", "url": "https://news.example.org/story"},
+    },
+    "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1, "alternateName": "False"},
+}
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {},
+        {"@type": ["Review", "ClaimReview"]},
+        {"itemReviewed": {**REVIEW["itemReviewed"], "@type": "CreativeWork"}},
+        {"itemReviewed": {**REVIEW["itemReviewed"], "appearance": "https://news.example.org/story"}},
+        {"itemReviewed": {**REVIEW["itemReviewed"], "firstAppearance": {"url": "https://news.example.org/story"}}},
+        {"itemReviewed": {**REVIEW["itemReviewed"], "author": "A. Speaker"}},
+        {"itemReviewed": {**REVIEW["itemReviewed"], "author": [{"@type": "Person", "name": "A. Speaker"}]}},
+    ],
+)
+def test_claimreview_as_real_markup_writes_it_is_read(variant: dict[str, Any]) -> None:
+    review = {**REVIEW, **variant}
+    item = review["itemReviewed"]
+    if "firstAppearance" in item:
+        item = {k: v for k, v in item.items() if k != "appearance"}
+        review["itemReviewed"] = item
+    (document,), report = from_claimreview(review)
+    (claim,) = document.claims
+    assert claim.text == "The moon is made of cheese."
+    assert claim.verification.state is State.REFUTED and claim.verification.verdict.label == "False"
+    assert document.sources[0].name == "A. Speaker"
+    assert document.article.url == "https://news.example.org/story"
+    assert not report.failed
+    # What the writer would not give back was kept: the review comes back.
+    (again,) = to_claimreview(document)
+    again.pop(RECORD)
+    assert again == review
+
+
+def test_graph_datafeed_and_several_reviews_give_one_document_each() -> None:
+    second = {**REVIEW, "url": "https://factcheck.example.org/r2", "claimReviewed": "Water is dry."}
+    for wrapped in (
+        {"@context": "https://schema.org", "@graph": [REVIEW, second]},
+        [REVIEW, second],
+        {
+            "@context": "https://schema.org",
+            "@type": "DataFeed",
+            "dataFeedElement": [{"@type": "DataFeedItem", "item": [REVIEW]}, {"@type": "DataFeedItem", "item": second}],
+        },
+    ):
+        read, _ = from_claimreview(wrapped)
+        assert [d.claims[0].text for d in read] == ["The moon is made of cheese.", "Water is dry."]
+
+
+def test_html_pages_are_read_from_their_json_ld_blocks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "check.html"
+    page.write_text(
+        "<html><head><script type='application/ld+json'>"
+        + json.dumps(REVIEW)
+        + "</script><script>var x = 1;</script></head>\n<body>\n"
+        + '<script type="application/ld+json">{"broken": </script></body></html>'
+    )
+    out = tmp_path / "out.jsonl"
+    status = main(["convert", str(page), "--from", "claimreview", "--to", "claimfmt", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert status == 1 and f"{page}:3:" in err and "[invalid-json]" in err
+    (document,) = claimfmt.iter_documents(out)
+    assert document.claims[0].verification.review_url == "https://factcheck.example.org/r1"
+
+
+def test_a_rating_without_a_label_and_one_that_disagrees() -> None:
+    unlabelled = {**REVIEW, "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 6}}
+    (document,), report = from_claimreview(unlabelled)
+    verdict = document.claims[0].verification.verdict
+    assert (verdict.label, verdict.value, verdict.best, document.claims[0].verification.state) == ("1", 1, 6, "other")
+    assert report.unmapped == {}
+    disagreeing = {**REVIEW, "reviewRating": {**REVIEW["reviewRating"], "ratingValue": 5}}
+    (document,), report = from_claimreview(disagreeing)
+    assert [i.code for i in report.issues] == ["rating-disagrees"]
+    assert document.claims[0].verification.verdict.value == 5  # both kept
+    assert document.claims[0].verification.verdict.label == "False"
+
+
+def test_the_schema_org_sample_keeps_its_odd_parts() -> None:
+    (document,), _ = _read("claimreview", shared(*CLAIMS, "claimreview-jsonld", "schemaorg-issue-1061-examples.txt"))
+    (claim,) = document.claims
+    assert document.sources[0].name == "Rich Perry"  # as given
+    assert document.sources[0].external_ids == {
+        "wikipedia": "https://en.wikipedia.org/wiki/Rick_Perry",
+        "rickperry": "https://rickperry.org/",
+    }
+    kept = claim.extensions["org.schema:claimreview"]
+    assert kept["set"]["claimReviewSiteLogo"].endswith("politifact-logo-big.jpg")
+    assert kept["in"]["itemReviewed"]["in"]["author"]["set"]["title"] == "Former Governor of Texas"
+
+
+# --- FEVER, LIAR, the Google API -----------------------------------------------------------------------
+
+
+def test_fever_titles_are_kept_exactly_and_sets_are_groups() -> None:
+    read, _ = _read("fever", shared(*CLAIMS, "fever", "paper_dev.first40.jsonl"))
+    pages = {e.locator.page for d in read for e in d.claims[0].verification.evidence or () if e.locator}
+    assert "Soul_Food_-LRB-film-RRB-" in pages
+    assert "Simo\u0301n_Boli\u0301var" in pages  # NFD, as given
+    not_enough = [d for d in read if d.claims[0].verification.verdict.label == "NOT ENOUGH INFO"]
+    assert len(not_enough) == 12
+    assert all(d.claims[0].verification.state is State.UNVERIFIABLE for d in not_enough)
+    assert all(e.locator is None for d in not_enough for e in d.claims[0].verification.evidence)
+    groups = [[e.locator.group for e in d.claims[0].verification.evidence or () if e.locator] for d in read]
+    assert max(len(set(g)) for g in groups) == 7  # up to 7 alternative sets
+    assert sum(any(g.count(n) > 1 for n in set(g)) for g in groups) >= 1  # joint sets: sentences that go together
+
+
+def test_feverous_element_ids_are_split_into_page_and_element(tmp_path: Path) -> None:
+    row = {
+        "id": 7,
+        "claim": "Algebraic logic has five sentences.",
+        "label": "REFUTES",
+        "evidence": [{"content": ["Algebraic logic_sentence_0", "Algebraic logic_cell_0_1_1"], "context": {}}],
+        "challenge": "Numerical Reasoning",
+    }
+    path = tmp_path / "feverous.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    ((document,), _) = _read("fever", path)
+    evidence = document.claims[0].verification.evidence
+    assert [(e.locator.page, e.locator.sentence) for e in evidence] == [
+        ("Algebraic logic", 0),
+        ("Algebraic logic", None),
+    ]
+    assert document.claims[0].extensions == {"org.fever:challenge": "Numerical Reasoning"}
+
+
+def test_liar_columns_become_source_channel_and_subjects() -> None:
+    read, _ = _read("liar", shared(*CLAIMS, "liar", "test.first40.tsv"))
+    first = read[0]
+    source, claim = first.sources[0], first.claims[0]
+    assert (first.id, source.name, source.role, source.affiliation) == (
+        "11972.json",
+        "rick-perry",
+        "Governor",
+        "republican",
+    )
+    assert source.extensions["org.liar:state"] == "Texas"
+    assert source.extensions["org.liar:credit_history"]["barely_true_counts"] == 30
+    assert claim.attributions[0].channel == "Radio interview"
+    assert claim.extensions["org.liar:subjects"] == ["immigration"]
+    quoted = [d.claims[0].text for d in read if d.claims[0].text.startswith('"')]
+    assert len(quoted) == 2  # quoting is off: leading quotes survive
+
+
+def test_malformed_liar_rows_are_reported_with_their_line_and_skipped(tmp_path: Path) -> None:
+    sample = shared(*CLAIMS, "liar", "test.first40.tsv").read_text().splitlines(keepends=True)
+    path = tmp_path / "broken.tsv"
+    path.write_text(sample[0] + "only\tthree\tcolumns\n" + sample[1] + "1.json  false  spaces, not tabs\n")
+    read, report = _read("liar", path)
+    assert len(read) == 2
+    assert [(i.code, i.line) for i in report.issues] == [("malformed-row", 2), ("malformed-row", 4)]
+
+
+def test_google_api_pages_resource_is_read() -> None:
+    page = {
+        "name": "pages/abc",
+        "pageUrl": "https://factcheck.example.org/p",
+        "publishDate": "2024-01-02",
+        "claimReviewAuthor": {"name": "Example Checks"},
+        "claimReviewMarkups": [
+            {
+                "claimReviewed": "Cats can fly.",
+                "claimAuthor": {"name": "Some One", "jobTitle": "Influencer"},
+                "claimFirstAppearance": "https://social.example.org/post/1",
+                "rating": {"textualRating": "Faux", "ratingExplanation": "They cannot."},
+            }
+        ],
+    }
+    report = LossReport(source="factcheck-api", target="claimfmt")
+    from claimfmt.converters.factcheck_api import FactCheckAPI
+    from claimfmt.reading import Record
+
+    ((read,),) = [list(FactCheckAPI().read_records(iter([Record(file="x", data=page)]), None, report))]  # type: ignore[arg-type]
+    claim = read.document.claims[0]
+    assert claim.verification.state is State.REFUTED and claim.verification.rationale == "They cannot."
+    assert read.document.sources[0].role == "Influencer"
+    assert read.document.article.url == "https://social.example.org/post/1"
+
+
+def test_stats_shows_the_label_to_state_table(capsys: pytest.CaptureFixture[str]) -> None:
+    path = shared(*CLAIMS, "liar", "test.first40.tsv")
+    assert main(["stats", "--from", "liar", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "verdict labels -> states" in out
+    assert any(line.split()[:3] == ["politifact", "barely-true", "misleading"] for line in out.splitlines())
+
+
+def test_documents_without_a_verified_claim_are_counted_as_dropped() -> None:
+    document = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
+    bare = attrs.evolve(document, claims=tuple(attrs.evolve(c, verification=None) for c in document.claims))
+    report = LossReport(source="claimfmt", target="claimreview")
+    assert to_claimreview(bare, report) == []
+    assert report.dropped == {"documents with no verified claim (ClaimReview reviews claims)": 1}
