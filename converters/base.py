@@ -36,9 +36,13 @@ class Options:
 
     ``offset_unit`` is what the peer's offsets count; None means the
     converter's default, checked against the quotes where the text is known.
+    ``mapping`` says which of an annotation tool's types are claims, sources,
+    cues and hedges (``claimfmt convert --mapping/--preset``).
     """
 
     offset_unit: Unit | None = None
+    #: For annotation-tool formats: an :class:`~claimfmt.converters.mapping.AnnotationMapping` (None: default).
+    mapping: Any = None
 
 
 @attrs.frozen(kw_only=True)
@@ -79,6 +83,7 @@ class LossReport:
     documents_read: int = 0
     documents_written: int = 0
     records_read: int = 0
+    records_written: int = 0
     dropped: Counter[str] = attrs.field(factory=Counter)
     parked: Counter[str] = attrs.field(factory=Counter)
     adjusted: Counter[str] = attrs.field(factory=Counter)
@@ -148,6 +153,7 @@ class LossReport:
             "records_read": self.records_read,
             "documents_read": self.documents_read,
             "documents_written": self.documents_written,
+            "records_written": self.records_written,
             "dropped": dict(sorted(self.dropped.items())),
             "parked": dict(sorted(self.parked.items())),
             "adjusted": dict(sorted(self.adjusted.items())),
@@ -166,7 +172,8 @@ class LossReport:
         warnings = len(self.issues) - errors
         lines = [
             f"{self.source} -> {self.target}: {self.documents_read} document(s) read, "
-            f"{self.documents_written} written, {errors} error(s), {warnings} warning(s)"
+            f"{self.documents_written} converted, {self.records_written} record(s) written, "
+            f"{errors} error(s), {warnings} warning(s)"
         ]
         for title, counter in (("dropped", self.dropped), ("kept in extensions", self.parked)):
             if counter:

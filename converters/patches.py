@@ -5,9 +5,10 @@ with what it gets back and keep the difference: ``diff(original, rebuilt)`` is a
 small patch, and ``apply(rebuilt, patch)`` gives ``original`` again, exactly
 (``1``, ``1.0`` and ``true`` are told apart, as JSON tells them apart).
 
-A patch is ``{"set": {key: value}, "unset": [key], "in": {key: patch}}``, each
-part present only when it is not empty; ``in`` descends into objects that both
-sides have, so that one changed field does not copy its whole parent.
+A patch is ``{"set": {key: value}, "unset": [key], "in": {key: patch}, "each":
+{key: {index: patch}}}``, each part present only when it is not empty. ``in``
+descends into objects that both sides have, and ``each`` into lists of objects of
+the same length, so that one changed field does not copy its whole parent.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def diff(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str,
     """The patch that turns ``rebuilt`` into ``original``; None when they are the same."""
     set_: dict[str, JSON] = {}
     inner: dict[str, JSON] = {}
+    each: dict[str, JSON] = {}
     for key, value in original.items():
         if key not in rebuilt:
             set_[key] = value
@@ -42,6 +44,10 @@ def diff(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str,
             continue
         if isinstance(value, dict) and isinstance(other, dict):
             inner[key] = diff(value, other)
+        elif _objects(value) and _objects(other) and len(value) == len(other):
+            each[key] = {
+                str(i): diff(a, b) for i, (a, b) in enumerate(zip(value, other, strict=True)) if not same(a, b)
+            }
         else:
             set_[key] = value
     unset = [key for key in rebuilt if key not in original]
@@ -52,6 +58,8 @@ def diff(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str,
         patch["unset"] = unset
     if inner:
         patch["in"] = inner
+    if each:
+        patch["each"] = each
     return patch or None
 
 
@@ -66,4 +74,11 @@ def apply(rebuilt: Mapping[str, JSON], patch: Mapping[str, JSON] | None) -> dict
     for key, inner in patch.get("in", {}).items():
         if isinstance(out.get(key), dict):
             out[key] = apply(out[key], inner)
+    for key, items in patch.get("each", {}).items():
+        if isinstance(out.get(key), list):
+            out[key] = [apply(v, items[str(i)]) if str(i) in items else v for i, v in enumerate(out[key])]
     return out
+
+
+def _objects(value: JSON) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)

@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 
 from claimfmt.converters.averitec import AVeriTeC
 from claimfmt.converters.base import ConversionError, Converter
+from claimfmt.converters.brat import Brat
 from claimfmt.converters.claimfmt_json import ClaimfmtJSON
 from claimfmt.converters.claimreview import ClaimReview
 from claimfmt.converters.factcheck_api import FactCheckAPI
@@ -33,6 +34,7 @@ _BUILTIN: tuple[type[Converter], ...] = (
     AVeriTeC,
     FEVER,
     LIAR,
+    Brat,
 )
 
 

@@ -52,7 +52,7 @@ def test_examples_go_to_w3c_and_back_through_files(tmp_path: Path, capsys: pytes
         capsys, "convert", str(EXAMPLES), "--from", "claimfmt", "--to", "w3c", "-o", str(w3c), "--report", str(report)
     )
     assert status == 0, err
-    assert "claimfmt -> w3c: 3 document(s) read, 3 written" in err
+    assert "claimfmt -> w3c: 3 document(s) read, 3 converted" in err
     assert len(w3c.read_bytes().splitlines()) == 3
     loss = orjson.loads(report.read_bytes())
     assert (loss["documents_read"], loss["documents_written"], loss["errors"], loss["dropped"]) == (3, 3, 0, {})

@@ -139,6 +139,13 @@ def _parser() -> argparse.ArgumentParser:
         "is known)",
     )
     convert.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
+    mapping = convert.add_mutually_exclusive_group()
+    mapping.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="annotation mapping (TOML or JSON) for annotation-tool formats; see docs/tools.md",
+    )
+    mapping.add_argument("--preset", metavar="NAME", help="a shipped annotation mapping: default, polnear")
     convert.add_argument("--report", metavar="FILE", help="write the full loss report as JSON to FILE")
     convert.add_argument("--list", action="store_true", help="list the formats and the ways each converts")
     convert.set_defaults(run=_run_convert)
@@ -281,12 +288,13 @@ def _run_convert(args: argparse.Namespace) -> int:
         raise UsageError("convert needs --from FMT and --to FMT (see claimfmt convert --list)")
     unit = Unit(args.offset_unit) if args.offset_unit else None
     try:
+        mapping = _mapping(args)
         report = convert(
             _expand(args.inputs),
             source_format=args.source_format,
             target_format=args.target_format,
             output=args.output,
-            options=Options(offset_unit=unit),
+            options=Options(offset_unit=unit, mapping=mapping),
             jsonl=args.jsonl,
         )
     except ConversionError as exc:
@@ -301,6 +309,14 @@ def _run_convert(args: argparse.Namespace) -> int:
         with atomic_writer(args.report) as out:
             out.write(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     return EXIT_INVALID if report.failed else EXIT_OK
+
+
+def _mapping(args: argparse.Namespace) -> object:
+    from claimfmt.converters.mapping import load_mapping, preset
+
+    if args.mapping:
+        return load_mapping(args.mapping)
+    return preset(args.preset) if args.preset else None
 
 
 def _peer_stats(path: str, source_format: str, stats: CorpusStats) -> bool:

@@ -81,5 +81,5 @@ def convert(
         raise ConversionError(f"{target_format} can be read but not written")
     report = LossReport(source=source_format, target=target_format)
     documents = read_documents(sources, source_format, options, report)
-    writer.write(documents, output, options, report, jsonl=jsonl)
+    report.records_written = writer.write(documents, output, options, report, jsonl=jsonl)
     return report

@@ -1,0 +1,354 @@
+"""brat standoff (``brat``), both ways: ``DOC.txt`` with ``DOC.ann``.
+
+Reading takes a ``.ann`` file, a ``.txt`` file or a folder. The text is found
+beside the ``.ann`` file or, in PolNeAR's layout, in a sibling ``text/`` folder
+(``attributions/DOC_<annotator>.ann`` with ``text/DOC.txt``). Each ``.ann`` file
+becomes a document, with provenance naming its annotator where the file name gives
+one. Every line type is read: ``T`` (discontinuous ``s e;s e`` too), ``R``, ``E``
+(numbered repeated roles), ``A``/``M`` on T, E or R, ``N``, ``#`` notes of any type
+and ``*`` equivalences. Offsets count code points, with ``\\r\\n`` read as ``\\n``.
+
+Every echoed span text is checked against the text. A single-fragment span whose
+text is elsewhere is moved there (``span-reanchored``), and any other mismatch is
+reported. Spec violations seen in real files are reported with file and line, and
+reading goes on: fields split by spaces, not tabs; no final newline; an empty file.
+What the annotation mapping does not take is kept verbatim (``org.brat:unmapped``)
+and written back. The writer writes files brat itself loads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+import attrs
+import orjson
+
+from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.mapping import AnnotationMapping, preset
+from claimfmt.converters.offsets import OffsetMap, Unit, reanchor
+from claimfmt.converters.patches import apply
+from claimfmt.converters.standoff import (
+    Attribute,
+    Link,
+    Note,
+    Standoff,
+    TextBound,
+    read_document,
+    record,
+    unused,
+    write_document,
+)
+from claimfmt.model import Annotator, AnnotatorKind, Document, Provenance
+from claimfmt.reading import SourceLike
+from claimfmt.structuring import structure, unstructure
+from claimfmt.writing import atomic_writer
+
+__all__ = ["Brat", "parse_ann", "render_ann"]
+
+NS = "org.brat:"
+_UNMAPPED = NS + "unmapped"
+_RECORD = "claimfmt-record: "
+_HOST = "claimfmt-record"
+_ID = re.compile(r"^([TREAMN#*])(\d*)$")
+_TEXT_FOLDERS = ("text", "texts", "txt")
+
+
+class Brat(Converter):
+    """brat standoff: .txt + .ann pairs, folders, and PolNeAR's text/ + attributions/ layout."""
+
+    name: ClassVar[str] = "brat"
+    summary: ClassVar[str] = "brat standoff (.txt + .ann; PolNeAR layout; --mapping/--preset)"
+
+    def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
+        mapping = options.mapping or preset("default")
+        for source in sources:
+            if not isinstance(source, str | os.PathLike) or str(source) == "-":
+                raise ConversionError("brat reads files and folders (a .txt needs its .ann), not standard input")
+            path = Path(source)
+            files = sorted(path.rglob("*.ann")) if path.is_dir() else [path.with_suffix(".ann")]
+            for ann in files:
+                report.records_read += 1
+                document = read_pair(ann, mapping, report)
+                if document is not None:
+                    yield Read(document=document, origin=Origin(file=str(ann)))
+
+    def write(
+        self,
+        documents: Iterable[Document],
+        target: str | os.PathLike[str] | IO[bytes],
+        options: Options,
+        report: LossReport,
+        *,
+        jsonl: bool | None = None,
+    ) -> int:
+        if not isinstance(target, str | os.PathLike) or str(target) == "-":
+            raise ConversionError("brat writes a folder of .txt and .ann files: give -o FOLDER")
+        folder = Path(target)
+        folder.mkdir(parents=True, exist_ok=True)
+        mapping = options.mapping or preset("default")
+        names: set[str] = set()
+        written = 0
+        for document in documents:
+            if document.article.text is None:
+                report.drop("documents without text (brat needs the text)")
+                continue
+            name = _file_name(document.id, names)
+            ann = render_ann(document, mapping, name, report)
+            with atomic_writer(folder / f"{name}.txt") as out:
+                out.write(document.article.text.encode())
+            with atomic_writer(folder / f"{name}.ann") as out:
+                out.write(ann.encode())
+            written += 1
+        return written
+
+
+def read_pair(ann: Path, mapping: AnnotationMapping, report: LossReport) -> Document | None:
+    """One ``.ann`` file and its text as a document, or None (reported) when the text cannot be found."""
+    origin = Origin(file=str(ann))
+    text_file, annotator = _text_for(ann)
+    if text_file is None:
+        report.error("not-convertible", f"no text for {ann.name} (looked beside it and in a text/ folder)", origin)
+        return None
+    try:
+        text = text_file.read_text(encoding="utf-8").replace("\r\n", "\n")
+        lines = ann_lines(ann.read_text(encoding="utf-8")) if ann.exists() else []
+    except UnicodeDecodeError as exc:
+        report.error("invalid-utf8", f"not UTF-8 at byte {exc.start}", origin)
+        return None
+    return read_lines(lines, text, ann.stem, str(ann), mapping, report, annotator)
+
+
+def read_lines(
+    lines: list[str],
+    text: str,
+    identifier: str,
+    name: str,
+    mapping: AnnotationMapping,
+    report: LossReport,
+    annotator: str | None = None,
+) -> Document:
+    """A document from the lines of a ``.ann`` file and its text."""
+    standoff, others, patch = parse_ann(lines, text, name, report)
+    document, used = read_document(standoff, mapping, identifier, report)
+    kept = [_line(item) for item in unused(standoff, used)] + others
+    provenance = Provenance(annotators=(Annotator(kind=AnnotatorKind.HUMAN, name=annotator),)) if annotator else None
+    document = attrs.evolve(document, extensions={_UNMAPPED: kept} if kept else None, provenance=provenance)
+    if patch:
+        return structure(apply(unstructure(document), patch), Document)
+    for line in kept:
+        report.park(f"brat {line.split(chr(9), 2)[1].split(' ')[0] if chr(9) in line else 'line'}")
+    return document
+
+
+def ann_lines(content: str) -> list[str]:
+    """The lines of a ``.ann`` file: brat ends lines at ``\n`` only (a form feed in a note is text)."""
+    lines = [f"{line}\n" for line in content.split("\n")]
+    last = lines.pop()  # after the final \n: empty, or a last line without one
+    if last != "\n":
+        lines.append(last[:-1])
+    return lines
+
+
+def _text_for(ann: Path) -> tuple[Path | None, str | None]:
+    beside = ann.with_suffix(".txt")
+    if beside.exists():
+        return beside, None
+    stem = ann.stem
+    for folder in (ann.parent.parent / name for name in _TEXT_FOLDERS):
+        parts = stem.split("_")
+        for cut in range(len(parts) - 1, 0, -1):
+            candidate = folder / ("_".join(parts[:cut]) + ".txt")
+            if candidate.exists():
+                return candidate, "_".join(parts[cut:])
+    return None, None
+
+
+def parse_ann(
+    lines: list[str], text: str, name: str, report: LossReport
+) -> tuple[Standoff, list[str], dict[str, Any] | None]:
+    """The annotations of a ``.ann`` file, the lines kept as they are (N, *), and our record if any."""
+    standoff = Standoff(text=text)
+    others: list[str] = []
+    found_record = None
+    host = None
+    offsets = OffsetMap(text)
+    if not lines:
+        report.warn("brat-empty-file", "empty .ann file: a document with no annotations", Origin(file=name))
+    elif not lines[-1].endswith("\n"):
+        report.warn("brat-no-final-newline", "the file does not end with a newline", Origin(file=name, line=len(lines)))
+    for number, raw in enumerate(lines, start=1):
+        origin = Origin(file=name, line=number)
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) == 1 or (line[:1] in "TN#" and len(fields) == 2 and " " in fields[0]):
+            fields = _respaced(line)
+            report.warn("brat-spaces", "fields separated by spaces, not tabs (read anyway)", origin)
+        identifier = fields[0]
+        kind = identifier[:1]
+        body = fields[1] if len(fields) > 1 else ""
+        try:
+            if kind == "T":
+                standoff.spans.append(
+                    _text_bound(identifier, body, fields[2] if len(fields) > 2 else "", offsets, origin, report)
+                )
+            elif kind in "RE":
+                standoff.links.append(_link(identifier, body))
+            elif kind in "AM":
+                parts = body.split(" ")
+                standoff.attributes.append(
+                    Attribute(identifier, parts[0], parts[1], parts[2] if len(parts) > 2 else None)
+                )
+            elif kind == "#":
+                note_type, target = body.split(" ", 1)
+                content = fields[2] if len(fields) > 2 else ""
+                if content.startswith(_RECORD):
+                    found_record = orjson.loads(content[len(_RECORD) :])
+                    host = target.strip()
+                else:
+                    standoff.notes.append(Note(identifier, note_type, target.strip(), content))
+            elif kind in "N*":
+                others.append("\t".join(fields))
+            else:
+                report.error("brat-bad-line", f"not a brat annotation line: {line[:60]!r}", origin)
+        except (ValueError, IndexError, orjson.JSONDecodeError) as exc:
+            report.error("brat-bad-line", f"cannot read {line[:60]!r}: {exc}", origin)
+    if host is not None:
+        # The span our writer made only to carry its record note is not an annotation.
+        standoff.spans = [s for s in standoff.spans if not (s.id == host and s.type == _HOST)]
+    return standoff, others, found_record
+
+
+def _respaced(line: str) -> list[str]:
+    """A line whose fields were separated by runs of spaces: id, annotation, then the text."""
+    parts = line.split()
+    identifier = parts[0]
+    if identifier[:1] == "T":
+        # Type, then offsets ("0 7;17 24;8 15" splits into "0", "7;17", "24;8", "15"), then the text.
+        rest = parts[1:]
+        taken = 1
+        while taken < len(rest) and re.fullmatch(r"\d+(;\d+)?", rest[taken]):
+            taken += 1
+        return [identifier, " ".join(rest[:taken]), " ".join(rest[taken:])]
+    if identifier[:1] in "N#":
+        return [identifier, " ".join(parts[1:3]), " ".join(parts[3:])]
+    return [identifier, " ".join(parts[1:])]
+
+
+def _text_bound(
+    identifier: str, body: str, echoed: str, offsets: OffsetMap, origin: Origin, report: LossReport
+) -> TextBound:
+    kind, _, places = body.partition(" ")
+    fragments = []
+    for piece in places.split(";"):
+        start, end = piece.split()
+        fragments.append((int(start), int(end)))
+    text = offsets.text
+    found = _one_line(" ".join(text[s:e] for s, e in fragments))
+    if echoed and found != echoed:
+        if len(fragments) == 1:
+            anchor = reanchor(offsets, fragments[0][0], fragments[0][1], echoed, Unit.CODEPOINT)
+            if anchor is not None:
+                report.warn("span-reanchored", f"{identifier}: {anchor.note}", origin)
+                return TextBound(identifier, kind, [(anchor.start, anchor.end)], echoed)
+        report.warn(
+            "brat-text-mismatch",
+            f"{identifier}: the text at {places} is {found[:40]!r}, the line says {echoed[:40]!r}",
+            origin,
+        )
+    return TextBound(identifier, kind, fragments, echoed)
+
+
+def _link(identifier: str, body: str) -> Link:
+    parts = body.split()
+    if identifier.startswith("E"):
+        kind, _, trigger = parts[0].partition(":")
+        args = [tuple(arg.split(":", 1)) for arg in parts[1:]]
+        return Link(identifier, kind, [(a[0], a[1]) for a in args], trigger=trigger or None)
+    args = [tuple(arg.split(":", 1)) for arg in parts[1:]]
+    return Link(identifier, parts[0], [(a[0], a[1]) for a in args])
+
+
+def _line(item: TextBound | Link | Attribute | Note) -> str:
+    """An annotation in ``.ann`` syntax."""
+    if isinstance(item, TextBound):
+        places = ";".join(f"{s} {e}" for s, e in item.fragments)
+        return f"{item.id}\t{item.type} {places}\t{_one_line(item.text)}"
+    if isinstance(item, Link):
+        args = " ".join(f"{role}:{target}" for role, target in item.args)
+        if item.trigger is not None:
+            return f"{item.id}\t{item.type}:{item.trigger}" + (f" {args}" if args else "")
+        return f"{item.id}\t{item.type} {args}\t"
+    if isinstance(item, Attribute):
+        return f"{item.id}\t{item.name} {item.target}" + (f" {item.value}" if item.value is not None else "")
+    return f"{item.id}\t{item.type} {item.target}\t{_one_line(item.text)}"
+
+
+def _one_line(text: str) -> str:
+    # brat has no escapes: a line break or tab inside a field would end it. It writes them as spaces.
+    return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def render_ann(document: Document, mapping: AnnotationMapping, name: str, report: LossReport) -> str:
+    """The ``.ann`` file for a document: mapped annotations, lines kept from reading, and our record."""
+    kept = list((document.extensions or {}).get(_UNMAPPED, ()))
+    standoff = write_document(document, mapping, report)
+    # New ids start after those of the lines kept from reading, which may refer to each other.
+    taken = {line.split("\t", 1)[0] for line in kept}
+    _renumber(standoff, taken)
+    lines = [_line(item) for item in standoff.items()]
+    lines += kept
+    # Read it back as a reader would; what does not come back goes in our record, a note.
+    scratch = LossReport(source="brat", target="claimfmt")
+    text = document.article.text or ""
+    rebuilt = read_lines([f"{line}\n" for line in lines], text, name, name, mapping, scratch)
+    patch = record(document, rebuilt)
+    if patch:
+        used = taken | {line.split("\t", 1)[0] for line in lines}
+        target = standoff.spans[0].id if standoff.spans else _free("T", used)
+        if not standoff.spans:
+            # A note needs an annotation to sit on: one over the first line of the text.
+            first = text.split("\n", 1)[0]
+            lines.append(f"{target}\t{_HOST} 0 {len(first)}\t{first}")
+            used.add(target)
+        lines.append(f"{_free('#', used)}\tAnnotatorNotes {target}\t{_RECORD}{orjson.dumps(patch).decode()}")
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _renumber(standoff: Standoff, taken: set[str]) -> None:
+    """Give the writer's annotations ids clear of ``taken`` (the ids of the lines kept from reading)."""
+    renamed: dict[str, str] = {}
+    used = set(taken)
+    for item in standoff.items():
+        if item.id in used:
+            new = _free(item.id[0], used)
+            renamed[item.id] = new
+            item.id = new
+        used.add(item.id)
+    for link in standoff.links:
+        link.args = [(role, renamed.get(target, target)) for role, target in link.args]
+        link.trigger = renamed.get(link.trigger, link.trigger) if link.trigger else None
+    for attribute in standoff.attributes:
+        attribute.target = renamed.get(attribute.target, attribute.target)
+    for note in standoff.notes:
+        note.target = renamed.get(note.target, note.target)
+
+
+def _free(prefix: str, taken: set[str]) -> str:
+    numbers = [int(i[1:]) for i in taken if i.startswith(prefix) and i[1:].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+def _file_name(identifier: str, names: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9_.-]+", "_", identifier.rsplit("/", 1)[-1] or identifier).strip("._") or "document"
+    name, n = base[:120], 1
+    while name in names:
+        n += 1
+        name = f"{base[:110]}-{n}"
+    names.add(name)
+    return name

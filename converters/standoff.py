@@ -1,0 +1,347 @@
+"""Stand-off annotations, the shape every annotation tool shares, and their mapping to claimfmt.
+
+brat, Label Studio, doccano and WebAnno TSV all come down to text-bound spans
+(typed, possibly discontinuous), links between them (events with a trigger, or
+relations), attributes on spans or links, and notes. Each tool's module reads its
+files into a :class:`Standoff` and writes one out; this module turns a
+:class:`Standoff` into a claimfmt :class:`~claimfmt.model.Document` and back, as
+an :class:`~claimfmt.converters.mapping.AnnotationMapping` says.
+
+Reading keeps what the mapping does not cover (``Standoff.unmapped``) for the tool
+module to write back. Writing makes a *record*: the exact patch from the document a
+reader would rebuild from the tool's annotations alone to the document written
+(``converters/patches.py``). The tool module stores it where the tool allows (a brat
+note, a Label Studio task's ``meta``, a doccano key), so that claimfmt -> tool ->
+claimfmt gives back the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from claimfmt.converters.base import LossReport
+from claimfmt.converters.mapping import AnnotationMapping
+from claimfmt.converters.patches import diff
+from claimfmt.model import (
+    Article,
+    Attribution,
+    Claim,
+    Commitment,
+    Document,
+    Hedge,
+    HedgeKind,
+    Mode,
+    Source,
+    SourceKind,
+    Span,
+    Stance,
+    State,
+    Verification,
+)
+from claimfmt.structuring import unstructure
+from claimfmt.versions import CURRENT_VERSION
+
+__all__ = ["Attribute", "Link", "Note", "Standoff", "TextBound", "read_document", "record", "unused", "write_document"]
+
+_ROLE_NUMBER = re.compile(r"\d+$")
+_TYPE = "org.claimfmt.tool:type"
+
+
+@attrs.define
+class TextBound:
+    """A typed stretch of text, in code points; several fragments for a discontinuous one."""
+
+    id: str
+    type: str
+    fragments: list[tuple[int, int]]
+    text: str
+
+
+@attrs.define
+class Link:
+    """An event (with a trigger span) or a relation (without), with (role, target id) arguments."""
+
+    id: str
+    type: str
+    args: list[tuple[str, str]]
+    trigger: str | None = None
+
+
+@attrs.define
+class Attribute:
+    """An attribute on a span or link: valued, or binary (``value`` None)."""
+
+    id: str
+    name: str
+    target: str
+    value: str | None = None
+
+
+@attrs.define
+class Note:
+    """A free-text note on a span or link."""
+
+    id: str
+    type: str
+    target: str
+    text: str
+
+
+@attrs.define
+class Standoff:
+    """One text with its annotations. ``unmapped`` is what the mapping did not take, in the tool's own form."""
+
+    text: str
+    spans: list[TextBound] = attrs.field(factory=list)
+    links: list[Link] = attrs.field(factory=list)
+    attributes: list[Attribute] = attrs.field(factory=list)
+    notes: list[Note] = attrs.field(factory=list)
+    unmapped: list[Any] = attrs.field(factory=list)
+
+    def items(self) -> list[TextBound | Link | Attribute | Note]:
+        """Every annotation, spans first, then links, attributes and notes."""
+        return [*self.spans, *self.links, *self.attributes, *self.notes]
+
+    def span(self, identifier: str) -> TextBound | None:
+        """The span with this id, or None."""
+        return next((s for s in self.spans if s.id == identifier), None)
+
+
+@attrs.define
+class _Used:
+    """Ids of the annotations the mapping took."""
+
+    ids: set[str] = attrs.field(factory=set)
+
+
+def read_document(
+    standoff: Standoff,
+    mapping: AnnotationMapping,
+    identifier: str,
+    report: LossReport,
+) -> tuple[Document, _Used]:
+    """A claimfmt document from stand-off annotations, as the mapping reads them."""
+    used = _Used()
+    text = standoff.text
+    attributes = _attributes_by_target(standoff)
+
+    def attribute(target: str, field: str, enum: type[Any]) -> Any:
+        name = mapping.attributes.get(field)
+        for item in attributes.get(target, ()):
+            if item.name == name and item.value in enum._value2member_map_:
+                used.ids.add(item.id)
+                return enum(item.value)
+        return None
+
+    claims: dict[str, dict[str, Any]] = {}
+    for span in standoff.spans:
+        if span.type in mapping.claim_types:
+            used.ids.add(span.id)
+            exact = [text[s:e] for s, e in span.fragments]
+            statement = " ".join(exact)
+            for note in standoff.notes:
+                if note.target == span.id and note.type == mapping.claim_text_note and note.text:
+                    statement = note.text
+                    used.ids.add(note.id)
+                    break
+            state = attribute(span.id, "state", State)
+            claims[span.id] = {
+                "spans": tuple(Span(start=s, end=e, exact=text[s:e]) for s, e in span.fragments if e > s),
+                "text": statement or span.type,
+                "attributions": [],
+                "verification": Verification(state=state) if state is not None else None,
+            }
+    sources: dict[str, Source] = {}
+    for span in standoff.spans:
+        if span.type in mapping.source_types:
+            used.ids.add(span.id)
+            sources[span.id] = _source(span.id, span, text)
+    for link in standoff.links:
+        if link.type not in mapping.attribution_types:
+            continue
+        roles = [(_ROLE_NUMBER.sub("", role), target) for role, target in link.args]
+        claim_ids = [t for r, t in roles if r in mapping.claim_roles and t in claims]
+        if not claim_ids:
+            continue  # an attribution of nothing the mapping calls a claim: kept as it is
+        used.ids.add(link.id)
+        if link.trigger is not None and link.trigger not in claims:
+            used.ids.add(link.trigger)
+        source_id = next((t for r, t in roles if r in mapping.source_roles), None)
+        if source_id is None or standoff.span(source_id) is None:
+            # PolNeAR's Attribution-no-source: someone unnamed, nowhere in the text.
+            source_id = f"{link.id}-source"
+            sources[source_id] = Source(id=source_id, kind=SourceKind.UNKNOWN, name=None, anonymous=True)
+        elif source_id not in sources:
+            mention = standoff.span(source_id)
+            assert mention is not None
+            used.ids.add(source_id)
+            sources[source_id] = _source(source_id, mention, text)
+        cue = None
+        hedges = []
+        for role, target in roles:
+            argument = standoff.span(target)
+            if argument is None or not argument.fragments:
+                continue
+            start, end = argument.fragments[0]
+            if role in mapping.cue_roles and cue is None and end > start:
+                used.ids.add(target)
+                cue = Span(start=start, end=end, exact=text[start:end])
+            elif role in mapping.hedge_roles and end > start:
+                used.ids.add(target)
+                kind = attribute(target, "hedge_kind", HedgeKind) or HedgeKind.OTHER
+                hedges.append(
+                    Hedge(kind=kind, text=text[start:end], span=Span(start=start, end=end, exact=text[start:end]))
+                )
+        # A second attribution type (PolNeAR's Attribution-no-source) is remembered, to be written back.
+        kind = {_TYPE: link.type} if link.type != mapping.first(mapping.attribution_types, "Attribution") else None
+        for claim_id in claim_ids:
+            claims[claim_id]["attributions"].append(
+                Attribution(
+                    source=source_id,
+                    stance=attribute(link.id, "stance", Stance) or Stance.ASSERTS,
+                    commitment=attribute(link.id, "commitment", Commitment),
+                    mode=attribute(link.id, "mode", Mode),
+                    cue=cue,
+                    hedges=tuple(hedges) or None,
+                    extensions=kind,
+                )
+            )
+    document = Document(
+        claimfmt=CURRENT_VERSION,
+        id=identifier,
+        article=Article(text=text),
+        sources=tuple(sources.values()),
+        claims=tuple(
+            Claim(
+                id=claim_id,
+                text=fields["text"],
+                spans=fields["spans"],
+                attributions=tuple(fields["attributions"]),
+                verification=fields["verification"],
+            )
+            for claim_id, fields in claims.items()
+        ),
+    )
+    return document, used
+
+
+def unused(standoff: Standoff, used: _Used) -> Iterator[TextBound | Link | Attribute | Note]:
+    """The annotations the mapping did not take, in file order by kind."""
+    for item in standoff.items():
+        if item.id not in used.ids:
+            yield item
+
+
+def write_document(document: Document, mapping: AnnotationMapping, report: LossReport) -> Standoff:
+    """Stand-off annotations for a document, as far as the mapping and the tool can carry it.
+
+    The tool module reads what it wrote back and keeps the difference as its record
+    (:func:`record`), so that claimfmt -> tool -> claimfmt is exact.
+    """
+    text = document.article.text or ""
+    standoff = Standoff(text=text)
+    counter = {"T": 0, "E": 0, "A": 0, "#": 0}
+
+    def new(prefix: str) -> str:
+        counter[prefix] += 1
+        return f"{prefix}{counter[prefix]}"
+
+    def span(kind: str, fragments: list[tuple[int, int]], prefer: str | None = None) -> str:
+        if prefer is None:  # a cue, trigger or hedge that several attributions share is written once
+            for existing in standoff.spans:
+                if existing.type == kind and existing.fragments == fragments:
+                    return existing.id
+        # Keep ids read from the tool where they still fit, so that kept annotations still find them.
+        taken = {s.id for s in standoff.spans}
+        identifier = prefer if prefer and re.fullmatch(r"T\d+", prefer) and prefer not in taken else new("T")
+        while identifier in taken:
+            identifier = new("T")
+        standoff.spans.append(TextBound(identifier, kind, fragments, " ".join(text[s:e] for s, e in fragments)))
+        return identifier
+
+    def attribute(field: str, target: str, value: str | None) -> None:
+        name = mapping.attributes.get(field)
+        written = any((a.name, a.target, a.value) == (name, target, value) for a in standoff.attributes)
+        if name and value is not None and not written:
+            standoff.attributes.append(Attribute(new("A"), name, target, value))
+
+    claim_type = mapping.first(mapping.claim_types, "Claim")
+    source_type = mapping.first(mapping.source_types, "Source")
+    cue_type = mapping.first(mapping.cue_types, "Cue")
+    hedge_type = mapping.first(mapping.hedge_types, "Hedge")
+    link_type = mapping.first(mapping.attribution_types, "Attribution")
+    mentions: dict[str, str] = {}
+    for source in document.sources:
+        for mention in source.mentions or ():
+            if _placed(mention, text) and source.id not in mentions:
+                mentions[source.id] = span(source_type, [(mention.start, mention.end)], source.id)  # type: ignore[list-item]
+    for claim in document.claims:
+        fragments = [(s.start, s.end) for s in claim.spans if _placed(s, text)]
+        if not fragments or not mapping.claim_types:
+            report.drop("claims without spans in the text (kept in the record)")
+            continue
+        claim_id = span(claim_type, fragments, claim.id)  # type: ignore[arg-type]
+        single_line = not any(c in claim.text for c in "\r\n\t")  # a note is one line; else the record has it
+        if mapping.claim_text_note and single_line and claim.text != " ".join(text[s:e] for s, e in fragments):
+            standoff.notes.append(Note(new("#"), mapping.claim_text_note, claim_id, claim.text))
+        if claim.verification is not None:
+            attribute("state", claim_id, claim.verification.state.value)
+        if not mapping.attribution_types:
+            continue
+        for attribution in claim.attributions:
+            args = [(mapping.first(mapping.claim_roles, "Claim"), claim_id)]
+            if attribution.source in mentions and mapping.source_roles:
+                args.append((mapping.first(mapping.source_roles, "Source"), mentions[attribution.source]))
+            trigger = claim_id
+            if attribution.cue is not None and _placed(attribution.cue, text) and mapping.cue_roles:
+                cue = [(attribution.cue.start, attribution.cue.end)]
+                args.append((mapping.first(mapping.cue_roles, "Cue"), span(cue_type, cue)))  # type: ignore[arg-type]
+                trigger = span(link_type, cue)  # type: ignore[arg-type]
+            hedge_role = mapping.first(mapping.hedge_roles, "")
+            for n, hedge in enumerate(attribution.hedges or ()):
+                if hedge_role and hedge.span is not None and _placed(hedge.span, text):
+                    hedge_id = span(hedge_type, [(hedge.span.start, hedge.span.end)])  # type: ignore[list-item]
+                    attribute("hedge_kind", hedge_id, hedge.kind.value)
+                    args.append((hedge_role if n == 0 else f"{hedge_role}{n + 1}", hedge_id))
+            link_id = new("E")
+            kind = (attribution.extensions or {}).get(_TYPE, link_type)
+            if trigger != claim_id:
+                trigger_span = standoff.span(trigger)
+                assert trigger_span is not None
+                trigger_span.type = kind
+            standoff.links.append(Link(link_id, kind, args, trigger=trigger))
+            attribute("stance", link_id, attribution.stance.value)
+            attribute("commitment", link_id, attribution.commitment.value if attribution.commitment else None)
+            attribute("mode", link_id, attribution.mode.value if attribution.mode else None)
+    return standoff
+
+
+def record(document: Document, rebuilt: Document) -> dict[str, Any] | None:
+    """The patch from what a reader rebuilt out of the tool's files to the document written."""
+    return diff(unstructure(document), unstructure(rebuilt))
+
+
+def _placed(span: Span, text: str) -> bool:
+    return span.start is not None and span.end is not None and span.end > span.start and span.end <= len(text)
+
+
+def _source(identifier: str, span: TextBound, text: str) -> Source:
+    mentions = tuple(Span(start=s, end=e, exact=text[s:e]) for s, e in span.fragments if e > s)
+    return Source(
+        id=identifier,
+        kind=SourceKind.UNKNOWN,
+        name=" ".join(m.exact for m in mentions) or None,
+        anonymous=False,
+        mentions=mentions or None,
+    )
+
+
+def _attributes_by_target(standoff: Standoff) -> dict[str, list[Attribute]]:
+    found: dict[str, list[Attribute]] = {}
+    for attribute in standoff.attributes:
+        found.setdefault(attribute.target, []).append(attribute)
+    return found

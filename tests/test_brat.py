@@ -1,0 +1,248 @@
+"""brat standoff both ways, annotation mappings and presets, PolNeAR."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+import claimfmt
+import claimfmt.cli
+from claimfmt.conversion import ConversionError, read_documents
+from claimfmt.converters.base import LossReport, Options
+from claimfmt.converters.brat import Brat, ann_lines, read_lines, render_ann
+from claimfmt.converters.mapping import load_mapping, preset, presets
+from claimfmt.issues import Severity
+from claimfmt.model import Document
+from claimfmt.testing import documents
+
+from .conftest import EXAMPLES, shared
+
+TOOLS = ("corpora", "tools", "brat")
+POLNEAR = ("corpora", "claims", "polnear-brat", "dev")
+
+
+def _canonical(ann: str) -> Counter[Any]:
+    """A .ann file up to the order of its lines and the names of its ids (and without our record note)."""
+    lines = [line.split("\t") for line in ann.splitlines() if line.strip()]
+    by_id = {fields[0]: fields for fields in lines if fields[0] != "*"}
+
+    def key(identifier: str, depth: int = 0) -> Any:
+        fields = by_id.get(identifier)
+        if fields is None or depth > 5:
+            return ("?", identifier)
+        kind, body = identifier[0], fields[1]
+        if kind == "T":
+            return ("T", body, fields[2] if len(fields) > 2 else "")
+        if kind == "E":
+            head, *args = body.split()
+            event, _, trigger = head.partition(":")
+            roles = sorted((role, key(target, depth + 1)) for role, target in (a.split(":", 1) for a in args))
+            return ("E", event, key(trigger, depth + 1), tuple(roles))
+        if kind == "R":
+            name, *args = body.split()
+            return ("R", name, tuple(sorted((r, key(t, depth + 1)) for r, t in (a.split(":", 1) for a in args))))
+        parts = body.split(" ")
+        return (kind, parts[0], key(parts[1], depth + 1), " ".join(parts[2:]), fields[2] if len(fields) > 2 else "")
+
+    found: Counter[Any] = Counter()
+    for fields in lines:
+        if fields[0] == "*":
+            found[
+                "*", fields[1].split(" ")[0], tuple(sorted(map(str, (key(m) for m in fields[1].split(" ")[1:]))))
+            ] += 1
+        elif not (fields[0].startswith("#") and len(fields) > 2 and fields[2].startswith("claimfmt-record: ")):
+            found[key(fields[0])] += 1
+    return found
+
+
+def _ann_files(*parts: str) -> list[Path]:
+    return sorted(shared(*parts).rglob("*.ann"))
+
+
+# --- claimfmt -> brat -> claimfmt --------------------------------------------------------------------
+
+
+def _through_brat(document: Document, mapping_name: str = "default") -> tuple[Document, str]:
+    mapping = preset(mapping_name)
+    ann = render_ann(document, mapping, "doc", LossReport(source="claimfmt", target="brat"))
+    report = LossReport(source="brat", target="claimfmt")
+    back = read_lines(ann_lines(ann), document.article.text or "", "doc", "doc.ann", mapping, report)
+    return back, ann
+
+
+@given(documents(text=True))
+def test_claimfmt_to_brat_to_claimfmt_is_the_identity(document: Document) -> None:
+    back, ann = _through_brat(document)
+    assert back == document
+    assert all("\t" in line for line in ann.split("\n")[:-1])
+    assert ann.endswith("\n") or ann == ""
+
+
+def test_the_seed_article_goes_through_brat_natively() -> None:
+    document = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
+    back, ann = _through_brat(document)
+    assert back == document
+    lines = ann.splitlines()
+    assert sum(line.startswith("E") for line in lines) == sum(len(c.attributions) for c in document.claims)
+    assert any(re.match(r"T\d+\tClaim \d+ \d+;\d+ \d+\t", line) for line in lines)  # c5: a discontinuous claim
+    assert any(line.startswith("A") and "\tStance " in line and line.endswith(" denies") for line in lines)
+
+
+def test_the_cli_writes_a_folder_brat_loads_and_reads_it_back(tmp_path: Path) -> None:
+    folder = tmp_path / "brat"
+    report = claimfmt.convert([EXAMPLES], source_format="claimfmt", target_format="brat", output=folder)
+    assert report.dropped == {"documents without text (brat needs the text)": 1}
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "seed-article.ann", "seed-article.txt", "wind-turbines-birds.ann", "wind-turbines-birds.txt"
+    ]  # fmt: skip
+    back = {d.id: d for d in read_documents([folder], "brat", None, LossReport(source="brat", target="claimfmt"))}
+    for path in ("seed-article", "fact-check-with-history"):
+        original = claimfmt.load(EXAMPLES / f"{path}.claimfmt.json")
+        assert back[original.id] == original
+    with pytest.raises(ConversionError, match="give -o FOLDER"):
+        claimfmt.convert([EXAMPLES], source_format="claimfmt", target_format="brat", output="-")
+
+
+# --- brat -> claimfmt -> brat ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", ["brat-tutorial-news", "dkpro-core-fixtures", "pie-fixtures"])
+def test_every_brat_sample_comes_back_equal(folder: str, tmp_path: Path) -> None:
+    for ann in _ann_files(*TOOLS, folder):
+        report = LossReport(source="brat", target="claimfmt")
+        (read,) = Brat().read([ann], Options(), report)
+        assert not report.failed, [i.format() for i in report.issues]
+        out = tmp_path / folder
+        Brat().write([read.document], out, Options(), LossReport(source="claimfmt", target="brat"))
+        written = (out / ann.name).read_text()
+        assert _canonical(written) == _canonical(ann.read_text()), ann.name
+        assert (out / f"{ann.stem}.txt").read_text() == ann.with_suffix(".txt").read_text().replace("\r\n", "\n")
+
+
+def test_polnear_comes_back_equal_with_its_preset(tmp_path: Path) -> None:
+    files = _ann_files(*POLNEAR, "attributions")
+    assert len(files) == 13
+    report = LossReport(source="brat", target="claimfmt")
+    read = list(Brat().read([shared(*POLNEAR, "attributions")], Options(mapping=preset("polnear")), report))
+    assert not report.failed
+    Brat().write([r.document for r in read], tmp_path, Options(mapping=preset("polnear")), report)
+    for ann in files:
+        assert _canonical((tmp_path / ann.name).read_text()) == _canonical(ann.read_text()), ann.name
+
+
+def test_polnear_gives_one_attribution_per_event_with_exact_spans() -> None:
+    report = LossReport(source="brat", target="claimfmt")
+    mapping = preset("polnear")
+    for ann in _ann_files(*POLNEAR, "attributions"):
+        (read,) = Brat().read([ann], Options(mapping=mapping), report)
+        document = read.document
+        text = document.article.text
+        assert text is not None
+        events = [line for line in ann.read_text().splitlines() if line.startswith("E")]
+        attributions = [(c, a) for c in document.claims for a in c.attributions]
+        assert len(attributions) == len(events), ann.name
+        for claim, attribution in attributions:
+            for span in claim.spans:
+                assert text[span.start : span.end] == span.exact
+            assert (
+                attribution.cue is not None
+                and text[attribution.cue.start : attribution.cue.end] == attribution.cue.exact
+            )
+            source = document.source(attribution.source)
+            assert source is not None
+            for mention in source.mentions or ():
+                assert text[mention.start : mention.end] == mention.exact
+        annotator = ann.stem.rsplit("_", 1)[1]
+        assert document.provenance is not None and document.provenance.annotators[0].name == annotator
+        assert [i for i in claimfmt.validate(document) if i.severity is Severity.ERROR] == []
+    no_source = sum(
+        1 for ann in _ann_files(*POLNEAR, "attributions") for line in ann.read_text().splitlines()
+        if line.startswith("E") and line.split("\t")[1].startswith("Attribution-no-source")
+    )  # fmt: skip
+    assert no_source == 18
+
+
+# --- what real files get wrong -----------------------------------------------------------------------
+
+
+def test_the_malformed_opennlp_file_is_read_leniently_and_reported() -> None:
+    (ann,) = _ann_files(*TOOLS, "quirks-opennlp")
+    report = LossReport(source="brat", target="claimfmt")
+    (read,) = Brat().read([ann], Options(), report)
+    codes = Counter(i.code for i in report.issues)
+    assert codes["brat-spaces"] == 4
+    assert all(i.line is not None and i.file == str(ann) for i in report.issues)
+    kept = read.document.extensions["org.brat:unmapped"]
+    assert any(line.startswith("T1\tName 0 7;17 24;8 15\t") for line in kept)
+
+
+def test_missing_final_newlines_empty_files_and_crlf_are_reported_not_fatal(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"One line.\r\nTwo lines.\r\n")
+    (tmp_path / "a.ann").write_bytes(b"T1\tClaim 10 20\tTwo lines.")  # offsets of the text with \r\n read as \n
+    (tmp_path / "b.txt").write_text("Nothing here.")
+    (tmp_path / "b.ann").write_text("")
+    (tmp_path / "c.txt").write_text("Mismatch here.")
+    (tmp_path / "c.ann").write_text("T1\tClaim 0 5\there\n")
+    report = LossReport(source="brat", target="claimfmt")
+    read = {r.document.id: r.document for r in Brat().read([tmp_path], Options(), report)}
+    assert read["a"].claims[0].spans[0].exact == "Two lines."
+    assert read["b"].claims == ()
+    assert read["c"].claims[0].spans[0].start == 9  # moved to where "here" is
+    assert sorted((i.code, Path(i.file or "").name) for i in report.issues) == [
+        ("brat-empty-file", "b.ann"), ("brat-no-final-newline", "a.ann"), ("span-reanchored", "c.ann")
+    ]  # fmt: skip
+
+
+# --- mappings -----------------------------------------------------------------------------------------
+
+
+def test_presets_and_mapping_files_are_validated(tmp_path: Path) -> None:
+    assert presets() == ["default", "polnear"]
+    good = tmp_path / "m.toml"
+    good.write_text('[spans]\nclaim = ["Statement"]\n[attribution]\ntypes = ["Said"]\nclaim_roles = ["What"]\n')
+    mapping = load_mapping(good)
+    assert mapping.claim_types == {"Statement"} and mapping.attribution_types == ("Said",)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"spans": {"claims": ["x"]}, "attribution": {}}')
+    with pytest.raises(ConversionError, match="not valid: /spans: Additional properties"):
+        load_mapping(bad)
+    with pytest.raises(ConversionError, match="no preset 'nope'; shipped: default, polnear"):
+        preset("nope")
+
+
+def test_a_custom_mapping_turns_a_tool_layer_into_claims(tmp_path: Path) -> None:
+    (tmp_path / "d.txt").write_text("The mayor said taxes will fall.")
+    (tmp_path / "d.ann").write_text(
+        "T1\tSpeaker 4 9\tmayor\nT2\tStatement 15 30\ttaxes will fall\nT3\tSays 10 14\tsaid\n"
+        "E1\tSays:T3 Who:T1 What:T2\nA1\tPolarity E1 denies\n"
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(
+        '[spans]\nclaim = ["Statement"]\nsource = ["Speaker"]\n'
+        '[attribution]\ntypes = ["Says"]\nsource_roles = ["Who"]\nclaim_roles = ["What"]\n'
+        '[attributes]\nstance = "Polarity"\n'
+    )
+    report = LossReport(source="brat", target="claimfmt")
+    (read,) = Brat().read([tmp_path], Options(mapping=load_mapping(mapping)), report)
+    (claim,) = read.document.claims
+    (attribution,) = claim.attributions
+    assert (claim.text, attribution.stance.value, read.document.source(attribution.source).name) == (
+        "taxes will fall",
+        "denies",
+        "mayor",
+    )
+
+
+def test_convert_takes_a_preset_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.jsonl"
+    folder = shared(*POLNEAR, "attributions")
+    args = ["convert", str(folder), "--from", "brat", "--to", "claimfmt", "--preset", "polnear", "-o", str(out)]
+    assert claimfmt.cli.main(args) == 0
+    assert "kept in extensions: brat Discard (5), brat Discuss (20)" in capsys.readouterr().err
+    assert sum(len(c.attributions) for d in claimfmt.iter_documents(out) for c in d.claims) == 171
+    assert claimfmt.cli.main([*args[:-4], "--preset", "nope", "-o", str(out)]) == 2
