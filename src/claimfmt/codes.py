@@ -108,6 +108,11 @@ CODES: dict[str, Code] = {
             "Check --from, or fix the record.",
         ),
         (
+            "brat-bad-line",
+            "A line of a brat .ann file that is not an annotation, or cannot be read.",
+            "The line is skipped; fix it at the line given.",
+        ),
+        (
             "malformed-row",
             "A row of a tabular file has the wrong number of columns, or a field that cannot be read.",
             "The row is skipped; fix it at the line given.",
@@ -140,6 +145,22 @@ CODES: dict[str, Code] = {
             "quote-not-anchored",
             "A span's quote is not in the text; the span keeps its quote and loses its offsets.",
             "Check that the text is the one the annotations were made on.",
+        ),
+        (
+            "brat-spaces",
+            "A brat line separates its fields with spaces, not tabs (as brat requires).",
+            "Read anyway; write tabs.",
+        ),
+        (
+            "brat-no-final-newline",
+            "A brat .ann file does not end with a newline.",
+            "Read anyway; end the file with a newline.",
+        ),
+        ("brat-empty-file", "A brat .ann file is empty: a document with no annotations.", "Nothing to do if intended."),
+        (
+            "brat-text-mismatch",
+            "The text a brat T line echoes is not the text at its offsets, and the quote is not elsewhere either.",
+            "Check the offsets (and that the .txt is the right one); the offsets were kept.",
         ),
         (
             "unmapped-label",
