@@ -17,6 +17,7 @@ from claimfmt.converters.base import ConversionError, Converter
 from claimfmt.converters.brat import Brat
 from claimfmt.converters.claimfmt_json import ClaimfmtJSON
 from claimfmt.converters.claimreview import ClaimReview
+from claimfmt.converters.doccano import Doccano
 from claimfmt.converters.factcheck_api import FactCheckAPI
 from claimfmt.converters.fever import FEVER
 from claimfmt.converters.liar import LIAR
@@ -35,6 +36,7 @@ _BUILTIN: tuple[type[Converter], ...] = (
     FEVER,
     LIAR,
     Brat,
+    Doccano,
 )
 
 

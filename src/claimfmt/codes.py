@@ -147,6 +147,16 @@ CODES: dict[str, Code] = {
             "Check that the text is the one the annotations were made on.",
         ),
         (
+            "offset-unit-mismatch",
+            "A peer's offsets fall inside a character in the unit expected (UTF-16, say): another unit was used.",
+            "Pass --offset-unit with the unit the file counts in.",
+        ),
+        (
+            "jsonl-pretty-printed",
+            "A .jsonl file holds one JSON object over several lines (doccano's own example does).",
+            "Read anyway; write one object per line.",
+        ),
+        (
             "brat-spaces",
             "A brat line separates its fields with spaces, not tabs (as brat requires).",
             "Read anyway; write tabs.",

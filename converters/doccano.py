@@ -1,0 +1,230 @@
+"""doccano JSONL (``doccano``), both ways.
+
+A line is a text with spans: ``label`` triples ``[start, end, "LABEL"]`` (sequence
+labelling), or ``entities`` with ``relations`` (relation extraction). The older
+``data`` key for the text is read, as is one custom text column, and meta keys
+flattened into the line are kept. A pretty-printed file holding one JSON object,
+which doccano's own relation-extraction example is, is read too.
+
+Offsets count UTF-16 code units by default, as doccano's browser front end does.
+An offset that falls inside a character in that unit is a mismatch: it is reported,
+and the offsets are read as code points instead.
+
+Spans become claims, sources, cues and hedges through the annotation mapping.
+A relation becomes a link whose roles are the labels of its two ends: a
+``Claim -> Source`` relation typed ``Attribution`` is an attribution under the
+default mapping. Reading keeps, in ``org.doccano:line``, the patch from what the
+writer would give back to the line as read. Writing puts under ``claimfmt`` the
+patch from what a reader gets back to the document. Both ways are therefore exact.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+import orjson
+
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.mapping import AnnotationMapping, preset
+from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
+from claimfmt.converters.patches import apply, diff
+from claimfmt.converters.standoff import Link, Standoff, TextBound, read_document, record, write_document
+from claimfmt.model import Document
+from claimfmt.reading import Record, SourceLike, iter_records
+from claimfmt.structuring import structure, unstructure
+
+__all__ = ["Doccano"]
+
+JSON = Any
+RECORD = "claimfmt"
+_LINE = "org.doccano:line"
+_TEXT_KEYS = ("text", "data")
+
+
+class Doccano(Converter):
+    """doccano JSONL: sequence labelling (label triples) and relation extraction (entities, relations)."""
+
+    name: ClassVar[str] = "doccano"
+    summary: ClassVar[str] = "doccano JSONL (label triples, or entities + relations)"
+    default_unit: ClassVar[Unit] = Unit.UTF16
+
+    def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
+        return self.read_records(_records(sources, report), options, report)
+
+    def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
+        mapping = options.mapping or preset("default")
+        unit = options.offset_unit or self.default_unit
+        for item in records:
+            origin = Origin.of(item)
+            if item.issue is not None:
+                report.add(item.issue, origin)
+                continue
+            line = item.data
+            if not isinstance(line, dict) or _text_key(line) is None:
+                report.error("not-convertible", "a doccano line is an object with a text", origin)
+                continue
+            identifier = str(line["id"]) if isinstance(line.get("id"), int | str) else f"doccano-{origin.index or 0}"
+            patch = line.get(RECORD)
+            plain = {k: v for k, v in line.items() if k != RECORD}
+            document = _read_line(plain, identifier, mapping, unit, report, origin)
+            if isinstance(patch, dict):
+                document = structure(apply(unstructure(document), patch), Document)
+            yield Read(document=document, origin=origin)
+
+    def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
+        mapping = options.mapping or preset("default")
+        unit = options.offset_unit or self.default_unit
+        for document in documents:
+            if document.article.text is None:
+                report.drop("documents without text (doccano needs the text)")
+                continue
+            line = _line(document, mapping, unit, report)
+            scratch = LossReport(source="doccano", target="claimfmt")
+            rebuilt = _read_line(line, _identifier(line, document), mapping, unit, scratch, Origin(file="-"))
+            patch = record(document, rebuilt)
+            if patch:
+                line[RECORD] = patch
+            yield line
+
+
+def _records(sources: Iterable[SourceLike], report: LossReport) -> Iterator[Record]:
+    """Records as usual, but a ``.jsonl`` file that is one pretty-printed object is read as that object."""
+    for source in sources:
+        paths: list[Any] = [source]
+        if isinstance(source, str | os.PathLike) and str(source) != "-" and Path(source).is_dir():
+            paths = sorted(
+                p for p in Path(source).rglob("*") if p.is_file() and p.suffix.lower() in {".jsonl", ".json"}
+            )
+        for path in paths:
+            if isinstance(path, str | os.PathLike) and str(path) != "-" and Path(path).suffix.lower() == ".jsonl":
+                data = Path(path).read_bytes()
+                if data.count(b"\n") > 1 or not data.endswith(b"\n"):
+                    try:
+                        whole = orjson.loads(data)
+                    except orjson.JSONDecodeError:
+                        whole = None
+                    if isinstance(whole, dict) and data.strip().count(b"\n") > 0:
+                        report.records_read += 1
+                        report.warn(
+                            "jsonl-pretty-printed",
+                            "one JSON object over several lines, read as one line",
+                            Origin(file=str(path), line=1),
+                        )
+                        yield Record(file=str(path), line=1, index=0, data=whole)
+                        continue
+            for item in iter_records(path):
+                report.records_read += 1
+                yield item
+
+
+def _read_line(
+    line: dict[str, JSON], identifier: str, mapping: AnnotationMapping, unit: Unit, report: LossReport, origin: Origin
+) -> Document:
+    """A line as a reader takes it: through the mapping, with what the writer would not give back kept."""
+    document = _rebuild(line, identifier, mapping, unit, report, origin)
+    kept = diff(line, _line(document, mapping, unit, LossReport(source="-", target="-")))
+    if kept:
+        for key in (*kept.get("set", {}), *kept.get("in", {}), *kept.get("each", {})):
+            report.park(f"doccano.{key}")
+        document = attrs.evolve(document, extensions={**(document.extensions or {}), _LINE: kept})
+    return document
+
+
+def _identifier(line: dict[str, JSON], document: Document) -> str:
+    return str(line["id"]) if isinstance(line.get("id"), int | str) else document.id
+
+
+def _text_key(line: dict[str, JSON]) -> str | None:
+    for key in _TEXT_KEYS:
+        if isinstance(line.get(key), str):
+            return key
+    texts = [k for k, v in line.items() if isinstance(v, str) and k != "id"]
+    return max(texts, key=lambda k: len(line[k])) if len(texts) == 1 else None
+
+
+def _label_key(line: dict[str, JSON]) -> str | None:
+    if "label" in line:
+        return "label"
+    for key, value in line.items():
+        if isinstance(value, list) and value and all(isinstance(v, list) and len(v) == 3 for v in value):
+            return key
+    return None
+
+
+def _rebuild(
+    line: dict[str, JSON], identifier: str, mapping: AnnotationMapping, unit: Unit, report: LossReport, origin: Origin
+) -> Document:
+    """The document a line gives through the mapping alone."""
+    text_key = _text_key(line)
+    text = line[text_key] if text_key else ""
+    offsets = OffsetMap(text)
+    standoff = Standoff(text=text)
+    labels: dict[str, str] = {}
+
+    def place(start: JSON, end: JSON, where: str) -> tuple[int, int] | None:
+        if not (isinstance(start, int) and isinstance(end, int)):
+            return None
+        try:
+            return offsets.to_codepoints(start, unit), offsets.to_codepoints(end, unit)
+        except OffsetError:
+            report.warn(
+                "offset-unit-mismatch",
+                f"{where}: offsets [{start}, {end}) fall inside a character in {unit.value}; read as code points",
+                origin,
+            )
+            return (start, end) if 0 <= start <= end <= len(text) else None
+
+    label_key = _label_key(line)
+    for n, item in enumerate(line.get(label_key) or [] if label_key else []):
+        if isinstance(item, list) and len(item) == 3 and isinstance(item[2], str):
+            found = place(item[0], item[1], f"/{label_key}/{n}")
+            if found:
+                standoff.spans.append(TextBound(f"T{n + 1}", item[2], [found], text[found[0] : found[1]]))
+    for n, entity in enumerate(e for e in line.get("entities") or [] if isinstance(e, dict)):
+        found = place(entity.get("start_offset"), entity.get("end_offset"), f"/entities/{n}")
+        if found and isinstance(entity.get("label"), str):
+            span_id = f"T{entity.get('id', n)}"
+            labels[span_id] = entity["label"]
+            standoff.spans.append(TextBound(span_id, entity["label"], [found], text[found[0] : found[1]]))
+    for n, relation in enumerate(r for r in line.get("relations") or [] if isinstance(r, dict)):
+        ends = [f"T{relation.get(key)}" for key in ("from_id", "to_id")]
+        if isinstance(relation.get("type"), str) and all(end in labels for end in ends):
+            args = [(labels[end], end) for end in ends]
+            standoff.links.append(Link(f"R{relation.get('id', n)}", relation["type"], args))
+    document, _ = read_document(standoff, mapping, identifier, report)
+    return document
+
+
+def _line(document: Document, mapping: AnnotationMapping, unit: Unit, report: LossReport) -> dict[str, JSON]:
+    """The doccano line for a document: its spans as entities, attributions as relations."""
+    text = document.article.text or ""
+    offsets = OffsetMap(text)
+    standoff = write_document(document, mapping, report)
+    numbers: dict[str, int] = {}
+    entities: list[dict[str, JSON]] = []
+    for span in standoff.spans:
+        if any(link.trigger == span.id and span.type in mapping.attribution_types for link in standoff.links):
+            continue  # an event trigger: doccano relations have none
+        start, end = span.fragments[0]
+        numbers[span.id] = len(entities)
+        entities.append(
+            {
+                "id": len(entities),
+                "start_offset": offsets.from_codepoints(start, unit),
+                "end_offset": offsets.from_codepoints(end, unit),
+                "label": span.type,
+            }
+        )
+    relations: list[dict[str, JSON]] = []
+    for link in standoff.links:
+        ends = [target for _, target in link.args[:2] if target in numbers]
+        if len(ends) == 2:
+            relations.append(
+                {"id": len(relations), "from_id": numbers[ends[0]], "to_id": numbers[ends[1]], "type": link.type}
+            )
+    line: dict[str, JSON] = {"text": text, "entities": entities, "relations": relations}
+    return apply(line, (document.extensions or {}).get(_LINE))
