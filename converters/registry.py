@@ -20,6 +20,7 @@ from claimfmt.converters.claimreview import ClaimReview
 from claimfmt.converters.doccano import Doccano
 from claimfmt.converters.factcheck_api import FactCheckAPI
 from claimfmt.converters.fever import FEVER
+from claimfmt.converters.labelstudio import LabelStudio
 from claimfmt.converters.liar import LIAR
 from claimfmt.converters.w3c import W3C
 
@@ -37,6 +38,7 @@ _BUILTIN: tuple[type[Converter], ...] = (
     LIAR,
     Brat,
     Doccano,
+    LabelStudio,
 )
 
 

@@ -202,9 +202,13 @@ def read_document(
             claims[claim_id]["attributions"].append(
                 Attribution(
                     source=source_id,
-                    stance=attribute(link.id, "stance", Stance) or Stance.ASSERTS,
-                    commitment=attribute(link.id, "commitment", Commitment),
-                    mode=attribute(link.id, "mode", Mode),
+                    # On the link (a brat event), or on the claim where the tool cannot annotate links.
+                    stance=attribute(link.id, "stance", Stance)
+                    or attribute(claim_id, "stance", Stance)
+                    or Stance.ASSERTS,
+                    commitment=attribute(link.id, "commitment", Commitment)
+                    or attribute(claim_id, "commitment", Commitment),
+                    mode=attribute(link.id, "mode", Mode) or attribute(claim_id, "mode", Mode),
                     cue=cue,
                     hedges=tuple(hedges) or None,
                     extensions=kind,

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -149,6 +150,17 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--report", metavar="FILE", help="write the full loss report as JSON to FILE")
     convert.add_argument("--list", action="store_true", help="list the formats and the ways each converts")
     convert.set_defaults(run=_run_convert)
+
+    config = commands.add_parser(
+        "labelstudio-config",
+        help="print the Label Studio labelling config that matches an annotation mapping",
+        description="Print the Label Studio labelling configuration (XML) for the default mapping, or the one "
+        "given, so that a team can start annotating claims in Label Studio at once.",
+    )
+    config_mapping = config.add_mutually_exclusive_group()
+    config_mapping.add_argument("--mapping", metavar="FILE", help="annotation mapping (TOML/JSON)")
+    config_mapping.add_argument("--preset", metavar="NAME", help="a shipped mapping: default, polnear")
+    config.set_defaults(run=_run_labelstudio_config)
 
     schema = commands.add_parser("schema", help="print a shipped JSON Schema", description="Print a shipped schema.")
     schema.add_argument(
@@ -311,12 +323,26 @@ def _run_convert(args: argparse.Namespace) -> int:
     return EXIT_INVALID if report.failed else EXIT_OK
 
 
-def _mapping(args: argparse.Namespace) -> object:
+def _mapping(args: argparse.Namespace) -> Any:
     from claimfmt.converters.mapping import load_mapping, preset
 
     if args.mapping:
         return load_mapping(args.mapping)
     return preset(args.preset) if args.preset else None
+
+
+def _run_labelstudio_config(args: argparse.Namespace) -> int:
+    from claimfmt.conversion import ConversionError
+    from claimfmt.converters.labelstudio import labelling_config
+    from claimfmt.converters.mapping import AnnotationMapping, preset
+
+    try:
+        mapping = _mapping(args) or preset("default")
+    except ConversionError as exc:
+        raise UsageError(str(exc)) from None
+    assert isinstance(mapping, AnnotationMapping)
+    sys.stdout.write(labelling_config(mapping))
+    return EXIT_OK
 
 
 def _peer_stats(path: str, source_format: str, stats: CorpusStats) -> bool:

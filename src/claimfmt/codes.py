@@ -157,6 +157,16 @@ CODES: dict[str, Code] = {
             "Read anyway; write one object per line.",
         ),
         (
+            "unsupported-result",
+            "A Label Studio result not on plain text (HTML/XPath, Paragraphs): it cannot become a span.",
+            "Nothing to do: it is kept as it is and written back.",
+        ),
+        (
+            "labelstudio-mismatch",
+            "A Label Studio region whose value.text is not at its offsets, or that names another data key.",
+            "Check the task's data and the labelling config.",
+        ),
+        (
             "brat-spaces",
             "A brat line separates its fields with spaces, not tabs (as brat requires).",
             "Read anyway; write tabs.",

@@ -1,0 +1,376 @@
+"""Label Studio JSON (``labelstudio``), both ways: tasks with annotations and predictions.
+
+A task is ``{data, annotations[], predictions[]}`` (``completions[]`` in old
+exports). Each annotation or prediction becomes its own document, so several
+annotators give several documents. Its provenance names the annotator, or the
+model version for a prediction. Cancelled annotations are skipped and counted.
+JSON-MIN exports (one flat object per annotation) are read too.
+
+Results map to stand-off annotations, which the annotation mapping turns into
+claimfmt:
+- ``labels`` regions are spans (start, end and text);
+- ``choices``, ``textarea`` and ``rating`` items on a region are its attributes and
+  notes, grouped by region id;
+- ``relation`` results (``from_id``/``to_id``) are links whose roles are the labels
+  of their two ends.
+
+A region's ``value.text`` that disagrees with its offsets is reported, and moved
+where the text is. HTML (XPath) and Paragraphs results cannot be placed in plain text:
+they are reported with their ids and kept as they are. Offsets count UTF-16 code
+units, as the browser does.
+
+Reading keeps, in ``org.labelstudio:task``, the patch from what the writer would give
+back to the task as read. Writing puts under the task's ``meta.claimfmt`` the patches
+from what a reader gets back to each document. Both ways are therefore exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.mapping import AnnotationMapping, preset
+from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, reanchor
+from claimfmt.converters.patches import apply, diff
+from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBound, read_document, write_document
+from claimfmt.converters.values import as_object
+from claimfmt.model import Annotator, AnnotatorKind, Document, Provenance
+from claimfmt.reading import Record
+from claimfmt.structuring import structure, unstructure
+
+__all__ = ["LabelStudio", "labelling_config"]
+
+JSON = Any
+NS = "org.labelstudio:"
+_TASK = NS + "task"  # on the first document of a task: the patch that gives back the task
+_GROUP = NS + "task-id"  # on every document of a task: which task it came from
+_UNSUPPORTED = {"paragraphlabels", "hypertextlabels", "htmllabels"}
+_REGION_ITEMS = {"choices", "textarea", "rating", "taxonomy", "number", "datetime"}
+
+
+class LabelStudio(Converter):
+    """Label Studio tasks (JSON array, one task, JSONL, or JSON-MIN export)."""
+
+    name: ClassVar[str] = "labelstudio"
+    summary: ClassVar[str] = "Label Studio JSON tasks (annotations, predictions; JSON-MIN read)"
+    default_unit: ClassVar[Unit] = Unit.UTF16
+
+    def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
+        mapping = options.mapping or preset("default")
+        unit = options.offset_unit or self.default_unit
+        for item in records:
+            origin = Origin.of(item)
+            if item.issue is not None:
+                report.add(item.issue, origin)
+                continue
+            task = item.data
+            if not isinstance(task, dict):
+                report.error("not-convertible", "a Label Studio task is an object", origin)
+                continue
+            meta = as_object(task.get("meta"))
+            patches = meta.get("claimfmt")
+            plain = _without_record(task)
+            documents = read_task(plain, origin, mapping, unit, report)
+            if isinstance(patches, list) and len(patches) == len(documents):
+                documents = [
+                    structure(apply(unstructure(d), p), Document) if p else d
+                    for d, p in zip(documents, patches, strict=True)
+                ]
+            for document in documents:
+                yield Read(document=document, origin=origin)
+
+    def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
+        mapping = options.mapping or preset("default")
+        unit = options.offset_unit or self.default_unit
+        for group in _groups(documents):
+            task = _task(group, mapping, unit, report)
+            scratch = LossReport(source="labelstudio", target="claimfmt")
+            again = read_task(task, Origin(file="-"), mapping, unit, scratch)
+            if len(again) == len(group):
+                patches = [diff(unstructure(d), unstructure(a)) for d, a in zip(group, again, strict=True)]
+                if any(patches):
+                    task = {**task, "meta": {**(task.get("meta") or {}), "claimfmt": patches}}
+            else:
+                report.drop("documents Label Studio cannot hold apart (kept as one task)")
+            yield task
+
+
+def read_task(
+    task: dict[str, JSON], origin: Origin, mapping: AnnotationMapping, unit: Unit, report: LossReport
+) -> list[Document]:
+    """The documents of a task, with what the writer would not give back kept on the first."""
+    documents = _rebuild(task, origin, mapping, unit, report)
+    if not documents:
+        return []
+    kept = diff(task, _task(documents, mapping, unit, LossReport(source="-", target="-")))
+    if kept:
+        for key in (*kept.get("set", {}), *kept.get("in", {}), *kept.get("each", {})):
+            report.park(f"labelstudio.{key}")
+        first = documents[0]
+        documents[0] = attrs.evolve(first, extensions={**(first.extensions or {}), _TASK: kept})
+    return documents
+
+
+def _without_record(task: dict[str, JSON]) -> dict[str, JSON]:
+    meta = task.get("meta")
+    if not isinstance(meta, dict) or "claimfmt" not in meta:
+        return task
+    rest = {k: v for k, v in meta.items() if k != "claimfmt"}
+    return {**{k: v for k, v in task.items() if k != "meta"}, **({"meta": rest} if rest else {})}
+
+
+def _text(task: dict[str, JSON]) -> tuple[str | None, str | None]:
+    """The task's text and its data key: ``text`` if there is one, else the one string in ``data``."""
+    data = as_object(task.get("data"))
+    if isinstance(data.get("text"), str):
+        return data["text"], "text"
+    strings = [k for k, v in data.items() if isinstance(v, str)]
+    return (data[strings[0]], strings[0]) if len(strings) == 1 else (None, None)
+
+
+def _rebuild(
+    task: dict[str, JSON], origin: Origin, mapping: AnnotationMapping, unit: Unit, report: LossReport
+) -> list[Document]:
+    if "data" not in task and isinstance(task.get("label"), list):
+        return _rebuild_min(task, origin, mapping, unit, report)
+    text, key = _text(task)
+    identifier = str(task["id"]) if isinstance(task.get("id"), int | str) else f"labelstudio-{origin.index or 0}"
+    documents = []
+    annotations = task.get("annotations", task.get("completions")) or []
+    for kind, items in (("annotation", annotations), ("prediction", task.get("predictions") or [])):
+        for n, annotation in enumerate(a for a in items if isinstance(a, dict)):
+            if annotation.get("was_cancelled"):
+                report.adjust("cancelled annotations skipped")
+                continue
+            results = [r for r in annotation.get("result") or [] if isinstance(r, dict)]
+            standoff = _standoff(text or "", key, results, origin, unit, report)
+            document, _ = read_document(standoff, mapping, f"{identifier}-{kind[0]}{n + 1}", report)
+            who = annotation.get("completed_by", annotation.get("model_version"))
+            provenance = None
+            if isinstance(who, int | str) and str(who):
+                kind_of = AnnotatorKind.MODEL if kind == "prediction" else AnnotatorKind.HUMAN
+                provenance = Provenance(annotators=(Annotator(kind=kind_of, name=str(who)),))
+            if text is None:
+                document = attrs.evolve(document, article=attrs.evolve(document.article, text=None))
+            extensions = {_GROUP: identifier, NS + "kind": kind}
+            documents.append(attrs.evolve(document, provenance=provenance, extensions=extensions))
+    if not documents:
+        # A task nobody has annotated yet (or whose annotations were all cancelled) is still a document.
+        document, _ = read_document(Standoff(text=text or ""), mapping, identifier, report)
+        if text is None:
+            document = attrs.evolve(document, article=attrs.evolve(document.article, text=None))
+        documents.append(attrs.evolve(document, extensions={_GROUP: identifier, NS + "kind": "task"}))
+    return documents
+
+
+def _rebuild_min(
+    task: dict[str, JSON], origin: Origin, mapping: AnnotationMapping, unit: Unit, report: LossReport
+) -> list[Document]:
+    """A JSON-MIN record: the task's data keys flat, each control's results as a list."""
+    text = task["text"] if isinstance(task.get("text"), str) else ""
+    results = []
+    for n, region in enumerate(r for r in task["label"] if isinstance(r, dict)):
+        results.append({"id": f"r{n + 1}", "type": "labels", "value": region})
+    standoff = _standoff(text, "text", results, origin, unit, report)
+    identifier = str(task["id"]) if isinstance(task.get("id"), int | str) else f"labelstudio-{origin.index or 0}"
+    document, _ = read_document(standoff, mapping, identifier, report)
+    return [attrs.evolve(document, extensions={_GROUP: identifier, NS + "kind": "min"})]
+
+
+def _standoff(
+    text: str, key: str | None, results: list[dict[str, JSON]], origin: Origin, unit: Unit, report: LossReport
+) -> Standoff:
+    offsets = OffsetMap(text)
+    standoff = Standoff(text=text)
+    labels: dict[str, str] = {}
+    for result in results:
+        kind, value, region = result.get("type"), result.get("value"), result.get("id")
+        if not isinstance(value, dict):
+            continue
+        if kind in _UNSUPPORTED or (kind == "labels" and "startOffset" in value):
+            report.warn("unsupported-result", f"{kind} result {region} is not in plain text: kept as it is", origin)
+            continue
+        if kind == "labels" and isinstance(region, str):
+            names = value.get("labels") or []
+            place = _place(value, offsets, unit, region, origin, report)
+            source = result.get("source")
+            if key is not None and isinstance(source, str) and source.lstrip("$") != key:
+                report.warn("labelstudio-mismatch", f"region {region} says {source} but the text is ${key}", origin)
+            if place is not None and names:
+                labels[region] = names[0]
+                standoff.spans.append(TextBound(region, names[0], [place], text[place[0] : place[1]]))
+    for result in results:
+        kind, value, region = result.get("type"), result.get("value"), result.get("id")
+        name = result.get("from_name")
+        if kind in _REGION_ITEMS and isinstance(value, dict) and region in labels and isinstance(name, str):
+            if kind == "textarea":
+                for n, note in enumerate(value.get("text") or []):
+                    standoff.notes.append(Note(f"{region}:{name}:{n}", name, region, str(note)))
+            else:
+                chosen = value.get(kind)
+                for n, choice in enumerate(chosen if isinstance(chosen, list) else [chosen]):
+                    standoff.attributes.append(Attribute(f"{region}:{name}:{n}", name, region, str(choice)))
+        elif kind == "relation" and result.get("from_id") in labels and result.get("to_id") in labels:
+            ends = [result["from_id"], result["to_id"]]
+            names = result.get("labels") or ["relation"]
+            standoff.links.append(Link(f"{ends[0]}>{ends[1]}", names[0], [(labels[e], e) for e in ends]))
+    return standoff
+
+
+def _place(
+    value: dict[str, JSON], offsets: OffsetMap, unit: Unit, region: str, origin: Origin, report: LossReport
+) -> tuple[int, int] | None:
+    start, end, echoed = value.get("start"), value.get("end"), value.get("text")
+    if not (isinstance(start, int) and isinstance(end, int)):
+        return None
+    try:
+        place = offsets.to_codepoints(start, unit), offsets.to_codepoints(end, unit)
+    except OffsetError:
+        place = None
+    if isinstance(echoed, str) and (place is None or offsets.text[place[0] : place[1]] != echoed):
+        anchor = reanchor(offsets, start, end, echoed, unit) if echoed else None
+        if anchor is not None:
+            report.warn("span-reanchored", f"region {region}: {anchor.note}", origin)
+            return anchor.start, anchor.end
+        said = f"region {region}: value.text {echoed[:30]!r} is not the text at [{start}, {end}) nor anywhere else"
+        report.warn("labelstudio-mismatch", said, origin)
+    return place
+
+
+def _groups(documents: Iterable[Document]) -> Iterator[list[Document]]:
+    group: list[Document] = []
+    for document in documents:
+        task = (document.extensions or {}).get(_GROUP)
+        if group and (task is None or task != (group[0].extensions or {}).get(_GROUP)):
+            yield group
+            group = []
+        group.append(document)
+    if group:
+        yield group
+
+
+def _task(documents: list[Document], mapping: AnnotationMapping, unit: Unit, report: LossReport) -> dict[str, JSON]:
+    """The task for a group of documents on one text: an annotation (or prediction) each."""
+    first = documents[0]
+    extensions = first.extensions or {}
+    text = first.article.text
+    if extensions.get(NS + "kind") == "min":
+        task: dict[str, JSON] = {
+            "text": text or "",
+            "label": [_min_region(r) for r in _results(first, mapping, unit, report)],
+        }
+        return apply(task, extensions.get(_TASK))
+    task = {"data": {"text": text} if text is not None else {}}
+    annotations, predictions = [], []
+    for document in documents:
+        if (document.extensions or {}).get(NS + "kind") == "task":
+            continue
+        entry: dict[str, JSON] = {"result": _results(document, mapping, unit, report)}
+        annotators = document.provenance.annotators if document.provenance else None
+        if (document.extensions or {}).get(NS + "kind") == "prediction":
+            if annotators:
+                entry["model_version"] = annotators[0].name
+            predictions.append(entry)
+        else:
+            if annotators:
+                entry["completed_by"] = annotators[0].name
+            annotations.append(entry)
+    task["annotations"] = annotations
+    if predictions:
+        task["predictions"] = predictions
+    return apply(task, extensions.get(_TASK))
+
+
+def _min_region(result: dict[str, JSON]) -> dict[str, JSON]:
+    return dict(result["value"]) if result.get("type") == "labels" else {}
+
+
+def _results(document: Document, mapping: AnnotationMapping, unit: Unit, report: LossReport) -> list[JSON]:
+    text = document.article.text or ""
+    offsets = OffsetMap(text)
+    standoff = write_document(document, mapping, report)
+    results: list[JSON] = []
+    regions = set()
+    for span in standoff.spans:
+        if any(link.trigger == span.id and span.type in mapping.attribution_types for link in standoff.links):
+            continue  # an event trigger: Label Studio relations have none
+        start, end = span.fragments[0]
+        regions.add(span.id)
+        value = {
+            "start": offsets.from_codepoints(start, unit),
+            "end": offsets.from_codepoints(end, unit),
+            "text": text[start:end],
+            "labels": [span.type],
+        }
+        results.append({"id": span.id, "from_name": "label", "to_name": "text", "type": "labels", "value": value})
+    for attribute in standoff.attributes:
+        if attribute.target in regions and attribute.value is not None:
+            value = {"choices": [attribute.value]}
+            results.append(
+                {
+                    "id": attribute.target,
+                    "from_name": attribute.name,
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": value,
+                }
+            )
+    for note in standoff.notes:
+        if note.target in regions:
+            value = {"text": [note.text]}
+            results.append(
+                {"id": note.target, "from_name": note.type, "to_name": "text", "type": "textarea", "value": value}
+            )
+    for link in standoff.links:
+        ends = [target for _, target in link.args[:2] if target in regions]
+        if len(ends) == 2:
+            results.append(
+                {"from_id": ends[0], "to_id": ends[1], "type": "relation", "direction": "right", "labels": [link.type]}
+            )
+    return results
+
+
+def labelling_config(mapping: AnnotationMapping) -> str:
+    """The Label Studio labelling configuration (XML) that matches a mapping, to start annotating claims."""
+    from xml.sax.saxutils import quoteattr
+
+    labels = [
+        *sorted(mapping.claim_types),
+        *sorted(mapping.source_types),
+        *sorted(mapping.cue_types),
+        *sorted(mapping.hedge_types),
+    ]
+    colours = ["#ffd166", "#06d6a0", "#118ab2", "#ef476f", "#8338ec", "#fb8500"]
+    lines = ["<View>", '  <Labels name="label" toName="text">']
+    lines += [
+        f"    <Label value={quoteattr(name)} background={quoteattr(colours[n % len(colours)])}/>"
+        for n, name in enumerate(labels)
+    ]
+    lines += ["  </Labels>", '  <Text name="text" value="$text"/>']
+    if mapping.attribution_types:
+        lines.append("  <Relations>")
+        lines += [f"    <Relation value={quoteattr(name)}/>" for name in mapping.attribution_types]
+        lines.append("  </Relations>")
+    vocabularies = {
+        "state": ["unverified", "supported", "refuted", "mixed", "misleading", "disputed", "unverifiable", "other"],
+        "stance": ["asserts", "denies", "questions", "reports"],
+        "commitment": ["certain", "probable", "possible", "underspecified"],
+        "mode": ["direct", "indirect", "mixed"],
+        "hedge_kind": ["conditional", "alleged", "modal", "unconfirmed", "approximator", "other"],
+    }
+    for field, values in vocabularies.items():
+        name = mapping.attributes.get(field)
+        if name:
+            lines.append(f'  <Choices name={quoteattr(name)} toName="text" perRegion="true" choice="single">')
+            lines += [f"    <Choice value={quoteattr(value)}/>" for value in values]
+            lines.append("  </Choices>")
+    if mapping.claim_text_note:
+        lines.append(
+            f'  <TextArea name={quoteattr(mapping.claim_text_note)} toName="text" perRegion="true" '
+            'placeholder="The claim as a self-contained statement"/>'
+        )
+    lines.append("</View>")
+    return "\n".join(lines) + "\n"
