@@ -78,13 +78,17 @@ class Doccano(Converter):
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
         mapping = options.mapping or preset("default")
         unit = options.offset_unit or self.default_unit
+        written = 0
         for document in documents:
             if document.article.text is None:
                 report.drop("documents without text (doccano needs the text)")
                 continue
             line = _line(document, mapping, unit, report)
             scratch = LossReport(source="doccano", target="claimfmt")
-            rebuilt = _read_line(line, _identifier(line, document), mapping, unit, scratch, Origin(file="-"))
+            # Read back as a reader will: a line without an id is named by its place in the file.
+            identifier = str(line["id"]) if isinstance(line.get("id"), int | str) else f"doccano-{written}"
+            rebuilt = _read_line(line, identifier, mapping, unit, scratch, Origin(file="-", index=written))
+            written += 1
             patch = record(document, rebuilt)
             if patch:
                 line[RECORD] = patch
@@ -132,10 +136,6 @@ def _read_line(
             report.park(f"doccano.{key}")
         document = attrs.evolve(document, extensions={**(document.extensions or {}), _LINE: kept})
     return document
-
-
-def _identifier(line: dict[str, JSON], document: Document) -> str:
-    return str(line["id"]) if isinstance(line.get("id"), int | str) else document.id
 
 
 def _text_key(line: dict[str, JSON]) -> str | None:

@@ -85,10 +85,11 @@ class LabelStudio(Converter):
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
         mapping = options.mapping or preset("default")
         unit = options.offset_unit or self.default_unit
-        for group in _groups(documents):
+        for number, group in enumerate(_groups(documents)):
             task = _task(group, mapping, unit, report)
             scratch = LossReport(source="labelstudio", target="claimfmt")
-            again = read_task(task, Origin(file="-"), mapping, unit, scratch)
+            # Read back as a reader will: a task without an id is named by its place in the file.
+            again = read_task(task, Origin(file="-", index=number), mapping, unit, scratch)
             if len(again) == len(group):
                 patches = [diff(unstructure(d), unstructure(a)) for d, a in zip(group, again, strict=True)]
                 if any(patches):

@@ -1,0 +1,202 @@
+"""doccano and Label Studio both ways, and the Label Studio labelling config."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+import claimfmt
+import claimfmt.cli
+from claimfmt.converters.base import LossReport, Options
+from claimfmt.converters.doccano import Doccano
+from claimfmt.converters.labelstudio import LabelStudio, labelling_config
+from claimfmt.converters.mapping import preset
+from claimfmt.converters.offsets import Unit
+from claimfmt.model import Document
+from claimfmt.reading import Record
+from claimfmt.testing import documents
+
+from .conftest import EXAMPLES, shared
+
+TOOLS = ("corpora", "tools")
+
+
+def _read(converter: Any, values: list[Any], options: Options | None = None) -> tuple[list[Document], LossReport]:
+    report = LossReport(source=converter.name, target="claimfmt")
+    records = iter([Record(file="in", index=i, data=v) for i, v in enumerate(values)])
+    return [r.document for r in converter.read_records(records, options or Options(), report)], report
+
+
+def _write(converter: Any, docs: list[Document], options: Options | None = None) -> list[Any]:
+    report = LossReport(source="claimfmt", target=converter.name)
+    return json.loads(json.dumps(list(converter.write_records(docs, options or Options(), report))))
+
+
+@pytest.mark.parametrize("converter", [Doccano(), LabelStudio()], ids=["doccano", "labelstudio"])
+@given(document=documents(text=True))
+def test_claimfmt_to_tool_to_claimfmt_is_the_identity(converter: Any, document: Document) -> None:
+    written = _write(converter, [document])
+    back, report = _read(converter, written)
+    assert back == [document]
+    assert not report.failed
+
+
+@pytest.mark.parametrize("converter", [Doccano(), LabelStudio()], ids=["doccano", "labelstudio"])
+def test_the_seed_article_is_written_natively(converter: Any) -> None:
+    document = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
+    (written,) = _write(converter, [document])
+    text = document.article.text
+    assert text is not None
+    if converter.name == "doccano":
+        labels = {e["label"] for e in written["entities"]}
+        assert {"Claim", "Source", "Cue"} <= labels
+        assert any(r["type"] == "Attribution" for r in written["relations"])
+    else:
+        results = written["annotations"][0]["result"]
+        regions = [r for r in results if r["type"] == "labels"]
+        assert all(r["value"]["text"] for r in regions)
+        assert any(r["type"] == "relation" and r["labels"] == ["Attribution"] for r in results)
+    (back,), _ = _read(converter, [written])
+    assert back == document
+
+
+def _sample_values(path: Path) -> list[Any]:
+    raw = path.read_text()
+    try:
+        return [json.loads(line) for line in raw.splitlines() if line.strip()]
+    except json.JSONDecodeError:
+        value = json.loads(raw)
+        return value if isinstance(value, list) else [value]
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "doccano/export-examples/relation_extraction.jsonl",
+        "doccano/export-examples/sequence_labeling.jsonl",
+        "doccano/export-examples/text_classification.jsonl",
+        "doccano/import-examples/relation_extraction.jsonl",
+        "doccano/import-examples/sequence_labeling_column_names.jsonl",
+        "label-studio/lsf-examples/named_entity/tasks.json",
+        "label-studio/lsf-examples/named_entity/annotations/1.json",
+        "label-studio/lsf-examples/phrases/tasks.json",
+        "label-studio/lsf-examples/phrases/annotations/1.json",
+        "label-studio/lsf-examples/rich_text_plain/tasks.json",
+        "label-studio/lsf-examples/rich_text_plain/annotations/1.json",
+    ],
+)
+def test_every_tool_sample_comes_back_equal(sample: str, tmp_path: Path) -> None:
+    path = shared(*TOOLS, *sample.split("/"))
+    source_format = "doccano" if sample.startswith("doccano") else "labelstudio"
+    converted, back = tmp_path / "c.jsonl", tmp_path / "back.jsonl"
+    report = claimfmt.convert([path], source_format=source_format, target_format="claimfmt", output=converted)
+    assert not report.failed, [i.format() for i in report.issues]
+    claimfmt.convert([converted], source_format="claimfmt", target_format=source_format, output=back)
+    assert [json.loads(line) for line in back.read_text().splitlines()] == _sample_values(path)
+
+
+def test_doccano_reads_the_pretty_printed_example_and_says_so() -> None:
+    path = shared(*TOOLS, "doccano", "export-examples", "relation_extraction.jsonl")
+    report = LossReport(source="doccano", target="claimfmt")
+    (read,) = Doccano().read([path], Options(), report)
+    assert [i.code for i in report.issues] == ["jsonl-pretty-printed"]
+    assert read.document.article.text.startswith("Google was founded")
+
+
+def test_doccano_offsets_are_utf16_and_a_mismatch_is_reported() -> None:
+    text = "\U0001f600 Ministers said taxes will fall."
+    start16 = 2 + text[1:].index("taxes")  # the emoji is two UTF-16 units
+    line = {"text": text, "label": [[start16, start16 + 15, "Claim"]]}
+    (document,), report = _read(Doccano(), [line])
+    assert document.claims[0].spans[0].exact == "taxes will fall"
+    inside = {"text": text, "label": [[1, 5, "Claim"]]}  # 1 is inside the emoji's surrogate pair
+    _, report = _read(Doccano(), [inside])
+    assert [i.code for i in report.issues] == ["offset-unit-mismatch"]
+    (document,), _ = _read(Doccano(), [line], Options(offset_unit=Unit.CODEPOINT))
+    assert document.claims[0].spans[0].exact != "taxes will fall"
+
+
+def test_doccano_keeps_meta_keys_and_the_old_data_key() -> None:
+    line = {"data": "Officials said the bridge is safe.", "label": [[15, 33, "Claim"]], "source": "wire", "id": 7}
+    (document,), _ = _read(Doccano(), [line])
+    assert document.claims[0].spans[0].exact == "the bridge is safe"
+    assert _write(Doccano(), [document]) == [line]
+
+
+TASK: dict[str, Any] = {
+    "id": 3,
+    "data": {"text": "The minister said prices will fall."},
+    "annotations": [
+        {
+            "id": 1,
+            "completed_by": 11,
+            "result": [
+                {"id": "a", "from_name": "label", "to_name": "text", "type": "labels",
+                 "value": {"start": 18, "end": 34, "text": "prices will fall", "labels": ["Claim"]}},
+                {"id": "b", "from_name": "label", "to_name": "text", "type": "labels",
+                 "value": {"start": 4, "end": 12, "text": "minister", "labels": ["Source"]}},
+                {"id": "a", "from_name": "State", "to_name": "text", "type": "choices",
+                 "value": {"choices": ["refuted"]}},
+                {"id": "a", "from_name": "Stance", "to_name": "text", "type": "choices",
+                 "value": {"choices": ["asserts"]}},
+                {"from_id": "a", "to_id": "b", "type": "relation", "direction": "right", "labels": ["Attribution"]},
+                {"id": "doc", "from_name": "quality", "to_name": "text", "type": "choices",
+                 "value": {"choices": ["good"]}},
+            ],
+        },
+        {"id": 2, "completed_by": 12, "was_cancelled": True, "result": []},
+        {
+            "id": 4,
+            "completed_by": 13,
+            "result": [
+                {"id": "c", "from_name": "label", "to_name": "text", "type": "labels",
+                 "value": {"start": 18, "end": 34, "text": "prices will FALL", "labels": ["Claim"]}},
+                {"id": "d", "from_name": "label", "to_name": "text", "type": "labels",
+                 "value": {"start": 0, "end": 3, "xpath": "/p[1]", "startOffset": 0, "endOffset": 3,
+                           "labels": ["Cue"]}},
+            ],
+        },
+    ],
+}  # fmt: skip
+
+
+def test_label_studio_tasks_give_a_document_per_annotator() -> None:
+    docs, report = _read(LabelStudio(), [TASK])
+    assert [d.provenance.annotators[0].name for d in docs] == ["11", "13"]
+    first = docs[0]
+    (claim,) = first.claims
+    assert claim.verification.state.value == "refuted"
+    (attribution,) = claim.attributions
+    assert first.source(attribution.source).name == "minister"
+    assert report.adjusted["cancelled annotations skipped"] == 1
+    codes = sorted(i.code for i in report.issues)
+    assert codes == ["labelstudio-mismatch", "unsupported-result"]
+    assert _write(LabelStudio(), docs) == [TASK]
+
+
+def test_json_min_exports_are_read() -> None:
+    row = {"text": "Ministers said taxes will fall.", "id": 9, "annotator": 1,
+           "label": [{"start": 15, "end": 30, "text": "taxes will fall", "labels": ["Claim"]}]}  # fmt: skip
+    (document,), _ = _read(LabelStudio(), [row])
+    assert document.claims[0].spans[0].exact == "taxes will fall"
+    assert _write(LabelStudio(), [document]) == [row]
+
+
+def test_the_labelling_config_matches_the_default_mapping(capsys: pytest.CaptureFixture[str]) -> None:
+    assert claimfmt.cli.main(["labelstudio-config"]) == 0
+    xml = capsys.readouterr().out
+    root = ET.fromstring(xml)
+    labels = {label.get("value") for label in root.iter("Label")}
+    assert labels == {"Claim", "Source", "Cue", "Hedge"}
+    assert {c.get("name") for c in root.iter("Choices")} == {"State", "Stance", "Commitment", "Mode", "HedgeKind"}
+    assert [r.get("value") for r in root.iter("Relation")] == ["Attribution"]
+    # Every region our writer makes uses a label the config offers.
+    (task,) = _write(LabelStudio(), [claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")])
+    used = {r["value"]["labels"][0] for r in task["annotations"][0]["result"] if r["type"] == "labels"}
+    assert used <= labels
+    assert labelling_config(preset("polnear")).count("<Label ") == 3
