@@ -23,6 +23,7 @@ from claimfmt.converters.fever import FEVER
 from claimfmt.converters.labelstudio import LabelStudio
 from claimfmt.converters.liar import LIAR
 from claimfmt.converters.w3c import W3C
+from claimfmt.converters.webanno import WebAnnoTSV3
 
 __all__ = ["ENTRY_POINT_GROUP", "all_converters", "get_converter"]
 
@@ -39,6 +40,7 @@ _BUILTIN: tuple[type[Converter], ...] = (
     Brat,
     Doccano,
     LabelStudio,
+    WebAnnoTSV3,
 )
 
 

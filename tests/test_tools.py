@@ -200,3 +200,70 @@ def test_the_labelling_config_matches_the_default_mapping(capsys: pytest.Capture
     used = {r["value"]["labels"][0] for r in task["annotations"][0]["result"] if r["type"] == "labels"}
     assert used <= labels
     assert labelling_config(preset("polnear")).count("<Label ") == 3
+
+
+# --- WebAnno TSV 3 -------------------------------------------------------------------------------------
+
+
+def _tsv(name: str) -> tuple[Document, LossReport]:
+    from claimfmt.converters.webanno import WebAnnoTSV3
+
+    report = LossReport(source="webanno-tsv3", target="claimfmt")
+    path = shared(*TOOLS, "webanno-tsv3", "inception-tsv3-suite", f"{name}.tsv")
+    (read,) = WebAnnoTSV3().read([path], Options(), report)
+    return read.document, report
+
+
+def test_every_webanno_suite_file_is_read_and_nothing_is_lost() -> None:
+    folder = shared(*TOOLS, "webanno-tsv3", "inception-tsv3-suite")
+    report = LossReport(source="webanno-tsv3", target="claimfmt")
+    from claimfmt.conversion import read_documents
+
+    read = list(read_documents([folder], "webanno-tsv3", None, report))
+    assert len(read) == 12 and not report.failed
+
+
+def test_webanno_offsets_are_utf16_and_the_text_is_rebuilt() -> None:
+    document, _ = _tsv("testSentenceWithEmoji")
+    assert document.article.text == "I like it \U0001f60a ."
+    (span,) = [x for x in document.extensions["org.webanno:unmapped"] if x["kind"] == "TextBound"]
+    assert span["fragments"] == [[10, 11]]  # UTF-16 10-12 is one code point
+    document, _ = _tsv("testSentenceWithLineBreak")
+    assert document.article.text == "This is\na test ."
+    document, _ = _tsv("testCrossSentenceSpanWithFeatureValue")
+    assert document.article.text == "He loves her .\nShe loves him not ."  # padded to the second sentence's offset
+    document, _ = _tsv("testAnnotationWithLeadingWhitespace")
+    assert document.article.text == "one  two"
+
+
+def test_webanno_stacks_slots_chains_relations_and_escapes() -> None:
+    unmapped = lambda name: _tsv(name)[0].extensions["org.webanno:unmapped"]  # noqa: E731
+    stacked = [x["value"] for x in unmapped("testMultiTokenStackedSpanWithFeatureValue") if x["kind"] == "Attribute"]
+    assert sorted(stacked) == ["LOCATION", "PERSON"]
+    (slot,) = [x for x in unmapped("testSimpleSlotFeature") if x["kind"] == "Link"]
+    assert [role for role, _ in slot["args"]] == ["p1", "p2"]
+    chain = [x for x in unmapped("testSimpleChain") if x["kind"] == "Link"]
+    assert len(chain) == 2
+    (relation,) = [x for x in unmapped("testDependencyWithValues") if x["kind"] == "Link"]
+    assert [role for role, _ in relation["args"]] == ["Governor", "Dependent"]
+    values = {x["value"] for x in unmapped("testTokenBoundedSpanWithSpecialSymbolsValue") if x["kind"] == "Attribute"}
+    assert values == {"#*'\"`\u00b4\t:;{}|[ ]()\\\u00a7$%?=&_\n"}
+
+
+def test_a_custom_claim_layer_becomes_claims(tmp_path: Path) -> None:
+    from claimfmt.converters.mapping import load_mapping
+    from claimfmt.converters.webanno import WebAnnoTSV3
+
+    tsv = tmp_path / "doc.tsv"
+    tsv.write_text(
+        "#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Claim|state\n\n\n"
+        "#Text=\U0001f4e2 Taxes will fall .\n"
+        "1-1\t0-2\t\U0001f4e2\t_\t\n1-2\t3-8\tTaxes\trefuted[1]\t\n1-3\t9-13\twill\trefuted[1]\t\n"
+        "1-4\t14-18\tfall\trefuted[1]\t\n1-5\t19-20\t.\t_\t\n"
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[spans]\nclaim = ["Claim"]\n[attribution]\n[attributes]\nstate = "state"\n')
+    report = LossReport(source="webanno-tsv3", target="claimfmt")
+    (read,) = WebAnnoTSV3().read([tsv], Options(mapping=load_mapping(mapping)), report)
+    (claim,) = read.document.claims
+    assert claim.spans[0].exact == "Taxes will fall" and claim.verification.state.value == "refuted"

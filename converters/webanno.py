@@ -1,0 +1,354 @@
+"""WebAnno / INCEpTION TSV 3.x (``webanno-tsv3``, read).
+
+The header declares the layers: ``#T_SP=`` span layers, ``#T_CH=`` chain layers and
+``#T_RL=`` relation layers, each with its features. A slot (link) feature takes two
+columns, roles and targets. The body gives each sentence as ``#Text=`` lines (several
+for a sentence with line breaks), then one line per token: ``sent-tok``,
+``begin-end`` (document-wide UTF-16 offsets), the token and one column per feature.
+Sub-tokens (``1-1.1``) carry annotations smaller than a token. ``_`` is empty, and
+``*`` an annotation with no value. ``A[1]|B[2]`` stacks two annotations, the
+bracketed ids tying the tokens of one multi-token annotation together. Reserved
+characters are escaped with a backslash.
+
+The text is rebuilt from the sentences, padded to their offsets, as INCEpTION itself
+does. Each span annotation becomes a stand-off span whose type is the layer's short
+name (``webanno.custom.Claim`` is ``Claim``), with its features as attributes. Slot
+features become links from the host span to the spans they name, role by role.
+Relations become links from governor to dependent, and chains links from one
+element to the next. The annotation mapping then makes claims, sources, cues and
+attributions of them: a custom claim layer becomes claims. The rest is kept in
+``org.webanno:unmapped``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+import orjson
+
+from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.mapping import preset
+from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
+from claimfmt.converters.standoff import Attribute, Link, Standoff, TextBound, read_document, unused
+from claimfmt.reading import SourceLike
+
+__all__ = ["WebAnnoTSV3"]
+
+NS = "org.webanno:"
+_TOKEN = re.compile(r"^(\d+)-(\d+)(?:\.(\d+))?$")
+_VALUE = re.compile(r"^(.*?)(?:\[(\d+)(?:_(\d+))?\])?$", re.S)
+_UNESCAPES = {
+    "\\\\": "\\", "\\[": "[", "\\]": "]", "\\|": "|", "\\_": "_", "\\->": "->",
+    "\\;": ";", "\\t": "\t", "\\n": "\n", "\\*": "*", "\\r": "\r",
+}  # fmt: skip
+_ESCAPE = re.compile(r"\\(?:->|[\\\[\]|_;tn*r])")
+
+
+@attrs.define
+class _Column:
+    layer: str  # short name
+    kind: str  # "span", "chain", "relation"
+    feature: str
+    role: str = "value"  # value | slot-roles | slot-targets | governor | chain-type | chain-relation
+
+
+@attrs.define
+class _Token:
+    address: str
+    begin: int
+    end: int
+    cells: list[str]
+
+
+class WebAnnoTSV3(Converter):
+    """WebAnno / INCEpTION TSV 3.x: span, chain and relation layers, slot features."""
+
+    name: ClassVar[str] = "webanno-tsv3"
+    summary: ClassVar[str] = "WebAnno / INCEpTION TSV 3.x (span, chain, relation layers; --mapping)"
+    default_unit: ClassVar[Unit] = Unit.UTF16
+
+    def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
+        mapping = options.mapping or preset("default")
+        unit = options.offset_unit or self.default_unit
+        for source in sources:
+            if not isinstance(source, str | os.PathLike):
+                raise ConversionError("webanno-tsv3 reads files and folders")
+            if str(source) == "-":
+                files: list[tuple[str, str]] = [("<stdin>", sys.stdin.read())]
+            else:
+                path = Path(source)
+                paths = sorted(path.rglob("*.tsv")) if path.is_dir() else [path]
+                files = [(str(p), p.read_text(encoding="utf-8")) for p in paths]
+            for name, content in files:
+                report.records_read += 1
+                standoff = parse_tsv(content, name, unit, report)
+                if standoff is None:
+                    continue
+                identifier = Path(name).stem
+                document, used = read_document(standoff, mapping, identifier, report)
+                kept = [_json(item) for item in unused(standoff, used)]
+                if kept:
+                    document = attrs.evolve(document, extensions={NS + "unmapped": kept})
+                    for item in kept:
+                        report.park(f"webanno {item['kind']}")
+                yield Read(document=document, origin=Origin(file=name))
+
+
+def parse_tsv(content: str, name: str, unit: Unit, report: LossReport) -> Standoff | None:
+    """The text and annotations of one TSV 3 file, or None (reported) when it is not one."""
+    lines = content.split("\n")
+    if not lines or not lines[0].startswith("#FORMAT=WebAnno TSV 3"):
+        report.error(
+            "not-convertible", "not WebAnno TSV 3 (no #FORMAT=WebAnno TSV 3.x header)", Origin(file=name, line=1)
+        )
+        return None
+    columns: list[_Column] = []
+    sentences: list[tuple[str, list[_Token]]] = []
+    text_lines: list[str] = []
+    tokens: list[_Token] = []
+    for number, line in enumerate(lines, start=1):
+        line = line.rstrip("\r")
+        if line.startswith(("#T_SP=", "#T_CH=", "#T_RL=")):
+            columns.extend(_declare(line))
+        elif line.startswith("#Text="):
+            if tokens:
+                sentences.append(("\n".join(text_lines), tokens))
+                text_lines, tokens = [], []
+            text_lines.append(_unescape(line[len("#Text=") :]))
+        elif line.startswith("#") or not line.strip():
+            continue
+        else:
+            fields = line.split("\t")
+            match = _TOKEN.match(fields[0])
+            if match is None or len(fields) < 3 or "-" not in fields[1]:
+                report.error("malformed-row", f"not a token line: {line[:60]!r}", Origin(file=name, line=number))
+                continue
+            begin, end = (int(x) for x in fields[1].split("-"))
+            cells = fields[3 : 3 + len(columns)]
+            tokens.append(_Token(fields[0], begin, end, cells + ["_"] * (len(columns) - len(cells))))
+    if tokens or text_lines:
+        sentences.append(("\n".join(text_lines), tokens))
+    text = _text(sentences, unit)
+    offsets = OffsetMap(text)
+    every = [token for _, sentence in sentences for token in sentence]
+    return _annotations(every, columns, text, offsets, unit, name, report)
+
+
+def _declare(line: str) -> list[_Column]:
+    kind = {"#T_SP": "span", "#T_CH": "chain", "#T_RL": "relation"}[line[:5]]
+    layer, *features = line[6:].split("|")
+    short = layer.rsplit(".", 1)[-1]
+    if kind == "chain":
+        return [
+            _Column(short, kind, f, "chain-relation" if f == "referenceRelation" else "chain-type") for f in features
+        ]
+    columns = []
+    features = [f for f in features if f]
+    if not features:
+        return [_Column(short, kind, "", "value")]  # a layer without features still has its column
+    skip = False
+    for n, feature in enumerate(features):
+        if skip:
+            skip = False
+            continue
+        if feature.startswith("ROLE_"):
+            slot = feature.split(":", 1)[-1].split("_", 1)[0]
+            columns += [_Column(short, kind, slot, "slot-roles"), _Column(short, kind, slot, "slot-targets")]
+            skip = n + 1 < len(features)  # the next entry names the targets' layer, not a column
+        elif feature.startswith("BT_"):
+            columns.append(_Column(short, kind, feature[3:].rsplit(".", 1)[-1], "governor"))
+        else:
+            columns.append(_Column(short, kind, feature))
+    return columns
+
+
+def _text(sentences: list[tuple[str, list[_Token]]], unit: Unit) -> str:
+    """The document text: each sentence at its first token's offset, padded before it as needed."""
+    text = ""
+    for sentence, tokens in sentences:
+        if tokens:
+            size = OffsetMap(text).size(unit)
+            gap = tokens[0].begin - size
+            text += "\n" * max(gap, 0)
+        text += sentence
+    return text
+
+
+def _annotations(
+    tokens: list[_Token],
+    columns: list[_Column],
+    text: str,
+    offsets: OffsetMap,
+    unit: Unit,
+    name: str,
+    report: LossReport,
+) -> Standoff:
+    standoff = Standoff(text=text)
+    places: dict[str, tuple[int, int]] = {}
+    for token in tokens:
+        try:
+            places[token.address] = (offsets.to_codepoints(token.begin, unit), offsets.to_codepoints(token.end, unit))
+        except OffsetError:
+            report.warn("offset-unit-mismatch", f"token {token.address}: offsets outside the text", Origin(file=name))
+    spans: dict[tuple[str, str], TextBound] = {}  # (layer, annotation key) -> span
+    at: dict[tuple[str, str], list[str]] = {}  # (layer, token address) -> span ids there
+    for index, column in enumerate(columns):
+        hosts_only = column.role == "slot-roles"  # a slot feature's host layer may have no other column
+        if column.kind == "relation" or column.role not in {"value", "chain-type", "slot-roles"}:
+            continue
+        first = next(i for i, c in enumerate(columns) if c.layer == column.layer)
+        if hosts_only and first != index:
+            continue
+        for token in tokens:
+            if token.address not in places:
+                continue
+            cell = token.cells[index]
+            values = [("*", None)] if hosts_only and cell != "_" else _values(cell)
+            for position, (value, ident) in enumerate(values):
+                # In a chain layer the bracketed number is the chain, not the element: each token is one.
+                grouped = ident and column.kind != "chain"
+                key = (column.layer, f"{ident}" if grouped else f"{token.address}#{position}")
+                span = spans.get(key)
+                start, end = places[token.address]
+                if span is None:
+                    span = TextBound(f"{column.layer}-{len(spans) + 1}", column.layer, [(start, end)], "")
+                    spans[key] = span
+                    standoff.spans.append(span)
+                else:
+                    s, _ = span.fragments[0]
+                    span.fragments = [(min(s, start), max(span.fragments[0][1], end))]
+                at.setdefault((column.layer, token.address), [])
+                if span.id not in at[column.layer, token.address]:
+                    at[column.layer, token.address].append(span.id)
+                if value not in ("*", "") and not hosts_only and (index == first or column.feature):
+                    feature = column.feature or "value"
+                    if not any(a.target == span.id and a.name == feature for a in standoff.attributes):
+                        standoff.attributes.append(
+                            Attribute(f"A{len(standoff.attributes) + 1}", feature, span.id, value)
+                        )
+    for span in standoff.spans:
+        s, e = span.fragments[0]
+        span.text = text[s:e]
+    for index, column in enumerate(columns):
+        if column.role == "slot-roles":
+            _slots(tokens, index, column, at, standoff)
+        elif column.role == "governor":
+            _relations(tokens, index, columns, column, at, standoff)
+        elif column.role == "chain-relation":
+            _chains(tokens, index, column, at, standoff)
+    return standoff
+
+
+def _slots(
+    tokens: list[_Token], index: int, column: _Column, at: dict[tuple[str, str], list[str]], standoff: Standoff
+) -> None:
+    for token in tokens:
+        roles, targets = token.cells[index], token.cells[index + 1]
+        if roles == "_" or targets == "_":
+            continue
+        hosts = at.get((column.layer, token.address), [])
+        args = []
+        for role, target in zip(_split(roles, ";"), _split(targets, ";"), strict=False):
+            address = re.sub(r"\[.*$", "", target)
+            found = next(
+                (ids[0] for (layer, place), ids in at.items() if place == address and layer != column.layer), None
+            )
+            if found:
+                args.append((_unescape(role), found))
+        if hosts and args:
+            # One link per host, with a role for each slot filled: an attribution's source, cue and claim.
+            standoff.links.append(Link(f"L{len(standoff.links) + 1}", column.layer, args, hosts[0]))
+
+
+def _relations(
+    tokens: list[_Token],
+    index: int,
+    columns: list[_Column],
+    column: _Column,
+    at: dict[tuple[str, str], list[str]],
+    standoff: Standoff,
+) -> None:
+    features = [i for i, c in enumerate(columns) if c.layer == column.layer and c.role == "value"]
+    base = column.feature
+    for token in tokens:
+        governor = token.cells[index]
+        if governor == "_":
+            continue
+        for address in _split(governor, "|"):
+            address = re.sub(r"\[.*$", "", address)
+            heads, deps = at.get((base, address), []), at.get((base, token.address), [])
+            if heads and deps:
+                label = next(
+                    (v for i in features for v, _ in _values(token.cells[i]) if v not in ("*", "")), column.layer
+                )
+                standoff.links.append(
+                    Link(f"L{len(standoff.links) + 1}", label, [("Governor", heads[0]), ("Dependent", deps[0])])
+                )
+
+
+def _chains(
+    tokens: list[_Token], index: int, column: _Column, at: dict[tuple[str, str], list[str]], standoff: Standoff
+) -> None:
+    elements: dict[tuple[str, int], tuple[str, str]] = {}
+    for token in tokens:
+        for value in _split(token.cells[index], "|"):
+            relation, _, place = value.rpartition("->")
+            if "-" not in place:
+                continue
+            chain, link = place.split("-", 1)
+            ids = at.get((column.layer, token.address), [])
+            if ids and link.isdigit():
+                elements[chain, int(link)] = (ids[0], _unescape(relation))
+    for (chain, number), (span_id, relation) in sorted(elements.items()):
+        following = elements.get((chain, number + 1))
+        if following is not None:
+            label = relation if relation not in ("*", "") else column.layer
+            standoff.links.append(Link(f"L{len(standoff.links) + 1}", label, [("From", span_id), ("To", following[0])]))
+
+
+def _split(cell: str, separator: str) -> list[str]:
+    """A cell split on an unescaped separator."""
+    parts, current, escaped = [], "", False
+    for char in cell:
+        if escaped:
+            current += "\\" + char
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == separator:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current + ("\\" if escaped else ""))
+    return parts
+
+
+def _values(cell: str) -> list[tuple[str, str | None]]:
+    """Stacked values of a cell, unescaped, with their disambiguation ids."""
+    if cell in ("_", ""):
+        return []
+    found = []
+    for part in _split(cell, "|"):
+        match = _VALUE.match(part)
+        assert match is not None
+        value, ident = match[1], match[2]
+        found.append((_unescape(value), ident))
+    return found
+
+
+def _unescape(value: str) -> str:
+    return _ESCAPE.sub(lambda m: _UNESCAPES[m[0]], value)
+
+
+def _json(item: Any) -> dict[str, Any]:
+    """An annotation as plain JSON (lists, not tuples), to keep under extensions."""
+    data: dict[str, Any] = orjson.loads(orjson.dumps(attrs.asdict(item)))
+    data["kind"] = type(item).__name__
+    return data
