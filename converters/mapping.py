@@ -40,6 +40,8 @@ class AnnotationMapping:
     hedge_roles: frozenset[str] = frozenset()
     attributes: Mapping[str, str] = attrs.field(factory=dict)
     claim_text_note: str | None = None
+    #: For spans-jsonl: record keys (text, spans, start, end, label, quote, id) and the offset unit.
+    fields: Mapping[str, str] = attrs.field(factory=dict)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> AnnotationMapping:
@@ -58,6 +60,7 @@ class AnnotationMapping:
             hedge_roles=frozenset(attribution.get("hedge_roles", ())),
             attributes=dict(data.get("attributes", {})),
             claim_text_note=data.get("notes", {}).get("claim_text"),
+            fields=dict(data.get("fields", {})),
         )
 
     def first(self, names: frozenset[str] | tuple[str, ...], fallback: str) -> str:

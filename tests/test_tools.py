@@ -267,3 +267,48 @@ def test_a_custom_claim_layer_becomes_claims(tmp_path: Path) -> None:
     (read,) = WebAnnoTSV3().read([tsv], Options(mapping=load_mapping(mapping)), report)
     (claim,) = read.document.claims
     assert claim.spans[0].exact == "Taxes will fall" and claim.verification.state.value == "refuted"
+
+
+# --- generic span JSONL -------------------------------------------------------------------------------
+
+
+def test_generic_span_jsonl_reads_a_corpus_through_its_field_mapping(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    rows = [
+        {
+            "doc_id": "n1",
+            "body": {"content": "\U0001f4f0 The minister said wages will rise.", "lang": "en"},
+            "annotations": [
+                {"b": 5, "e": 17, "tag": "SPEAKER", "surface": "The minister"},  # UTF-16: the emoji counts 2
+                {"b": 23, "e": 40, "tag": "CLAIM", "surface": "wages will rise"},  # off by one: re-anchored
+                {"b": 0, "e": 2, "tag": "EMOJI"},
+            ],
+        }
+    ]
+    corpus.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    mapping = tmp_path / "corpus.toml"
+    mapping.write_text(
+        '[fields]\nid = "doc_id"\ntext = "body.content"\nspans = "annotations"\n'
+        'start = "b"\nend = "e"\nlabel = "tag"\nquote = "surface"\nunit = "utf16"\n'
+        '[spans]\nclaim = ["CLAIM"]\nsource = ["SPEAKER"]\n'
+    )
+    out = tmp_path / "out.jsonl"
+    args = [
+        "convert",
+        str(corpus),
+        "--from",
+        "spans-jsonl",
+        "--to",
+        "claimfmt",
+        "--mapping",
+        str(mapping),
+        "-o",
+        str(out),
+    ]
+    assert claimfmt.cli.main(args) == 0
+    (document,) = claimfmt.iter_documents(out)
+    assert document.id == "n1"
+    assert [c.spans[0].exact for c in document.claims] == ["wages will rise"]
+    assert [s.name for s in document.sources] == ["The minister"]
+    assert document.extensions["org.claimfmt.spans-jsonl:record"] == {"doc_id": "n1", "body": {"lang": "en"}}
+    assert document.extensions["org.claimfmt.spans-jsonl:unmapped"] == [{"label": "EMOJI", "start": 0, "end": 1}]

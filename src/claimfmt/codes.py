@@ -167,6 +167,11 @@ CODES: dict[str, Code] = {
             "Check the task's data and the labelling config.",
         ),
         (
+            "span-unreadable",
+            "A span of a generic JSONL record has no integer offsets and string label, or offsets off the text.",
+            "Check the [fields] of the mapping, and --offset-unit.",
+        ),
+        (
             "brat-spaces",
             "A brat line separates its fields with spaces, not tabs (as brat requires).",
             "Read anyway; write tabs.",
