@@ -92,18 +92,50 @@ class Brat(Converter):
         mapping = options.mapping or preset("default")
         names: set[str] = set()
         written = 0
+        kinds: dict[str, set[str]] = {"T": set(), "R": set(), "E": set(), "A": set()}
+        values: dict[str, set[str]] = {}
         for document in documents:
             if document.article.text is None:
                 report.drop("documents without text (brat needs the text)")
                 continue
             name = _file_name(document.id, names)
             ann = render_ann(document, mapping, name, report)
+            for line in ann.splitlines():
+                prefix, _, rest = line.partition("\t")
+                if prefix[:1] in kinds and rest:
+                    kinds[prefix[:1]].add(re.split(r"[ :]", rest, maxsplit=1)[0])
+                if prefix[:1] in "AM" and rest.count(" ") >= 2:
+                    attribute, _, value = rest.split(" ", 2)
+                    values.setdefault(attribute, set()).add(value)
             with atomic_writer(folder / f"{name}.txt") as out:
                 out.write(document.article.text.encode())
             with atomic_writer(folder / f"{name}.ann") as out:
                 out.write(ann.encode())
             written += 1
+        conf = folder / "annotation.conf"
+        if written and not conf.exists():  # brat wants the types declared; never replace a project's own
+            with atomic_writer(conf) as out:
+                out.write(_annotation_conf(kinds, values, mapping).encode())
         return written
+
+
+def _annotation_conf(kinds: dict[str, set[str]], values: dict[str, set[str]], mapping: AnnotationMapping) -> str:
+    """A brat ``annotation.conf`` declaring every type the written files use, loosely."""
+    events = kinds["E"]
+    entities = sorted(kinds["T"] - events)
+    lines = ["# Written by claimfmt for the files in this folder.", "[entities]", *entities, "[relations]"]
+    lines += [f"{name}\tArg1:<ENTITY>, Arg2:<ENTITY>" for name in sorted(kinds["R"])]
+    lines += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "[events]"]
+    roles = [
+        *(f"{role}?:<ENTITY>" for role in sorted(mapping.claim_roles | mapping.source_roles | mapping.cue_roles)),
+        *(f"{role}*:<ENTITY>" for role in sorted(mapping.hedge_roles)),
+    ]
+    lines += [f"{name}\t{', '.join(roles) or 'Arg*:<ENTITY>'}" for name in sorted(events)]
+    lines.append("[attributes]")
+    for name in sorted(kinds["A"]):
+        allowed = "|".join(sorted(values.get(name, ())))
+        lines.append(f"{name}\tArg:<ANY>" + (f", Value:{allowed}" if allowed else ""))
+    return "\n".join(lines) + "\n"
 
 
 def read_pair(ann: Path, mapping: AnnotationMapping, report: LossReport) -> Document | None:

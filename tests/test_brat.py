@@ -98,8 +98,10 @@ def test_the_cli_writes_a_folder_brat_loads_and_reads_it_back(tmp_path: Path) ->
     report = claimfmt.convert([EXAMPLES], source_format="claimfmt", target_format="brat", output=folder)
     assert report.dropped == {"documents without text (brat needs the text)": 1}
     assert sorted(p.name for p in folder.iterdir()) == [
-        "seed-article.ann", "seed-article.txt", "wind-turbines-birds.ann", "wind-turbines-birds.txt"
+        "annotation.conf", "seed-article.ann", "seed-article.txt", "wind-turbines-birds.ann", "wind-turbines-birds.txt"
     ]  # fmt: skip
+    conf = (folder / "annotation.conf").read_text()
+    assert "[events]\nAttribution\t" in conf and "Stance\tArg:<ANY>, Value:asserts|denies" in conf
     back = {d.id: d for d in read_documents([folder], "brat", None, LossReport(source="brat", target="claimfmt"))}
     for path in ("seed-article", "fact-check-with-history"):
         original = claimfmt.load(EXAMPLES / f"{path}.claimfmt.json")
