@@ -8,6 +8,7 @@ measures in one process:
   :func:`claimfmt.convert` (input and converted documents validated, output written
   atomically), and that each round trip gives back every document;
 - claimfmt -> averitec -> claimfmt (AVeriTeC carries less: timing only);
+- claimfmt -> brat / doccano / labelstudio -> claimfmt, under the default mapping;
 - the baseline a JSON-LD-based converter starts from: pyld expanding each collection
   we write (on a sample; both contexts served from files).
 
@@ -54,7 +55,9 @@ def main() -> int:
         floor, _ = timed(lambda: [orjson.dumps(orjson.loads(line)) for line in lines(corpus)], repeat=3)
         rows = [("orjson loads + dumps (floor)", floor)]
         same = True
-        for peer, exact in (("w3c", True), ("claimreview", True), ("averitec", False)):
+        peers = [("w3c", True), ("claimreview", True), ("averitec", False)]
+        peers += [("brat", True), ("doccano", True), ("labelstudio", True)]
+        for peer, exact in peers:
             out, into, back = _round_trip(corpus, work, peer)
             rows += [
                 (f"claimfmt -> {peer} (validated, atomic)", out),
@@ -64,7 +67,10 @@ def main() -> int:
                 originals = [orjson.loads(line) for line in lines(corpus)]
                 if peer == "claimreview":  # a ClaimReview reviews a claim: a document with none has none
                     originals = [d for d in originals if any("verification" in c for c in d["claims"])]
-                equal = originals == [orjson.loads(line) for line in lines(back)]
+                returned = [orjson.loads(line) for line in lines(back)]
+                if peer == "brat":  # a folder is read in file-name order
+                    returned.sort(key=lambda d: [o["id"] for o in originals].index(d["id"]))
+                equal = originals == returned
                 print(f"{peer}: the round trip gives back every document ({len(originals)}): {equal}")
                 same &= equal
         if ANNO_JSONLD.exists():
@@ -83,7 +89,8 @@ def main() -> int:
 
 def _round_trip(corpus: Path, work: Path, peer: str) -> tuple[float, float, Path]:
     """Seconds to convert the corpus to ``peer`` and back (best of 3), and where it came back."""
-    there, back = work / f"{peer}.jsonl", work / f"{peer}.back.jsonl"
+    # brat writes a folder of .txt/.ann pairs; the others one JSONL file.
+    there, back = work / (peer if peer == "brat" else f"{peer}.jsonl"), work / f"{peer}.back.jsonl"
     out, report = timed(
         lambda: claimfmt.convert([corpus], source_format="claimfmt", target_format=peer, output=there), 3
     )
