@@ -254,23 +254,27 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
         counter[prefix] += 1
         return f"{prefix}{counter[prefix]}"
 
+    shared: dict[tuple[str, tuple[tuple[int, int], ...]], str] = {}
+    taken: set[str] = set()
+    written: set[tuple[str, str, str]] = set()
+
     def span(kind: str, fragments: list[tuple[int, int]], prefer: str | None = None) -> str:
-        if prefer is None:  # a cue, trigger or hedge that several attributions share is written once
-            for existing in standoff.spans:
-                if existing.type == kind and existing.fragments == fragments:
-                    return existing.id
+        key = (kind, tuple(fragments))
+        if prefer is None and key in shared:  # a cue, trigger or hedge that attributions share is written once
+            return shared[key]
         # Keep ids read from the tool where they still fit, so that kept annotations still find them.
-        taken = {s.id for s in standoff.spans}
         identifier = prefer if prefer and re.fullmatch(r"T\d+", prefer) and prefer not in taken else new("T")
         while identifier in taken:
             identifier = new("T")
+        taken.add(identifier)
+        shared.setdefault(key, identifier)
         standoff.spans.append(TextBound(identifier, kind, fragments, " ".join(text[s:e] for s, e in fragments)))
         return identifier
 
     def attribute(field: str, target: str, value: str | None) -> None:
         name = mapping.attributes.get(field)
-        written = any((a.name, a.target, a.value) == (name, target, value) for a in standoff.attributes)
-        if name and value is not None and not written:
+        if name and value is not None and (name, target, value) not in written:
+            written.add((name, target, value))
             standoff.attributes.append(Attribute(new("A"), name, target, value))
 
     claim_type = mapping.first(mapping.claim_types, "Claim")
