@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import Converter, LossReport, Options, Read, readable
 from claimfmt.converters.patches import apply, diff
 from claimfmt.converters.values import is_text as _text
 from claimfmt.converters.values import is_uri as _is_uri
@@ -82,15 +82,11 @@ class AVeriTeC(Converter):
     summary: ClassVar[str] = "AVeriTeC dataset JSON (claims, questions and answers, 4 labels)"
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
-        for record in records:
-            origin = Origin.of(record)
-            if record.issue is not None:
-                report.add(record.issue, origin)
-                continue
-            if not isinstance(record.data, dict) or not _text(record.data.get("claim")):
+        for data, origin in readable(records, report):
+            if not isinstance(data, dict) or not _text(data.get("claim")):
                 report.error("not-convertible", 'an AVeriTeC record is an object with a non-empty "claim"', origin)
                 continue
-            document = read_record(record.data, record.index, report)
+            document = read_record(data, origin.index or 0, report)
             if document is not None:
                 yield Read(document=document, origin=origin)
 

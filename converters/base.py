@@ -23,7 +23,7 @@ from claimfmt.model import Document, State
 from claimfmt.reading import Record, SourceLike, iter_records
 from claimfmt.writing import write_json_values
 
-__all__ = ["ConversionError", "Converter", "LossReport", "Options", "Origin", "Read"]
+__all__ = ["ConversionError", "Converter", "LossReport", "Options", "Origin", "Read", "counted", "readable"]
 
 
 class ConversionError(Exception):
@@ -214,7 +214,7 @@ class Converter:
 
     def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
         """Documents from peer files, streamed; problems go to ``report``."""
-        return self.read_records(_counted(iter_records(*sources), report), options, report)
+        return self.read_records(counted(iter_records(*sources), report), options, report)
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         """Documents from parsed peer JSON records."""
@@ -237,7 +237,18 @@ class Converter:
         raise ConversionError(f"{self.name} cannot be written")
 
 
-def _counted(records: Iterator[Record], report: LossReport) -> Iterator[Record]:
+def readable(records: Iterable[Record], report: LossReport) -> Iterator[tuple[Any, Origin]]:
+    """The parsed JSON of each record with its origin; records that could not be read go to ``report``."""
+    for record in records:
+        origin = Origin.of(record)
+        if record.issue is not None:
+            report.add(record.issue, origin)
+        else:
+            yield record.data, origin
+
+
+def counted(records: Iterable[Record], report: LossReport) -> Iterator[Record]:
+    """``records``, each counted in ``report.records_read`` as it passes."""
     for record in records:
         report.records_read += 1
         yield record

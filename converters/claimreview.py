@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 import attrs
 import orjson
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, readable
 from claimfmt.converters.patches import apply, diff
 from claimfmt.converters.values import as_list as _as_list
 from claimfmt.converters.values import is_date as _is_date
@@ -73,12 +73,8 @@ class ClaimReview(Converter):
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         group: list[tuple[dict[str, JSON], Origin]] = []
-        for record in records:
-            origin = Origin.of(record)
-            if record.issue is not None:
-                report.add(record.issue, origin)
-                continue
-            found = list(claim_reviews(record.data))
+        for data, origin in readable(records, report):
+            found = list(claim_reviews(data))
             if not found:
                 report.error("not-convertible", "no ClaimReview here (nor in @graph or a DataFeed)", origin)
             for review in found:
@@ -440,15 +436,9 @@ def _records(sources: Iterable[SourceLike], report: LossReport) -> Iterator[Reco
                 report.records_read += 1
                 yield from _script_blocks(file.read_bytes(), str(file))
             elif file is None:
-                yield from _counted(iter_records(source), report)
+                yield from counted(iter_records(source), report)
             else:
-                yield from _counted(iter_records(file), report)
-
-
-def _counted(records: Iterator[Record], report: LossReport) -> Iterator[Record]:
-    for record in records:
-        report.records_read += 1
-        yield record
+                yield from counted(iter_records(file), report)
 
 
 class _ScriptBlocks(html.parser.HTMLParser):

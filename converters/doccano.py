@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 import attrs
 import orjson
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 from claimfmt.converters.patches import apply, diff
@@ -58,12 +58,7 @@ class Doccano(Converter):
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         mapping = options.mapping or preset("default")
         unit = options.offset_unit or self.default_unit
-        for item in records:
-            origin = Origin.of(item)
-            if item.issue is not None:
-                report.add(item.issue, origin)
-                continue
-            line = item.data
+        for line, origin in readable(records, report):
             if not isinstance(line, dict) or _text_key(line) is None:
                 report.error("not-convertible", "a doccano line is an object with a text", origin)
                 continue
@@ -120,9 +115,7 @@ def _records(sources: Iterable[SourceLike], report: LossReport) -> Iterator[Reco
                         )
                         yield Record(file=str(path), line=1, index=0, data=whole)
                         continue
-            for item in iter_records(path):
-                report.records_read += 1
-                yield item
+            yield from counted(iter_records(path), report)
 
 
 def _read_line(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable
 from claimfmt.converters.values import as_list, as_object, is_date, is_text, is_uri
 from claimfmt.model import (
     Article,
@@ -45,12 +45,7 @@ class FactCheckAPI(Converter):
     summary: ClassVar[str] = "Google Fact Check Tools API responses (claims:search, pages)"
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
-        for record in records:
-            origin = Origin.of(record)
-            if record.issue is not None:
-                report.add(record.issue, origin)
-                continue
-            data = record.data
+        for data, origin in readable(records, report):
             if isinstance(data, dict) and "claims" in data:
                 if "nextPageToken" in data:
                     report.drop("nextPageToken (paging, not data)")

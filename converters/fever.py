@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import Converter, LossReport, Options, Read, readable
 from claimfmt.converters.values import as_object, is_text
 from claimfmt.model import Article, Claim, Document, Evidence, Locator, Verdict, Verification
 from claimfmt.reading import Record
@@ -40,12 +40,7 @@ class FEVER(Converter):
     summary: ClassVar[str] = "FEVER / FEVEROUS JSONL (3 labels, Wikipedia evidence sets)"
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
-        for record in records:
-            origin = Origin.of(record)
-            if record.issue is not None:
-                report.add(record.issue, origin)
-                continue
-            data = record.data
+        for data, origin in readable(records, report):
             if not isinstance(data, dict) or not is_text(data.get("claim")):
                 report.error("not-convertible", 'a FEVER row is an object with a "claim"', origin)
                 continue

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, reanchor
 from claimfmt.converters.patches import apply, diff
@@ -61,12 +61,7 @@ class LabelStudio(Converter):
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         mapping = options.mapping or preset("default")
         unit = options.offset_unit or self.default_unit
-        for item in records:
-            origin = Origin.of(item)
-            if item.issue is not None:
-                report.add(item.issue, origin)
-                continue
-            task = item.data
+        for task, origin in readable(records, report):
             if not isinstance(task, dict):
                 report.error("not-convertible", "a Label Studio task is an object", origin)
                 continue

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, readable
 from claimfmt.converters.values import is_text
 from claimfmt.model import (
     Article,
@@ -74,13 +74,7 @@ class LIAR(Converter):
                             yield from _rows(stream, str(file), report)
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
-        for record in records:
-            report.records_read += 1
-            origin = Origin.of(record)
-            if record.issue is not None:
-                report.add(record.issue, origin)
-                continue
-            data = record.data
+        for data, origin in readable(counted(records, report), report):
             if not isinstance(data, dict) or not is_text(data.get("claim")):
                 report.error("not-convertible", 'a LIAR-PLUS JSONL row is an object with a "claim"', origin)
                 continue

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, reanchor
 from claimfmt.converters.standoff import Standoff, TextBound, read_document, unused
@@ -40,12 +40,7 @@ class SpansJSONL(Converter):
         mapping: AnnotationMapping = options.mapping or preset("default")
         fields = {**_DEFAULTS, **mapping.fields}
         unit = options.offset_unit or Unit(fields.get("unit", "codepoint"))
-        for record in records:
-            origin = Origin.of(record)
-            if record.issue is not None:
-                report.add(record.issue, origin)
-                continue
-            data = record.data
+        for data, origin in readable(records, report):
             text = _get(data, fields["text"])
             if not isinstance(text, str):
                 report.error("not-convertible", f"no text under {fields['text']!r}", origin)

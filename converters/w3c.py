@@ -28,7 +28,7 @@ import attrs
 from rfc3339_validator import validate_rfc3339
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, detect_units, reanchor
 from claimfmt.converters.values import as_list as _as_list
 from claimfmt.converters.values import is_date as _is_date
@@ -87,15 +87,10 @@ class W3C(Converter):
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         group: list[tuple[JSON, Origin]] = []
         group_source: tuple[str, str | None] | None = None
-        for record in records:
-            origin = Origin.of(record)
-            if record.issue is not None:
-                report.add(record.issue, origin)
-                continue
-            data = record.data
+        for data, origin in readable(records, report):
             kind = _kind(data)
             if kind == "Annotation":
-                source = (record.file, _first_source(data))
+                source = (origin.file, _first_source(data))
                 if group and source != group_source:
                     yield from _read_group(group, options, report)
                     group = []
