@@ -319,12 +319,11 @@ def test_dates_with_offsets_fractions_and_epoch_numbers_are_read() -> None:
         assert normalise(to_w3c(document)[0]) == normalise(annotation)
 
 
-def test_utf16_offsets_are_converted_where_the_text_is_known() -> None:
+def _quoting(text: str) -> Document:
+    """The fact-check example on ``text``, with one claim whose one span is "the quote"."""
     document = claimfmt.load(EXAMPLES / "fact-check-with-history.claimfmt.json")
-    text = "\U0001d54f caf\u00e9 \U0001f600 claims the quote here"
     start = text.index("the quote")
-
-    document = attrs.evolve(
+    return attrs.evolve(
         document,
         article=attrs.evolve(document.article, text=text, text_sha256=None),
         claims=tuple(
@@ -333,6 +332,12 @@ def test_utf16_offsets_are_converted_where_the_text_is_known() -> None:
         ),
         relations=None,
     )
+
+
+def test_utf16_offsets_are_converted_where_the_text_is_known() -> None:
+    text = "\U0001d54f caf\u00e9 \U0001f600 claims the quote here"
+    start = text.index("the quote")
+    document = _quoting(text)
     written = to_w3c(document, Options(offset_unit=Unit.UTF16))
     position = written[0]["first"]["items"][0]["target"]["selector"][1]
     assert position["start"] == start + 2  # two astral characters before: one more unit each
@@ -376,18 +381,7 @@ def test_every_key_we_write_is_a_w3c_term_or_one_of_ours() -> None:
 
 
 def test_the_offset_unit_is_detected_from_the_quotes_where_the_text_is_known() -> None:
-    document = claimfmt.load(EXAMPLES / "fact-check-with-history.claimfmt.json")
-    text = "\U0001f600\U0001f600 then the quote here"
-    start = text.index("the quote")
-    document = attrs.evolve(
-        document,
-        article=attrs.evolve(document.article, text=text, text_sha256=None),
-        claims=tuple(
-            attrs.evolve(c, spans=(Span(start=start, end=start + 9, exact="the quote"),), attributions=())
-            for c in document.claims[:1]
-        ),
-        relations=None,
-    )
+    document = _quoting("\U0001f600\U0001f600 then the quote here")
     written = to_w3c(document, Options(offset_unit=Unit.UTF16))  # as a browser tool would count
     (back,), report = from_w3c(written)  # no unit given
     assert back.claims[0].spans == document.claims[0].spans

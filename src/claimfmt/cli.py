@@ -140,13 +140,7 @@ def _parser() -> argparse.ArgumentParser:
         "is known)",
     )
     convert.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
-    mapping = convert.add_mutually_exclusive_group()
-    mapping.add_argument(
-        "--mapping",
-        metavar="FILE",
-        help="annotation mapping (TOML or JSON) for annotation-tool formats; see docs/tools.md",
-    )
-    mapping.add_argument("--preset", metavar="NAME", help="a shipped annotation mapping: default, polnear")
+    _mapping_options(convert)
     convert.add_argument("--report", metavar="FILE", help="write the full loss report as JSON to FILE")
     convert.add_argument("--list", action="store_true", help="list the formats and the ways each converts")
     convert.set_defaults(run=_run_convert)
@@ -157,9 +151,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the Label Studio labelling configuration (XML) for the default mapping, or the one "
         "given, so that a team can start annotating claims in Label Studio at once.",
     )
-    config_mapping = config.add_mutually_exclusive_group()
-    config_mapping.add_argument("--mapping", metavar="FILE", help="annotation mapping (TOML/JSON)")
-    config_mapping.add_argument("--preset", metavar="NAME", help="a shipped mapping: default, polnear")
+    _mapping_options(config)
     config.set_defaults(run=_run_labelstudio_config)
 
     schema = commands.add_parser("schema", help="print a shipped JSON Schema", description="Print a shipped schema.")
@@ -172,6 +164,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(run=_run_schema)
     return parser
+
+
+def _mapping_options(parser: argparse.ArgumentParser) -> None:
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="annotation mapping (TOML or JSON) for annotation-tool formats; see docs/tools.md",
+    )
+    choice.add_argument("--preset", metavar="NAME", help="a shipped annotation mapping: default, polnear")
 
 
 def _positive(value: str) -> int:
