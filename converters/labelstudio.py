@@ -256,7 +256,7 @@ def _task(documents: list[Document], mapping: AnnotationMapping, unit: Unit, rep
     if extensions.get(NS + "kind") == "min":
         task: dict[str, JSON] = {
             "text": text or "",
-            "label": [_min_region(r) for r in _results(first, mapping, unit, report)],
+            "label": [dict(r["value"]) for r in _results(first, mapping, unit, report) if r.get("type") == "labels"],
         }
         return apply(task, extensions.get(_TASK))
     task = {"data": {"text": text} if text is not None else {}}
@@ -278,10 +278,6 @@ def _task(documents: list[Document], mapping: AnnotationMapping, unit: Unit, rep
     if predictions:
         task["predictions"] = predictions
     return apply(task, extensions.get(_TASK))
-
-
-def _min_region(result: dict[str, JSON]) -> dict[str, JSON]:
-    return dict(result["value"]) if result.get("type") == "labels" else {}
 
 
 def _results(document: Document, mapping: AnnotationMapping, unit: Unit, report: LossReport) -> list[JSON]:
