@@ -55,7 +55,7 @@ class LabelStudio(Converter):
     """Label Studio tasks (JSON array, one task, JSONL, or JSON-MIN export)."""
 
     name: ClassVar[str] = "labelstudio"
-    summary: ClassVar[str] = "Label Studio JSON tasks (annotations, predictions; JSON-MIN read)"
+    summary: ClassVar[str] = "Label Studio JSON tasks (annotations, predictions; JSON-MIN too)"
     default_unit: ClassVar[Unit] = Unit.UTF16
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:

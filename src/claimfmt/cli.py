@@ -132,7 +132,9 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("inputs", nargs="*", metavar="INPUT", help="file, folder, glob, or - for stdin")
     convert.add_argument("--from", dest="source_format", metavar="FMT", help="input format")
     convert.add_argument("--to", dest="target_format", metavar="FMT", help="output format")
-    convert.add_argument("-o", "--output", default="-", metavar="OUT", help="output file (default: - for stdout)")
+    convert.add_argument(
+        "-o", "--output", default="-", metavar="OUT", help="output file, or folder for brat (default: - for stdout)"
+    )
     convert.add_argument(
         "--offset-unit",
         choices=[unit.value for unit in Unit],
