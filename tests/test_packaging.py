@@ -60,7 +60,10 @@ def test_wheel_installs_and_imports_in_a_scratch_environment(wheel: Path, tmp_pa
         "import claimfmt, claimfmt.validators, claimfmt.converters, json, sys;"
         "assert claimfmt.__file__.startswith(sys.argv[1]), claimfmt.__file__;"
         "print(json.loads(claimfmt.schemas.schema_text('1.0'))['$id']);"
-        "print(claimfmt.validate(open(sys.argv[2]).read()))"
+        "print(claimfmt.validate(open(sys.argv[2]).read()));"
+        # The data files converters need ship too: presets, the JSON-LD context, the mapping schema.
+        "from claimfmt.converters.mapping import preset, mapping_schema;"
+        "print(preset('polnear').name, mapping_schema()['$id'], claimfmt.schemas.jsonld_context()['@context']['cf'])"
     )
     # The dependencies come from this environment; the package itself only from the scratch target.
     env = {**os.environ, "PYTHONPATH": str(target)}
@@ -72,4 +75,8 @@ def test_wheel_installs_and_imports_in_a_scratch_environment(wheel: Path, tmp_pa
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["https://claimfmt.org/schema/1.0/document.schema.json", "[]"]
+    assert done.stdout.splitlines() == [
+        "https://claimfmt.org/schema/1.0/document.schema.json",
+        "[]",
+        "polnear https://claimfmt.org/schema/1.0/mapping.schema.json https://claimfmt.org/ns/1.0#",
+    ]
