@@ -53,7 +53,6 @@ NS = "org.brat:"
 _UNMAPPED = NS + "unmapped"
 _RECORD = "claimfmt-record: "
 _HOST = "claimfmt-record"
-_ID = re.compile(r"^([TREAMN#*])(\d*)$")
 _TEXT_FOLDERS = ("text", "texts", "txt")
 
 

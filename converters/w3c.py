@@ -293,9 +293,6 @@ _VERIFICATION_TERMS = {
     "history": "history",
     "extensions": "extensions",
 }
-# Terms of the claimfmt context on an annotation, and on a collection.
-_ANNOTATION_TERMS = frozenset({"claimDate", "confidence", "attributions", "extensions"})
-_COLLECTION_TERMS = frozenset({"claimfmt", "documentId", "article", "sources", "relations", "provenance", "extensions"})
 
 
 def _bare(document: Document) -> bool:
@@ -462,8 +459,6 @@ class _Draft:
     raw: JSON
     claim: Claim | None  # None: kept verbatim (not text, or nothing to make a claim of)
     index: int
-    pointer: str
-    origin: Origin
     standalone: bool
 
 
@@ -627,7 +622,7 @@ class _Reader:
     # Annotations ------------------------------------------------------------------------------------
 
     def annotation(self, raw: JSON, index: int, pointer: str, *, standalone: bool, origin: Origin) -> _Draft:
-        draft = _Draft(raw=raw, claim=None, index=index, pointer=pointer, origin=origin, standalone=standalone)
+        draft = _Draft(raw=raw, claim=None, index=index, standalone=standalone)
         label = _iri(raw) or f"#{index}"
         if not isinstance(raw, dict):
             self.report.warn(
