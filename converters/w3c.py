@@ -190,7 +190,7 @@ class _Writer:
         out["claimfmt"] = document.claimfmt
         if document.id != self.cid:
             out["documentId"] = document.id
-        out["article"] = _json(article, drop=(_SOURCE,))
+        out["article"] = unstructure(article)
         if document.sources:
             out["sources"] = [unstructure(source) for source in document.sources]
         if document.relations is not None:
@@ -349,18 +349,6 @@ def utc(value: str) -> str:
         return value
     text = moment.astimezone(dt.UTC).isoformat()
     return text.removesuffix("+00:00") + "Z"
-
-
-def _json(obj: Any, *, drop: tuple[str, ...] = ()) -> JSON:
-    data = unstructure(obj)
-    extensions = data.get("extensions")
-    if extensions is not None and any(k in drop for k in extensions):
-        kept = {k: v for k, v in extensions.items() if k not in drop}
-        if kept:
-            data["extensions"] = kept
-        else:
-            del data["extensions"]
-    return data
 
 
 def _own_extensions(extensions: Mapping[str, JSON] | None) -> dict[str, JSON] | None:

@@ -13,7 +13,7 @@ import attrs
 import jsonschema
 import pytest
 import referencing
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from referencing.jsonschema import DRAFT4
 
@@ -560,6 +560,7 @@ def _shapeless(document: Document) -> Document:
     return attrs.evolve(document, extensions=extensions or None)
 
 
+@example([{"target": [{"id": None, "source": None}, "0"]}])  # an article IRI that is not a URI, in a collection
 @given(st.lists(st.dictionaries(_W3C_KEYS, _W3C_VALUES, max_size=8), min_size=1, max_size=4))
 def test_any_json_is_read_without_a_crash_into_valid_documents(values: list[dict[str, Any]]) -> None:
     documents_read, report = from_w3c(values)
