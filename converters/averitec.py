@@ -23,8 +23,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from claimfmt.converters.base import Converter, LossReport, Options, Read, readable
-from claimfmt.converters.patches import apply, diff
+from claimfmt.converters.base import Converter, LossReport, Options, Read, patched, readable
+from claimfmt.converters.patches import diff
+from claimfmt.converters.values import as_list
 from claimfmt.converters.values import is_text as _text
 from claimfmt.converters.values import is_uri as _is_uri
 from claimfmt.model import (
@@ -147,7 +148,7 @@ def _evidence(questions: JSON) -> Iterator[Evidence]:
         if not isinstance(question, dict):
             continue
         text = question.get("question") if _text(question.get("question")) else None
-        answers = [a for a in question.get("answers") or [] if isinstance(a, dict)]
+        answers = [a for a in as_list(question.get("answers")) if isinstance(a, dict)]
         if not answers:
             yield Evidence(question=text, extensions={_QUESTION: number})
         for answer in answers:
@@ -172,7 +173,11 @@ def write_document(document: Document, report: LossReport) -> Iterator[JSON]:
     patch = (document.extensions or {}).get(_RECORD)
     for claim in document.claims:
         record = _record(document, claim, report)
-        yield apply(record, patch) if patch and len(document.claims) == 1 else record
+        yield (
+            patched(record, patch, report, f"document {document.id!r}")
+            if patch and len(document.claims) == 1
+            else record
+        )
 
 
 def _record(document: Document, claim: Claim, report: LossReport) -> dict[str, JSON]:

@@ -12,18 +12,33 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO, Any, ClassVar
 
 import attrs
 
 from claimfmt.converters.labels import state_for
 from claimfmt.converters.offsets import Unit
-from claimfmt.issues import Issue, Severity
+from claimfmt.converters.patches import PatchError, apply
+from claimfmt.issues import DocumentError, Issue, Severity
 from claimfmt.model import Document, State
-from claimfmt.reading import Record, SourceLike, iter_records
+from claimfmt.reading import Record, SourceLike, decode_text, iter_records
+from claimfmt.structuring import structure, unstructure
 from claimfmt.writing import write_json_values
 
-__all__ = ["ConversionError", "Converter", "LossReport", "Options", "Origin", "Read", "counted", "readable"]
+__all__ = [
+    "ConversionError",
+    "Converter",
+    "LossReport",
+    "Options",
+    "Origin",
+    "Read",
+    "counted",
+    "readable",
+    "patched",
+    "restore",
+    "text_of",
+]
 
 
 class ConversionError(Exception):
@@ -92,12 +107,16 @@ class LossReport:
     labels: Counter[tuple[str, str, str]] = attrs.field(factory=Counter)
     #: (scheme, label) -> how often, for labels no table has (mapped to ``other``).
     unmapped: Counter[tuple[str, str]] = attrs.field(factory=Counter)
+    #: The record being converted: where an issue raised without a place of its own is placed.
+    current: Origin | None = None
+    _first_unmapped: dict[str, Origin | None] = attrs.field(factory=dict, init=False)
 
     def label(self, scheme: str, label: str) -> State:
         """The state ``label`` maps to in ``scheme`` (``other`` if none), counted."""
         state = state_for(scheme, label)
         if state is None:
             self.unmapped[scheme, label] += 1
+            self._first_unmapped.setdefault(scheme, self.current)
             state = State.OTHER
         self.labels[scheme, label, state.value] += 1
         return state
@@ -108,10 +127,13 @@ class LossReport:
             found = sorted(((label, n) for (s, label), n in self.unmapped.items() if s == scheme), key=lambda x: -x[1])
             listed = ", ".join(f"{label!r} ({n})" for label, n in found[:10])
             more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+            first = self._first_unmapped.get(scheme)
             self.warn(
                 "unmapped-label",
                 f"{sum(n for _, n in found)} verdict(s) with {len(found)} label(s) not in the {scheme} table, "
-                f"mapped to other (kept verbatim in the verdict): {listed}{more}",
+                f"mapped to other (kept verbatim in the verdict): {listed}{more}"
+                + (" (placed at the first)" if sum(n for _, n in found) > 1 else ""),
+                first,
             )
 
     def drop(self, field: str, count: int = 1) -> None:
@@ -127,7 +149,8 @@ class LossReport:
         self.adjusted[what] += count
 
     def add(self, issue: Issue, origin: Origin | None = None) -> None:
-        """Record a problem, placed at ``origin`` when it has no place yet."""
+        """Record a problem, placed at ``origin`` (or the record being read) when it has no place yet."""
+        origin = origin or self.current
         if origin is not None:
             issue = issue.located(file=origin.file, line=origin.line, index=origin.index)
         self.issues.append(issue)
@@ -240,7 +263,7 @@ class Converter:
 def readable(records: Iterable[Record], report: LossReport) -> Iterator[tuple[Any, Origin]]:
     """The parsed JSON of each record with its origin; records that could not be read go to ``report``."""
     for record in records:
-        origin = Origin.of(record)
+        origin = report.current = Origin.of(record)
         if record.issue is not None:
             report.add(record.issue, origin)
         else:
@@ -252,3 +275,48 @@ def counted(records: Iterable[Record], report: LossReport) -> Iterator[Record]:
     for record in records:
         report.records_read += 1
         yield record
+
+
+def text_of(path: Path, report: LossReport) -> str | None:
+    """The UTF-8 text of a file of a text format, or None after reporting why it is not text."""
+    text = decode_text(path.read_bytes())
+    if isinstance(text, Issue):
+        report.add(text, Origin(file=str(path)))
+        return None
+    return text
+
+
+def restore(document: Document, patch: Any, report: LossReport, origin: Origin) -> Document:
+    """``document`` with the claimfmt record ``patch`` that a writer kept in the peer file applied.
+
+    The record comes back from a file users can edit or damage: when it is not a
+    patch, or applying it gives no valid document, it is set aside with a
+    ``record-invalid`` warning and the document is what the peer's own annotations say.
+    """
+    try:
+        return structure(apply(unstructure(document), patch), Document)
+    except (PatchError, DocumentError) as exc:
+        reason = exc.issues[0].format() if isinstance(exc, DocumentError) and exc.issues else str(exc)
+        report.warn(
+            "record-invalid",
+            f"document {document.id!r}: the claimfmt record kept in the file does not fit ({reason}); "
+            "it was set aside and the document read from the annotations alone",
+            origin,
+        )
+        return document
+
+
+def patched(record: dict[str, Any], patch: Any, report: LossReport, what: str) -> dict[str, Any]:
+    """A peer record with the patch a reader kept under ``extensions`` applied, to give the peer's record back.
+
+    A document edited since (or written by hand) may hold a patch that is not one:
+    it is left out with a ``record-invalid`` warning, and the record is written as mapped.
+    """
+    try:
+        return apply(record, patch)
+    except PatchError as exc:
+        report.warn(
+            "record-invalid",
+            f"{what}: the kept peer fields under extensions are not a patch ({exc}); written from the document alone",
+        )
+        return record

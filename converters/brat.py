@@ -27,10 +27,9 @@ from typing import IO, Any, ClassVar
 import attrs
 import orjson
 
-from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read, restore, text_of
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetMap, Unit, reanchor
-from claimfmt.converters.patches import apply
 from claimfmt.converters.standoff import (
     Attribute,
     Link,
@@ -44,7 +43,6 @@ from claimfmt.converters.standoff import (
 )
 from claimfmt.model import Annotator, AnnotatorKind, Document, Provenance
 from claimfmt.reading import SourceLike
-from claimfmt.structuring import structure, unstructure
 from claimfmt.writing import atomic_writer
 
 __all__ = ["Brat", "parse_ann", "render_ann"]
@@ -139,18 +137,16 @@ def _annotation_conf(kinds: dict[str, set[str]], values: dict[str, set[str]], ma
 
 def read_pair(ann: Path, mapping: AnnotationMapping, report: LossReport) -> Document | None:
     """One ``.ann`` file and its text as a document, or None (reported) when the text cannot be found."""
-    origin = Origin(file=str(ann))
+    origin = report.current = Origin(file=str(ann))
     text_file, annotator = _text_for(ann)
     if text_file is None:
         report.error("not-convertible", f"no text for {ann.name} (looked beside it and in a text/ folder)", origin)
         return None
-    try:
-        text = text_file.read_text(encoding="utf-8").replace("\r\n", "\n")
-        lines = ann_lines(ann.read_text(encoding="utf-8")) if ann.exists() else []
-    except UnicodeDecodeError as exc:
-        report.error("invalid-utf8", f"not UTF-8 at byte {exc.start}", origin)
+    text = text_of(text_file, report)
+    content = text_of(ann, report) if ann.exists() else ""
+    if text is None or content is None:
         return None
-    return read_lines(lines, text, ann.stem, str(ann), mapping, report, annotator)
+    return read_lines(ann_lines(content), text.replace("\r\n", "\n"), ann.stem, str(ann), mapping, report, annotator)
 
 
 def read_lines(
@@ -169,7 +165,9 @@ def read_lines(
     provenance = Provenance(annotators=(Annotator(kind=AnnotatorKind.HUMAN, name=annotator),)) if annotator else None
     document = attrs.evolve(document, extensions={_UNMAPPED: kept} if kept else None, provenance=provenance)
     if patch:
-        return structure(apply(unstructure(document), patch), Document)
+        restored = restore(document, patch, report, Origin(file=name))
+        if restored is not document:
+            return restored
     for line in kept:
         report.park(f"brat {line.split(chr(9), 2)[1].split(' ')[0] if chr(9) in line else 'line'}")
     return document

@@ -33,15 +33,16 @@ from typing import Any, ClassVar
 import attrs
 import orjson
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, readable
-from claimfmt.converters.patches import apply, diff
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, patched, readable
+from claimfmt.converters.patches import PatchError, apply, diff
 from claimfmt.converters.values import as_list as _as_list
 from claimfmt.converters.values import is_date as _is_date
+from claimfmt.converters.values import is_portable
 from claimfmt.converters.values import is_text as _text
 from claimfmt.converters.values import is_uri as _is_uri
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import Claim, Document, Source, SourceKind, Stance, State
-from claimfmt.reading import Record, SourceLike, decode_issue, iter_records
+from claimfmt.reading import Record, SourceLike, decode_issue, decode_text, iter_records
 from claimfmt.structuring import structure, unstructure
 from claimfmt.versions import CURRENT_VERSION
 
@@ -97,7 +98,10 @@ def to_claimreview(document: Document, report: LossReport | None = None) -> list
     if not reviewed:
         report.drop("documents with no verified claim (ClaimReview reviews claims)")
         return []
-    reviews = [apply(_review(document, claim), (claim.extensions or {}).get(_FOREIGN)) for claim in reviewed]
+    reviews = [
+        patched(_review(document, claim), (claim.extensions or {}).get(_FOREIGN), report, f"claim {claim.id!r}")
+        for claim in reviewed
+    ]
     rebuilt, claims = _rebuild(reviews, LossReport(source="claimreview", target="claimfmt"))
     original = unstructure(document)
     unreviewed = [
@@ -161,10 +165,21 @@ def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport)
     rebuilt, claims = _rebuild(reviews, report)
     records = [record for record in ours if isinstance(record, dict)]
     if len(records) == len(reviews):
-        claims = [apply(claim, record.get("claim")) for claim, record in zip(claims, records, strict=True)]
-        for item in sorted(records[0].get("unreviewed", ()), key=lambda item: item["index"]):
-            claims.insert(item["index"], item["claim"])
-        yield from _structured(apply({**rebuilt, "claims": claims}, records[0].get("patch")), origin, report)
+        try:
+            document = structure(_with_records(rebuilt, claims, records), Document)
+        except (PatchError, DocumentError) as exc:
+            reason = exc.issues[0].format() if isinstance(exc, DocumentError) and exc.issues else str(exc)
+            report.warn(
+                "record-invalid",
+                f"the claimfmt record kept in the review does not fit ({reason}); "
+                "it was set aside and the claims read from the reviews alone",
+                origin,
+            )
+        else:
+            yield Read(document=document, origin=origin)
+            return
+    if len(reviews) > 1:
+        yield from _structured({**rebuilt, "claims": claims}, origin, report)
         return
     # A foreign review (only our own are ever grouped): keep what the writer would not give back.
     (review,) = reviews
@@ -178,6 +193,22 @@ def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport)
             claim = attrs.evolve(claim, extensions={**(claim.extensions or {}), _FOREIGN: kept})
             document = attrs.evolve(document, claims=(claim,))
         yield Read(document=document, origin=read.origin)
+
+
+def _with_records(
+    rebuilt: dict[str, JSON], claims: list[dict[str, JSON]], records: list[dict[str, JSON]]
+) -> dict[str, JSON]:
+    """The document our own reviews were written from: what they say, with the records they carry applied."""
+    claims = [apply(claim, record.get("claim")) for claim, record in zip(claims, records, strict=True)]
+    unreviewed = records[0].get("unreviewed", [])
+    if not isinstance(unreviewed, list) or not all(
+        isinstance(item, dict) and type(item.get("index")) is int and isinstance(item.get("claim"), dict)
+        for item in unreviewed
+    ):
+        raise PatchError("unreviewed is a list of {index, claim} objects")
+    for item in sorted(unreviewed, key=lambda item: int(item["index"])):
+        claims.insert(item["index"], item["claim"])
+    return apply({**rebuilt, "claims": claims}, records[0].get("patch"))
 
 
 def _structured(data: dict[str, JSON], origin: Origin, report: LossReport) -> Iterator[Read]:
@@ -464,8 +495,12 @@ class _ScriptBlocks(html.parser.HTMLParser):
 
 
 def _script_blocks(data: bytes, name: str) -> Iterator[Record]:
+    text = decode_text(data)
+    if isinstance(text, Issue):
+        yield Record(file=name, line=text.line, issue=attrs.evolve(text, file=name))
+        return
     parser = _ScriptBlocks()
-    parser.feed(data.decode("utf-8", errors="replace"))
+    parser.feed(text)
     parser.close()
     if not parser.blocks:
         issue = Issue(code="not-convertible", message='no <script type="application/ld+json"> block in the page')
@@ -515,7 +550,9 @@ def _number(value: JSON) -> int | float | None:
             number = float(value)
         except ValueError:
             return None
-        return int(number) if number.is_integer() and "." not in value else number
+        if not is_portable(number):
+            return None
+        return int(number) if number.is_integer() and "." not in value and is_portable(int(number)) else number
     return None
 
 

@@ -28,14 +28,14 @@ from typing import Any, ClassVar
 import attrs
 import orjson
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, readable
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, patched, readable, restore
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
-from claimfmt.converters.patches import apply, diff
+from claimfmt.converters.patches import diff
 from claimfmt.converters.standoff import Link, Standoff, TextBound, read_document, record, write_document
+from claimfmt.converters.values import Fields
 from claimfmt.model import Document
 from claimfmt.reading import Record, SourceLike, iter_records
-from claimfmt.structuring import structure, unstructure
 
 __all__ = ["Doccano"]
 
@@ -66,8 +66,8 @@ class Doccano(Converter):
             patch = line.get(RECORD)
             plain = {k: v for k, v in line.items() if k != RECORD}
             document = _read_line(plain, identifier, mapping, unit, report, origin)
-            if isinstance(patch, dict):
-                document = structure(apply(unstructure(document), patch), Document)
+            if patch is not None:
+                document = restore(document, patch, report, origin)
             yield Read(document=document, origin=origin)
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
@@ -171,19 +171,20 @@ def _rebuild(
             )
             return (start, end) if 0 <= start <= end <= len(text) else None
 
+    fields = Fields(line, "", report, origin)
     label_key = _label_key(line)
-    for n, item in enumerate(line.get(label_key) or [] if label_key else []):
+    for n, item in enumerate(fields.array(label_key) if label_key else []):
         if isinstance(item, list) and len(item) == 3 and isinstance(item[2], str):
             found = place(item[0], item[1], f"/{label_key}/{n}")
             if found:
                 standoff.spans.append(TextBound(f"T{n + 1}", item[2], [found], text[found[0] : found[1]]))
-    for n, entity in enumerate(e for e in line.get("entities") or [] if isinstance(e, dict)):
+    for n, entity in enumerate(e.data for e in fields.objects("entities")):
         found = place(entity.get("start_offset"), entity.get("end_offset"), f"/entities/{n}")
         if found and isinstance(entity.get("label"), str):
             span_id = f"T{entity.get('id', n)}"
             labels[span_id] = entity["label"]
             standoff.spans.append(TextBound(span_id, entity["label"], [found], text[found[0] : found[1]]))
-    for n, relation in enumerate(r for r in line.get("relations") or [] if isinstance(r, dict)):
+    for n, relation in enumerate(r.data for r in fields.objects("relations")):
         ends = [f"T{relation.get(key)}" for key in ("from_id", "to_id")]
         if isinstance(relation.get("type"), str) and all(end in labels for end in ends):
             args = [(labels[end], end) for end in ends]
@@ -220,4 +221,4 @@ def _line(document: Document, mapping: AnnotationMapping, unit: Unit, report: Lo
                 {"id": len(relations), "from_id": numbers[ends[0]], "to_id": numbers[ends[1]], "type": link.type}
             )
     line: dict[str, JSON] = {"text": text, "entities": entities, "relations": relations}
-    return apply(line, (document.extensions or {}).get(_LINE))
+    return patched(line, (document.extensions or {}).get(_LINE), report, f"document {document.id!r}")

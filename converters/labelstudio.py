@@ -31,15 +31,15 @@ from typing import Any, ClassVar
 
 import attrs
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, patched, readable, restore
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, reanchor
-from claimfmt.converters.patches import apply, diff
+from claimfmt.converters.patches import diff
 from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBound, read_document, write_document
-from claimfmt.converters.values import as_object
+from claimfmt.converters.values import Fields, as_object
 from claimfmt.model import Annotator, AnnotatorKind, Document, Provenance
 from claimfmt.reading import Record
-from claimfmt.structuring import structure, unstructure
+from claimfmt.structuring import unstructure
 
 __all__ = ["LabelStudio", "labelling_config"]
 
@@ -70,10 +70,7 @@ class LabelStudio(Converter):
             plain = _without_record(task)
             documents = read_task(plain, origin, mapping, unit, report)
             if isinstance(patches, list) and len(patches) == len(documents):
-                documents = [
-                    structure(apply(unstructure(d), p), Document) if p else d
-                    for d, p in zip(documents, patches, strict=True)
-                ]
+                documents = [restore(d, p, report, origin) if p else d for d, p in zip(documents, patches, strict=True)]
             for document in documents:
                 yield Read(document=document, origin=origin)
 
@@ -135,16 +132,16 @@ def _rebuild(
     text, key = _text(task)
     identifier = str(task["id"]) if isinstance(task.get("id"), int | str) else f"labelstudio-{origin.index or 0}"
     documents = []
-    annotations = task.get("annotations", task.get("completions")) or []
-    for kind, items in (("annotation", annotations), ("prediction", task.get("predictions") or [])):
-        for n, annotation in enumerate(a for a in items if isinstance(a, dict)):
-            if annotation.get("was_cancelled"):
+    fields = Fields(task, "", report, origin)
+    annotations = fields.objects("annotations" if "annotations" in task else "completions")
+    for kind, items in (("annotation", annotations), ("prediction", fields.objects("predictions"))):
+        for n, annotation in enumerate(items):
+            if annotation.data.get("was_cancelled"):
                 report.adjust("cancelled annotations skipped")
                 continue
-            results = [r for r in annotation.get("result") or [] if isinstance(r, dict)]
-            standoff = _standoff(text or "", key, results, origin, unit, report)
+            standoff = _standoff(text or "", key, annotation.objects("result"), origin, unit, report)
             document, _ = read_document(standoff, mapping, f"{identifier}-{kind[0]}{n + 1}", report)
-            who = annotation.get("completed_by", annotation.get("model_version"))
+            who = annotation.data.get("completed_by", annotation.data.get("model_version"))
             provenance = None
             if isinstance(who, int | str) and str(who):
                 kind_of = AnnotatorKind.MODEL if kind == "prediction" else AnnotatorKind.HUMAN
@@ -168,8 +165,10 @@ def _rebuild_min(
     """A JSON-MIN record: the task's data keys flat, each control's results as a list."""
     text = task["text"] if isinstance(task.get("text"), str) else ""
     results = []
-    for n, region in enumerate(r for r in task["label"] if isinstance(r, dict)):
-        results.append({"id": f"r{n + 1}", "type": "labels", "value": region})
+    for n, region in enumerate(Fields(task, "", report, origin).objects("label")):
+        results.append(
+            Fields({"id": f"r{n + 1}", "type": "labels", "value": region.data}, region.pointer, report, origin)
+        )
     standoff = _standoff(text, "text", results, origin, unit, report)
     identifier = str(task["id"]) if isinstance(task.get("id"), int | str) else f"labelstudio-{origin.index or 0}"
     document, _ = read_document(standoff, mapping, identifier, report)
@@ -177,41 +176,48 @@ def _rebuild_min(
 
 
 def _standoff(
-    text: str, key: str | None, results: list[dict[str, JSON]], origin: Origin, unit: Unit, report: LossReport
+    text: str, key: str | None, results: list[Fields], origin: Origin, unit: Unit, report: LossReport
 ) -> Standoff:
     offsets = OffsetMap(text)
     standoff = Standoff(text=text)
     labels: dict[str, str] = {}
     for result in results:
-        kind, value, region = result.get("type"), result.get("value"), result.get("id")
-        if not isinstance(value, dict):
+        kind, region = result.text("type"), result.text("id")
+        value = result.object("value")
+        if value is None:
             continue
-        if kind in _UNSUPPORTED or (kind == "labels" and "startOffset" in value):
+        if kind in _UNSUPPORTED or (kind == "labels" and "startOffset" in value.data):
             report.warn("unsupported-result", f"{kind} result {region} is not in plain text: kept as it is", origin)
             continue
-        if kind == "labels" and isinstance(region, str):
-            names = value.get("labels") or []
-            place = _place(value, offsets, unit, region, origin, report)
-            source = result.get("source")
+        if kind == "labels" and region is not None:
+            names = value.texts("labels")
+            place = _place(value.data, offsets, unit, region, origin, report)
+            source = result.data.get("source")
             if key is not None and isinstance(source, str) and source.lstrip("$") != key:
                 report.warn("labelstudio-mismatch", f"region {region} says {source} but the text is ${key}", origin)
             if place is not None and names:
                 labels[region] = names[0]
                 standoff.spans.append(TextBound(region, names[0], [place], text[place[0] : place[1]]))
     for result in results:
-        kind, value, region = result.get("type"), result.get("value"), result.get("id")
-        name = result.get("from_name")
-        if kind in _REGION_ITEMS and isinstance(value, dict) and region in labels and isinstance(name, str):
+        kind, value, region = result.data.get("type"), result.data.get("value"), result.data.get("id")
+        name = result.data.get("from_name")
+        if not isinstance(kind, str):
+            continue  # reported by the first pass
+        if kind in _REGION_ITEMS and isinstance(value, dict) and isinstance(region, str) and region in labels:
+            if not isinstance(name, str):
+                continue
             if kind == "textarea":
-                for n, note in enumerate(value.get("text") or []):
-                    standoff.notes.append(Note(f"{region}:{name}:{n}", name, region, str(note)))
+                for n, note in enumerate(result.at("value", value).texts("text")):
+                    standoff.notes.append(Note(f"{region}:{name}:{n}", name, region, note))
             else:
                 chosen = value.get(kind)
                 for n, choice in enumerate(chosen if isinstance(chosen, list) else [chosen]):
                     standoff.attributes.append(Attribute(f"{region}:{name}:{n}", name, region, str(choice)))
-        elif kind == "relation" and result.get("from_id") in labels and result.get("to_id") in labels:
-            ends = [result["from_id"], result["to_id"]]
-            names = result.get("labels") or ["relation"]
+        elif kind == "relation" and all(isinstance(result.data.get(k), str) for k in ("from_id", "to_id")):
+            ends = [result.data["from_id"], result.data["to_id"]]
+            if not all(end in labels for end in ends):
+                continue
+            names = result.texts("labels") or ["relation"]
             standoff.links.append(Link(f"{ends[0]}>{ends[1]}", names[0], [(labels[e], e) for e in ends]))
     return standoff
 
@@ -258,7 +264,7 @@ def _task(documents: list[Document], mapping: AnnotationMapping, unit: Unit, rep
             "text": text or "",
             "label": [dict(r["value"]) for r in _results(first, mapping, unit, report) if r.get("type") == "labels"],
         }
-        return apply(task, extensions.get(_TASK))
+        return patched(task, extensions.get(_TASK), report, f"document {first.id!r}")
     task = {"data": {"text": text} if text is not None else {}}
     annotations, predictions = [], []
     for document in documents:
@@ -277,7 +283,7 @@ def _task(documents: list[Document], mapping: AnnotationMapping, unit: Unit, rep
     task["annotations"] = annotations
     if predictions:
         task["predictions"] = predictions
-    return apply(task, extensions.get(_TASK))
+    return patched(task, extensions.get(_TASK), report, f"document {first.id!r}")
 
 
 def _results(document: Document, mapping: AnnotationMapping, unit: Unit, report: LossReport) -> list[JSON]:

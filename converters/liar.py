@@ -25,8 +25,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+import attrs
+
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, readable
-from claimfmt.converters.values import is_text
+from claimfmt.converters.values import is_text, portable_int
+from claimfmt.issues import Issue
 from claimfmt.model import (
     Article,
     Attribution,
@@ -39,7 +42,7 @@ from claimfmt.model import (
     Verdict,
     Verification,
 )
-from claimfmt.reading import JSON_SUFFIXES, Record, SourceLike, _suffix, iter_records
+from claimfmt.reading import JSON_SUFFIXES, Record, SourceLike, _suffix, decode_text, iter_records
 from claimfmt.versions import CURRENT_VERSION
 
 __all__ = ["LIAR"]
@@ -95,19 +98,20 @@ class LIAR(Converter):
 
 def _rows(stream: Iterable[bytes], name: str, report: LossReport) -> Iterator[Read]:
     for number, raw in enumerate(stream, start=1):
-        origin = Origin(file=name, line=number)
-        try:
-            line = raw.decode("utf-8").rstrip("\r\n")
-        except UnicodeDecodeError as exc:
-            report.error("invalid-utf8", f"not UTF-8 at byte {exc.start}", origin)
+        origin = report.current = Origin(file=name, line=number)
+        decoded = decode_text(raw)
+        if isinstance(decoded, Issue):
+            report.add(attrs.evolve(decoded, line=None), origin)
             continue
+        line = decoded.rstrip("\r\n")
         if not line.strip():
             continue
         report.records_read += 1
         fields = line.split("\t")
         extra: dict[str, Any] = {}
-        if len(fields) == 16 and fields[0].isdigit():
-            extra[NS + "row"] = int(fields[0])
+        row_number = portable_int(fields[0]) if len(fields) == 16 else None
+        if row_number is not None:
+            extra[NS + "row"] = row_number
             fields = fields[1:]
         if len(fields) not in (14, 15) or not fields[2]:
             what = f"{len(fields)} columns" if len(fields) not in (14, 15) else "an empty statement"
@@ -131,8 +135,9 @@ def _document(row: dict[str, Any], extra: dict[str, Any], origin: Origin, report
         counts = {}
         for column in _COUNTS:
             value = row.get(column)
-            if is_text(value):  # counts are whole numbers, written "30" or "30.0"
-                counts[column] = int(float(value)) if value.replace(".", "", 1).isdigit() else value
+            if is_text(value):  # counts are whole numbers, written "30" or "30.0"; anything else stays as text
+                number = portable_int(value.removesuffix(".0"))
+                counts[column] = number if number is not None else value
         source_extensions = {NS + "state": row["state"]} if is_text(row.get("state")) else {}
         if counts:
             source_extensions[NS + "credit_history"] = counts

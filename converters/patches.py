@@ -18,9 +18,13 @@ from typing import Any
 
 import orjson
 
-__all__ = ["apply", "diff", "same"]
+__all__ = ["PatchError", "apply", "diff", "same"]
 
 JSON = Any
+
+
+class PatchError(ValueError):
+    """A patch that is not of the documented shape (read back from an edited or damaged file)."""
 
 
 def same(a: JSON, b: JSON) -> bool:
@@ -64,19 +68,37 @@ def diff(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str,
 
 
 def apply(rebuilt: Mapping[str, JSON], patch: Mapping[str, JSON] | None) -> dict[str, JSON]:
-    """``rebuilt`` with ``patch`` applied (a new object; ``rebuilt`` is not changed)."""
+    """``rebuilt`` with ``patch`` applied (a new object; ``rebuilt`` is not changed).
+
+    Patches come back from files users can edit: one not of the documented shape
+    raises :class:`PatchError`, never a ``TypeError`` from deep inside.
+    """
     out = dict(rebuilt)
-    if not patch:
+    if patch is None:
         return out
-    for key in patch.get("unset", ()):
+    if not isinstance(patch, Mapping) or not set(patch) <= {"set", "unset", "in", "each"}:
+        raise PatchError("a patch is an object with set, unset, in and each")
+    unset, set_, inner, each = (patch.get(k, e) for k, e in (("unset", []), ("set", {}), ("in", {}), ("each", {})))
+    if not (isinstance(unset, list) and all(isinstance(key, str) for key in unset)):
+        raise PatchError("unset is a list of keys")
+    if not (isinstance(set_, dict) and isinstance(inner, dict) and isinstance(each, dict)):
+        raise PatchError("set, in and each are objects")
+    for key in unset:
         out.pop(key, None)
-    out.update(patch.get("set", {}))
-    for key, inner in patch.get("in", {}).items():
+    out.update(set_)
+    for key, part in inner.items():
+        if not isinstance(part, Mapping):
+            raise PatchError(f"in.{key} is a patch")
         if isinstance(out.get(key), dict):
-            out[key] = apply(out[key], inner)
-    for key, items in patch.get("each", {}).items():
+            out[key] = apply(out[key], part)
+    for key, items in each.items():
+        if not isinstance(items, dict):
+            raise PatchError(f"each.{key} is an object of patches by index")
         if isinstance(out.get(key), list):
-            out[key] = [apply(v, items[str(i)]) if str(i) in items else v for i, v in enumerate(out[key])]
+            out[key] = [
+                apply(v, items[str(i)]) if str(i) in items and isinstance(v, Mapping) else v
+                for i, v in enumerate(out[key])
+            ]
     return out
 
 

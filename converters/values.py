@@ -3,13 +3,125 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
+import attrs
 from rfc3339_validator import validate_rfc3339
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
-__all__ = ["as_list", "as_object", "is_date", "is_text", "is_uri"]
+from claimfmt.issues import escape_pointer_token, json_type
+
+if TYPE_CHECKING:
+    from claimfmt.converters.base import LossReport, Origin
+
+__all__ = ["Fields", "as_list", "as_object", "is_date", "is_portable", "is_text", "is_uri", "portable_int"]
+
+#: The integers every JSON reader takes exactly (and orjson writes): a signed 64-bit range.
+PORTABLE = 2**63 - 1
+_DECIMAL = re.compile(r"^[+-]?[0-9]+$")
+
+
+def portable_int(text: str) -> int | None:
+    """The integer a peer's text field spells in ASCII digits, or None when it is none or out of range."""
+    text = text.strip()
+    if not _DECIMAL.match(text) or len(text) > 20:
+        return None
+    number = int(text)
+    return number if -PORTABLE <= number <= PORTABLE else None
+
+
+def is_portable(value: Any) -> bool:
+    """A JSON number any reader takes as it is: finite, and an integer within ±(2**63 - 1)."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -PORTABLE <= value <= PORTABLE
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return True
+
+
+@attrs.frozen
+class Fields:
+    """One object of a peer record, read key by key with the JSON type each key must have.
+
+    A value of another type reads as absent and is reported once, as ``wrong-type``
+    at its JSON pointer, so that a converter never trips over a number where the
+    format has a list. Absent and null read as absent, silently.
+    """
+
+    data: dict[str, Any]
+    pointer: str
+    report: LossReport
+    origin: Origin
+
+    def _wrong(self, key: str, value: Any, expected: str) -> None:
+        self.report.error(
+            "wrong-type",
+            f"{key}: expected {expected}, got {json_type(value, article=True)}; left out",
+            self.origin,
+            pointer=f"{self.pointer}/{escape_pointer_token(key)}",
+        )
+
+    def _typed(self, key: str, kinds: tuple[type, ...], expected: str) -> Any:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, kinds) and (bool in kinds or not isinstance(value, bool)):
+            return value
+        self._wrong(key, value, expected)
+        return None
+
+    def text(self, key: str) -> str | None:
+        """A string (empty included)."""
+        value: str | None = self._typed(key, (str,), "a string")
+        return value
+
+    def integer(self, key: str) -> int | None:
+        """An integer."""
+        value: int | None = self._typed(key, (int,), "an integer")
+        return value
+
+    def object(self, key: str) -> Fields | None:
+        """An object, as Fields."""
+        value = self._typed(key, (dict,), "an object")
+        return None if value is None else self.at(key, value)
+
+    def array(self, key: str) -> list[Any]:
+        """A list (empty when absent)."""
+        value: list[Any] | None = self._typed(key, (list,), "an array")
+        return value or []
+
+    def objects(self, key: str) -> list[Fields]:
+        """The objects of a list, each as Fields; items of another type are reported."""
+        found = []
+        inside = self.at(key, {})
+        for n, item in enumerate(self.array(key)):
+            if isinstance(item, dict):
+                found.append(inside.at(str(n), item))
+            else:
+                inside._wrong(str(n), item, "an object")
+        return found
+
+    def texts(self, key: str) -> list[str]:
+        """The strings of a list (a lone string counts as a list of one); other items are reported."""
+        value = self.data.get(key)
+        if isinstance(value, str):
+            return [value]
+        found = []
+        for n, item in enumerate(self.array(key)):
+            if isinstance(item, str):
+                found.append(item)
+            else:
+                self.at(key, {})._wrong(str(n), item, "a string")
+        return found
+
+    def at(self, key: str, value: dict[str, Any]) -> Fields:
+        """Fields for ``value``, found at ``key`` under this object."""
+        return Fields(value, f"{self.pointer}/{escape_pointer_token(key)}", self.report, self.origin)
+
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

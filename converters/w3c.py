@@ -825,7 +825,7 @@ class _Reader:
                 continue
             data: dict[str, JSON] = {}
             state = body.get("verificationState")
-            data["state"] = state if state in State._value2member_map_ else State.OTHER.value
+            data["state"] = state if isinstance(state, str) and state in State._value2member_map_ else State.OTHER.value
             for key, term in _VERIFICATION_TERMS.items():
                 if term in body:
                     data[key] = body[term]

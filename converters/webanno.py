@@ -36,12 +36,17 @@ from claimfmt.converters.base import ConversionError, Converter, LossReport, Opt
 from claimfmt.converters.mapping import preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 from claimfmt.converters.standoff import Attribute, Link, Standoff, TextBound, read_document, unused
-from claimfmt.reading import SourceLike
+from claimfmt.issues import Issue
+from claimfmt.reading import SourceLike, decode_text
 
 __all__ = ["WebAnnoTSV3"]
 
 NS = "org.webanno:"
 _TOKEN = re.compile(r"^(\d+)-(\d+)(?:\.(\d+))?$")
+_OFFSETS = re.compile(r"^([0-9]{1,18})-([0-9]{1,18})$")
+# Sentences are laid out at their first token's offset; a real file leaves a few line breaks between
+# them, never this many: a larger gap is a damaged offset, not text to pad.
+_MAX_GAP = 100_000
 _VALUE = re.compile(r"^(.*?)(?:\[(\d+)(?:_(\d+))?\])?$", re.S)
 _UNESCAPES = {
     "\\\\": "\\", "\\[": "[", "\\]": "]", "\\|": "|", "\\_": "_", "\\->": "->",
@@ -80,13 +85,17 @@ class WebAnnoTSV3(Converter):
             if not isinstance(source, str | os.PathLike):
                 raise ConversionError("webanno-tsv3 reads files and folders")
             if str(source) == "-":
-                files: list[tuple[str, str]] = [("<stdin>", sys.stdin.read())]
+                files: list[tuple[str, Path | None]] = [("<stdin>", None)]
             else:
                 path = Path(source)
-                paths = sorted(path.rglob("*.tsv")) if path.is_dir() else [path]
-                files = [(str(p), p.read_text(encoding="utf-8")) for p in paths]
-            for name, content in files:
+                files = [(str(p), p) for p in (sorted(path.rglob("*.tsv")) if path.is_dir() else [path])]
+            for name, file in files:
                 report.records_read += 1
+                report.current = Origin(file=name)
+                content = decode_text(sys.stdin.buffer.read() if file is None else file.read_bytes())
+                if isinstance(content, Issue):
+                    report.add(content)
+                    continue
                 standoff = parse_tsv(content, name, unit, report)
                 if standoff is None:
                     continue
@@ -115,6 +124,12 @@ def parse_tsv(content: str, name: str, unit: Unit, report: LossReport) -> Stando
     for number, line in enumerate(lines, start=1):
         line = line.rstrip("\r")
         if line.startswith(("#T_SP=", "#T_CH=", "#T_RL=")):
+            if tokens or text_lines or sentences:
+                # Columns declared after the first sentence would not match the rows already read.
+                report.error(
+                    "malformed-row", "a layer declared after the text began: ignored", Origin(file=name, line=number)
+                )
+                continue
             columns.extend(_declare(line))
         elif line.startswith("#Text="):
             if tokens:
@@ -126,15 +141,16 @@ def parse_tsv(content: str, name: str, unit: Unit, report: LossReport) -> Stando
         else:
             fields = line.split("\t")
             match = _TOKEN.match(fields[0])
-            if match is None or len(fields) < 3 or "-" not in fields[1]:
+            offsets_match = _OFFSETS.match(fields[1]) if len(fields) >= 3 else None
+            if match is None or offsets_match is None:
                 report.error("malformed-row", f"not a token line: {line[:60]!r}", Origin(file=name, line=number))
                 continue
-            begin, end = (int(x) for x in fields[1].split("-"))
+            begin, end = int(offsets_match[1]), int(offsets_match[2])
             cells = fields[3 : 3 + len(columns)]
             tokens.append(_Token(fields[0], begin, end, cells + ["_"] * (len(columns) - len(cells))))
     if tokens or text_lines:
         sentences.append(("\n".join(text_lines), tokens))
-    text = _text(sentences, unit)
+    text = _text(sentences, unit, name, report)
     offsets = OffsetMap(text)
     every = [token for _, sentence in sentences for token in sentence]
     return _annotations(every, columns, text, offsets, unit, name, report)
@@ -168,13 +184,17 @@ def _declare(line: str) -> list[_Column]:
     return columns
 
 
-def _text(sentences: list[tuple[str, list[_Token]]], unit: Unit) -> str:
+def _text(sentences: list[tuple[str, list[_Token]]], unit: Unit, name: str, report: LossReport) -> str:
     """The document text: each sentence at its first token's offset, padded before it as needed."""
     text = ""
     for sentence, tokens in sentences:
         if tokens:
             size = OffsetMap(text).size(unit)
             gap = tokens[0].begin - size
+            if gap > _MAX_GAP:
+                where = Origin(file=name)
+                report.error("malformed-row", f"token {tokens[0].address} starts {gap} past the text before it", where)
+                gap = 0
             text += "\n" * max(gap, 0)
         text += sentence
     return text

@@ -36,7 +36,8 @@ CODES: dict[str, Code] = {
         "reading",
         E,
         ("invalid-json", "The file or JSONL line is not JSON (or is cut short).", "Fix the syntax at the line given."),
-        ("invalid-utf8", "The bytes are not UTF-8.", "Save the file as UTF-8."),
+        ("invalid-utf8", "The bytes are not UTF-8 (UTF-16, Latin-1, or damaged).", "Save the file as UTF-8."),
+        ("not-text", "A file read as text holds binary data (NUL bytes).", "Give the text file itself, as UTF-8."),
         ("unreadable-file", "The file cannot be read (a broken gzip stream, say).", "Re-create the file."),
         ("not-an-object", "A document is not a JSON object.", "Each document (line, array element) must be an object."),
         ("missing-version", 'The document has no "claimfmt" version key.', 'Add "claimfmt": "1.0".'),
@@ -196,6 +197,12 @@ CODES: dict[str, Code] = {
             "rating-disagrees",
             "A rating's number and its label point different ways (a 5 of 5 labelled False, say).",
             "Both are kept in the verdict; check the source.",
+        ),
+        (
+            "record-invalid",
+            "The claimfmt record a writer kept in a peer file (to restore what the peer cannot hold) is damaged "
+            "or no longer fits: it was set aside.",
+            "Nothing to do: the document is read from the peer's own annotations; what only the record held is lost.",
         ),
         (
             "offset-unit-detected",

@@ -31,7 +31,16 @@ from claimfmt.model import Document
 from claimfmt.structuring import structure
 from claimfmt.versions import check_version, upgrade
 
-__all__ = ["Record", "SourceLike", "document_from_json", "iter_documents", "iter_records", "load", "loads"]
+__all__ = [
+    "Record",
+    "SourceLike",
+    "decode_text",
+    "document_from_json",
+    "iter_documents",
+    "iter_records",
+    "load",
+    "loads",
+]
 
 SourceLike = str | os.PathLike[str] | IO[bytes]
 
@@ -212,11 +221,16 @@ def _read_array(stream: io.BufferedReader, name: str) -> Iterator[Record]:
             yield Record(file=name, index=index, data=item)
             index += 1
     except ijson.JSONError as exc:
+        # yajl draws the place under the message on more lines; an issue is one line.
+        reason = " ".join(str(exc).split("\n", 1)[0].split())
         yield Record(
             file=name,
             index=index,
             issue=Issue(
-                code="invalid-json", message=f"not valid JSON in array element {index}: {exc}", file=name, index=index
+                code="invalid-json",
+                message=f"not valid JSON in array element {index}: {reason}",
+                file=name,
+                index=index,
             ),
         )
     except UnicodeDecodeError as exc:
@@ -246,11 +260,43 @@ def _read_jsonl(stream: Iterable[bytes], name: str, *, first_line: int = 1, firs
         index += 1
 
 
-def decode_issue(data: bytes, exc: orjson.JSONDecodeError) -> Issue:
-    """Why ``data`` is not JSON: invalid UTF-8 (with the byte) or a syntax error (with line and column)."""
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def decode_text(data: bytes) -> str | Issue:
+    """The text of a file that must be UTF-8 (a byte-order mark is dropped), or why it is not text.
+
+    Every reader of a text format (TSV, brat, HTML) decodes through here, so that
+    UTF-16, binary data and invalid UTF-8 are one located issue each, never an
+    exception: ``invalid-utf8`` with the line and byte, or ``not-text`` for NUL bytes.
+    """
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    issue = _utf8_issue(data)
+    if issue is not None:
+        return issue
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        line = data.count(b"\n", 0, at) + 1
+        return Issue(
+            code="not-text",
+            line=line,
+            message=f"binary data, not text: a NUL byte at byte {at}",
+            hint="give the text file itself (UTF-8)",
+        )
+    return data.decode("utf-8")
+
+
+def _utf8_issue(data: bytes) -> Issue | None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as bad:
+        if data.startswith(_UTF16_BOMS):
+            return Issue(
+                code="invalid-utf8",
+                message="not UTF-8: the file starts with a UTF-16 byte-order mark",
+                hint="save the file as UTF-8",
+            )
         line = data.count(b"\n", 0, bad.start) + 1
         return Issue(
             code="invalid-utf8",
@@ -258,6 +304,14 @@ def decode_issue(data: bytes, exc: orjson.JSONDecodeError) -> Issue:
             message=f"not valid UTF-8 at byte {bad.start}: {bad.reason}",
             hint="save the file as UTF-8",
         )
+    return None
+
+
+def decode_issue(data: bytes, exc: orjson.JSONDecodeError) -> Issue:
+    """Why ``data`` is not JSON: invalid UTF-8 (with the byte) or a syntax error (with line and column)."""
+    issue = _utf8_issue(data)
+    if issue is not None:
+        return issue
     if data.rstrip(b"\r\n").count(b"\n"):
         return Issue(
             code="invalid-json",
