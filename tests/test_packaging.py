@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -11,18 +11,32 @@ from pathlib import Path
 
 import pytest
 
-import claimfmt.converters
-import claimfmt.validators
-
 from .conftest import ROOT
 
 
-def test_this_install_imports_the_subpackages_under_claimfmt() -> None:
-    assert claimfmt.validators.__name__ == "claimfmt.validators"
-    assert claimfmt.converters.__name__ == "claimfmt.converters"
-    for taken in ("validators", "converters"):
-        spec = importlib.util.find_spec(taken)
-        assert spec is None or "claimfmt" not in (spec.origin or ""), f"a top-level {taken} module is installed"
+def test_this_install_imports_the_subpackages_under_claimfmt(tmp_path: Path) -> None:
+    """Asked of a fresh interpreter outside the checkout, so that neither the clone's path nor pytest's
+    sys.path decides the answer: the subpackages load from inside the claimfmt package, and no
+    top-level validators or converters module is installed."""
+    probe = (
+        "import importlib.util, json, pathlib, claimfmt, claimfmt.validators, claimfmt.converters;"
+        "home = pathlib.Path(claimfmt.__file__).parent;"
+        "subs = (claimfmt.validators, claimfmt.converters);"
+        "print(json.dumps({"
+        "'names': [m.__name__ for m in subs],"
+        "'inside': [pathlib.Path(m.__file__).parent.parent == home for m in subs],"
+        "'top_level': [importlib.util.find_spec(n) is not None for n in ('validators', 'converters')],"
+        "}))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found == {
+        "names": ["claimfmt.validators", "claimfmt.converters"],
+        "inside": [True, True],
+        "top_level": [False, False],
+    }
 
 
 @pytest.fixture(scope="module")
