@@ -302,6 +302,8 @@ def run_mutated(sample: Sample, rng: random.Random | None, work: Path, *, comman
         raise Crash(f"exit 1 without a located error:\n{text}")
     if command == "convert":
         written = out.read_bytes()
+        if status == 1 and " 0 converted," in text and written != _GOOD:
+            raise Crash(f"a run that converted nothing replaced the output:\n{text}")
         if written != _GOOD:
             # What a run writes is valid claimfmt, whatever it read.
             with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):

@@ -246,3 +246,14 @@ def test_a_brat_record_that_no_longer_fits_is_set_aside(tmp_path: Path) -> None:
     assert status == 0 and "[record-invalid]" in err, err
     (document,) = claimfmt.iter_documents(tmp_path / "o.json")
     assert len(document.claims) == 2
+
+
+def test_a_run_that_converts_nothing_leaves_the_old_output(tmp_path: Path) -> None:
+    out = tmp_path / "o.json"
+    out.write_text('[{"kept": true}]\n', encoding="utf-8")
+    bad = tmp_path / "dev.jsonl"
+    bad.write_text('{"id": 1, "claim": 5}\n{"cut', encoding="utf-8")
+    status, err = _convert(bad, "fever")
+    assert status == 1 and " 0 converted," in err
+    assert out.read_text(encoding="utf-8") == '[{"kept": true}]\n'
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.json")]  # no temporary file left behind

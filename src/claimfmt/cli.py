@@ -125,7 +125,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Convert records from one format to another, streamed, with a loss report on stderr: "
         "what could not be carried, and what was kept under extensions. Inputs: files, folders, globs, "
         "- for stdin; JSON, JSON arrays, JSONL, .gz. Output: one value as JSON, several as a JSON array, "
-        "or JSONL for a .jsonl/.ndjson path or --jsonl; written atomically.",
+        "or JSONL for a .jsonl/.ndjson path or --jsonl; written atomically, and left as it was when no "
+        "document could be converted.",
         epilog="Exit status: 0 converted, 1 some input could not be converted (each failure is reported, "
         "the rest is still written), 2 usage or tool failure. See `claimfmt convert --list` for formats.",
     )

@@ -7,6 +7,7 @@ that fails is reported and left out, so one bad record never stops the rest.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator
 from typing import IO
@@ -71,7 +72,8 @@ def convert(
 
     A path is written atomically: it is replaced only once everything is
     written. Records that cannot be converted are reported in the returned
-    :class:`LossReport` (``report.failed``) and the rest are still written.
+    :class:`LossReport` (``report.failed``) and the rest are still written;
+    when not one document could be converted, an existing output is left as it was.
     Raises :class:`ConversionError` for a format that is unknown or cannot go
     the way asked, and :class:`OSError` for an input that cannot be read.
     """
@@ -80,6 +82,19 @@ def convert(
     if not writer.writes:
         raise ConversionError(f"{target_format} can be read but not written")
     report = LossReport(source=source_format, target=target_format)
-    documents = read_documents(sources, source_format, options, report)
-    report.records_written = writer.write(documents, output, options, report, jsonl=jsonl)
+    documents = _or_nothing(read_documents(sources, source_format, options, report), report)
+    # Raised inside the writer, so that its atomic output is thrown away.
+    with contextlib.suppress(_NothingConverted):
+        report.records_written = writer.write(documents, output, options, report, jsonl=jsonl)
     return report
+
+
+class _NothingConverted(Exception):
+    pass
+
+
+def _or_nothing(documents: Iterator[Document], report: LossReport) -> Iterator[Document]:
+    """``documents``; at their end, when every one failed, an exception that makes the writer discard its output."""
+    yield from documents
+    if report.failed and report.documents_written == 0:
+        raise _NothingConverted
