@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import claimfmt
-from claimfmt.converters.base import LossReport, Options
+from claimfmt.converters.base import LossReport, Options, readable
 from claimfmt.converters.claimreview import RECORD
 from claimfmt.converters.registry import all_converters
 
@@ -257,3 +257,25 @@ def test_a_run_that_converts_nothing_leaves_the_old_output(tmp_path: Path) -> No
     assert status == 1 and " 0 converted," in err
     assert out.read_text(encoding="utf-8") == '[{"kept": true}]\n'
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.json")]  # no temporary file left behind
+
+
+def test_a_document_error_escaping_a_reader_is_reported_at_its_record(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The boundary catches what a converter (a plugin's, say) lets out, and says reading stopped."""
+    from claimfmt.converters.fever import FEVER
+    from claimfmt.issues import DocumentError, Issue
+
+    def reads(self: FEVER, records: Any, options: Options, report: LossReport) -> Any:
+        for data, _ in readable(records, report):
+            raise DocumentError([Issue(code="wrong-type", message="expected a string", pointer="/claim")])
+            yield data
+
+    monkeypatch.setattr(FEVER, "read_records", reads)
+    path = tmp_path / "dev.jsonl"
+    path.write_bytes((READERS / "fever" / "dev.jsonl").read_bytes())
+    status, err = _convert(path, "fever")
+    assert status == 1, err
+    place = f"{path}:1:"
+    assert f"{place} /claim: error: expected a string [wrong-type]" in err
+    assert f"{place} error: the reader stopped at this record" in err

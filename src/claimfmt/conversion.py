@@ -14,9 +14,9 @@ from typing import IO
 
 import attrs
 
-from claimfmt.converters.base import ConversionError, Converter, LossReport, Options
+from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Read
 from claimfmt.converters.registry import all_converters, get_converter
-from claimfmt.issues import Severity
+from claimfmt.issues import DocumentError, Severity
 from claimfmt.model import Document
 from claimfmt.reading import SourceLike
 from claimfmt.validation import validate
@@ -40,7 +40,7 @@ def read_documents(
     converter = get_converter(source_format)
     if not converter.reads:
         raise ConversionError(f"{source_format} can be written but not read")
-    for read in converter.read(sources, options or Options(), report):
+    for read in _guarded(converter.read(sources, options or Options(), report), report):
         report.documents_read += 1
         if not converter.validates:
             issues = validate(read.document)
@@ -57,6 +57,19 @@ def read_documents(
         yield read.document
         report.documents_written += 1
     report.finish()
+
+
+def _guarded(reads: Iterator[Read], report: LossReport) -> Iterator[Read]:
+    """A converter's reads; a DocumentError that escapes it (a plugin's, say) is reported, not raised.
+
+    The converter cannot go on after raising, so the report also says that reading stopped there.
+    """
+    try:
+        yield from reads
+    except DocumentError as exc:
+        for issue in exc.issues:
+            report.add(issue)
+        report.error("not-convertible", "the reader stopped at this record; what follows it was not read")
 
 
 def convert(
