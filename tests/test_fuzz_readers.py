@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import claimfmt
+import claimfmt.cli
 from claimfmt.converters.base import LossReport, Options, readable
 from claimfmt.converters.claimreview import RECORD
 from claimfmt.converters.registry import all_converters

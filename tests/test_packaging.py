@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -10,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+import claimfmt
 
 from .conftest import ROOT
 
@@ -94,3 +97,26 @@ def test_wheel_installs_and_imports_in_a_scratch_environment(wheel: Path, tmp_pa
         "[]",
         "polnear https://claimfmt.org/schema/1.0/mapping.schema.json https://claimfmt.org/ns/1.0#",
     ]
+
+
+def test_import_claimfmt_loads_no_converter_and_every_public_name_resolves(tmp_path: Path) -> None:
+    """Start-up stays cheap (pre-commit runs claimfmt on every commit): names load on first use."""
+    probe = (
+        "import sys, json, claimfmt;"
+        "before = sorted(m for m in sys.modules if m.startswith(('claimfmt.converters', 'claimfmt.validation')));"
+        "heavy = sorted(m for m in ('jsonschema', 'referencing', 'cattrs', 'importlib.metadata') if m in sys.modules);"
+        "missing = [name for name in claimfmt.__all__ if getattr(claimfmt, name, None) is None];"
+        "print(json.dumps([before, heavy, missing, claimfmt.__version__]))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    before, heavy, missing, version = json.loads(done.stdout)
+    assert before == [] and heavy == [] and missing == []
+    assert version == claimfmt.__version__ == importlib.metadata.version("claimfmt")
+
+
+def test_the_cli_offset_units_are_the_converters_units() -> None:
+    from claimfmt.cli import OFFSET_UNITS
+    from claimfmt.converters.offsets import Unit
+
+    assert tuple(unit.value for unit in Unit) == OFFSET_UNITS

@@ -11,18 +11,22 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import orjson
-
-from claimfmt.converters.offsets import Unit
-from claimfmt.issues import DocumentError, Issue
-from claimfmt.model import Document
-from claimfmt.reading import Record, document_from_json, iter_records
 from claimfmt.schemas import schema_text, schema_versions
-from claimfmt.summary import CorpusStats, describe_document, format_stats
+
+# Everything else is imported by the command that needs it: `claimfmt --version` and a
+# pre-commit run on one file pay only for what they use.
+if TYPE_CHECKING:
+    from claimfmt.issues import Issue
+    from claimfmt.model import Document
+    from claimfmt.reading import Record
+    from claimfmt.summary import CorpusStats
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+# The values of claimfmt.converters.offsets.Unit, written out so that building the parser imports no
+# converter (a test keeps the two the same).
+OFFSET_UNITS = ("codepoint", "utf16", "utf8", "grapheme")
 
 
 class UsageError(Exception):
@@ -56,10 +60,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-def _version() -> str:
-    from claimfmt import __version__
+class _Version(argparse.Action):
+    """``--version``, reading the package metadata only when asked."""
 
-    return f"claimfmt {__version__} (format versions {', '.join(schema_versions())})"
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit", **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from claimfmt._version import __version__
+
+        print(f"claimfmt {__version__} (format versions {', '.join(schema_versions())})")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         "validate, inspect, count and convert claimfmt documents.",
         epilog="Exit status: 0 success, 1 invalid data, 2 usage error or tool failure.",
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     validate = commands.add_parser(
@@ -138,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert.add_argument(
         "--offset-unit",
-        choices=[unit.value for unit in Unit],
+        choices=OFFSET_UNITS,
         help="what the peer's offsets count (default: the format's own; checked against quotes where the text "
         "is known)",
     )
@@ -215,7 +226,6 @@ def _print_issues(issues: Sequence[Issue]) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from claimfmt.parallel import validate_parallel
     from claimfmt.reporting import REPORTERS, summary_line
     from claimfmt.validation import Selection, validate_sources
 
@@ -224,6 +234,8 @@ def _run_validate(args: argparse.Namespace) -> int:
     show_progress = args.format == "text" and sys.stderr.isatty() and not os.environ.get("CI")
     try:
         if args.jobs > 1:
+            from claimfmt.parallel import validate_parallel
+
             run = validate_parallel(paths, jobs=args.jobs, selection=selection, max_errors=args.max_errors)
         else:
             run = validate_sources(paths, selection=selection, max_errors=args.max_errors, progress=show_progress)
@@ -237,6 +249,9 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 def _document_or_report(record: Record) -> Document | None:
     """The record's document, or None after printing why it cannot be read."""
+    from claimfmt.issues import DocumentError
+    from claimfmt.reading import document_from_json
+
     try:
         if record.issue is not None:
             raise DocumentError([record.issue])
@@ -247,6 +262,9 @@ def _document_or_report(record: Record) -> Document | None:
 
 
 def _run_show(args: argparse.Namespace) -> int:
+    from claimfmt.reading import iter_records
+    from claimfmt.summary import describe_document
+
     status = EXIT_OK
     shown = 0
     try:
@@ -263,6 +281,11 @@ def _run_show(args: argparse.Namespace) -> int:
 
 
 def _run_stats(args: argparse.Namespace) -> int:
+    import orjson
+
+    from claimfmt.reading import iter_records
+    from claimfmt.summary import CorpusStats, format_stats
+
     status = EXIT_OK
     results = []
     for path in _expand(args.paths):
@@ -303,6 +326,8 @@ def _run_convert(args: argparse.Namespace) -> int:
         raise UsageError("convert needs at least one INPUT (or --list)")
     if not args.source_format or not args.target_format:
         raise UsageError("convert needs --from FMT and --to FMT (see claimfmt convert --list)")
+    from claimfmt.converters.offsets import Unit
+
     unit = Unit(args.offset_unit) if args.offset_unit else None
     try:
         mapping = _mapping(args)
@@ -321,6 +346,8 @@ def _run_convert(args: argparse.Namespace) -> int:
     _print_issues(report.issues)
     print(report.summary(), file=sys.stderr)
     if args.report:
+        import orjson
+
         from claimfmt.writing import atomic_writer
 
         with atomic_writer(args.report) as out:

@@ -20,16 +20,17 @@ import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 import ijson
 import orjson
 
 from claimfmt.issues import DocumentError, Issue
-from claimfmt.model import Document
-from claimfmt.structuring import structure
 from claimfmt.versions import check_version, upgrade
+
+if TYPE_CHECKING:
+    from claimfmt.model import Document
 
 __all__ = [
     "Record",
@@ -107,6 +108,10 @@ def iter_documents(*sources: SourceLike) -> Iterator[Document]:
 
 def document_from_json(data: Any) -> Document:
     """A Document from parsed JSON: version check, upgrade, strict structuring."""
+    # The model and cattrs load with the first document: validating and converting records need neither.
+    from claimfmt.model import Document
+    from claimfmt.structuring import structure
+
     problem = check_version(data)
     if problem is not None:
         raise DocumentError([problem])

@@ -15,15 +15,17 @@ import datetime
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 import rfc3339_validator
-from jsonschema.exceptions import ValidationError, best_match
 
 from claimfmt.issues import Issue, escape_pointer_token, json_type
 from claimfmt.schemas import registry, schema
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["reference_validator", "schema_issues"]
 
@@ -54,6 +56,9 @@ def _fast_validator(version: str) -> Any:
 @functools.cache
 def reference_validator(version: str) -> jsonschema.protocols.Validator:
     """python-jsonschema's validator for ``version``, agreeing with the fast one."""
+    # Imported here: it only explains failures, and costs more to import than a valid file to check.
+    import jsonschema
+
     checker = jsonschema.FormatChecker()
     checker.checks("date-time")(_date_time)
     cls: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
@@ -68,6 +73,8 @@ def _explain(data: Any, path: tuple[str | int, ...], version: str, *, fallback: 
     instance = data
     for token in path:
         instance = instance[token]
+    from jsonschema.exceptions import best_match
+
     validator = reference_validator(version)
     sub = validator.evolve(schema=_subschema(schema(version), path))
     # Errors deeper down have their own place in the fast validator's list.
@@ -195,6 +202,8 @@ def _ecma(pattern: str) -> re.Pattern[str]:
 
 
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, _: Any) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
     if validator.is_type(instance, "string") and not _ecma(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 

@@ -1,31 +1,32 @@
 """The shipped JSON Schemas, one per format version, and a local registry of them.
 
 The schema files live in ``schema/`` at the repository root and ship inside the
-package as ``claimfmt/schema/``; they are found with :mod:`importlib.resources`
-and never fetched over the network.
+package as ``claimfmt/schema/``, beside this module; they are never fetched over
+the network.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import orjson
-import referencing
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:
+    import referencing
 
 __all__ = ["jsonld_context", "registry", "schema", "schema_text", "schema_versions"]
 
 _FILE_NAME = re.compile(r"^claimfmt-(\d+\.\d+)\.schema\.json$")
+# Beside this module, not through importlib.resources: the package always installs as files
+# (wheel or editable), and `claimfmt --version` should not pay for importing resources.
+_FOLDER = Path(__file__).parent / "schema"
 
 
 @functools.cache
 def _files() -> dict[str, str]:
-    folder = resources.files("claimfmt") / "schema"
     found = {}
-    for entry in folder.iterdir():
+    for entry in _FOLDER.iterdir():
         match = _FILE_NAME.match(entry.name)
         if match:
             found[match.group(1)] = entry.name
@@ -44,12 +45,14 @@ def schema_text(version: str) -> str:
         name = _files()[version]
     except KeyError:
         raise KeyError(f"no schema for claimfmt {version!r}; shipped: {', '.join(schema_versions())}") from None
-    return (resources.files("claimfmt") / "schema" / name).read_text(encoding="utf-8")
+    return (_FOLDER / name).read_text(encoding="utf-8")
 
 
 @functools.cache
 def schema(version: str) -> dict[str, Any]:
     """The schema of ``version`` as a JSON object. Do not mutate it: it is shared."""
+    import orjson
+
     value: dict[str, Any] = orjson.loads(schema_text(version))
     return value
 
@@ -57,6 +60,9 @@ def schema(version: str) -> dict[str, Any]:
 @functools.cache
 def registry() -> referencing.Registry[Any]:
     """A registry holding every shipped schema under its ``$id``; it retrieves nothing."""
+    import referencing
+    from referencing.jsonschema import DRAFT202012
+
     resources_ = [
         (schema(version)["$id"], DRAFT202012.create_resource(schema(version))) for version in schema_versions()
     ]
@@ -70,6 +76,7 @@ def jsonld_context() -> dict[str, Any]:
     Give it to a JSON-LD processor's document loader for that IRI: nothing
     needs fetching. Do not mutate it: it is shared.
     """
-    text = (resources.files("claimfmt") / "schema" / "claimfmt-1.0.context.jsonld").read_text(encoding="utf-8")
-    value: dict[str, Any] = orjson.loads(text)
+    import orjson
+
+    value: dict[str, Any] = orjson.loads((_FOLDER / "claimfmt-1.0.context.jsonld").read_bytes())
     return value

@@ -6,18 +6,19 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import orjson
 
 from claimfmt.issues import Issue, Severity
-from claimfmt.model import Document
 from claimfmt.reading import Record, SourceLike, decode_issue, iter_records
 from claimfmt.schema_check import schema_issues
-from claimfmt.structuring import unstructure
 from claimfmt.validators import run_checks
 from claimfmt.versions import check_version, upgrade
+
+if TYPE_CHECKING:
+    from claimfmt.model import Document
 
 __all__ = ["Run", "Selection", "validate", "validate_record", "validate_sources"]
 
@@ -35,10 +36,12 @@ def validate(document: Document | Mapping[str, Any] | str | bytes) -> list[Issue
             data: Any = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             return [decode_issue(raw, exc)]
-    elif isinstance(document, Document):
-        data = unstructure(document)
-    else:
+    elif isinstance(document, Mapping):
         data = document
+    else:
+        from claimfmt.structuring import unstructure
+
+        data = unstructure(document)
     problem = check_version(data)
     if problem is not None:
         return [problem]
