@@ -200,8 +200,9 @@ def _line(document: Document, mapping: AnnotationMapping, unit: Unit, report: Lo
     standoff = write_document(document, mapping, report)
     numbers: dict[str, int] = {}
     entities: list[dict[str, JSON]] = []
+    triggers = {link.trigger for link in standoff.links if link.trigger is not None}
     for span in standoff.spans:
-        if any(link.trigger == span.id and span.type in mapping.attribution_types for link in standoff.links):
+        if span.id in triggers and span.type in mapping.attribution_types:
             continue  # an event trigger: doccano relations have none
         start, end = span.fragments[0]
         numbers[span.id] = len(entities)

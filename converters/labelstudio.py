@@ -292,8 +292,9 @@ def _results(document: Document, mapping: AnnotationMapping, unit: Unit, report:
     standoff = write_document(document, mapping, report)
     results: list[JSON] = []
     regions = set()
+    triggers = {link.trigger for link in standoff.links if link.trigger is not None}
     for span in standoff.spans:
-        if any(link.trigger == span.id and span.type in mapping.attribution_types for link in standoff.links):
+        if span.id in triggers and span.type in mapping.attribution_types:
             continue  # an event trigger: Label Studio relations have none
         start, end = span.fragments[0]
         regions.add(span.id)

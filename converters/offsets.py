@@ -13,10 +13,10 @@ from __future__ import annotations
 import bisect
 import enum
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 
 import attrs
-import regex
 
 __all__ = ["Anchor", "OffsetError", "OffsetMap", "Unit", "detect_units", "reanchor"]
 
@@ -34,7 +34,7 @@ class OffsetError(ValueError):
     """An offset outside the text, or inside a character of the unit asked for."""
 
 
-_GRAPHEME = regex.compile(r"\X")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class OffsetMap:
@@ -43,24 +43,35 @@ class OffsetMap:
     def __init__(self, text: str) -> None:
         self.text = text
         self._bounds: dict[Unit, list[int] | None] = {}
+        self._astral: tuple[list[int], list[int]] | None = None
+
+    def _surrogates(self) -> tuple[list[int], list[int]]:
+        """Where the astral characters are, in code points and in UTF-16 units.
+
+        UTF-16 offsets differ from code points only after astral characters, which are
+        rare: finding them with a regular expression (in C) and bisecting is far faster
+        than a table with an entry per character.
+        """
+        if self._astral is None:
+            points = [match.start() for match in _ASTRAL.finditer(self.text)]
+            self._astral = points, [point + n for n, point in enumerate(points)]
+        return self._astral
 
     def _table(self, unit: Unit) -> list[int] | None:
         """For each code point boundary, its offset in ``unit`` (None: the same as code points)."""
         if unit in self._bounds:  # built (or found unneeded) once per text and unit: converters ask often
             return self._bounds[unit]
-        same = unit is Unit.CODEPOINT or (unit is not Unit.GRAPHEME and self.text.isascii())
-        if same or (unit is Unit.UTF16 and all(ord(c) < 0x10000 for c in self.text)):
+        if unit is Unit.CODEPOINT or (unit is not Unit.GRAPHEME and self.text.isascii()):
             self._bounds[unit] = None
         else:
             if unit is Unit.GRAPHEME:
                 # Here the table runs the other way: grapheme index -> code point offset.
-                self._bounds[unit] = [0, *(match.end() for match in _GRAPHEME.finditer(self.text))]
+                import regex  # grapheme clusters only; importing it costs more than most conversions
+
+                self._bounds[unit] = [0, *(match.end() for match in regex.finditer(r"\X", self.text))]
             else:
                 # String comparisons and accumulate: several times faster than ord() in a Python loop.
-                if unit is Unit.UTF16:
-                    widths: Iterable[int] = (2 if c > "\uffff" else 1 for c in self.text)
-                else:
-                    widths = (1 if c < "\x80" else 2 if c < "\u0800" else 3 if c <= "\uffff" else 4 for c in self.text)
+                widths = (1 if c < "\x80" else 2 if c < "\u0800" else 3 if c <= "\uffff" else 4 for c in self.text)
                 self._bounds[unit] = list(itertools.accumulate(widths, initial=0))
         return self._bounds[unit]
 
@@ -72,6 +83,8 @@ class OffsetMap:
         """A code point offset, expressed in ``unit``."""
         if not 0 <= offset <= len(self.text):
             raise OffsetError(f"offset {offset} is outside a text of {len(self.text)} code points")
+        if unit is Unit.UTF16:
+            return offset + bisect.bisect_left(self._surrogates()[0], offset)
         table = self._table(unit)
         if table is None:
             return offset
@@ -84,6 +97,14 @@ class OffsetMap:
 
     def to_codepoints(self, offset: int, unit: Unit) -> int:
         """An offset in ``unit``, expressed in code points."""
+        if unit is Unit.UTF16:
+            _, units = self._surrogates()
+            if not 0 <= offset <= len(self.text) + len(units):
+                raise OffsetError(f"utf16 offset {offset} falls inside a character or outside the text")
+            before = bisect.bisect_left(units, offset)  # astral characters that start before the offset
+            if before and units[before - 1] + 1 == offset:  # the second unit of a surrogate pair
+                raise OffsetError(f"utf16 offset {offset} falls inside a character or outside the text")
+            return offset - before
         table = self._table(unit)
         if table is None:
             if not 0 <= offset <= len(self.text):
@@ -153,6 +174,8 @@ def reanchor(offsets: OffsetMap, start: int | None, end: int | None, quote: str,
         if begin >= 0 and text[begin:finish] == quote:
             return Anchor(start=begin, end=finish, moved=False)
         hint = begin if begin >= 0 else min(start, len(text))
+    import regex
+
     found = [match.start() for match in regex.finditer(regex.escape(quote), text, overlapped=True)] if quote else []
     if not found:
         return None

@@ -106,9 +106,12 @@ class Standoff:
         """Every annotation, spans first, then links, attributes and notes."""
         return [*self.spans, *self.links, *self.attributes, *self.notes]
 
-    def span(self, identifier: str) -> TextBound | None:
-        """The span with this id, or None."""
-        return next((s for s in self.spans if s.id == identifier), None)
+    def spans_by_id(self) -> dict[str, TextBound]:
+        """The spans by id (the first, where a damaged file repeats one): built once per pass, not per lookup."""
+        found: dict[str, TextBound] = {}
+        for span in self.spans:
+            found.setdefault(span.id, span)
+        return found
 
 
 @attrs.define
@@ -128,6 +131,11 @@ def read_document(
     used = _Used()
     text = standoff.text
     attributes = _attributes_by_target(standoff)
+    spans_by_id = standoff.spans_by_id()
+    statements: dict[str, Note] = {}  # claim span id -> the first note that gives its statement
+    for note in standoff.notes:
+        if note.type == mapping.claim_text_note and note.text:
+            statements.setdefault(note.target, note)
 
     def attribute(target: str, field: str, enum: type[Any]) -> Any:
         name = mapping.attributes.get(field)
@@ -143,11 +151,10 @@ def read_document(
             used.ids.add(span.id)
             exact = [text[s:e] for s, e in span.fragments]
             statement = " ".join(exact)
-            for note in standoff.notes:
-                if note.target == span.id and note.type == mapping.claim_text_note and note.text:
-                    statement = note.text
-                    used.ids.add(note.id)
-                    break
+            said = statements.get(span.id)
+            if said is not None:
+                statement = said.text
+                used.ids.add(said.id)
             state = attribute(span.id, "state", State)
             claims[span.id] = {
                 "spans": tuple(Span(start=s, end=e, exact=text[s:e]) for s, e in span.fragments if e > s),
@@ -171,19 +178,17 @@ def read_document(
         if link.trigger is not None and link.trigger not in claims:
             used.ids.add(link.trigger)
         source_id = next((t for r, t in roles if r in mapping.source_roles), None)
-        if source_id is None or standoff.span(source_id) is None:
+        if source_id is None or source_id not in spans_by_id:
             # PolNeAR's Attribution-no-source: someone unnamed, nowhere in the text.
             source_id = f"{link.id}-source"
             sources[source_id] = Source(id=source_id, kind=SourceKind.UNKNOWN, name=None, anonymous=True)
         elif source_id not in sources:
-            mention = standoff.span(source_id)
-            assert mention is not None
             used.ids.add(source_id)
-            sources[source_id] = _source(source_id, mention, text)
+            sources[source_id] = _source(source_id, spans_by_id[source_id], text)
         cue = None
         hedges = []
         for role, target in roles:
-            argument = standoff.span(target)
+            argument = spans_by_id.get(target)
             if argument is None or not argument.fragments:
                 continue
             start, end = argument.fragments[0]
@@ -256,6 +261,7 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
 
     shared: dict[tuple[str, tuple[tuple[int, int], ...]], str] = {}
     taken: set[str] = set()
+    placed: dict[str, TextBound] = {}  # span id -> span, to find one again without scanning
     written: set[tuple[str, str, str]] = set()
 
     def span(kind: str, fragments: list[tuple[int, int]], prefer: str | None = None) -> str:
@@ -268,7 +274,8 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
             identifier = new("T")
         taken.add(identifier)
         shared.setdefault(key, identifier)
-        standoff.spans.append(TextBound(identifier, kind, fragments, " ".join(text[s:e] for s, e in fragments)))
+        placed[identifier] = TextBound(identifier, kind, fragments, " ".join(text[s:e] for s, e in fragments))
+        standoff.spans.append(placed[identifier])
         return identifier
 
     def attribute(field: str, target: str, value: str | None) -> None:
@@ -318,9 +325,7 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
             link_id = new("E")
             kind = (attribution.extensions or {}).get(_TYPE, link_type)
             if trigger != claim_id:
-                trigger_span = standoff.span(trigger)
-                assert trigger_span is not None
-                trigger_span.type = kind
+                placed[trigger].type = kind
             standoff.links.append(Link(link_id, kind, args, trigger=trigger))
             attribute("stance", link_id, attribution.stance.value)
             attribute("commitment", link_id, attribution.commitment.value if attribution.commitment else None)

@@ -102,3 +102,17 @@ def test_reanchor_reports_a_missing_quote() -> None:
     assert reanchor(OffsetMap("abcabc"), None, None, "bc", Unit.UTF16) == reanchor(
         OffsetMap("abcabc"), 1, 3, "bc", Unit.CODEPOINT
     )
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60), st.data())
+def test_utf16_offsets_agree_with_the_codec(text: str, data: st.DataObject) -> None:
+    offsets = OffsetMap(text)
+    units = [len(text[:n].encode("utf-16-le")) // 2 for n in range(len(text) + 1)]
+    cp = data.draw(st.integers(0, len(text)))
+    assert offsets.from_codepoints(cp, Unit.UTF16) == units[cp]
+    unit = data.draw(st.integers(-1, units[-1] + 1))
+    if unit in units:
+        assert offsets.to_codepoints(unit, Unit.UTF16) == units.index(unit)
+    else:
+        with pytest.raises(OffsetError):
+            offsets.to_codepoints(unit, Unit.UTF16)

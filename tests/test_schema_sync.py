@@ -28,7 +28,7 @@ PAIRS = {
 
 
 def _json_names(cls: type) -> set[str]:
-    return {field.name.removesuffix("_") for field in attrs.fields(cls)}
+    return {field.name.removesuffix("_") for field in attrs.fields(cls) if field.init}
 
 
 @pytest.mark.parametrize("name", sorted(PAIRS))
@@ -57,6 +57,6 @@ def test_every_object_definition_has_a_class() -> None:
 def test_model_classes_are_frozen_kw_only_slotted() -> None:
     for cls in PAIRS.values():
         assert attrs.has(cls)
-        assert all(f.kw_only for f in attrs.fields(cls)), cls
+        assert all(f.kw_only for f in attrs.fields(cls) if f.init), cls
         assert "__slots__" in vars(cls), cls
         assert cls.__setattr__ is not object.__setattr__, cls

@@ -310,11 +310,28 @@ class Document:
     relations: tuple[Relation, ...] | None = None
     provenance: Provenance | None = None
     extensions: Extensions | None = None
+    # Sources and claims by id, built on the first lookup: not data (no init, eq, repr or JSON), and
+    # what keeps a lookup per attribution from making a command quadratic in the claim count.
+    _by_id: tuple[dict[str, Source], dict[str, Claim]] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
 
     def source(self, source_id: str) -> Source | None:
-        """The source with this id, or None."""
-        return next((s for s in self.sources if s.id == source_id), None)
+        """The source with this id (the first, should two share it), or None."""
+        return self._index()[0].get(source_id)
 
     def claim(self, claim_id: str) -> Claim | None:
-        """The claim with this id, or None."""
-        return next((c for c in self.claims if c.id == claim_id), None)
+        """The claim with this id (the first, should two share it), or None."""
+        return self._index()[1].get(claim_id)
+
+    def _index(self) -> tuple[dict[str, Source], dict[str, Claim]]:
+        if self._by_id is None:
+            sources: dict[str, Source] = {}
+            claims: dict[str, Claim] = {}
+            for source in self.sources:
+                sources.setdefault(source.id, source)
+            for claim in self.claims:
+                claims.setdefault(claim.id, claim)
+            object.__setattr__(self, "_by_id", (sources, claims))  # frozen: set once, like a cached property
+        assert self._by_id is not None
+        return self._by_id
