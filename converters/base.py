@@ -38,6 +38,7 @@ __all__ = [
     "patched",
     "restore",
     "text_of",
+    "unmapped",
 ]
 
 
@@ -320,3 +321,16 @@ def patched(record: dict[str, Any], patch: Any, report: LossReport, what: str) -
             f"{what}: the kept peer fields under extensions are not a patch ({exc}); written from the document alone",
         )
         return record
+
+
+def unmapped(data: dict[str, Any], taken: set[str], field: str, report: LossReport) -> dict[str, Any]:
+    """The keys of a peer object that a reader did not map, to keep under ``extensions``.
+
+    ``taken`` names the keys whose values the reader used; every other key (an unknown
+    one, or a known one with a value it could not use) is returned and counted as
+    parked under ``field.key``, so that nothing is lost without a word.
+    """
+    left = {key: value for key, value in data.items() if key not in taken}
+    for key in left:
+        report.park(f"{field}.{key}")
+    return left

@@ -7,7 +7,10 @@ review (the API may list several reviewers for one claim). A textual rating is k
 verbatim as the verdict and mapped to a state with the ``textual`` table; the
 review's title, language and publisher site go in ``extensions`` under
 ``com.google.factchecktools:``. Fields are often missing: nothing is required but
-the claim text.
+the claim text. Every key not mapped (``imageUrl``, a key the API adds later, a date
+that is not one) is kept verbatim under ``com.google.factchecktools:claim``,
+``:review``, ``:page`` or ``:markup``, and counted as parked; keys of the response
+itself other than ``claims`` (``nextPageToken``) are counted as dropped.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable, unmapped
 from claimfmt.converters.values import as_list, as_object, is_date, is_text, is_uri
 from claimfmt.model import (
     Article,
@@ -47,13 +50,20 @@ class FactCheckAPI(Converter):
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         for data, origin in readable(records, report):
             if isinstance(data, dict) and "claims" in data:
-                if "nextPageToken" in data:
-                    report.drop("nextPageToken (paging, not data)")
+                for key in data:
+                    if key != "claims":
+                        report.drop("nextPageToken (paging, not data)" if key == "nextPageToken" else f"response.{key}")
                 for n, claim in enumerate(as_list(data["claims"])):
                     yield from self._searched(claim, f"{origin.index or 0}-{n}", origin, report)
             elif isinstance(data, dict) and "text" in data and "claimReview" in data:
                 yield from self._searched(data, str(origin.index or 0), origin, report)
             elif isinstance(data, dict) and ("claimReviewMarkupPages" in data or "claimReviewMarkups" in data):
+                if "claimReviewMarkupPages" in data:
+                    for key in data:
+                        if key != "claimReviewMarkupPages":
+                            report.drop(
+                                "nextPageToken (paging, not data)" if key == "nextPageToken" else f"response.{key}"
+                            )
                 pages = as_list(data.get("claimReviewMarkupPages", data))
                 for n, page in enumerate(pages):
                     yield from self._page(page, f"{origin.index or 0}-{n}", origin, report)
@@ -67,7 +77,12 @@ class FactCheckAPI(Converter):
         claimant = data.get("claimant")
         sources = (Source(id="claimant", kind=SourceKind.UNKNOWN, name=claimant, anonymous=False),)
         attributions = (Attribution(source="claimant", stance=Stance.ASSERTS),) if is_text(claimant) else ()
-        reviews: list[dict[str, JSON] | None] = [r for r in as_list(data.get("claimReview")) if isinstance(r, dict)]
+        items = as_list(data.get("claimReview"))
+        reviews: list[dict[str, JSON] | None] = [r for r in items if isinstance(r, dict)]
+        taken = {"text", *_if(bool(attributions), "claimant"), *_if(is_date(data.get("claimDate")), "claimDate")}
+        if len(reviews) == len(items):
+            taken.add("claimReview")
+        left = unmapped(data, taken, "claims[]", report)
         claims = []
         for n, review in enumerate(reviews or [None]):
             claims.append(
@@ -88,6 +103,7 @@ class FactCheckAPI(Converter):
                 article=Article(),
                 sources=sources if attributions else (),
                 claims=tuple(claims),
+                extensions={NS + "claim": left} if left else None,
             ),
             origin=origin,
         )
@@ -100,13 +116,36 @@ class FactCheckAPI(Converter):
         sources: list[Source] = []
         claims: list[Claim] = []
         article = Article()
-        for n, markup in enumerate(m for m in as_list(page.get("claimReviewMarkups")) if isinstance(m, dict)):
+        markups = as_list(page.get("claimReviewMarkups"))
+        taken = {"name", "versionId", *_if(is_date(page.get("publishDate")), "publishDate")}
+        taken |= _if(is_text(page.get("pageUrl")), "pageUrl")
+        if all(isinstance(m, dict) for m in markups):
+            taken.add("claimReviewMarkups")
+        left = unmapped(page, taken | {"claimReviewAuthor"}, "page", report)
+        author_left = unmapped(author, {"name"} if is_text(author.get("name")) else set(), "claimReviewAuthor", report)
+        if author_left:
+            left["claimReviewAuthor"] = author_left
+        for n, markup in enumerate(m for m in markups if isinstance(m, dict)):
             if not is_text(markup.get("claimReviewed")):
                 report.error("not-convertible", f"claimReviewMarkups[{n}] has no claimReviewed", origin)
                 continue
+            markup_taken = {
+                "claimReviewed",
+                "claimAppearances",
+                "claimLocation",
+                "rating",
+                "claimAuthor",
+                "claimFirstAppearance",
+            }
+            markup_taken |= _if(is_date(markup.get("claimDate")), "claimDate") | _if(is_uri(markup.get("url")), "url")
             attributions: tuple[Attribution, ...] = ()
             claim_author = markup.get("claimAuthor")
+            kept = unmapped(markup, markup_taken, "claimReviewMarkups[]", report)
             if isinstance(claim_author, dict) and is_text(claim_author.get("name")):
+                author_taken = {"name", "sameAs", *_if(is_text(claim_author.get("jobTitle")), "jobTitle")}
+                other = unmapped(claim_author, author_taken, "claimAuthor", report)
+                if other:
+                    kept["claimAuthor"] = other
                 source_id = f"s{len(sources) + 1}"
                 same_as = [s for s in as_list(claim_author.get("sameAs")) if is_uri(s)]
                 sources.append(
@@ -120,10 +159,23 @@ class FactCheckAPI(Converter):
                     )
                 )
                 attributions = (Attribution(source=source_id, stance=Stance.ASSERTS),)
+            elif claim_author is not None:
+                kept["claimAuthor"] = claim_author
+                report.park("claimReviewMarkups[].claimAuthor")
             appearance = markup.get("claimFirstAppearance")
             if is_uri(appearance) and article.url is None:
                 article = Article(url=appearance)
+            elif appearance is not None:
+                kept["claimFirstAppearance"] = appearance
+                report.park("claimReviewMarkups[].claimFirstAppearance")
             rating = as_object(markup.get("rating"))
+            rating_taken = {"textualRating", "ratingValue", "bestRating", "worstRating", "ratingExplanation"}
+            rating_left = unmapped(rating, rating_taken, "rating", report)
+            if rating_left:
+                kept["rating"] = rating_left
+            if markup.get("rating") is not None and not isinstance(markup.get("rating"), dict):
+                kept["rating"] = markup["rating"]
+                report.park("claimReviewMarkups[].rating")
             claims.append(
                 Claim(
                     id=f"c{len(claims) + 1}",
@@ -132,7 +184,10 @@ class FactCheckAPI(Converter):
                     date=markup["claimDate"] if is_date(markup.get("claimDate")) else None,
                     attributions=attributions,
                     verification=_rating(rating, author, page, markup, report),
-                    extensions={NS + k: markup[k] for k in ("claimAppearances", "claimLocation") if k in markup}
+                    extensions={
+                        **{NS + k: markup[k] for k in ("claimAppearances", "claimLocation") if k in markup},
+                        **({NS + "markup": kept} if kept else {}),
+                    }
                     or None,
                 )
             )
@@ -146,19 +201,39 @@ class FactCheckAPI(Converter):
                 article=article,
                 sources=tuple(sources),
                 claims=tuple(claims),
-                extensions={NS + k: page[k] for k in ("name", "versionId") if k in page} or None,
+                extensions={
+                    **{NS + k: page[k] for k in ("name", "versionId") if k in page},
+                    **({NS + "page": left} if left else {}),
+                }
+                or None,
             ),
             origin=origin,
         )
 
 
+def _if(condition: bool, key: str) -> set[str]:
+    """``{key}`` when the reader used its value, else nothing: the keys it takes, for :func:`unmapped`."""
+    return {key} if condition else set()
+
+
 def _search_review(review: dict[str, JSON], report: LossReport) -> Verification:
     label = review.get("textualRating")
     publisher = as_object(review.get("publisher"))
-    extensions = {NS + k: review[k] for k in ("title", "languageCode") if is_text(review.get(k))}
+    extensions: dict[str, JSON] = {NS + k: review[k] for k in ("title", "languageCode") if is_text(review.get(k))}
     if is_text(publisher.get("site")):
         extensions[NS + "publisherSite"] = publisher["site"]
     assessor = publisher.get("name") or publisher.get("site")
+    taken = {k for k in ("title", "languageCode", "textualRating") if is_text(review.get(k))}
+    taken |= _if(is_date(review.get("reviewDate")), "reviewDate") | _if(is_uri(review.get("url")), "url")
+    taken |= {"publisher"} if isinstance(review.get("publisher"), dict) else set()
+    left = unmapped(review, taken, "claimReview[]", report)
+    publisher_taken = {"site"} if is_text(publisher.get("site")) else set()
+    publisher_taken |= {"name"} if is_text(publisher.get("name")) else set()
+    publisher_left = unmapped(publisher, publisher_taken, "publisher", report)
+    if publisher_left:
+        left["publisher"] = publisher_left
+    if left:
+        extensions[NS + "review"] = left
     return Verification(
         state=report.label("textual", label) if is_text(label) else State.OTHER,
         verdict=Verdict(label=label) if is_text(label) else None,

@@ -7,7 +7,9 @@ dotted keys reach into objects) and the offset unit. Its ``[spans]`` table says
 which labels are claims, sources, cues and hedges. A span may be an object or a
 ``[start, end, label]`` list. Spans with a quote are checked against the text and
 re-anchored where they are off. Every other key of the record is kept under
-``org.claimfmt.spans-jsonl:record``. ``docs/tools.md`` has a worked example.
+``org.claimfmt.spans-jsonl:record``, and every other key of a span object under
+``org.claimfmt.spans-jsonl:span-keys`` (by the span's index); each is counted as parked.
+``docs/tools.md`` has a worked example.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ __all__ = ["SpansJSONL"]
 
 _RECORD = "org.claimfmt.spans-jsonl:record"
 _UNMAPPED = "org.claimfmt.spans-jsonl:unmapped"
+_SPAN_KEYS = "org.claimfmt.spans-jsonl:span-keys"
 _DEFAULTS = {"id": "id", "text": "text", "spans": "spans", "start": "start", "end": "end", "label": "label"}
 
 
@@ -48,7 +51,14 @@ class SpansJSONL(Converter):
             standoff = Standoff(text=text)
             offsets = OffsetMap(text)
             spans = _get(data, fields["spans"])
+            taken = {fields[k].split(".", 1)[0] for k in ("start", "end", "label", "quote") if k in fields}
+            span_keys: dict[str, Any] = {}
             for n, span in enumerate(spans if isinstance(spans, list) else []):
+                extra = {k: v for k, v in span.items() if k not in taken} if isinstance(span, dict) else {}
+                if extra:
+                    span_keys[str(n)] = extra
+                    for key in extra:
+                        report.park(f"spans[].{key}")
                 pointer = f"/{fields['spans'].replace('.', '/')}/{n}"
                 found = _span(span, fields, offsets, unit, report, origin, pointer)
                 if found is not None:
@@ -63,6 +73,10 @@ class SpansJSONL(Converter):
             rest = _without(data, (fields["text"], fields["spans"]))
             if rest:
                 extensions[_RECORD] = rest
+                for key in rest:
+                    report.park(f"record.{key}")
+            if span_keys:
+                extensions[_SPAN_KEYS] = span_keys
             left = [
                 {"label": s.type, "start": s.fragments[0][0], "end": s.fragments[0][1]}
                 for s in unused(standoff, used)

@@ -49,7 +49,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("claimfmt", ("document.json",)),
     Sample("w3c", ("annotations.json",)),
     Sample("claimreview", ("reviews.json", "page.html")),
-    Sample("factcheck-api", ("search.json",)),
+    Sample("factcheck-api", ("search.json", "pages.json")),
     Sample("averitec", ("dev.json",)),
     Sample("fever", ("dev.jsonl",)),
     Sample("liar", ("test.tsv",)),
