@@ -1,17 +1,25 @@
 """schema.org ClaimReview JSON-LD (``claimreview``), both ways.
 
 Writing: each claim with a verification becomes a ClaimReview. ``claimReviewed`` is
-the claim text; ``itemReviewed`` is a Claim whose ``author`` is each source that
+the claim text; ``itemReviewed`` is a Claim whose ``author`` is each named source that
 asserts it (name, ``jobTitle`` from the role, affiliation, ``sameAs`` from external
 ids) and whose ``appearance`` is the article (url, headline, publisher, date).
 ``reviewRating`` carries the verdict verbatim. The review's ``author`` is the
 assessor, ``url`` the review URL and ``datePublished`` the assessment date.
 
-What ClaimReview cannot carry (spans, cues, hedges, commitment, relations, claims
-nobody reviewed...) travels in one key, ``https://claimfmt.org/ns/1.0#record``:
-exact patches from what a reader gets back from the ClaimReview alone to the
-claim and the document. claimfmt -> ClaimReview -> claimfmt is therefore the
-identity, while a consumer that ignores the key still reads a plain ClaimReview.
+ClaimReview is published on public pages, so the writer publishes only what a review
+is about: never the article's text, never a claim nobody reviewed, and never what
+the annotators know of an anonymous source (its description, role, affiliation,
+mentions, or an id that might name it). Each is counted as dropped. Everything else
+ClaimReview cannot hold (spans, cues, hedges, commitment, evidence, history) is
+dropped too, and counted, unless the user asks for it with ``--record``
+(``Options(record=True)``): then each review carries, in one key
+(``https://claimfmt.org/ns/1.0#record``), a small fragment for its own claim, keyed
+by document and claim id: a patch from what a reader gets back from the review
+alone, the sources the claim names, the relations it starts, and the article's
+fields. Any subset of such reviews, in any order, reads back as the reviewed claims
+of that publishable document; a fragment that no longer fits its review is set
+aside (``record-invalid``) and the review is read as it stands.
 
 Reading takes ClaimReview as found in real markup: ``@type`` arrays,
 ``itemReviewed`` as a Claim or a CreativeWork, appearances as URLs or objects,
@@ -88,40 +96,150 @@ class ClaimReview(Converter):
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
         for document in documents:
-            yield from to_claimreview(document, report)
+            yield from to_claimreview(document, report, record=options.record)
 
 
-def to_claimreview(document: Document, report: LossReport | None = None) -> list[JSON]:
-    """The ClaimReviews of a document: one per claim with a verification, in order."""
+def publishable(document: Document, report: LossReport | None = None) -> Document | None:
+    """What of ``document`` may go on a public page: its reviewed claims, and nothing that names the unnamed.
+
+    The article's text goes, and so do the claims nobody reviewed (with the relations
+    and the sources only they have). An anonymous source keeps its kind and nothing
+    else: its id becomes ``anonymous-N``, and its description, role, affiliation,
+    mentions, external ids and extensions go. Sources come in the order the reviewed
+    claims name them. None when no claim was reviewed. What goes is counted in ``report``.
+    """
     report = report or LossReport(source="claimfmt", target="claimreview")
     reviewed = [claim for claim in document.claims if claim.verification is not None]
     if not reviewed:
         report.drop("documents with no verified claim (ClaimReview reviews claims)")
+        return None
+    if len(reviewed) < len(document.claims):
+        report.drop("claims without a verification (never published)", len(document.claims) - len(reviewed))
+    article = document.article
+    if article.text is not None:
+        report.drop("article.text (never published)")
+        article = attrs.evolve(article, text=None)
+    renamed: dict[str, str] = {}
+    sources = []
+    for source in document.sources:
+        if source.anonymous:
+            renamed[source.id] = f"anonymous-{len(renamed) + 1}"
+            details = (source.description, source.role, source.affiliation, source.mentions, source.external_ids)
+            if any(details) or source.extensions:
+                report.drop("anonymous sources' details (never published)")
+            source = Source(id=renamed[source.id], kind=source.kind, name=None, anonymous=True)
+        sources.append(source)
+    claims = tuple(_renamed(claim, renamed) for claim in reviewed)
+    # The sources the reviewed claims name, in the order they name them (as reviews read back give them).
+    by_id = {source.id: source for source in sources}
+    named = [name for claim in claims for a in claim.attributions for name in (a.source, *(a.via or ()))]
+    sources = [by_id[name] for name in dict.fromkeys(named) if name in by_id]
+    if len(sources) < len(by_id):
+        report.drop("sources named by no reviewed claim (never published)", len(by_id) - len(sources))
+    kept = {claim.id for claim in claims}
+    # Relations in the order of the claims they start from, as each review carries those of its claim.
+    order = {claim.id: n for n, claim in enumerate(claims)}
+    relations = tuple(
+        sorted((r for r in document.relations or () if r.from_ in kept and r.to in kept), key=lambda r: order[r.from_])
+    )
+    if len(relations) < len(document.relations or ()):
+        report.drop("relations to claims without a verification", len(document.relations or ()) - len(relations))
+    return attrs.evolve(document, article=article, sources=tuple(sources), claims=claims, relations=relations or None)
+
+
+def _renamed(claim: Claim, renamed: dict[str, str]) -> Claim:
+    if not renamed:
+        return claim
+    attributions = tuple(
+        attrs.evolve(
+            a,
+            source=renamed.get(a.source, a.source),
+            via=tuple(renamed.get(v, v) for v in a.via) if a.via is not None else None,
+        )
+        for a in claim.attributions
+    )
+    return attrs.evolve(claim, attributions=attributions)
+
+
+def to_claimreview(document: Document, report: LossReport | None = None, *, record: bool = False) -> list[JSON]:
+    """The ClaimReviews of a document: one per claim with a verification, in order.
+
+    Only what :func:`publishable` keeps is written. With ``record``, each review also
+    carries the fragment that gives its claim back exactly; without it, what
+    ClaimReview cannot hold is counted as dropped in ``report``.
+    """
+    report = report or LossReport(source="claimfmt", target="claimreview")
+    public = publishable(document, report)
+    if public is None:
         return []
     reviews = [
-        patched(_review(document, claim), (claim.extensions or {}).get(_FOREIGN), report, f"claim {claim.id!r}")
-        for claim in reviewed
+        patched(_review(public, claim), (claim.extensions or {}).get(_FOREIGN), report, f"claim {claim.id!r}")
+        for claim in public.claims
     ]
-    rebuilt, claims = _rebuild(reviews, LossReport(source="claimreview", target="claimfmt"))
-    original = unstructure(document)
-    unreviewed = [
-        {"index": i, "claim": data}
-        for i, (claim, data) in enumerate(zip(document.claims, original.pop("claims"), strict=True))
-        if claim.verification is None
-    ]
-    for n, (claim, review) in enumerate(zip(reviewed, reviews, strict=True)):
-        record: dict[str, JSON] = {"document": document.id}
-        patch = diff(unstructure(claim), claims[n])
-        if patch:
-            record["claim"] = patch
-        if n == 0:
-            patch = diff(original, rebuilt)
-            if patch:
-                record["patch"] = patch
-            if unreviewed:
-                record["unreviewed"] = unreviewed
-        review[RECORD] = record
+    if not record:
+        _count_losses(public, reviews, report)
+        return reviews
+    for position, (claim, review) in enumerate(zip(public.claims, reviews, strict=True)):
+        review[RECORD] = _fragment(public, claim, review, position)
     return reviews
+
+
+_FRAGMENT_VERSION = 1
+
+
+def _fragment(document: Document, claim: Claim, review: dict[str, JSON], position: int) -> dict[str, JSON]:
+    """What a reader needs, besides this review, to give ``claim`` back exactly, keyed by document and claim id."""
+    _, (rebuilt,) = _rebuild([review], LossReport(source="claimreview", target="claimfmt"))
+    named = {a.source for a in claim.attributions} | {v for a in claim.attributions for v in a.via or ()}
+    fragment: dict[str, JSON] = {
+        "version": _FRAGMENT_VERSION,
+        "document": document.id,
+        "claim": claim.id,
+        "position": position,
+        "article": unstructure(document.article),
+    }
+    patch = diff(unstructure(claim), rebuilt)
+    if patch:
+        fragment["patch"] = patch
+    sources = [unstructure(source) for source in document.sources if source.id in named]
+    if sources:
+        fragment["sources"] = sources
+    relations = [unstructure(r) for r in document.relations or () if r.from_ == claim.id]
+    if relations:
+        fragment["relations"] = relations
+    for key in ("provenance", "extensions"):
+        value = getattr(document, key)
+        if value is not None:
+            fragment[key] = unstructure(value)
+    return fragment
+
+
+def _count_losses(document: Document, reviews: list[dict[str, JSON]], report: LossReport) -> None:
+    """What plain ClaimReview did not carry of a publishable document, counted by field."""
+    again, claims = _rebuild(reviews, LossReport(source="claimreview", target="claimfmt"))
+    for claim, back in zip(document.claims, claims, strict=True):
+        _count_fields(unstructure(claim), back, "claims[]", report)
+    for field in ("relations", "provenance", "extensions"):
+        if getattr(document, field) is not None:
+            report.drop(field)
+    _count_fields(unstructure(document.article), again["article"], "article", report)
+    named = {s.get("name") for s in again["sources"]}
+    for source in document.sources:
+        if source.name not in named or source.mentions or source.description:
+            report.drop("sources (as the document has them)")
+            break
+
+
+def _count_fields(ours: dict[str, JSON], back: dict[str, JSON], field: str, report: LossReport) -> None:
+    for key, value in ours.items():
+        if key in {"id"}:
+            continue
+        if key not in back:
+            report.drop(f"{field}.{key}")
+        elif isinstance(value, dict) and isinstance(back[key], dict):
+            _count_fields(value, back[key], f"{field}.{key}", report)
+        elif value != back[key] and not (isinstance(value, list) and not value):
+            report.drop(f"{field}.{key}")
 
 
 def from_claimreview(data: JSON) -> tuple[list[Document], LossReport]:
@@ -161,12 +279,10 @@ def _same_document(first: dict[str, JSON], second: dict[str, JSON]) -> bool:
 def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport) -> Iterator[Read]:
     reviews = [review for review, _ in group]
     origin = group[0][1]
-    ours = [review.get(RECORD) for review in reviews]
-    rebuilt, claims = _rebuild(reviews, report)
-    records = [record for record in ours if isinstance(record, dict)]
-    if len(records) == len(reviews):
+    fragments = [review.get(RECORD) for review in reviews]
+    if all(fragment is not None for fragment in fragments):
         try:
-            document = structure(_with_records(rebuilt, claims, records), Document)
+            document = structure(_from_fragments(reviews, fragments, report), Document)
         except (PatchError, DocumentError) as exc:
             reason = exc.issues[0].format() if isinstance(exc, DocumentError) and exc.issues else str(exc)
             report.warn(
@@ -178,6 +294,7 @@ def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport)
         else:
             yield Read(document=document, origin=origin)
             return
+    rebuilt, claims = _rebuild(reviews, report)
     if len(reviews) > 1:
         yield from _structured({**rebuilt, "claims": claims}, origin, report)
         return
@@ -195,20 +312,48 @@ def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport)
         yield Read(document=document, origin=read.origin)
 
 
-def _with_records(
-    rebuilt: dict[str, JSON], claims: list[dict[str, JSON]], records: list[dict[str, JSON]]
-) -> dict[str, JSON]:
-    """The document our own reviews were written from: what they say, with the records they carry applied."""
-    claims = [apply(claim, record.get("claim")) for claim, record in zip(claims, records, strict=True)]
-    unreviewed = records[0].get("unreviewed", [])
-    if not isinstance(unreviewed, list) or not all(
-        isinstance(item, dict) and type(item.get("index")) is int and isinstance(item.get("claim"), dict)
-        for item in unreviewed
-    ):
-        raise PatchError("unreviewed is a list of {index, claim} objects")
-    for item in sorted(unreviewed, key=lambda item: int(item["index"])):
-        claims.insert(item["index"], item["claim"])
-    return apply({**rebuilt, "claims": claims}, records[0].get("patch"))
+def _from_fragments(reviews: list[dict[str, JSON]], fragments: list[Any], report: LossReport) -> dict[str, JSON]:
+    """The publishable document our own reviews came from: each review, with its fragment applied.
+
+    Raises :class:`PatchError` for a fragment that is not one of this version.
+    """
+    for fragment in fragments:
+        _check_fragment(fragment)
+    pairs = sorted(zip(reviews, fragments, strict=True), key=lambda pair: int(pair[1]["position"]))
+    first = pairs[0][1]
+    document: dict[str, JSON] = {"claimfmt": CURRENT_VERSION, "id": first["document"], "article": first["article"]}
+    sources: dict[str, JSON] = {}
+    claims, relations = [], []
+    for review, fragment in pairs:
+        _, (claim,) = _rebuild([review], report)
+        claims.append(apply(claim, fragment.get("patch")))
+        for source in fragment.get("sources", []):
+            sources.setdefault(source.get("id"), source)
+        relations.extend(fragment.get("relations", []))
+    present = {claim.get("id") for claim in claims}
+    # A subset of the reviews is still a document: relations to claims not read are left out.
+    relations = [r for r in relations if r.get("from") in present and r.get("to") in present]
+    document["sources"] = list(sources.values())
+    document["claims"] = claims
+    if relations:
+        document["relations"] = relations
+    for key in ("provenance", "extensions"):
+        if key in first:
+            document[key] = first[key]
+    return document
+
+
+def _check_fragment(fragment: Any) -> None:
+    if not isinstance(fragment, dict) or fragment.get("version") != _FRAGMENT_VERSION:
+        raise PatchError(f"not a version {_FRAGMENT_VERSION} fragment (written by another claimfmt?)")
+    if not (isinstance(fragment.get("document"), str) and isinstance(fragment.get("article"), dict)):
+        raise PatchError("a fragment names its document and holds its article")
+    if type(fragment.get("position")) is not int:
+        raise PatchError("a fragment holds its claim's position")
+    for key in ("sources", "relations"):
+        items = fragment.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise PatchError(f"{key} is a list of objects")
 
 
 def _structured(data: dict[str, JSON], origin: Origin, report: LossReport) -> Iterator[Read]:

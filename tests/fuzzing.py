@@ -256,6 +256,7 @@ def run_mutated(sample: Sample, rng: random.Random | None, work: Path, *, comman
     folder = work / sample.format
     shutil.copytree(sample.folder, folder)
     name = sample.files[0]
+    data = b""
     if rng is not None:
         chosen = rng.choice(sample.files)
         data, name = mutate((folder / chosen).read_bytes(), chosen, rng)
@@ -275,7 +276,7 @@ def run_mutated(sample: Sample, rng: random.Random | None, work: Path, *, comman
         with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(stdout):
             status = main(argv)
     except Exception as exc:
-        raise Crash(f"{type(exc).__name__}: {exc}") from exc
+        raise Crash(f"{type(exc).__name__}: {exc}\ninput {name}: {data[:3000]!r}") from exc
     finally:
         del os.environ["CLAIMFMT_DEBUG"]
     text = stderr.getvalue()

@@ -16,10 +16,11 @@ from claimfmt.cli import main
 from claimfmt.conversion import read_documents
 from claimfmt.converters.averitec import read_record, write_document
 from claimfmt.converters.base import LossReport
-from claimfmt.converters.claimreview import RECORD, from_claimreview, to_claimreview
+from claimfmt.converters.claimreview import RECORD, from_claimreview, publishable, to_claimreview
 from claimfmt.converters.labels import SCHEMES, normalise_label, state_for
 from claimfmt.issues import Severity
 from claimfmt.model import Document, State
+from claimfmt.structuring import unstructure
 from claimfmt.testing import documents, texts
 
 from .conftest import EXAMPLES, shared
@@ -177,14 +178,95 @@ def test_writing_averitec_counts_what_it_drops() -> None:
 
 
 @given(documents())
-def test_claimfmt_to_claimreview_to_claimfmt_is_the_identity(document: Document) -> None:
+def test_claimreview_with_record_gives_back_exactly_what_may_be_published(document: Document) -> None:
     assume(any(claim.verification is not None for claim in document.claims))
-    reviews = to_claimreview(document)
+    reviews = to_claimreview(document, record=True)
     assert all(review["@type"] == "ClaimReview" and review["claimReviewed"] for review in reviews)
-    json.dumps(reviews)
-    back, report = from_claimreview(reviews)
-    assert back == [document]
+    back, report = from_claimreview(json.loads(json.dumps(reviews)))
+    assert back == [publishable(document)]
     assert not report.failed
+    _assert_leaks_nothing(document, reviews)
+
+
+@given(documents(), st.data())
+def test_any_subset_of_reviews_in_any_order_gives_back_its_claims(document: Document, data: st.DataObject) -> None:
+    public = publishable(document)
+    assume(public is not None)
+    assert public is not None
+    reviews = to_claimreview(document, record=True)
+    chosen = data.draw(st.lists(st.sampled_from(range(len(reviews))), min_size=1, unique=True))
+    (back,), report = from_claimreview([reviews[n] for n in chosen])
+    # In the document's order, whatever the order read; each claim exactly as published.
+    assert [claim.id for claim in back.claims] == [public.claims[n].id for n in sorted(chosen)]
+    assert list(back.claims) == [public.claims[n] for n in sorted(chosen)]
+    assert not report.failed
+
+
+@given(documents())
+def test_plain_claimreview_loses_only_what_the_report_lists(document: Document) -> None:
+    """The native mapping alone: no record. Every field it does not give back is counted as dropped."""
+    public = publishable(document)
+    assume(public is not None)
+    assert public is not None
+    report = LossReport(source="claimfmt", target="claimreview")
+    reviews = to_claimreview(document, report)
+    assert not any(RECORD in review for review in reviews)
+    # Without a record nothing ties the reviews of one document together: a document each.
+    read, _ = from_claimreview(json.loads(json.dumps(reviews)))
+    back = [document.claims[0] for document in read]
+    for ours, theirs in zip(public.claims, back, strict=True):
+        assert theirs.text == ours.text
+        assert ours.verification is not None and theirs.verification is not None
+        assert theirs.verification.assessed_by == ours.verification.assessed_by
+        assert theirs.verification.review_url == ours.verification.review_url
+        if ours.verification.verdict is not None:
+            assert theirs.verification.verdict is not None
+            assert theirs.verification.verdict.label == ours.verification.verdict.label
+    lost = set()
+    for ours, theirs in zip(public.claims, back, strict=True):
+        mine, again = unstructure(ours), unstructure(theirs)
+        lost |= {f"claims[].{key}" for key in mine if key != "id" and mine[key] not in ([], again.get(key))}
+    listed = set(report.dropped)
+    assert {path for path in lost if not any(d.startswith(path) for d in listed)} == set()
+    _assert_leaks_nothing(document, reviews)
+
+
+def _assert_leaks_nothing(document: Document, reviews: list[dict[str, Any]]) -> None:
+    published = json.dumps(reviews, ensure_ascii=False)
+    text = document.article.text or ""
+    if len(text) >= 40:
+        assert text not in published
+    reviewed = {claim.id for claim in document.claims if claim.verification is not None}
+    for claim in document.claims:
+        if claim.id not in reviewed and len(claim.text) >= 40:
+            quoted = json.dumps(claim.text, ensure_ascii=False)
+            assert quoted not in published or any(c.text == claim.text for c in document.claims if c.id in reviewed)
+    # Words the document publishes anyway (a named source's name or role) are not an anonymous source's secret.
+    public = publishable(document)
+    told = json.dumps(unstructure(public), ensure_ascii=False) if public is not None else ""
+    for source in document.sources:
+        if source.anonymous:
+            for detail in (source.description, source.role, source.affiliation):
+                quoted = json.dumps(detail, ensure_ascii=False)
+                if detail is not None and len(detail) >= 12 and quoted not in told:
+                    assert quoted not in published
+
+
+def test_the_seed_article_publishes_small_reviews_that_leak_nothing() -> None:
+    document = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
+    report = LossReport(source="claimfmt", target="claimreview")
+    plain = to_claimreview(document, report)
+    recorded = to_claimreview(document, record=True)
+    assert len(plain) == len(recorded) == sum(c.verification is not None for c in document.claims)
+    for reviews in (plain, recorded):
+        _assert_leaks_nothing(document, reviews)
+        published = json.dumps(reviews, ensure_ascii=False)
+        assert "Inside a dimly lit office" not in published  # the article's first words
+        assert "intelligence-officer" not in published  # an anonymous source's id names it
+    assert max(len(json.dumps(r, ensure_ascii=False).encode()) for r in plain) < 1_000
+    assert max(len(json.dumps(r, ensure_ascii=False).encode()) for r in recorded) < 4_000
+    assert report.dropped["article.text (never published)"] == 1
+    assert report.dropped["claims without a verification (never published)"] == 11
 
 
 def test_the_examples_make_plain_claimreviews() -> None:
@@ -244,7 +326,6 @@ def test_claimreview_as_real_markup_writes_it_is_read(variant: dict[str, Any]) -
     assert not report.failed
     # What the writer would not give back was kept: the review comes back.
     (again,) = to_claimreview(document)
-    again.pop(RECORD)
     assert again == review
 
 

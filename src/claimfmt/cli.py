@@ -154,6 +154,12 @@ def _parser() -> argparse.ArgumentParser:
         "is known)",
     )
     convert.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
+    convert.add_argument(
+        "--record",
+        action="store_true",
+        help="publishing formats (claimreview): also embed, per review, what the format cannot hold, so that "
+        "it reads back exactly; never the article's text, unreviewed claims or anonymous sources' details",
+    )
     _mapping_options(convert)
     convert.add_argument("--report", metavar="FILE", help="write the full loss report as JSON to FILE")
     convert.add_argument("--list", action="store_true", help="list the formats and the ways each converts")
@@ -336,7 +342,7 @@ def _run_convert(args: argparse.Namespace) -> int:
             source_format=args.source_format,
             target_format=args.target_format,
             output=args.output,
-            options=Options(offset_unit=unit, mapping=mapping),
+            options=Options(offset_unit=unit, mapping=mapping, record=args.record),
             jsonl=args.jsonl,
         )
     except ConversionError as exc:
