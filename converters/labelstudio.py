@@ -71,6 +71,15 @@ class LabelStudio(Converter):
             documents = read_task(plain, origin, mapping, unit, report)
             if isinstance(patches, list) and len(patches) == len(documents):
                 documents = [restore(d, p, report, origin) if p else d for d, p in zip(documents, patches, strict=True)]
+            elif patches is not None:
+                # An annotation added or removed in Label Studio since export: the record no longer lines up.
+                count = len(patches) if isinstance(patches, list) else "no"
+                report.warn(
+                    "record-invalid",
+                    f"the task's claimfmt record was written for {count} annotation(s) and the task now gives "
+                    f"{len(documents)} document(s): set aside, each read from its annotations alone",
+                    origin,
+                )
             for document in documents:
                 yield Read(document=document, origin=origin)
 

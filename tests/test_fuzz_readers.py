@@ -280,3 +280,16 @@ def test_a_document_error_escaping_a_reader_is_reported_at_its_record(
     place = f"{path}:1:"
     assert f"{place} /claim: error: expected a string [wrong-type]" in err
     assert f"{place} error: the reader stopped at this record" in err
+
+
+def test_an_annotation_added_in_label_studio_sets_the_record_aside_with_a_warning(tmp_path: Path) -> None:
+    """Edit after export: a second annotator's annotation means the record no longer lines up; say so."""
+    tasks = _tasks()
+    second = json.loads(json.dumps(tasks[0]["annotations"][0]))
+    second["completed_by"] = 7
+    tasks[0]["annotations"].append(second)
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    status, err = _convert(path, "labelstudio")
+    assert status == 0 and "[record-invalid]" in err and "written for 1 annotation(s)" in err, err
+    assert len(list(claimfmt.iter_documents(tmp_path / "o.json"))) == 2  # both annotators, nothing dropped
