@@ -152,6 +152,7 @@ def test_jobs_gives_the_same_report_as_one_process(
     from claimfmt import parallel
 
     monkeypatch.setattr(parallel, "_BLOCK", 4096)  # many blocks from a small file
+    monkeypatch.setattr(parallel, "sequential_reason", lambda paths, jobs: None)  # run in parallel whatever the load
     path = tmp_path / "big.jsonl.gz"
     lines = [_line(_bad(start=1) if i % 7 == 0 else GOOD) + (b"\n" if i % 5 == 0 else b"") for i in range(60)]
     path.write_bytes(gzip.compress(b"".join(lines)))
@@ -165,6 +166,20 @@ def test_jobs_gives_the_same_report_as_one_process(
         ]
 
     assert report("--jobs", "2") == report()
+
+
+def test_jobs_falls_back_to_one_process_where_it_would_not_help_and_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from claimfmt.parallel import sequential_reason
+
+    path = tmp_path / "small.jsonl"
+    path.write_bytes(_line(GOOD) + b"\n")
+    assert sequential_reason([str(path)], 2) is not None  # a few bytes: never worth two processes
+    assert sequential_reason(["-"], 2) is not None
+    status, _, err = run(capsys, "--jobs", "2", str(path))
+    assert status == 0
+    assert "--jobs 2: validating in one process" in err
 
 
 def test_pre_commit_hook_is_declared() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -23,9 +24,43 @@ from claimfmt.issues import Issue, Severity
 from claimfmt.reading import JSONL_SUFFIXES, _files_in, _read_jsonl, _suffix, iter_records
 from claimfmt.validation import Run, Selection, validate_record
 
-__all__ = ["validate_parallel"]
+__all__ = ["sequential_reason", "validate_parallel"]
 
 _BLOCK = 4 * 1024 * 1024
+# Below this much input, starting the workers costs more than they save.
+_WORTH = 2 * _BLOCK
+
+
+def sequential_reason(paths: Sequence[str], jobs: int) -> str | None:
+    """Why ``jobs`` processes would not be faster than one here, or None when they would.
+
+    Workers pay for their start-up and for shipping blocks; with fewer CPUs free than
+    asked for (busy with other work, as measured by the load average), or with less
+    input than two blocks, one process finishes first.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    if cpus < 2:
+        return "one CPU is available"
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = 0.0
+    if cpus - load < 1.5:
+        return f"the CPUs are busy (load {load:.1f} on {cpus})"
+    size = 0
+    for path in paths:
+        if path == "-":
+            return "standard input is read by one process"
+        files = list(_files_in(Path(path))) if Path(path).is_dir() else [Path(path)]
+        # A gzip file holds several times its size in JSON.
+        size += sum(f.stat().st_size * (5 if f.suffix.lower() == ".gz" else 1) for f in files)
+        if size >= _WORTH:
+            return None
+    return f"the input is under {_WORTH // 2**20} MB"
+
 
 _Result = tuple[str, int, int, list[Issue]]
 
