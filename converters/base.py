@@ -37,6 +37,7 @@ __all__ = [
     "readable",
     "patched",
     "restore",
+    "set_aside",
     "text_of",
     "unmapped",
 ]
@@ -299,14 +300,15 @@ def restore(document: Document, patch: Any, report: LossReport, origin: Origin) 
     try:
         return structure(apply(unstructure(document), patch), Document)
     except (PatchError, DocumentError) as exc:
-        reason = exc.issues[0].format() if isinstance(exc, DocumentError) and exc.issues else str(exc)
-        report.warn(
-            "record-invalid",
-            f"document {document.id!r}: the claimfmt record kept in the file does not fit ({reason}); "
-            "it was set aside and the document read from the annotations alone",
-            origin,
-        )
+        what = f"document {document.id!r}: the claimfmt record kept in the file"
+        set_aside(exc, what, "the document read from the annotations alone", report, origin)
         return document
+
+
+def set_aside(exc: PatchError | DocumentError, what: str, instead: str, report: LossReport, origin: Origin) -> None:
+    """Warn (``record-invalid``) that a claimfmt record was set aside, with the first reason it does not fit."""
+    reason = exc.issues[0].format() if isinstance(exc, DocumentError) and exc.issues else str(exc)
+    report.warn("record-invalid", f"{what} does not fit ({reason}); it was set aside and {instead}", origin)
 
 
 def patched(record: dict[str, Any], patch: Any, report: LossReport, what: str) -> dict[str, Any]:

@@ -41,7 +41,17 @@ from typing import Any, ClassVar
 import attrs
 import orjson
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, patched, readable
+from claimfmt.converters.base import (
+    Converter,
+    LossReport,
+    Options,
+    Origin,
+    Read,
+    counted,
+    patched,
+    readable,
+    set_aside,
+)
 from claimfmt.converters.patches import PatchError, apply, diff
 from claimfmt.converters.values import as_list as _as_list
 from claimfmt.converters.values import is_date as _is_date
@@ -284,13 +294,8 @@ def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport)
         try:
             document = structure(_from_fragments(reviews, fragments, report), Document)
         except (PatchError, DocumentError) as exc:
-            reason = exc.issues[0].format() if isinstance(exc, DocumentError) and exc.issues else str(exc)
-            report.warn(
-                "record-invalid",
-                f"the claimfmt record kept in the review does not fit ({reason}); "
-                "it was set aside and the claims read from the reviews alone",
-                origin,
-            )
+            what = "the claimfmt record kept in the review"
+            set_aside(exc, what, "the claims read from the reviews alone", report, origin)
         else:
             yield Read(document=document, origin=origin)
             return
