@@ -20,7 +20,7 @@ import attrs
 from claimfmt.converters.labels import state_for
 from claimfmt.converters.offsets import Unit
 from claimfmt.converters.patches import PatchError, apply
-from claimfmt.issues import DocumentError, Issue, Severity
+from claimfmt.issues import ClaimfmtError, DocumentError, Issue, Severity
 from claimfmt.model import Document, State
 from claimfmt.reading import Record, SourceLike, decode_text, iter_records
 from claimfmt.structuring import structure, unstructure
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 
-class ConversionError(Exception):
+class ConversionError(ClaimfmtError):
     """A converter cannot do what it was asked (a format that cannot be read, say): a usage error."""
 
 

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from claimfmt.issues import ClaimfmtError
+
 __all__ = ["Anchor", "OffsetError", "OffsetMap", "Unit", "detect_units", "reanchor"]
 
 
@@ -30,7 +32,7 @@ class Unit(enum.StrEnum):
     GRAPHEME = "grapheme"
 
 
-class OffsetError(ValueError):
+class OffsetError(ClaimfmtError, ValueError):
     """An offset outside the text, or inside a character of the unit asked for."""
 
 

@@ -292,3 +292,26 @@ def test_history_sort_key_orders_instants(earlier: str, later: str) -> None:
 def test_history_sort_key_equal_instants() -> None:
     assert sort_key("2016-12-31T23:59:60Z") == sort_key("2017-01-01T00:59:60+01:00")
     assert sort_key("2024-03-01T00:00:00Z") == sort_key("2024-03-01") == sort_key("2024-03-01T01:00:00+01:00")
+
+
+def test_validate_takes_a_path_and_places_each_issue_in_its_file(tmp_path: Path) -> None:
+    from claimfmt.structuring import unstructure
+
+    data = unstructure(claimfmt.load(Path(__file__).parent.parent / "examples" / "seed-article.claimfmt.json"))
+    broken = {**data, "relations": [{"type": "supports", "from": "c1", "to": "c1"}]}
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes(orjson.dumps(data) + b"\n" + orjson.dumps(broken) + b"\n")
+    (issue,) = claimfmt.validate(path)
+    assert (issue.code, issue.file, issue.line, issue.pointer) == ("self-relation", str(path), 2, "/relations/0/to")
+    assert claimfmt.validate(tmp_path) == [issue]
+    with pytest.raises(OSError):
+        claimfmt.validate(tmp_path / "missing.json")
+
+
+def test_every_error_claimfmt_raises_on_purpose_is_a_claimfmt_error() -> None:
+    from claimfmt.cli import UsageError
+    from claimfmt.converters.base import ConversionError
+    from claimfmt.converters.offsets import OffsetError
+
+    for cls in (UsageError, ConversionError, OffsetError, claimfmt.DocumentError):
+        assert issubclass(cls, claimfmt.ClaimfmtError)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claimfmt.issues import ClaimfmtError
 from claimfmt.schemas import schema_text, schema_versions
 
 # Everything else is imported by the command that needs it: `claimfmt --version` and a
@@ -29,7 +30,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 OFFSET_UNITS = ("codepoint", "utf16", "utf8", "grapheme")
 
 
-class UsageError(Exception):
+class UsageError(ClaimfmtError):
     """A problem with the command line or the environment: exit status 2."""
 
 

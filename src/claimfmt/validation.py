@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
@@ -23,13 +24,18 @@ if TYPE_CHECKING:
 __all__ = ["Run", "Selection", "validate", "validate_record", "validate_sources"]
 
 
-def validate(document: Document | Mapping[str, Any] | str | bytes) -> list[Issue]:
-    """Every problem in one document: a Document, its parsed JSON, or JSON text.
+def validate(document: Document | Mapping[str, Any] | str | bytes | os.PathLike[str]) -> list[Issue]:
+    """Every problem in a document: a Document, its parsed JSON, JSON text, or a file.
 
     The document is checked against the schema of the version it declares; the
     semantic checks run only on a schema-valid document (they rely on its shape).
-    An empty list means valid; warnings do not make a document invalid.
+    An empty list means valid; warnings do not make a document invalid. A path
+    (:class:`os.PathLike`: a ``str`` is JSON text) is a file or folder of any
+    number of documents, read as ``claimfmt validate`` reads it, and each issue
+    is placed in its file; a missing file raises :class:`OSError`.
     """
+    if isinstance(document, os.PathLike):
+        return validate_sources([document]).issues
     if isinstance(document, str | bytes):
         raw = document.encode() if isinstance(document, str) else document
         try:
