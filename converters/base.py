@@ -293,21 +293,35 @@ def text_of(path: Path, report: LossReport) -> str | None:
 def restore(document: Document, patch: Any, report: LossReport, origin: Origin) -> Document:
     """``document`` with the claimfmt record ``patch`` that a writer kept in the peer file applied.
 
-    The record comes back from a file users can edit or damage: when it is not a
-    patch, or applying it gives no valid document, it is set aside with a
-    ``record-invalid`` warning and the document is what the peer's own annotations say.
+    The record comes back from a file users edit: when it is not a patch, or
+    applying it gives a document that is not valid (a span moved in the tool no
+    longer matches the context the record kept; a claim deleted in the tool is
+    still named by a relation), it is set aside with a ``record-invalid`` warning
+    and the document is what the peer's own annotations say. The tool's edit wins;
+    the document is always read.
     """
+    from claimfmt.validation import validate
+
+    what = f"document {document.id!r}: the claimfmt record kept in the file"
     try:
-        return structure(apply(unstructure(document), patch), Document)
+        restored = structure(apply(unstructure(document), patch), Document)
     except (PatchError, DocumentError) as exc:
-        what = f"document {document.id!r}: the claimfmt record kept in the file"
         set_aside(exc, what, "the document read from the annotations alone", report, origin)
         return document
+    errors = [issue for issue in validate(restored) if issue.severity is Severity.ERROR]
+    if errors:
+        set_aside(DocumentError(errors), what, "the document read from the annotations alone", report, origin)
+        return document
+    return restored
 
 
 def set_aside(exc: PatchError | DocumentError, what: str, instead: str, report: LossReport, origin: Origin) -> None:
     """Warn (``record-invalid``) that a claimfmt record was set aside, with the first reason it does not fit."""
-    reason = exc.issues[0].format() if isinstance(exc, DocumentError) and exc.issues else str(exc)
+    if isinstance(exc, DocumentError) and exc.issues:
+        first = exc.issues[0]
+        reason = f"{first.pointer + ': ' if first.pointer else ''}{first.message} [{first.code}]"
+    else:
+        reason = str(exc)
     report.warn("record-invalid", f"{what} does not fit ({reason}); it was set aside and {instead}", origin)
 
 
