@@ -31,6 +31,10 @@ def same(a: JSON, b: JSON) -> bool:
     """Equal as JSON: key order ignored, but ``1``, ``1.0`` and ``true`` are different values."""
     if a is b:
         return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, str | int | float):  # the same type, so 1 and 1.0 and true are already told apart
+        return bool(a == b)
     return bool(orjson.dumps(a, option=orjson.OPT_SORT_KEYS) == orjson.dumps(b, option=orjson.OPT_SORT_KEYS))
 
 
@@ -44,15 +48,17 @@ def diff(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str,
             set_[key] = value
             continue
         other = rebuilt[key]
-        if same(value, other):
-            continue
+        # Objects are compared by descending into them, leaves alone by value: each part is looked at
+        # once, instead of serialising every subtree again at each depth.
         if isinstance(value, dict) and isinstance(other, dict):
-            inner[key] = diff(value, other)
+            part = diff(value, other)
+            if part is not None:
+                inner[key] = part
         elif _objects(value) and _objects(other) and len(value) == len(other):
-            each[key] = {
-                str(i): diff(a, b) for i, (a, b) in enumerate(zip(value, other, strict=True)) if not same(a, b)
-            }
-        else:
+            items = {str(i): p for i, (a, b) in enumerate(zip(value, other, strict=True)) if (p := diff(a, b))}
+            if items:
+                each[key] = items
+        elif not same(value, other):
             set_[key] = value
     unset = [key for key in rebuilt if key not in original]
     patch: dict[str, JSON] = {}
