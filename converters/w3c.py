@@ -87,7 +87,7 @@ class W3C(Converter):
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         group: list[tuple[JSON, Origin]] = []
         group_source: tuple[str, str | None] | None = None
-        for data, origin in readable(records, report):
+        for data, origin in _rows_of_api_responses(readable(records, report), report):
             kind = _kind(data)
             if kind == "Annotation":
                 source = (origin.file, _first_source(data))
@@ -371,6 +371,30 @@ def _types(value: JSON) -> set[str]:
     if not isinstance(value, dict):
         return set()
     return {t for t in _as_list(value.get("type", value.get("@type"))) if isinstance(t, str)}
+
+
+def _rows_of_api_responses(items: Iterator[tuple[JSON, Origin]], report: LossReport) -> Iterator[tuple[JSON, Origin]]:
+    """Values as read; a Hypothes.is search response (``{"total": N, "rows": [...]}``) as its rows.
+
+    Its rows are annotations (``target`` with TextQuote and TextPosition selectors), the
+    most common W3C-like export there is; read as an untyped collection, the response
+    would be an empty document.
+    """
+    for data, origin in items:
+        if isinstance(data, dict) and not _types(data) and isinstance(data.get("rows"), list) and "total" in data:
+            report.warn(
+                "non-standard",
+                f"a Hypothes.is API response: its {len(data['rows'])} rows are read as annotations",
+                origin,
+            )
+            for key in data:
+                if key not in {"total", "rows"}:
+                    report.drop(f"API response.{key}")
+            report.drop("API response.total (a count, not data)")
+            for index, row in enumerate(data["rows"]):
+                yield row, attrs.evolve(origin, index=index)
+        else:
+            yield data, origin
 
 
 def _kind(data: JSON) -> str | None:

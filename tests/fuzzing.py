@@ -47,7 +47,7 @@ class Sample:
 
 SAMPLES: tuple[Sample, ...] = (
     Sample("claimfmt", ("document.json",)),
-    Sample("w3c", ("annotations.json",)),
+    Sample("w3c", ("annotations.json", "hypothesis-api-response.json")),
     Sample("claimreview", ("reviews.json", "page.html")),
     Sample("factcheck-api", ("search.json", "pages.json")),
     Sample("averitec", ("dev.json",)),

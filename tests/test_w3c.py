@@ -570,3 +570,15 @@ def test_any_json_is_read_without_a_crash_into_valid_documents(values: list[dict
         # Bare annotations that cannot carry their document are written as a collection: same content.
         assert [_shapeless(d) for d in again] == [_shapeless(document)]
     assert all(issue.code for issue in report.issues)
+
+
+def test_a_hypothesis_api_response_is_read_as_its_rows_never_as_an_empty_success(tmp_path: Path) -> None:
+    """Hypothes.is search results (``{"total", "rows"}``, rows with TextQuote/TextPosition selectors)."""
+    sample = Path(__file__).parent / "cases" / "readers" / "w3c" / "hypothesis-api-response.json"
+    out = tmp_path / "out.json"
+    report = claimfmt.convert([sample], source_format="w3c", target_format="claimfmt", output=out)
+    assert not report.failed and [i.code for i in report.issues] == ["non-standard"]
+    (document,) = claimfmt.iter_documents(out)
+    assert [[s.exact for s in c.spans] for c in document.claims] == [["the bridge was closed"], ["traffic fell"]]
+    assert report.dropped["API response.total (a count, not data)"] == 1
+    assert "acct:alice@hypothes.is" in out.read_text(encoding="utf-8")  # the row's own keys are kept
