@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from claimfmt.converters.base import Converter, LossReport, Options, Read, patched, readable
+from claimfmt.converters.base import Converter, LossReport, Options, Read, patched, readable, required_text
 from claimfmt.converters.patches import diff
 from claimfmt.converters.values import as_list
 from claimfmt.converters.values import is_text as _text
@@ -84,8 +84,7 @@ class AVeriTeC(Converter):
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         for data, origin in readable(records, report):
-            if not isinstance(data, dict) or not _text(data.get("claim")):
-                report.error("not-convertible", 'an AVeriTeC record is an object with a non-empty "claim"', origin)
+            if required_text(data, "claim", "an AVeriTeC record", report, origin) is None:
                 continue
             document = read_record(data, origin.index or 0, report)
             if document is not None:

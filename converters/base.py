@@ -20,7 +20,7 @@ import attrs
 from claimfmt.converters.labels import state_for
 from claimfmt.converters.offsets import Unit
 from claimfmt.converters.patches import PatchError, apply
-from claimfmt.issues import ClaimfmtError, DocumentError, Issue, Severity
+from claimfmt.issues import ClaimfmtError, DocumentError, Issue, Severity, escape_pointer_token, json_type
 from claimfmt.model import Document, State
 from claimfmt.reading import Record, SourceLike, decode_text, iter_records
 from claimfmt.structuring import structure, unstructure
@@ -39,6 +39,7 @@ __all__ = [
     "restore",
     "set_aside",
     "text_of",
+    "required_text",
     "unmapped",
 ]
 
@@ -352,3 +353,26 @@ def unmapped(data: dict[str, Any], taken: set[str], field: str, report: LossRepo
     for key in left:
         report.park(f"{field}.{key}")
     return left
+
+
+def required_text(data: Any, key: str, what: str, report: LossReport, origin: Origin, pointer: str = "") -> str | None:
+    """The non-empty string a peer record must have at ``key``, or None after reporting why it has none.
+
+    Not an object, or no ``key``: ``not-convertible``; a value of another type (or an
+    empty string): ``wrong-type`` at the key's JSON pointer.
+    """
+    if not isinstance(data, dict):
+        report.error("not-convertible", f"{what} is an object, not {json_type(data, article=True)}", origin, pointer)
+        return None
+    value = data.get(key)
+    if isinstance(value, str) and value:
+        return value
+    where = f"{pointer}/{escape_pointer_token(key)}"
+    if key not in data:
+        report.error("not-convertible", f"{what} has no {key!r}", origin, where)
+    else:
+        got = "an empty string" if value == "" else json_type(value, article=True)
+        report.error(
+            "wrong-type", f"{key}: expected a non-empty string, got {got}; the record is skipped", origin, where
+        )
+    return None

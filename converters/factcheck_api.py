@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable, unmapped
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable, required_text, unmapped
 from claimfmt.converters.values import as_list, as_object, is_date, is_text, is_uri
 from claimfmt.model import (
     Article,
@@ -54,7 +54,7 @@ class FactCheckAPI(Converter):
                     if key != "claims":
                         report.drop("nextPageToken (paging, not data)" if key == "nextPageToken" else f"response.{key}")
                 for n, claim in enumerate(as_list(data["claims"])):
-                    yield from self._searched(claim, f"{origin.index or 0}-{n}", origin, report)
+                    yield from self._searched(claim, f"{origin.index or 0}-{n}", origin, report, f"/claims/{n}")
             elif isinstance(data, dict) and "text" in data and "claimReview" in data:
                 yield from self._searched(data, str(origin.index or 0), origin, report)
             elif isinstance(data, dict) and ("claimReviewMarkupPages" in data or "claimReviewMarkups" in data):
@@ -70,9 +70,10 @@ class FactCheckAPI(Converter):
             else:
                 report.error("not-convertible", "not a Fact Check Tools API response (claims or pages)", origin)
 
-    def _searched(self, data: JSON, number: str, origin: Origin, report: LossReport) -> Iterator[Read]:
-        if not isinstance(data, dict) or not is_text(data.get("text")):
-            report.error("not-convertible", "an API claim without text", origin)
+    def _searched(
+        self, data: JSON, number: str, origin: Origin, report: LossReport, pointer: str = ""
+    ) -> Iterator[Read]:
+        if required_text(data, "text", "an API claim", report, origin, pointer) is None:
             return
         claimant = data.get("claimant")
         sources = (Source(id="claimant", kind=SourceKind.UNKNOWN, name=claimant, anonymous=False),)

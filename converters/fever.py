@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from claimfmt.converters.base import Converter, LossReport, Options, Read, readable
+from claimfmt.converters.base import Converter, LossReport, Options, Read, readable, required_text
 from claimfmt.converters.values import as_object, is_text
 from claimfmt.model import Article, Claim, Document, Evidence, Locator, Verdict, Verification
 from claimfmt.reading import Record
@@ -41,8 +41,7 @@ class FEVER(Converter):
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         for data, origin in readable(records, report):
-            if not isinstance(data, dict) or not is_text(data.get("claim")):
-                report.error("not-convertible", 'a FEVER row is an object with a "claim"', origin)
+            if required_text(data, "claim", "a FEVER row", report, origin) is None:
                 continue
             label = data.get("label")
             verification = None

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, readable
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, readable, required_text
 from claimfmt.converters.values import is_text, portable_int
 from claimfmt.issues import Issue
 from claimfmt.model import (
@@ -78,8 +78,7 @@ class LIAR(Converter):
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         for data, origin in readable(counted(records, report), report):
-            if not isinstance(data, dict) or not is_text(data.get("claim")):
-                report.error("not-convertible", 'a LIAR-PLUS JSONL row is an object with a "claim"', origin)
+            if required_text(data, "claim", "a LIAR-PLUS JSONL row", report, origin) is None:
                 continue
             row = {
                 "id": data.get("json_file_id"),

@@ -293,3 +293,20 @@ def test_an_annotation_added_in_label_studio_sets_the_record_aside_with_a_warnin
     status, err = _convert(path, "labelstudio")
     assert status == 0 and "[record-invalid]" in err and "written for 1 annotation(s)" in err, err
     assert len(list(claimfmt.iter_documents(tmp_path / "o.json"))) == 2  # both annotators, nothing dropped
+
+
+def test_a_required_key_of_the_wrong_type_is_wrong_type_at_its_pointer(tmp_path: Path) -> None:
+    path = tmp_path / "dev.jsonl"
+    path.write_text('{"id": 1, "claim": 5}\n{"id": 2}\n[1]\n{"id": 3, "claim": "A claim."}\n', encoding="utf-8")
+    status, err = _convert(path, "fever")
+    assert status == 1
+    assert (
+        f"{path}:1: /claim: error: claim: expected a non-empty string, got an integer" in err and "[wrong-type]" in err
+    )
+    assert f"{path}:2: /claim: error: a FEVER row has no 'claim' [not-convertible]" in err
+    assert f"{path}:3: error: a FEVER row is an object, not an array [not-convertible]" in err
+    assert len(list(claimfmt.iter_documents(tmp_path / "o.json"))) == 1
+    search = tmp_path / "search.json"
+    search.write_text(json.dumps({"claims": [{"text": "ok", "claimReview": []}, {"text": 3}]}), encoding="utf-8")
+    status, err = _convert(search, "factcheck-api")
+    assert status == 1 and f"{search}[0]: /claims/1/text: error: text: expected a non-empty string" in err, err
