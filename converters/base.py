@@ -316,7 +316,9 @@ def restore(document: Document, patch: Any, report: LossReport, origin: Origin) 
     return restored
 
 
-def set_aside(exc: PatchError | DocumentError, what: str, instead: str, report: LossReport, origin: Origin) -> None:
+def set_aside(
+    exc: PatchError | DocumentError, what: str, instead: str, report: LossReport, origin: Origin | None = None
+) -> None:
     """Warn (``record-invalid``) that a claimfmt record was set aside, with the first reason it does not fit."""
     if isinstance(exc, DocumentError) and exc.issues:
         first = exc.issues[0]
@@ -335,10 +337,7 @@ def patched(record: dict[str, Any], patch: Any, report: LossReport, what: str) -
     try:
         return apply(record, patch)
     except PatchError as exc:
-        report.warn(
-            "record-invalid",
-            f"{what}: the kept peer fields under extensions are not a patch ({exc}); written from the document alone",
-        )
+        set_aside(exc, f"{what}: the peer fields kept under extensions", "the record written as mapped", report)
         return record
 
 

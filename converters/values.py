@@ -12,14 +12,13 @@ from rfc3339_validator import validate_rfc3339
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from claimfmt.issues import escape_pointer_token, json_type
+from claimfmt.model import PORTABLE_INTEGER as PORTABLE
 
 if TYPE_CHECKING:
     from claimfmt.converters.base import LossReport, Origin
 
 __all__ = ["Fields", "as_list", "as_object", "is_date", "is_portable", "is_text", "is_uri", "portable_int"]
 
-#: The integers every JSON reader takes exactly (and orjson writes): a signed 64-bit range.
-PORTABLE = 2**63 - 1
 _DECIMAL = re.compile(r"^[+-]?[0-9]+$")
 
 
@@ -77,11 +76,6 @@ class Fields:
     def text(self, key: str) -> str | None:
         """A string (empty included)."""
         value: str | None = self._typed(key, (str,), "a string")
-        return value
-
-    def integer(self, key: str) -> int | None:
-        """An integer."""
-        value: int | None = self._typed(key, (int,), "an integer")
         return value
 
     def object(self, key: str) -> Fields | None:

@@ -120,3 +120,15 @@ def test_the_cli_offset_units_are_the_converters_units() -> None:
     from claimfmt.converters.offsets import Unit
 
     assert tuple(unit.value for unit in Unit) == OFFSET_UNITS
+
+
+def test_claimfmt_version_loads_neither_attrs_nor_any_converter(tmp_path: Path) -> None:
+    probe = (
+        "import sys, json\n"
+        "from claimfmt.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m == 'attrs' or m.startswith('claimfmt.converters'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == []

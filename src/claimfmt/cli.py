@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from claimfmt.issues import ClaimfmtError
+from claimfmt.errors import ClaimfmtError
 from claimfmt.schemas import schema_text, schema_versions
 
 # Everything else is imported by the command that needs it: `claimfmt --version` and a

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from claimfmt.errors import ClaimfmtError
+
 __all__ = ["ClaimfmtError", "DocumentError", "Issue", "Severity", "escape_pointer_token", "json_type"]
 
 
@@ -79,10 +81,6 @@ def json_type(value: object, *, article: bool = False) -> str:
 def escape_pointer_token(token: str | int) -> str:
     """One RFC 6901 reference token (``~`` and ``/`` escaped)."""
     return str(token).replace("~", "~0").replace("/", "~1")
-
-
-class ClaimfmtError(Exception):
-    """Base class of every error claimfmt raises on purpose."""
 
 
 class DocumentError(ClaimfmtError, ValueError):

@@ -133,6 +133,10 @@ class AnnotatorKind(enum.StrEnum):
     MODEL = "model"
 
 
+#: The integers every JSON reader takes exactly (and orjson writes): the signed 64-bit range, ±(2**63 - 1).
+PORTABLE_INTEGER = 2**63 - 1
+
+
 @attrs.frozen(kw_only=True)
 class Span:
     """A stretch of the article text, in code points, half-open.

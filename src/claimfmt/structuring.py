@@ -65,16 +65,13 @@ def _strict(kind: type, expected: str) -> Callable[[Any, Any], Any]:
     return hook
 
 
-_PORTABLE = 2**63 - 1
-
-
 def _integer(value: Any, _: Any) -> int:
     # JSON Schema counts 3.0 as an integer; so must we, or load and validate would disagree.
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise _WrongType("an integer", value)
-    if not -_PORTABLE <= value <= _PORTABLE:
+    if not -model.PORTABLE_INTEGER <= value <= model.PORTABLE_INTEGER:
         # The schema's maximum: no JSON reader takes such an integer exactly (orjson does not write it).
         raise ValueError(f"expected an integer within ±(2**63 - 1), got {value}")
     return value
