@@ -189,25 +189,26 @@ def to_claimreview(document: Document, report: LossReport | None = None, *, reco
     if not record:
         _count_losses(public, reviews, report)
         return reviews
+    # What every fragment of the document repeats, so that any one review reads back alone.
+    shared: dict[str, JSON] = {"version": _FRAGMENT_VERSION, "document": public.id}
+    article = unstructure(public.article)
+    extras = {
+        key: unstructure(value) for key in ("provenance", "extensions") if (value := getattr(public, key)) is not None
+    }
     for position, (claim, review) in enumerate(zip(public.claims, reviews, strict=True)):
-        review[RECORD] = _fragment(public, claim, review, position)
+        fragment = {**shared, "claim": claim.id, "position": position, "article": article}
+        review[RECORD] = {**fragment, **_fragment(public, claim, review), **extras}
     return reviews
 
 
 _FRAGMENT_VERSION = 1
 
 
-def _fragment(document: Document, claim: Claim, review: dict[str, JSON], position: int) -> dict[str, JSON]:
-    """What a reader needs, besides this review, to give ``claim`` back exactly, keyed by document and claim id."""
+def _fragment(document: Document, claim: Claim, review: dict[str, JSON]) -> dict[str, JSON]:
+    """What a reader needs, besides this review, to give ``claim`` back exactly: its part of the fragment."""
     _, (rebuilt,) = _rebuild([review], LossReport(source="claimreview", target="claimfmt"))
     named = {a.source for a in claim.attributions} | {v for a in claim.attributions for v in a.via or ()}
-    fragment: dict[str, JSON] = {
-        "version": _FRAGMENT_VERSION,
-        "document": document.id,
-        "claim": claim.id,
-        "position": position,
-        "article": unstructure(document.article),
-    }
+    fragment: dict[str, JSON] = {}
     patch = diff(unstructure(claim), rebuilt)
     if patch:
         fragment["patch"] = patch
@@ -217,10 +218,6 @@ def _fragment(document: Document, claim: Claim, review: dict[str, JSON], positio
     relations = [unstructure(r) for r in document.relations or () if r.from_ == claim.id]
     if relations:
         fragment["relations"] = relations
-    for key in ("provenance", "extensions"):
-        value = getattr(document, key)
-        if value is not None:
-            fragment[key] = unstructure(value)
     return fragment
 
 
@@ -242,7 +239,7 @@ def _count_losses(document: Document, reviews: list[dict[str, JSON]], report: Lo
 
 def _count_fields(ours: dict[str, JSON], back: dict[str, JSON], field: str, report: LossReport) -> None:
     for key, value in ours.items():
-        if key in {"id"}:
+        if key == "id":
             continue
         if key not in back:
             report.drop(f"{field}.{key}")
