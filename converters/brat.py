@@ -27,7 +27,8 @@ from typing import IO, Any, ClassVar
 import attrs
 import orjson
 
-from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read, restore, text_of
+from claimfmt.converters import remainder
+from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read, text_of
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetMap, Unit, reanchor
 from claimfmt.converters.standoff import (
@@ -37,7 +38,6 @@ from claimfmt.converters.standoff import (
     Standoff,
     TextBound,
     read_document,
-    record,
     unused,
     write_document,
 )
@@ -49,7 +49,9 @@ __all__ = ["Brat", "parse_ann", "render_ann"]
 
 NS = "org.brat:"
 _UNMAPPED = NS + "unmapped"
-_RECORD = "claimfmt-record: "
+_RECORD = "claimfmt-record: "  # a note with what the document keeps apart from its claims
+_CLAIM_RECORD = "claimfmt-claim: "  # a note on a claim's span with what brat cannot hold of that claim
+_SOURCE_RECORD = "claimfmt-source: "  # the same for a source, on its mention's span
 _HOST = "claimfmt-record"
 _TEXT_FOLDERS = ("text", "texts", "txt")
 
@@ -159,13 +161,13 @@ def read_lines(
     annotator: str | None = None,
 ) -> Document:
     """A document from the lines of a ``.ann`` file and its text."""
-    standoff, others, patch = parse_ann(lines, text, name, report)
+    standoff, others, kept_record = parse_ann(lines, text, name, report)
     document, used = read_document(standoff, mapping, identifier, report)
     kept = [_line(item) for item in unused(standoff, used)] + others
     provenance = Provenance(annotators=(Annotator(kind=AnnotatorKind.HUMAN, name=annotator),)) if annotator else None
     document = attrs.evolve(document, extensions={_UNMAPPED: kept} if kept else None, provenance=provenance)
-    if patch:
-        restored = restore(document, patch, report, Origin(file=name))
+    if kept_record:
+        restored = remainder.restore(document, kept_record, report, Origin(file=name))
         if restored is not document:
             return restored
     for line in kept:
@@ -199,10 +201,15 @@ def _text_for(ann: Path) -> tuple[Path | None, str | None]:
 def parse_ann(
     lines: list[str], text: str, name: str, report: LossReport
 ) -> tuple[Standoff, list[str], dict[str, Any] | None]:
-    """The annotations of a ``.ann`` file, the lines kept as they are (N, *), and our record if any."""
+    """The annotations of a ``.ann`` file, the lines kept as they are (N, *), and our record if any.
+
+    The record is a remainder (``converters/remainder.py``) put together from its
+    notes: the document's own, and one on each claim's span.
+    """
     standoff = Standoff(text=text)
     others: list[str] = []
-    found_record = None
+    found_record: dict[str, Any] | None = None
+    fragments: dict[str, dict[str, Any]] = {"claims": {}, "sources": {}}
     host = None
     offsets = OffsetMap(text)
     if not lines:
@@ -239,6 +246,10 @@ def parse_ann(
                 if content.startswith(_RECORD):
                     found_record = orjson.loads(content[len(_RECORD) :])
                     host = target.strip()
+                elif content.startswith(_CLAIM_RECORD):
+                    fragments["claims"].setdefault(target.strip(), orjson.loads(content[len(_CLAIM_RECORD) :]))
+                elif content.startswith(_SOURCE_RECORD):
+                    fragments["sources"].setdefault(target.strip(), orjson.loads(content[len(_SOURCE_RECORD) :]))
                 else:
                     standoff.notes.append(Note(identifier, note_type, target.strip(), content))
             elif kind in "N*":
@@ -250,6 +261,12 @@ def parse_ann(
     if host is not None:
         # The span our writer made only to carry its record note is not an annotation.
         standoff.spans = [s for s in standoff.spans if not (s.id == host and s.type == _HOST)]
+    if any(fragments.values()):
+        found_record = found_record if isinstance(found_record, dict) else {"v": remainder.VERSION}
+        for key, found in fragments.items():
+            if found:
+                shared = found_record.get(key)
+                found_record = {**found_record, key: {**(shared if isinstance(shared, dict) else {}), **found}}
     return standoff, others, found_record
 
 
@@ -336,16 +353,29 @@ def render_ann(document: Document, mapping: AnnotationMapping, name: str, report
     scratch = LossReport(source="brat", target="claimfmt")
     text = document.article.text or ""
     rebuilt = read_lines([f"{line}\n" for line in lines], text, name, name, mapping, scratch)
-    patch = record(document, rebuilt)
-    if patch:
+    kept_record = remainder.keep(document, rebuilt)
+    if kept_record:
         used = taken | {line.split("\t", 1)[0] for line in lines}
-        target = standoff.spans[0].id if standoff.spans else _free("T", used)
-        if not standoff.spans:
-            # A note needs an annotation to sit on: one over the first line of the text.
-            first = text.split("\n", 1)[0]
-            lines.append(f"{target}\t{_HOST} 0 {len(first)}\t{first}")
-            used.add(target)
-        lines.append(f"{_free('#', used)}\tAnnotatorNotes {target}\t{_RECORD}{orjson.dumps(patch).decode()}")
+        number = int(_free("#", used)[1:])
+        spans = {span.id for span in standoff.spans}
+        # Each claim's (and source's) fragment sits on its span, so that deleting it in brat deletes the fragment.
+        for key, prefix in (("claims", _CLAIM_RECORD), ("sources", _SOURCE_RECORD)):
+            fragments = kept_record.pop(key, {})
+            for tool_id in [k for k in fragments if k in spans]:
+                content = orjson.dumps(fragments.pop(tool_id)).decode()
+                lines.append(f"#{number}\tAnnotatorNotes {tool_id}\t{prefix}{content}")
+                used.add(f"#{number}")
+                number += 1
+            if fragments:
+                kept_record[key] = fragments
+        if len(kept_record) > 1:
+            target = standoff.spans[0].id if standoff.spans else _free("T", used)
+            if not standoff.spans:
+                # A note needs an annotation to sit on: one over the first line of the text.
+                first = text.split("\n", 1)[0]
+                lines.append(f"{target}\t{_HOST} 0 {len(first)}\t{first}")
+                used.add(target)
+            lines.append(f"{_free('#', used)}\tAnnotatorNotes {target}\t{_RECORD}{orjson.dumps(kept_record).decode()}")
     return "".join(f"{line}\n" for line in lines)
 
 

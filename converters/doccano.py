@@ -28,11 +28,12 @@ from typing import Any, ClassVar
 import attrs
 import orjson
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, patched, readable, restore
+from claimfmt.converters import remainder
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, patched, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 from claimfmt.converters.patches import diff
-from claimfmt.converters.standoff import Link, Standoff, TextBound, read_document, record, write_document
+from claimfmt.converters.standoff import Link, Standoff, TextBound, read_document, write_document
 from claimfmt.converters.values import Fields
 from claimfmt.model import Document
 from claimfmt.reading import Record, SourceLike, iter_records
@@ -67,7 +68,8 @@ class Doccano(Converter):
             plain = {k: v for k, v in line.items() if k != RECORD}
             document = _read_line(plain, identifier, mapping, unit, report, origin)
             if patch is not None:
-                document = restore(document, patch, report, origin)
+                # doccano numbers entities anew on import: fragments follow their claim's span, not its id.
+                document = remainder.restore(document, patch, report, origin, stable_ids=False)
             yield Read(document=document, origin=origin)
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
@@ -84,9 +86,9 @@ class Doccano(Converter):
             identifier = str(line["id"]) if isinstance(line.get("id"), int | str) else f"doccano-{written}"
             rebuilt = _read_line(line, identifier, mapping, unit, scratch, Origin(file="-", index=written))
             written += 1
-            patch = record(document, rebuilt)
-            if patch:
-                line[RECORD] = patch
+            kept = remainder.keep(document, rebuilt)
+            if kept:
+                line[RECORD] = kept
             yield line
 
 

@@ -31,7 +31,8 @@ from typing import Any, ClassVar
 
 import attrs
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, patched, readable, restore
+from claimfmt.converters import remainder
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, patched, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, reanchor
 from claimfmt.converters.patches import diff
@@ -39,7 +40,6 @@ from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBo
 from claimfmt.converters.values import Fields, as_object
 from claimfmt.model import Annotator, AnnotatorKind, Document, Provenance
 from claimfmt.reading import Record
-from claimfmt.structuring import unstructure
 
 __all__ = ["LabelStudio", "labelling_config"]
 
@@ -65,21 +65,10 @@ class LabelStudio(Converter):
             if not isinstance(task, dict):
                 report.error("not-convertible", "a Label Studio task is an object", origin)
                 continue
-            meta = as_object(task.get("meta"))
-            patches = meta.get("claimfmt")
-            plain = _without_record(task)
-            documents = read_task(plain, origin, mapping, unit, report)
-            if isinstance(patches, list) and len(patches) == len(documents):
-                documents = [restore(d, p, report, origin) if p else d for d, p in zip(documents, patches, strict=True)]
-            elif patches is not None:
-                # An annotation added or removed in Label Studio since export: the record no longer lines up.
-                count = len(patches) if isinstance(patches, list) else "no"
-                report.warn(
-                    "record-invalid",
-                    f"the task's claimfmt record was written for {count} annotation(s) and the task now gives "
-                    f"{len(documents)} document(s): set aside, each read from its annotations alone",
-                    origin,
-                )
+            kept = as_object(task.get("meta")).get("claimfmt")
+            documents = read_task(_without_record(task), origin, mapping, unit, report)
+            if kept is not None:
+                documents = _restored(documents, kept, report, origin)
             for document in documents:
                 yield Read(document=document, origin=origin)
 
@@ -92,9 +81,9 @@ class LabelStudio(Converter):
             # Read back as a reader will: a task without an id is named by its place in the file.
             again = read_task(task, Origin(file="-", index=number), mapping, unit, scratch)
             if len(again) == len(group):
-                patches = [diff(unstructure(d), unstructure(a)) for d, a in zip(group, again, strict=True)]
-                if any(patches):
-                    task = {**task, "meta": {**(task.get("meta") or {}), "claimfmt": patches}}
+                kept = [remainder.keep(d, a, every_claim=True) for d, a in zip(group, again, strict=True)]
+                if not all(remainder.bare(r) for r in kept):
+                    task = {**task, "meta": {**(task.get("meta") or {}), "claimfmt": kept}}
             else:
                 report.drop("documents Label Studio cannot hold apart (kept as one task)")
             yield task
@@ -114,6 +103,22 @@ def read_task(
         first = documents[0]
         documents[0] = attrs.evolve(first, extensions={**(first.extensions or {}), _TASK: kept})
     return documents
+
+
+def _restored(documents: list[Document], kept: JSON, report: LossReport, origin: Origin) -> list[Document]:
+    """The task's documents with the remainders kept in ``meta.claimfmt``, each on the annotation it was made for."""
+    if not isinstance(kept, list):
+        report.warn("record-invalid", "the task's meta.claimfmt is not a list of records: set aside", origin)
+        return documents
+    found, unplaced = remainder.pair(documents, kept)
+    for j in unplaced:
+        report.warn(
+            "record-stale",
+            f"the claimfmt record kept for annotation {j + 1} of the task fits none of its annotations now "
+            "(removed or redone in Label Studio): dropped",
+            origin,
+        )
+    return [d if r is None else remainder.restore(d, r, report, origin) for d, r in zip(documents, found, strict=True)]
 
 
 def _without_record(task: dict[str, JSON]) -> dict[str, JSON]:

@@ -13,12 +13,14 @@ the same length, so that one changed field does not copy its whole parent.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 import orjson
 
-__all__ = ["PatchError", "apply", "diff", "same"]
+__all__ = ["PatchError", "apply", "diff", "fingerprint", "guarded", "merge", "same"]
 
 JSON = Any
 
@@ -106,6 +108,105 @@ def apply(rebuilt: Mapping[str, JSON], patch: Mapping[str, JSON] | None) -> dict
                 for i, v in enumerate(out[key])
             ]
     return out
+
+
+def fingerprint(value: JSON) -> str:
+    """Eight characters that tell two JSON values apart (key order ignored): what a guard compares."""
+    digest = hashlib.blake2b(orjson.dumps(value, option=orjson.OPT_SORT_KEYS), digest_size=6).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def guarded(
+    original: Mapping[str, JSON], rebuilt: Mapping[str, JSON], anchors: tuple[str, ...] = ()
+) -> dict[str, JSON] | None:
+    """Like :func:`diff`, with guards that let :func:`merge` tell where ``rebuilt`` was edited since.
+
+    A guarded patch adds ``was`` (the fingerprint of each value it replaces or
+    removes), ``len`` (the length of each list it descends into by index) and, on an
+    object holding any of the ``anchors`` keys, ``is`` (the fingerprint of those
+    keys: a span's ``start``, ``end`` and ``exact``, which what the patch adds to it
+    depends on). Only fingerprints are kept, never the values.
+    """
+    patch = diff(original, rebuilt)
+    return None if patch is None else _guard(patch, rebuilt, anchors)
+
+
+def _guard(patch: dict[str, JSON], rebuilt: Mapping[str, JSON], anchors: tuple[str, ...]) -> dict[str, JSON]:
+    was = {key: fingerprint(rebuilt[key]) for key in (*patch.get("set", {}), *patch.get("unset", [])) if key in rebuilt}
+    if was:
+        patch["was"] = was
+    if "in" in patch:
+        patch["in"] = {key: _guard(part, rebuilt[key], anchors) for key, part in patch["in"].items()}
+    if "each" in patch:
+        patch["len"] = {key: len(rebuilt[key]) for key in patch["each"]}
+        patch["each"] = {
+            key: {i: _guard(part, rebuilt[key][int(i)], anchors) for i, part in items.items()}
+            for key, items in patch["each"].items()
+        }
+    if any(key in rebuilt for key in anchors):
+        patch["is"] = fingerprint([rebuilt.get(key) for key in anchors])
+    return patch
+
+
+def merge(
+    edited: Mapping[str, JSON], patch: Mapping[str, JSON], anchors: tuple[str, ...] = (), at: str = ""
+) -> tuple[dict[str, JSON], list[str]]:
+    """``edited`` with a :func:`guarded` patch applied wherever it still holds what the patch was made against.
+
+    Where ``edited`` differs from what the patch was made against (the tool's edit),
+    ``edited`` wins: that part of the patch is skipped and its JSON pointer (below
+    ``at``) is returned among the conflicts. An object whose anchors changed (a span
+    moved) takes nothing from its patch. Raises :class:`PatchError` for a patch not of
+    the documented shape.
+    """
+    if not isinstance(patch, Mapping) or not set(patch) <= {"set", "unset", "in", "each", "was", "len", "is"}:
+        raise PatchError("a patch is an object with set, unset, in, each, was, len and is")
+    unset, set_, inner, each, was, lengths = (
+        patch.get(k, e) for k, e in (("unset", []), ("set", {}), ("in", {}), ("each", {}), ("was", {}), ("len", {}))
+    )
+    if not (isinstance(unset, list) and all(isinstance(key, str) for key in unset)):
+        raise PatchError("unset is a list of keys")
+    if not all(isinstance(part, dict) for part in (set_, inner, each, was, lengths)):
+        raise PatchError("set, in, each, was and len are objects")
+    if "is" in patch and patch["is"] != fingerprint([edited.get(key) for key in anchors]):
+        return dict(edited), [at]
+    out = dict(edited)
+    conflicts: list[str] = []
+    for key in (*unset, *set_):
+        expected = was.get(key)
+        current = fingerprint(edited[key]) if key in edited else None
+        if expected != current:
+            conflicts.append(f"{at}/{escape(key)}")
+        elif key in set_:
+            out[key] = set_[key]
+        else:
+            out.pop(key, None)
+    for key, part in inner.items():
+        if isinstance(out.get(key), dict):
+            out[key], found = merge(out[key], part, anchors, f"{at}/{escape(key)}")
+            conflicts += found
+        else:
+            conflicts.append(f"{at}/{escape(key)}")
+    for key, items in each.items():
+        value = out.get(key)
+        if not isinstance(items, dict):
+            raise PatchError(f"each.{key} is an object of patches by index")
+        if not isinstance(value, list) or len(value) != lengths.get(key):
+            conflicts.append(f"{at}/{escape(key)}")
+            continue
+        merged = list(value)
+        for i, part in items.items():
+            if not (i.isdigit() and int(i) < len(merged) and isinstance(merged[int(i)], Mapping)):
+                raise PatchError(f"each.{key}.{i} is not an item of {key}")
+            merged[int(i)], found = merge(merged[int(i)], part, anchors, f"{at}/{escape(key)}/{i}")
+            conflicts += found
+        out[key] = merged
+    return out, conflicts
+
+
+def escape(token: str) -> str:
+    """A key as a JSON pointer token."""
+    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _objects(value: JSON) -> bool:

@@ -25,7 +25,6 @@ import attrs
 
 from claimfmt.converters.base import LossReport
 from claimfmt.converters.mapping import AnnotationMapping
-from claimfmt.converters.patches import diff
 from claimfmt.model import (
     Article,
     Attribution,
@@ -42,10 +41,9 @@ from claimfmt.model import (
     State,
     Verification,
 )
-from claimfmt.structuring import unstructure
 from claimfmt.versions import CURRENT_VERSION
 
-__all__ = ["Attribute", "Link", "Note", "Standoff", "TextBound", "read_document", "record", "unused", "write_document"]
+__all__ = ["Attribute", "Link", "Note", "Standoff", "TextBound", "read_document", "unused", "write_document"]
 
 _ROLE_NUMBER = re.compile(r"\d+$")
 _TYPE = "org.claimfmt.tool:type"
@@ -331,11 +329,6 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
             attribute("commitment", link_id, attribution.commitment.value if attribution.commitment else None)
             attribute("mode", link_id, attribution.mode.value if attribution.mode else None)
     return standoff
-
-
-def record(document: Document, rebuilt: Document) -> dict[str, Any] | None:
-    """The patch from what a reader rebuilt out of the tool's files to the document written."""
-    return diff(unstructure(document), unstructure(rebuilt))
 
 
 def _placed(span: Span, text: str) -> bool:

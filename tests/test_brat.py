@@ -55,7 +55,9 @@ def _canonical(ann: str) -> Counter[Any]:
             found[
                 "*", fields[1].split(" ")[0], tuple(sorted(map(str, (key(m) for m in fields[1].split(" ")[1:]))))
             ] += 1
-        elif not (fields[0].startswith("#") and len(fields) > 2 and fields[2].startswith("claimfmt-record: ")):
+        elif not (
+            fields[0].startswith("#") and len(fields) > 2 and re.match(r"claimfmt-(record|claim|source): ", fields[2])
+        ):
             found[key(fields[0])] += 1
     return found
 

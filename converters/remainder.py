@@ -1,0 +1,359 @@
+"""The remainder: what a tool cannot hold of a document, kept in small fragments keyed by stable ids.
+
+An annotation tool holds spans, labels, links and notes; a claimfmt document holds
+more (verdicts, evidence, ``via``, a source's description, span context). A tool
+writer maps natively all it can, reads its own output back as a reader would, and
+keeps the rest as a *remainder*:
+
+- one fragment per claim, keyed by the id the tool gives the claim's annotation
+  (a brat ``T`` id, a Label Studio region id), with the claim's original id, the
+  first span the tool holds (``at``), and a guarded patch (``patches.guarded``);
+- one fragment per source the tool holds, keyed the same way;
+- the claims and sources the tool cannot hold at all (``more``), the document's
+  own fields (``document``), and an ``order`` where the tool's order is not ours.
+
+Reading applies it to what the tool gives back *after editing*. The tool's edit is
+the truth: a fragment whose claim is gone is dropped, and a field the tool changed
+wins over the fragment (a ``record-stale`` warning names the claim and field). What
+no longer fits is set aside; the document is always read.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+from claimfmt.converters.base import LossReport, Origin, set_aside
+from claimfmt.converters.patches import PatchError, guarded, merge
+from claimfmt.issues import DocumentError, Severity
+from claimfmt.model import Document
+from claimfmt.structuring import structure, unstructure
+
+__all__ = ["VERSION", "keep", "restore"]
+
+JSON = Any
+#: The version of the remainder's layout; a reader refuses (and sets aside) any other.
+VERSION = 1
+#: What a span's context depends on: a span moved in the tool takes nothing from its fragment.
+ANCHORS = ("start", "end", "exact")
+_PARTS = {"v", "claims", "sources", "more", "less", "document", "order"}
+
+
+def keep(document: Document, rebuilt: Document, *, every_claim: bool = False) -> dict[str, JSON] | None:
+    """The remainder that turns ``rebuilt`` (what the tool's annotations give) into ``document``; None if nothing.
+
+    ``every_claim`` keeps a fragment (its first span at least) for every claim the
+    tool holds, so that :func:`pair` can tell which record is whose where a tool
+    keeps several annotators' documents together (Label Studio).
+    """
+    original, base = unstructure(document), unstructure(rebuilt)
+    claim_ids, source_ids = _match(original, base)
+    base = _renamed(base, claim_ids, source_ids)
+    remainder: dict[str, JSON] = {"v": VERSION}
+    for key, renames, first in (("claims", claim_ids, _first_span), ("sources", source_ids, _first_mention)):
+        ours = {item["id"]: item for item in original[key]}
+        tool_ids: dict[str, list[str]] = {}
+        for tool_id, our_id in renames.items():
+            tool_ids.setdefault(our_id, []).append(tool_id)
+        fragments: dict[str, JSON] = {}
+        if less := [item["id"] for item in base[key] if item["id"] not in ours]:
+            # What reading the tool makes up and we do not have (an unnamed source for a link without one).
+            remainder.setdefault("less", {})[key] = less
+        for item in base[key]:
+            if item["id"] not in ours:
+                continue
+            fragment: dict[str, JSON] = {"at": first(item)}
+            if patch := guarded(ours[item["id"]], item, ANCHORS):
+                fragment["patch"] = patch
+            for tool_id in tool_ids.get(item["id"], [item["id"]]):
+                if tool_id != item["id"]:
+                    fragment["id"] = item["id"]
+                if len(fragment) > 1 or (every_claim and key == "claims"):
+                    fragments[tool_id] = dict(fragment)
+        if fragments:
+            remainder[key] = fragments
+    held = {key: {item["id"] for item in base[key]} for key in ("claims", "sources")}
+    more = {key: [[n, x] for n, x in enumerate(original[key]) if x["id"] not in held[key]] for key in held}
+    if more := {key: value for key, value in more.items() if value}:
+        remainder["more"] = more
+    if patch := guarded(_rest(original), _rest(base), ANCHORS):
+        remainder["document"] = patch
+    # Where the tool keeps things in an order of its own, the order is kept too.
+    again = _apply(base, remainder, LossReport(source="-", target="-"), Origin(file="-"))
+    order = {}
+    for key in ("claims", "sources"):
+        if [item["id"] for item in again[key]] != [item["id"] for item in original[key]]:
+            order[key] = [item["id"] for item in original[key]]
+    if order:
+        remainder["order"] = order
+    return remainder if len(remainder) > 1 else None
+
+
+def restore(
+    edited: Document, remainder: JSON, report: LossReport, origin: Origin, *, stable_ids: bool = True
+) -> Document:
+    """``edited`` (what the tool gives back) with a remainder applied where the tool's edits leave room for it.
+
+    ``stable_ids`` says whether the tool keeps annotation ids across an import
+    (brat, Label Studio); where it does not (doccano numbers entities anew), a
+    fragment goes to the claim or source whose first span is where it was, or to none.
+    Conflicts are ``record-stale`` warnings; a remainder that is damaged or gives an
+    invalid document is set aside (``record-invalid``) and ``edited`` is returned.
+    """
+    from claimfmt.validation import validate
+
+    what = f"document {edited.id!r}: the claimfmt record kept in the file"
+    try:
+        _check(remainder)
+        document = structure(_apply(unstructure(edited), remainder, report, origin, stable_ids), Document)
+    except (PatchError, DocumentError) as exc:
+        set_aside(exc, what, "the document read from the annotations alone", report, origin)
+        return edited
+    errors = [issue for issue in validate(document) if issue.severity is Severity.ERROR]
+    if errors:
+        set_aside(DocumentError(errors), what, "the document read from the annotations alone", report, origin)
+        return edited
+    return document
+
+
+def bare(remainder: JSON) -> bool:
+    """True for a remainder that holds nothing but where its claims are (what ``every_claim`` adds)."""
+    return remainder is None or (
+        set(remainder) <= {"v", "claims"} and all(set(f) == {"at"} for f in remainder.get("claims", {}).values())
+    )
+
+
+def pair(documents: list[Document], remainders: list[JSON]) -> tuple[list[JSON], list[int]]:
+    """The remainder for each document (or None), and the places of those that fit none.
+
+    For tools that keep several documents' remainders together (Label Studio's task).
+
+    A remainder goes to the document holding most of its claims where they were
+    (same id, same first span); one without claims to the document in its own
+    place, when the tool still holds as many documents. Annotations added, removed
+    or reordered in the tool therefore never take another annotator's record.
+    """
+    claims = [
+        {c.id: _first_span({"spans": [{"start": s.start, "end": s.end} for s in c.spans]}) for c in d.claims}
+        for d in documents
+    ]
+    scores = []
+    for j, found in enumerate(remainders):
+        fragments = found.get("claims", {}) if isinstance(found, dict) else {}
+        for i, held in enumerate(claims):
+            score = sum(
+                1 for key, f in fragments.items() if isinstance(f, dict) and key in held and f.get("at") == held[key]
+            )
+            if score:
+                scores.append((-score, abs(i - j), i, j))
+    out: list[JSON] = [None] * len(documents)
+    taken: set[int] = set()
+    for _, _, i, j in sorted(scores):
+        if out[i] is None and j not in taken:
+            out[i] = remainders[j]
+            taken.add(j)
+    if len(documents) == len(remainders):
+        for j, found in enumerate(remainders):
+            if j not in taken and out[j] is None and isinstance(found, dict) and not found.get("claims"):
+                out[j] = found
+                taken.add(j)
+    return out, [j for j, found in enumerate(remainders) if j not in taken and found is not None]
+
+
+def _check(remainder: JSON) -> None:
+    """Raise :class:`PatchError` for a remainder not of the documented shape (it comes back from edited files)."""
+    if not isinstance(remainder, dict) or remainder.get("v") != VERSION:
+        raise PatchError(f"not a claimfmt record of version {VERSION}")
+    if unknown := set(remainder) - _PARTS:
+        raise PatchError(f"unknown parts {sorted(unknown)}")
+    for key in ("claims", "sources", "more", "less", "order"):
+        if not isinstance(remainder.get(key, {}), dict):
+            raise PatchError(f"{key} is an object")
+    for key, ids in remainder.get("less", {}).items():
+        if not (isinstance(ids, list) and all(isinstance(x, str) for x in ids)):
+            raise PatchError(f"less.{key} is a list of ids")
+    for key in ("claims", "sources"):
+        for name, fragment in remainder.get(key, {}).items():
+            if not (isinstance(fragment, dict) and isinstance(fragment.get("id", ""), str)):
+                raise PatchError(f"{key}.{name} is an object whose id is a string")
+            if not isinstance(fragment.get("patch", {}), dict):
+                raise PatchError(f"{key}.{name}.patch is an object")
+    for key, items in remainder.get("more", {}).items():
+        if not (isinstance(items, list) and all(_pair(x) for x in items)):
+            raise PatchError(f"more.{key} holds [index, object] pairs")
+    if not isinstance(remainder.get("document", {}), dict):
+        raise PatchError("document is a patch")
+
+
+def _pair(item: JSON) -> bool:
+    return isinstance(item, list) and len(item) == 2 and isinstance(item[0], int) and isinstance(item[1], dict)
+
+
+def _apply(
+    document: JSON, remainder: JSON, report: LossReport, origin: Origin, stable_ids: bool = True
+) -> dict[str, JSON]:
+    renames: dict[str, dict[str, str]] = {}
+    patches: dict[str, dict[str, JSON]] = {}
+    for key, first in (("claims", _first_span), ("sources", _first_mention)):
+        fragments = remainder.get(key, {})
+        placed = _placed(document[key], fragments, first, stable_ids)
+        found = set(placed.values())
+        for fragment_key, fragment in fragments.items():
+            if fragment_key not in found:
+                name = fragment.get("id", fragment_key)
+                report.warn(
+                    "record-stale",
+                    f"{key[:-1]} {name!r} is no longer in the file: the fields kept for it were dropped",
+                    origin,
+                )
+        renames[key] = {tool_id: fragments[k]["id"] for tool_id, k in placed.items() if "id" in fragments[k]}
+        patches[key] = {
+            renames[key].get(tool_id, tool_id): fragments[k]["patch"]
+            for tool_id, k in placed.items()
+            if "patch" in fragments[k]
+        }
+    document = _renamed(document, renames["claims"], renames["sources"])
+    items: dict[str, list[JSON]] = {}
+    for key in ("claims", "sources"):
+        merged = [
+            _merged(item, patches[key].get(item["id"]), f"{key[:-1]} {item['id']!r}", report, origin)
+            for item in document[key]
+        ]
+        items[key] = _inserted(merged, remainder.get("more", {}).get(key, []))
+        items[key] = _ordered(items[key], remainder.get("order", {}).get(key))
+    out = {**_merged(_rest(document), remainder.get("document"), "the document", report, origin), **items}
+    less = remainder.get("less", {})
+    if less.get("claims"):
+        out["claims"] = [c for c in out["claims"] if c["id"] not in set(less["claims"])]
+    if less.get("sources"):
+        cited = {a["source"] for claim in out["claims"] for a in claim["attributions"] if isinstance(a, dict)}
+        out["sources"] = [s for s in out["sources"] if s["id"] in cited or s["id"] not in set(less["sources"])]
+    present = {claim["id"] for claim in out["claims"]}
+    if "relations" in out:
+        kept = [r for r in out["relations"] if isinstance(r, dict) and {r.get("from"), r.get("to")} <= present]
+        for relation in out["relations"]:
+            if relation not in kept:
+                report.warn(
+                    "record-stale",
+                    f"relation {relation.get('from')!r} -> {relation.get('to')!r} names a claim no longer in the file: "
+                    "dropped",
+                    origin,
+                )
+        out["relations"] = kept
+    return out
+
+
+def _merged(item: JSON, patch: JSON, name: str, report: LossReport, origin: Origin) -> JSON:
+    if patch is None:
+        return item
+    merged, conflicts = merge(item, patch, ANCHORS)
+    if conflicts:
+        report.warn(
+            "record-stale",
+            f"{name}: edited in the tool at {', '.join(c or '/' for c in conflicts)}; the edit wins over the fields "
+            "kept there",
+            origin,
+        )
+    return merged
+
+
+def _placed(items: list[JSON], fragments: dict[str, JSON], first: Any, stable_ids: bool) -> dict[str, str]:
+    """Id in the file -> the key of the fragment that belongs to that claim (or source)."""
+    placed: dict[str, str] = {}
+    for item in items:
+        key = item["id"]
+        if key in fragments and (stable_ids or fragments[key].get("at") == first(item)):
+            placed[key] = key
+    if stable_ids:
+        return placed
+    # Ids the tool numbers anew: a fragment goes where its first span still is.
+    by_span: dict[str, deque[str]] = {}
+    taken = set(placed.values())
+    for key, fragment in fragments.items():
+        if key not in taken and fragment.get("at") is not None:
+            by_span.setdefault(repr(fragment["at"]), deque()).append(key)
+    for item in items:
+        queue = by_span.get(repr(first(item)))
+        if item["id"] not in placed and queue:
+            placed[item["id"]] = queue.popleft()
+    return placed
+
+
+def _match(original: JSON, base: JSON) -> tuple[dict[str, str], dict[str, str]]:
+    """Which claim and source the tool gives back is which of ours: tool id -> our id."""
+    by_span: dict[str, deque[str]] = {}
+    for claim in original["claims"]:
+        by_span.setdefault(repr(_first_span(claim)), deque()).append(claim["id"])
+    claim_ids: dict[str, str] = {}
+    for claim in base["claims"]:
+        queue = by_span.get(repr(_first_span(claim)))
+        if queue:
+            claim_ids[claim["id"]] = queue.popleft()
+    by_mention: dict[str, deque[str]] = {}
+    for source in original["sources"]:
+        by_mention.setdefault(repr(_first_mention(source)), deque()).append(source["id"])
+    source_ids: dict[str, str] = {}
+    for source in base["sources"]:
+        queue = by_mention.get(repr(_first_mention(source)))
+        if _first_mention(source) is not None and queue:
+            source_ids[source["id"]] = queue.popleft()
+    ours = {c["id"]: c for c in original["claims"]}
+    for claim in base["claims"]:
+        mine = ours.get(claim_ids.get(claim["id"], ""))
+        if mine is None or len(mine["attributions"]) != len(claim["attributions"]):
+            continue
+        for theirs, own in zip(claim["attributions"], mine["attributions"], strict=True):
+            source_ids.setdefault(theirs["source"], own["source"])
+    return claim_ids, source_ids
+
+
+def _renamed(document: JSON, claim_ids: dict[str, str], source_ids: dict[str, str]) -> dict[str, JSON]:
+    """The document with the tool's ids replaced by ours; sources that become one are one."""
+    claims = [
+        {
+            **claim,
+            "id": claim_ids.get(claim["id"], claim["id"]),
+            "attributions": [{**a, "source": source_ids.get(a["source"], a["source"])} for a in claim["attributions"]],
+        }
+        for claim in document["claims"]
+    ]
+    sources, seen = [], set()
+    for source in document["sources"]:
+        renamed = {**source, "id": source_ids.get(source["id"], source["id"])}
+        if renamed["id"] not in seen:
+            seen.add(renamed["id"])
+            sources.append(renamed)
+    return {**document, "claims": claims, "sources": sources}
+
+
+def _rest(document: JSON) -> dict[str, JSON]:
+    return {k: v for k, v in document.items() if k not in ("claims", "sources")}
+
+
+def _first_span(claim: JSON) -> list[int] | None:
+    for span in claim.get("spans", ()):
+        if isinstance(span.get("start"), int) and isinstance(span.get("end"), int) and span["end"] > span["start"]:
+            return [span["start"], span["end"]]
+    return None
+
+
+def _first_mention(source: JSON) -> list[int] | None:
+    return _first_span({"spans": source.get("mentions") or ()})
+
+
+def _inserted(items: list[JSON], more: Iterable[list[Any]]) -> list[JSON]:
+    out = list(items)
+    present = {item["id"] for item in out if isinstance(item, dict)}
+    for index, item in more:
+        if isinstance(item, dict) and item.get("id") not in present:
+            out.insert(min(index, len(out)), item)
+            present.add(item.get("id"))
+    return out
+
+
+def _ordered(items: list[JSON], order: JSON) -> list[JSON]:
+    if not isinstance(order, list):
+        return items
+    rank = {identifier: n for n, identifier in enumerate(order) if isinstance(identifier, str)}
+    return sorted(items, key=lambda item: rank.get(item["id"], len(rank)))
