@@ -18,9 +18,10 @@ and written back. The writer writes files brat itself loads.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
@@ -96,6 +97,9 @@ class Brat(Converter):
         for document in documents:
             if document.article.text is None:
                 report.drop("documents without text (brat needs the text)")
+                continue
+            if "\x00" in document.article.text:
+                report.drop("documents whose text has NUL characters (a .txt file is text)")
                 continue
             name = _file_name(document.id, names)
             ann = render_ann(document, mapping, name, report)
@@ -344,6 +348,14 @@ def render_ann(document: Document, mapping: AnnotationMapping, name: str, report
     """The ``.ann`` file for a document: mapped annotations, lines kept from reading, and our record."""
     kept = list((document.extensions or {}).get(_UNMAPPED, ()))
     standoff = write_document(document, mapping, report)
+    text = document.article.text or ""
+    # brat counts \r\n as one character (and the reader drops a byte-order mark): offsets are written as read.
+    as_read = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    shift = _shift(text) if as_read != text else None
+    if shift is not None:
+        for span in standoff.spans:
+            span.fragments = [(shift(s), shift(e)) for s, e in span.fragments]
+            span.text = " ".join(as_read[s:e] for s, e in span.fragments)
     # New ids start after those of the lines kept from reading, which may refer to each other.
     taken = {line.split("\t", 1)[0] for line in kept}
     _renumber(standoff, taken)
@@ -351,9 +363,8 @@ def render_ann(document: Document, mapping: AnnotationMapping, name: str, report
     lines += kept
     # Read it back as a reader would; what does not come back goes in our record, a note.
     scratch = LossReport(source="brat", target="claimfmt")
-    text = document.article.text or ""
-    rebuilt = read_lines([f"{line}\n" for line in lines], text, name, name, mapping, scratch)
-    kept_record = remainder.keep(document, rebuilt)
+    rebuilt = read_lines([f"{line}\n" for line in lines], as_read, name, name, mapping, scratch)
+    kept_record = remainder.keep(document, rebuilt, shift=shift)
     if kept_record:
         used = taken | {line.split("\t", 1)[0] for line in lines}
         number = int(_free("#", used)[1:])
@@ -362,21 +373,39 @@ def render_ann(document: Document, mapping: AnnotationMapping, name: str, report
         for key, prefix in (("claims", _CLAIM_RECORD), ("sources", _SOURCE_RECORD)):
             fragments = kept_record.pop(key, {})
             for tool_id in [k for k in fragments if k in spans]:
-                content = orjson.dumps(fragments.pop(tool_id)).decode()
+                content = _note_json(fragments.pop(tool_id))
                 lines.append(f"#{number}\tAnnotatorNotes {tool_id}\t{prefix}{content}")
                 used.add(f"#{number}")
                 number += 1
             if fragments:
                 kept_record[key] = fragments
         if len(kept_record) > 1:
-            target = standoff.spans[0].id if standoff.spans else _free("T", used)
-            if not standoff.spans:
-                # A note needs an annotation to sit on: one over the first line of the text.
-                first = text.split("\n", 1)[0]
-                lines.append(f"{target}\t{_HOST} 0 {len(first)}\t{first}")
-                used.add(target)
-            lines.append(f"{_free('#', used)}\tAnnotatorNotes {target}\t{_RECORD}{orjson.dumps(kept_record).decode()}")
+            # A note needs an annotation to sit on: one of its own, over the first line of the text, so that
+            # deleting an annotation in brat never deletes the document's record with it.
+            target = _free("T", used)
+            first = text.split("\n", 1)[0]
+            lines.append(f"{target}\t{_HOST} 0 {len(first)}\t{first}")
+            used.add(target)
+            lines.append(f"{_free('#', used)}\tAnnotatorNotes {target}\t{_RECORD}{_note_json(kept_record)}")
     return "".join(f"{line}\n" for line in lines)
+
+
+def _shift(text: str) -> Callable[[int], int]:
+    """Code point offsets in ``text`` -> in ``text`` as brat reads it (no byte-order mark, ``\r\n`` as one)."""
+    bom = 1 if text.startswith("\ufeff") else 0
+    pairs = [m.start() for m in re.finditer("\r\n", text)]
+    return lambda offset: max(0, offset - bom - bisect.bisect_left(pairs, offset))
+
+
+def _note_json(value: Any) -> str:
+    """JSON for a note: brat reads lines with Python's line splitting, so U+0085, U+2028 and U+2029 are escaped."""
+    return (
+        orjson.dumps(value)
+        .decode()
+        .replace("\x85", "\\u0085")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _renumber(standoff: Standoff, taken: set[str]) -> None:

@@ -32,7 +32,7 @@ from claimfmt.converters import remainder
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, patched, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
-from claimfmt.converters.patches import diff
+from claimfmt.converters.patches import additions, diff
 from claimfmt.converters.standoff import Link, Standoff, TextBound, read_document, write_document
 from claimfmt.converters.values import Fields
 from claimfmt.model import Document
@@ -66,10 +66,11 @@ class Doccano(Converter):
             identifier = str(line["id"]) if isinstance(line.get("id"), int | str) else f"doccano-{origin.index or 0}"
             patch = line.get(RECORD)
             plain = {k: v for k, v in line.items() if k != RECORD}
-            document = _read_line(plain, identifier, mapping, unit, report, origin)
+            document = _rebuild(plain, identifier, mapping, unit, report, origin)
             if patch is not None:
                 # doccano numbers entities anew on import: fragments follow their claim's span, not its id.
                 document = remainder.restore(document, patch, report, origin, stable_ids=False)
+            document = _parked(plain, document, mapping, unit, report, written=patch is not None)
             yield Read(document=document, origin=origin)
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
@@ -84,9 +85,9 @@ class Doccano(Converter):
             scratch = LossReport(source="doccano", target="claimfmt")
             # Read back as a reader will: a line without an id is named by its place in the file.
             identifier = str(line["id"]) if isinstance(line.get("id"), int | str) else f"doccano-{written}"
-            rebuilt = _read_line(line, identifier, mapping, unit, scratch, Origin(file="-", index=written))
+            rebuilt = _rebuild(line, identifier, mapping, unit, scratch, Origin(file="-", index=written))
             written += 1
-            kept = remainder.keep(document, rebuilt)
+            kept = remainder.keep(document, rebuilt, parked=_LINE)
             if kept:
                 line[RECORD] = kept
             yield line
@@ -120,12 +121,22 @@ def _records(sources: Iterable[SourceLike], report: LossReport) -> Iterator[Reco
             yield from counted(iter_records(path), report)
 
 
-def _read_line(
-    line: dict[str, JSON], identifier: str, mapping: AnnotationMapping, unit: Unit, report: LossReport, origin: Origin
+def _parked(
+    line: dict[str, JSON],
+    document: Document,
+    mapping: AnnotationMapping,
+    unit: Unit,
+    report: LossReport,
+    *,
+    written: bool = False,
 ) -> Document:
-    """A line as a reader takes it: through the mapping, with what the writer would not give back kept."""
-    document = _rebuild(line, identifier, mapping, unit, report, origin)
-    kept = diff(line, _line(document, mapping, unit, LossReport(source="-", target="-")))
+    """``document`` with what the writer would not give back of ``line`` kept, and counted.
+
+    A line claimfmt ``written`` (it holds our record) keeps only what doccano added to it: its entities
+    and relations are the document's, edits and all, not a patch on them.
+    """
+    again = _line(document, mapping, unit, LossReport(source="-", target="-"))
+    kept = additions(line, again) if written else diff(line, again)
     if kept:
         for key in (*kept.get("set", {}), *kept.get("in", {}), *kept.get("each", {})):
             report.park(f"doccano.{key}")

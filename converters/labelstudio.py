@@ -35,7 +35,7 @@ from claimfmt.converters import remainder
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, patched, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, reanchor
-from claimfmt.converters.patches import diff
+from claimfmt.converters.patches import additions, diff
 from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBound, read_document, write_document
 from claimfmt.converters.values import Fields, as_object
 from claimfmt.model import Annotator, AnnotatorKind, Document, Provenance
@@ -66,10 +66,11 @@ class LabelStudio(Converter):
                 report.error("not-convertible", "a Label Studio task is an object", origin)
                 continue
             kept = as_object(task.get("meta")).get("claimfmt")
-            documents = read_task(_without_record(task), origin, mapping, unit, report)
-            if kept is not None:
+            plain = _without_record(task)
+            documents = _rebuild(plain, origin, mapping, unit, report)
+            if kept is not None and documents:
                 documents = _restored(documents, kept, report, origin)
-            for document in documents:
+            for document in _parked(plain, documents, mapping, unit, report, written=kept is not None):
                 yield Read(document=document, origin=origin)
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
@@ -79,9 +80,9 @@ class LabelStudio(Converter):
             task = _task(group, mapping, unit, report)
             scratch = LossReport(source="labelstudio", target="claimfmt")
             # Read back as a reader will: a task without an id is named by its place in the file.
-            again = read_task(task, Origin(file="-", index=number), mapping, unit, scratch)
+            again = _rebuild(task, Origin(file="-", index=number), mapping, unit, scratch)
             if len(again) == len(group):
-                kept = [remainder.keep(d, a, every_claim=True) for d, a in zip(group, again, strict=True)]
+                kept = [remainder.keep(d, a, every_claim=True, parked=_TASK) for d, a in zip(group, again, strict=True)]
                 if not all(remainder.bare(r) for r in kept):
                     task = {**task, "meta": {**(task.get("meta") or {}), "claimfmt": kept}}
             else:
@@ -89,14 +90,24 @@ class LabelStudio(Converter):
             yield task
 
 
-def read_task(
-    task: dict[str, JSON], origin: Origin, mapping: AnnotationMapping, unit: Unit, report: LossReport
+def _parked(
+    task: dict[str, JSON],
+    documents: list[Document],
+    mapping: AnnotationMapping,
+    unit: Unit,
+    report: LossReport,
+    *,
+    written: bool = False,
 ) -> list[Document]:
-    """The documents of a task, with what the writer would not give back kept on the first."""
-    documents = _rebuild(task, origin, mapping, unit, report)
+    """``documents`` with what the writer would not give back of ``task`` kept on the first, and counted.
+
+    A task claimfmt ``written`` (it holds our record) keeps only what Label Studio added to it: its
+    annotations are the documents', edits and all, not a patch on them.
+    """
     if not documents:
         return []
-    kept = diff(task, _task(documents, mapping, unit, LossReport(source="-", target="-")))
+    again = _task(documents, mapping, unit, LossReport(source="-", target="-"))
+    kept = additions(task, again) if written else diff(task, again)
     if kept:
         for key in (*kept.get("set", {}), *kept.get("in", {}), *kept.get("each", {})):
             report.park(f"labelstudio.{key}")
@@ -110,6 +121,12 @@ def _restored(documents: list[Document], kept: JSON, report: LossReport, origin:
     if not isinstance(kept, list):
         report.warn("record-invalid", "the task's meta.claimfmt is not a list of records: set aside", origin)
         return documents
+    for j, item in enumerate(kept):
+        if not isinstance(item, dict | None):
+            report.warn(
+                "record-invalid", f"the claimfmt record kept for annotation {j + 1} is not an object: set aside", origin
+            )
+    kept = [item if isinstance(item, dict) else None for item in kept]
     found, unplaced = remainder.pair(documents, kept)
     for j in unplaced:
         report.warn(

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["PatchError", "apply", "diff", "fingerprint", "guarded", "merge", "same"]
+__all__ = ["PatchError", "additions", "apply", "diff", "fingerprint", "guarded", "merge", "same"]
 
 JSON = Any
 
@@ -72,6 +72,29 @@ def diff(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str,
         patch["in"] = inner
     if each:
         patch["each"] = each
+    return patch or None
+
+
+def additions(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str, JSON] | None:
+    """The part of :func:`diff` that only adds: keys ``original`` has and ``rebuilt`` lacks, at any depth.
+
+    Values both sides have are left as ``rebuilt`` has them. A tool's file that
+    claimfmt wrote and a user edited keeps what the tool added to it (its own ids,
+    timestamps) this way, while the annotations themselves are the document's.
+    """
+    set_ = {key: value for key, value in original.items() if key not in rebuilt}
+    inner: dict[str, JSON] = {}
+    each: dict[str, JSON] = {}
+    for key, value in original.items():
+        other: JSON = rebuilt.get(key)
+        if isinstance(value, dict) and isinstance(other, dict):
+            if part := additions(value, other):
+                inner[key] = part
+        elif _objects(value) and _objects(other) and len(value) == len(other) and all(map(_alike, value, other)):
+            items = {str(i): p for i, (a, b) in enumerate(zip(value, other, strict=True)) if (p := additions(a, b))}
+            if items:
+                each[key] = items
+    patch = {name: part for name, part in (("set", set_), ("in", inner), ("each", each)) if part}
     return patch or None
 
 
@@ -207,6 +230,11 @@ def merge(
 def escape(token: str) -> str:
     """A key as a JSON pointer token."""
     return token.replace("~", "~0").replace("/", "~1")
+
+
+def _alike(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
+    """Items of two lists that are the same item (same id and type, where they have them), not just the same place."""
+    return a.get("id") == b.get("id") and a.get("type") == b.get("type")
 
 
 def _objects(value: JSON) -> bool:

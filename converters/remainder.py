@@ -21,11 +21,13 @@ no longer fits is set aside; the document is always read.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any
 
+import attrs
+
 from claimfmt.converters.base import LossReport, Origin, set_aside
-from claimfmt.converters.patches import PatchError, guarded, merge
+from claimfmt.converters.patches import PatchError, apply, diff, fingerprint, guarded, merge
 from claimfmt.issues import DocumentError, Severity
 from claimfmt.model import Document
 from claimfmt.structuring import structure, unstructure
@@ -37,20 +39,53 @@ JSON = Any
 VERSION = 1
 #: What a span's context depends on: a span moved in the tool takes nothing from its fragment.
 ANCHORS = ("start", "end", "exact")
-_PARTS = {"v", "claims", "sources", "more", "less", "document", "order"}
+_PARTS = {"v", "claims", "sources", "more", "less", "document", "extensions", "order"}
 
 
-def keep(document: Document, rebuilt: Document, *, every_claim: bool = False) -> dict[str, JSON] | None:
+def keep(
+    document: Document,
+    rebuilt: Document,
+    *,
+    every_claim: bool = False,
+    shift: Callable[[int], int] | None = None,
+    parked: str | None = None,
+) -> dict[str, JSON] | None:
     """The remainder that turns ``rebuilt`` (what the tool's annotations give) into ``document``; None if nothing.
 
     ``every_claim`` keeps a fragment (its first span at least) for every claim the
     tool holds, so that :func:`pair` can tell which record is whose where a tool
-    keeps several annotators' documents together (Label Studio).
+    keeps several annotators' documents together (Label Studio). ``shift`` maps our
+    offsets to the tool's where the tool counts otherwise (brat reads ``\r\n`` as one).
+    ``parked`` names the extension where the tool's reader keeps what its writer does
+    not give back: a file read from the tool and written back unchanged needs no
+    record for it (the reader finds it again), so none is written then.
     """
+    extensions = document.extensions or {}
+    if parked is not None and parked in extensions:
+        rest = {k: v for k, v in extensions.items() if k != parked}
+        plain = attrs.evolve(document, extensions=rest or None)
+        if bare(_keep(plain, rebuilt, every_claim, shift)):
+            return None
+    return _keep(document, rebuilt, every_claim, shift)
+
+
+def _keep(
+    document: Document, rebuilt: Document, every_claim: bool, shift: Callable[[int], int] | None
+) -> dict[str, JSON] | None:
     original, base = unstructure(document), unstructure(rebuilt)
-    claim_ids, source_ids = _match(original, base)
+    claim_ids, source_ids = _match(original, base, shift or (lambda offset: offset))
     base = _renamed(base, claim_ids, source_ids)
     remainder: dict[str, JSON] = {"v": VERSION}
+    # A source the tool holds only as the implied speaker of a link (no span of its own) goes when the link
+    # goes, while other claims may still name it: it is kept whole.
+    # (Not one the tool gives back as it is, under its own id: only its own link names it.)
+    ours = {s["id"]: s for s in original["sources"]}
+    renamed = {ours_id for tool_id, ours_id in source_ids.items() if tool_id != ours_id}
+    implied = {
+        s["id"]
+        for s in base["sources"]
+        if _first_mention(s) is None and not (s["id"] not in renamed and ours.get(s["id"]) == s)
+    }
     for key, renames, first in (("claims", claim_ids, _first_span), ("sources", source_ids, _first_mention)):
         ours = {item["id"]: item for item in original[key]}
         tool_ids: dict[str, list[str]] = {}
@@ -64,7 +99,9 @@ def keep(document: Document, rebuilt: Document, *, every_claim: bool = False) ->
             if item["id"] not in ours:
                 continue
             fragment: dict[str, JSON] = {"at": first(item)}
-            if patch := guarded(ours[item["id"]], item, ANCHORS):
+            if key == "sources" and item["id"] in implied:
+                pass
+            elif patch := guarded(ours[item["id"]], item, ANCHORS):
                 fragment["patch"] = patch
             for tool_id in tool_ids.get(item["id"], [item["id"]]):
                 if tool_id != item["id"]:
@@ -73,12 +110,33 @@ def keep(document: Document, rebuilt: Document, *, every_claim: bool = False) ->
                     fragments[tool_id] = dict(fragment)
         if fragments:
             remainder[key] = fragments
-    held = {key: {item["id"] for item in base[key]} for key in ("claims", "sources")}
-    more = {key: [[n, x] for n, x in enumerate(original[key]) if x["id"] not in held[key]] for key in held}
+    held = {"claims": {c["id"] for c in base["claims"]}, "sources": {s["id"] for s in base["sources"]} - implied}
+    # Each kept whole with its place: after the item before it, or before the item after it (where one was
+    # deleted in the tool since), or at its index.
+    more = {
+        key: [
+            [
+                n,
+                x,
+                original[key][n - 1]["id"] if n else None,
+                original[key][n + 1]["id"] if n + 1 < len(original[key]) else None,
+            ]
+            for n, x in enumerate(original[key])
+            if x["id"] not in held[key]
+        ]
+        for key in held
+    }
     if more := {key: value for key, value in more.items() if value}:
         remainder["more"] = more
-    if patch := guarded(_rest(original), _rest(base), ANCHORS):
+    # The document's own fields are the tool's to name (a task numbered anew on import is not an edit):
+    # the record wins there. Its extensions go key by key, so that what the tool adds is kept.
+    if patch := diff(_rest(original), _rest(base)):
         remainder["document"] = patch
+    if original.get("extensions") != base.get("extensions"):
+        extensions: dict[str, JSON] = {"was": {k: fingerprint(v) for k, v in (base.get("extensions") or {}).items()}}
+        if "extensions" in original:
+            extensions["value"] = original["extensions"]
+        remainder["extensions"] = extensions
     # Where the tool keeps things in an order of its own, the order is kept too.
     again = _apply(base, remainder, LossReport(source="-", target="-"), Origin(file="-"))
     order = {}
@@ -106,7 +164,13 @@ def restore(
     what = f"document {edited.id!r}: the claimfmt record kept in the file"
     try:
         _check(remainder)
-        document = structure(_apply(unstructure(edited), remainder, report, origin, stable_ids), Document)
+        try:
+            applied = _apply(unstructure(edited), remainder, report, origin, stable_ids)
+        except (KeyError, TypeError, AttributeError) as exc:
+            # The record comes back from a file people edit: a patch that leaves an id out or a list not a
+            # list is a damaged record, found as it is applied (what it gives is validated after).
+            raise PatchError(f"the record does not apply ({type(exc).__name__}: {exc})") from None
+        document = structure(applied, Document)
     except (PatchError, DocumentError) as exc:
         set_aside(exc, what, "the document read from the annotations alone", report, origin)
         return edited
@@ -131,7 +195,8 @@ def pair(documents: list[Document], remainders: list[JSON]) -> tuple[list[JSON],
 
     A remainder goes to the document holding most of its claims where they were
     (same id, same first span); one without claims to the document in its own
-    place, when the tool still holds as many documents. Annotations added, removed
+    place, when the tool still holds as many documents (so does one whose claims were all
+    deleted). Annotations added, removed
     or reordered in the tool therefore never take another annotator's record.
     """
     claims = [
@@ -155,7 +220,7 @@ def pair(documents: list[Document], remainders: list[JSON]) -> tuple[list[JSON],
             taken.add(j)
     if len(documents) == len(remainders):
         for j, found in enumerate(remainders):
-            if j not in taken and out[j] is None and isinstance(found, dict) and not found.get("claims"):
+            if j not in taken and out[j] is None and isinstance(found, dict):
                 out[j] = found
                 taken.add(j)
     return out, [j for j, found in enumerate(remainders) if j not in taken and found is not None]
@@ -181,13 +246,25 @@ def _check(remainder: JSON) -> None:
                 raise PatchError(f"{key}.{name}.patch is an object")
     for key, items in remainder.get("more", {}).items():
         if not (isinstance(items, list) and all(_pair(x) for x in items)):
-            raise PatchError(f"more.{key} holds [index, object] pairs")
+            raise PatchError(f"more.{key} holds [index, object, id before, id after] items")
     if not isinstance(remainder.get("document", {}), dict):
         raise PatchError("document is a patch")
+    extensions = remainder.get("extensions", {})
+    if not (isinstance(extensions, dict) and isinstance(extensions.get("was", {}), dict)):
+        raise PatchError("extensions is an object with was (and value)")
+    if not isinstance(extensions.get("value", {}), dict):
+        raise PatchError("extensions.value is an object")
 
 
 def _pair(item: JSON) -> bool:
-    return isinstance(item, list) and len(item) == 2 and isinstance(item[0], int) and isinstance(item[1], dict)
+    return (
+        isinstance(item, list)
+        and len(item) == 4
+        and isinstance(item[0], int)
+        and isinstance(item[1], dict)
+        and isinstance(item[1].get("id"), str)
+        and all(isinstance(x, str | None) for x in item[2:])
+    )
 
 
 def _apply(
@@ -220,9 +297,17 @@ def _apply(
             _merged(item, patches[key].get(item["id"]), f"{key[:-1]} {item['id']!r}", report, origin)
             for item in document[key]
         ]
-        items[key] = _inserted(merged, remainder.get("more", {}).get(key, []))
+        items[key] = _inserted(merged, remainder.get("more", {}).get(key, []), replace=key == "sources")
         items[key] = _ordered(items[key], remainder.get("order", {}).get(key))
-    out = {**_merged(_rest(document), remainder.get("document"), "the document", report, origin), **items}
+    out = {**apply(_rest(document), remainder.get("document")), **items}
+    if "extensions" in document:
+        out["extensions"] = document["extensions"]
+    if "extensions" in remainder:
+        extensions = _extensions(document.get("extensions") or {}, remainder["extensions"])
+        if extensions is None:
+            out.pop("extensions", None)
+        else:
+            out["extensions"] = extensions
     less = remainder.get("less", {})
     if less.get("claims"):
         out["claims"] = [c for c in out["claims"] if c["id"] not in set(less["claims"])]
@@ -230,7 +315,7 @@ def _apply(
         cited = {a["source"] for claim in out["claims"] for a in claim["attributions"] if isinstance(a, dict)}
         out["sources"] = [s for s in out["sources"] if s["id"] in cited or s["id"] not in set(less["sources"])]
     present = {claim["id"] for claim in out["claims"]}
-    if "relations" in out:
+    if isinstance(out.get("relations"), list):
         kept = [r for r in out["relations"] if isinstance(r, dict) and {r.get("from"), r.get("to")} <= present]
         for relation in out["relations"]:
             if relation not in kept:
@@ -242,6 +327,16 @@ def _apply(
                 )
         out["relations"] = kept
     return out
+
+
+def _extensions(edited: dict[str, JSON], kept: dict[str, JSON]) -> dict[str, JSON] | None:
+    """The document's extensions: ours, but what the tool added or changed since is the tool's."""
+    was, value = kept.get("was", {}), kept.get("value")
+    out = dict(value or {})
+    for key, current in edited.items():
+        if key not in was or (fingerprint(current) != was[key] and key in out):
+            out[key] = current  # added by the tool (or its reader), or changed there
+    return out if out or value is not None else None
 
 
 def _merged(item: JSON, patch: JSON, name: str, report: LossReport, origin: Origin) -> JSON:
@@ -267,32 +362,44 @@ def _placed(items: list[JSON], fragments: dict[str, JSON], first: Any, stable_id
             placed[key] = key
     if stable_ids:
         return placed
-    # Ids the tool numbers anew: a fragment goes where its first span still is.
-    by_span: dict[str, deque[str]] = {}
+    # Ids the tool numbers anew: a fragment goes where its first span still is, and where several claims
+    # start there, only if as many fragments do (else which is which is a guess, and none is placed).
     taken = set(placed.values())
+    waiting: dict[str, list[str]] = {}
     for key, fragment in fragments.items():
         if key not in taken and fragment.get("at") is not None:
-            by_span.setdefault(repr(fragment["at"]), deque()).append(key)
+            waiting.setdefault(repr(fragment["at"]), []).append(key)
+    unplaced: dict[str, list[str]] = {}
     for item in items:
-        queue = by_span.get(repr(first(item)))
-        if item["id"] not in placed and queue:
-            placed[item["id"]] = queue.popleft()
+        if item["id"] not in placed:
+            unplaced.setdefault(repr(first(item)), []).append(item["id"])
+    for at, keys in waiting.items():
+        ids = unplaced.get(at, [])
+        if len(ids) == len(keys):
+            placed.update(zip(ids, keys, strict=True))
     return placed
 
 
-def _match(original: JSON, base: JSON) -> tuple[dict[str, str], dict[str, str]]:
+def _match(original: JSON, base: JSON, shift: Callable[[int], int]) -> tuple[dict[str, str], dict[str, str]]:
     """Which claim and source the tool gives back is which of ours: tool id -> our id."""
+
+    def placed(spans: JSON) -> str:
+        # Our first span that is not empty where the tool counts (a span over just a \r is, in brat).
+        return repr(
+            _first_span({"spans": [{"start": shift(s["start"]), "end": shift(s["end"])} for s in spans if _whole(s)]})
+        )
+
     by_span: dict[str, deque[str]] = {}
     for claim in original["claims"]:
-        by_span.setdefault(repr(_first_span(claim)), deque()).append(claim["id"])
+        by_span.setdefault(placed(claim["spans"]), deque()).append(claim["id"])
     claim_ids: dict[str, str] = {}
     for claim in base["claims"]:
         queue = by_span.get(repr(_first_span(claim)))
-        if queue:
+        if _first_span(claim) is not None and queue:  # a claim the tool holds has a span
             claim_ids[claim["id"]] = queue.popleft()
     by_mention: dict[str, deque[str]] = {}
     for source in original["sources"]:
-        by_mention.setdefault(repr(_first_mention(source)), deque()).append(source["id"])
+        by_mention.setdefault(placed(source.get("mentions") or ()), deque()).append(source["id"])
     source_ids: dict[str, str] = {}
     for source in base["sources"]:
         queue = by_mention.get(repr(_first_mention(source)))
@@ -328,27 +435,65 @@ def _renamed(document: JSON, claim_ids: dict[str, str], source_ids: dict[str, st
 
 
 def _rest(document: JSON) -> dict[str, JSON]:
-    return {k: v for k, v in document.items() if k not in ("claims", "sources")}
+    return {k: v for k, v in document.items() if k not in ("claims", "sources", "extensions")}
 
 
 def _first_span(claim: JSON) -> list[int] | None:
     for span in claim.get("spans", ()):
-        if isinstance(span.get("start"), int) and isinstance(span.get("end"), int) and span["end"] > span["start"]:
+        if _whole(span) and span["end"] > span["start"]:
             return [span["start"], span["end"]]
     return None
+
+
+def _whole(span: JSON) -> bool:
+    return isinstance(span.get("start"), int) and isinstance(span.get("end"), int)
 
 
 def _first_mention(source: JSON) -> list[int] | None:
     return _first_span({"spans": source.get("mentions") or ()})
 
 
-def _inserted(items: list[JSON], more: Iterable[list[Any]]) -> list[JSON]:
-    out = list(items)
-    present = {item["id"] for item in out if isinstance(item, dict)}
-    for index, item in more:
-        if isinstance(item, dict) and item.get("id") not in present:
-            out.insert(min(index, len(out)), item)
-            present.add(item.get("id"))
+def _inserted(items: list[JSON], more: list[list[Any]], *, replace: bool) -> list[JSON]:
+    """``items`` with those kept whole put back between their neighbours; with ``replace``, instead of the
+    tool's bare one."""
+    present = {item["id"] for item in items}
+    replaced: dict[str, JSON] = {}
+    after: dict[str | None, list[JSON]] = {}  # id -> what follows it
+    ahead: dict[str | None, list[JSON]] = {}  # id -> what precedes it
+    waiting = []
+    known = set(present)
+    for index, item, previous, following in more:
+        if item["id"] in present:
+            if replace:
+                replaced[item["id"]] = item
+        elif previous is None or previous in known:
+            after.setdefault(previous, []).append(item)
+            known.add(item["id"])
+        else:
+            waiting.append((index, item, following))
+    lost: list[tuple[int, JSON]] = []
+    for index, item, following in reversed(waiting):
+        if following in known:
+            ahead.setdefault(following, []).insert(0, item)
+            known.add(item["id"])
+        else:
+            lost.append((index, item))
+    if len(known) == len(present) and not lost:
+        return [replaced.get(item["id"], item) for item in items] if replaced else items
+    out: list[JSON] = []
+    # Each item with what precedes and follows it, depth first, without recursion (a run of thousands is one chain).
+    stack: list[tuple[bool, JSON]] = [(False, item) for item in reversed(items)] + [(False, {"id": None})]
+    while stack:
+        done, item = stack.pop()
+        if done:
+            out.append(replaced.get(item["id"], item))
+            stack.extend((False, follower) for follower in reversed(after.pop(item["id"], [])))
+            continue
+        stack.append((True, item))
+        stack.extend((False, leader) for leader in reversed(ahead.pop(item["id"], [])))
+    out = out[1:]  # the start, whose followers are those kept whole before everything
+    for index, item in sorted(lost, key=lambda x: x[0]):
+        out.insert(min(index, len(out)), item)
     return out
 
 

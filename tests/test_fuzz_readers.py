@@ -282,8 +282,8 @@ def test_a_document_error_escaping_a_reader_is_reported_at_its_record(
     assert f"{place} error: the reader stopped at this record" in err
 
 
-def test_an_annotation_added_in_label_studio_sets_the_record_aside_with_a_warning(tmp_path: Path) -> None:
-    """Edit after export: a second annotator's annotation means the record no longer lines up; say so."""
+def test_an_annotation_added_in_label_studio_leaves_the_record_with_its_own(tmp_path: Path) -> None:
+    """Edit after export: a second annotator's copy of the annotation is read as is; the record stays with the first."""
     tasks = _tasks()
     second = json.loads(json.dumps(tasks[0]["annotations"][0]))
     second["completed_by"] = 7
@@ -291,8 +291,11 @@ def test_an_annotation_added_in_label_studio_sets_the_record_aside_with_a_warnin
     path = tmp_path / "tasks.json"
     path.write_text(json.dumps(tasks), encoding="utf-8")
     status, err = _convert(path, "labelstudio")
-    assert status == 0 and "[record-invalid]" in err and "written for 1 annotation(s)" in err, err
-    assert len(list(claimfmt.iter_documents(tmp_path / "o.json"))) == 2  # both annotators, nothing dropped
+    assert status == 0 and "[record-" not in err, err
+    first, copy = claimfmt.iter_documents(tmp_path / "o.json")  # both annotators, nothing dropped
+    assert first == claimfmt.load(READERS / "claimfmt" / "document.json")
+    assert copy.provenance is not None and copy.provenance.annotators[0].name == "7"
+    assert [c.spans[0].exact for c in copy.claims] == [c.spans[0].exact for c in first.claims]
 
 
 def test_a_required_key_of_the_wrong_type_is_wrong_type_at_its_pointer(tmp_path: Path) -> None:

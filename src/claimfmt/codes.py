@@ -205,6 +205,12 @@ CODES: dict[str, Code] = {
             "Nothing to do: the document is read from the peer's own annotations; what only the record held is lost.",
         ),
         (
+            "record-stale",
+            "The file was edited in the tool since claimfmt wrote it: a claim or source it kept fields for is gone, "
+            "or a field the tool holds was changed there; the tool's edit wins over the kept fields.",
+            "Check the named claim and field: what only the record held for that part (span context, say) is lost.",
+        ),
+        (
             "offset-unit-detected",
             "The peer's offsets matched the quotes only in another unit (UTF-16, say), which was used.",
             "Pass --offset-unit to say so explicitly.",
