@@ -107,6 +107,8 @@ class LossReport:
     dropped: Counter[str] = attrs.field(factory=Counter)
     parked: Counter[str] = attrs.field(factory=Counter)
     adjusted: Counter[str] = attrs.field(factory=Counter)
+    #: Fields the tool cannot hold, kept in claimfmt's record beside its annotations (back when claimfmt reads it).
+    recorded: Counter[str] = attrs.field(factory=Counter)
     issues: list[Issue] = attrs.field(factory=list)
     #: (scheme, label as read, state it mapped to) -> how often: the label -> state table of the conversion.
     labels: Counter[tuple[str, str, str]] = attrs.field(factory=Counter)
@@ -185,6 +187,7 @@ class LossReport:
             "dropped": dict(sorted(self.dropped.items())),
             "parked": dict(sorted(self.parked.items())),
             "adjusted": dict(sorted(self.adjusted.items())),
+            "recorded": dict(sorted(self.recorded.items())),
             "labels": [
                 {"scheme": scheme, "label": label, "state": state, "count": n}
                 for (scheme, label, state), n in sorted(self.labels.items())
@@ -203,7 +206,11 @@ class LossReport:
             f"{self.documents_written} converted, {self.records_written} record(s) written, "
             f"{errors} error(s), {warnings} warning(s)"
         ]
-        for title, counter in (("dropped", self.dropped), ("kept in extensions", self.parked)):
+        for title, counter in (
+            ("dropped", self.dropped),
+            ("kept in extensions", self.parked),
+            ("not held by the tool, kept in the claimfmt record", self.recorded),
+        ):
             if counter:
                 lines.append(f"  {title}: " + ", ".join(f"{field} ({n})" for field, n in sorted(counter.items())))
         if self.adjusted:

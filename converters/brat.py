@@ -365,6 +365,7 @@ def render_ann(document: Document, mapping: AnnotationMapping, name: str, report
     scratch = LossReport(source="brat", target="claimfmt")
     rebuilt = read_lines([f"{line}\n" for line in lines], as_read, name, name, mapping, scratch)
     kept_record = remainder.keep(document, rebuilt, shift=shift)
+    report.recorded.update(remainder.fields(kept_record))
     if kept_record:
         used = taken | {line.split("\t", 1)[0] for line in lines}
         number = int(_free("#", used)[1:])

@@ -88,6 +88,7 @@ class Doccano(Converter):
             rebuilt = _rebuild(line, identifier, mapping, unit, scratch, Origin(file="-", index=written))
             written += 1
             kept = remainder.keep(document, rebuilt, parked=_LINE)
+            report.recorded.update(remainder.fields(kept))
             if kept:
                 line[RECORD] = kept
             yield line

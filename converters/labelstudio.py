@@ -84,6 +84,8 @@ class LabelStudio(Converter):
             if len(again) == len(group):
                 kept = [remainder.keep(d, a, every_claim=True, parked=_TASK) for d, a in zip(group, again, strict=True)]
                 if not all(remainder.bare(r) for r in kept):
+                    for found in kept:
+                        report.recorded.update(remainder.fields(found))
                     task = {**task, "meta": {**(task.get("meta") or {}), "claimfmt": kept}}
             else:
                 report.drop("documents Label Studio cannot hold apart (kept as one task)")
@@ -249,7 +251,7 @@ def _standoff(
             if not all(end in labels for end in ends):
                 continue
             names = result.texts("labels") or ["relation"]
-            standoff.links.append(Link(f"{ends[0]}>{ends[1]}", names[0], [(labels[e], e) for e in ends]))
+            standoff.links.append(Link(f"{ends[0]}:{ends[1]}", names[0], [(labels[e], e) for e in ends]))
     return standoff
 
 

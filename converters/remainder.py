@@ -20,7 +20,7 @@ no longer fits is set aside; the document is always read.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +32,7 @@ from claimfmt.issues import DocumentError, Severity
 from claimfmt.model import Document
 from claimfmt.structuring import structure, unstructure
 
-__all__ = ["VERSION", "keep", "restore"]
+__all__ = ["VERSION", "bare", "fields", "keep", "pair", "restore"]
 
 JSON = Any
 #: The version of the remainder's layout; a reader refuses (and sets aside) any other.
@@ -146,6 +146,42 @@ def _keep(
     if order:
         remainder["order"] = order
     return remainder if len(remainder) > 1 else None
+
+
+def fields(remainder: JSON) -> Counter[str]:
+    """The fields a remainder holds (``claims[].verification.verdict``), each counted once per object holding it.
+
+    This is what the tool's own annotations lose: the loss report lists it, and
+    a reader without claimfmt's record gets the document without it.
+    """
+    found: Counter[str] = Counter()
+    if not remainder:
+        return found
+
+    def walk(patch: JSON, at: str) -> None:
+        for key in (*patch.get("set", {}), *patch.get("unset", [])):
+            found[f"{at}.{key}"] += 1
+        for key, part in patch.get("in", {}).items():
+            walk(part, f"{at}.{key}")
+        for key, items in patch.get("each", {}).items():
+            for part in items.values():
+                walk(part, f"{at}.{key}[]")
+
+    for key in ("claims", "sources"):
+        for fragment in remainder.get(key, {}).values():
+            if "id" in fragment:
+                found[f"{key}[].id"] += 1
+            walk(fragment.get("patch", {}), f"{key}[]")
+        for _ in remainder.get("more", {}).get(key, ()):
+            found[f"{key}[]"] += 1
+        if key in remainder.get("order", {}):
+            found[f"{key}[] (order)"] += 1
+    walk(remainder.get("document", {}), "")
+    extensions = remainder.get("extensions", {})
+    was = extensions.get("was", {})
+    if any(fingerprint(value) != was.get(key) for key, value in (extensions.get("value") or {}).items()):
+        found["extensions"] += 1
+    return Counter({path.lstrip("."): n for path, n in found.items()})
 
 
 def restore(

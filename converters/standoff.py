@@ -178,7 +178,8 @@ def read_document(
         source_id = next((t for r, t in roles if r in mapping.source_roles), None)
         if source_id is None or source_id not in spans_by_id:
             # PolNeAR's Attribution-no-source: someone unnamed, nowhere in the text.
-            source_id = f"{link.id}-source"
+            # An id of the schema's form, whatever characters the tool's own ids use.
+            source_id = re.sub(r"[^A-Za-z0-9_.:-]", "_", f"{link.id}-source").lstrip(".:-") or "source"
             sources[source_id] = Source(id=source_id, kind=SourceKind.UNKNOWN, name=None, anonymous=True)
         elif source_id not in sources:
             used.ids.add(source_id)
@@ -295,8 +296,7 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
     for claim in document.claims:
         fragments = [(s.start, s.end) for s in claim.spans if _placed(s, text)]
         if not fragments or not mapping.claim_types:
-            report.drop("claims without spans in the text (kept in the record)")
-            continue
+            continue  # the tool has no place for it: the tool module's record keeps it (and counts it)
         claim_id = span(claim_type, fragments, claim.id)  # type: ignore[arg-type]
         single_line = not any(c in claim.text for c in "\r\n\t")  # a note is one line; else the record has it
         if mapping.claim_text_note and single_line and claim.text != " ".join(text[s:e] for s, e in fragments):
