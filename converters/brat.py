@@ -384,7 +384,7 @@ def render_ann(document: Document, mapping: AnnotationMapping, name: str, report
             # A note needs an annotation to sit on: one of its own, over the first line of the text, so that
             # deleting an annotation in brat never deletes the document's record with it.
             target = _free("T", used)
-            first = text.split("\n", 1)[0]
+            first = as_read.split("\n", 1)[0]
             lines.append(f"{target}\t{_HOST} 0 {len(first)}\t{first}")
             used.add(target)
             lines.append(f"{_free('#', used)}\tAnnotatorNotes {target}\t{_RECORD}{_note_json(kept_record)}")

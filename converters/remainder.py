@@ -312,8 +312,9 @@ def _apply(
         fragments = remainder.get(key, {})
         placed = _placed(document[key], fragments, first, stable_ids)
         found = set(placed.values())
+        whole = {item[1].get("id") for item in remainder.get("more", {}).get(key, ()) if isinstance(item, list)}
         for fragment_key, fragment in fragments.items():
-            if fragment_key not in found:
+            if fragment_key not in found and fragment.get("id", fragment_key) not in whole:
                 name = fragment.get("id", fragment_key)
                 report.warn(
                     "record-stale",
@@ -492,17 +493,20 @@ def _first_mention(source: JSON) -> list[int] | None:
 def _inserted(items: list[JSON], more: list[list[Any]], *, replace: bool) -> list[JSON]:
     """``items`` with those kept whole put back between their neighbours; with ``replace``, instead of the
     tool's bare one."""
+    if replace:
+        # The tool's bare copy goes, and ours takes its place among its neighbours (the tool's order of
+        # implied speakers follows its links, which edits reorder).
+        whole = {item["id"] for _, item, _, _ in more}
+        items = [item for item in items if item["id"] not in whole]
     present = {item["id"] for item in items}
-    replaced: dict[str, JSON] = {}
     after: dict[str | None, list[JSON]] = {}  # id -> what follows it
     ahead: dict[str | None, list[JSON]] = {}  # id -> what precedes it
     waiting = []
     known = set(present)
     for index, item, previous, following in more:
         if item["id"] in present:
-            if replace:
-                replaced[item["id"]] = item
-        elif previous is None or previous in known:
+            continue
+        if previous is None or previous in known:
             after.setdefault(previous, []).append(item)
             known.add(item["id"])
         else:
@@ -515,14 +519,14 @@ def _inserted(items: list[JSON], more: list[list[Any]], *, replace: bool) -> lis
         else:
             lost.append((index, item))
     if len(known) == len(present) and not lost:
-        return [replaced.get(item["id"], item) for item in items] if replaced else items
+        return items
     out: list[JSON] = []
     # Each item with what precedes and follows it, depth first, without recursion (a run of thousands is one chain).
     stack: list[tuple[bool, JSON]] = [(False, item) for item in reversed(items)] + [(False, {"id": None})]
     while stack:
         done, item = stack.pop()
         if done:
-            out.append(replaced.get(item["id"], item))
+            out.append(item)
             stack.extend((False, follower) for follower in reversed(after.pop(item["id"], [])))
             continue
         stack.append((True, item))

@@ -298,7 +298,8 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
         if not fragments or not mapping.claim_types:
             continue  # the tool has no place for it: the tool module's record keeps it (and counts it)
         claim_id = span(claim_type, fragments, claim.id)  # type: ignore[arg-type]
-        single_line = not any(c in claim.text for c in "\r\n\t")  # a note is one line; else the record has it
+        # A note is one line of a text file; else the record has the statement.
+        single_line = not any(c in claim.text for c in "\r\n\t\x00")
         if mapping.claim_text_note and single_line and claim.text != " ".join(text[s:e] for s, e in fragments):
             standoff.notes.append(Note(new("#"), mapping.claim_text_note, claim_id, claim.text))
         if claim.verification is not None:

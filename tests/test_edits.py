@@ -119,12 +119,8 @@ class Export:
         """The tool's ids of every claim annotation in the file."""
         data = self._load()
         if self.tool == "brat":
-            # Not a span that brat's \r\n-as-one reading leaves empty (one over just the \r): no annotator sees it.
-            return [
-                x.split("\t")[0]
-                for x in data
-                if re.match(r"T\d+\tClaim ", x) and not re.match(r"T\d+\tClaim (\d+) \1\t", x)
-            ]
+            # Not a span brat's reading leaves empty (over just a \r, or a byte-order mark): nobody sees it.
+            return [x.split("\t")[0] for x in data if re.match(r"T\d+\tClaim ", x) and not _empty(x)]
         if self.tool == "labelstudio":
             return [r["id"] for r in self._results(data) if r["type"] == "labels" and r["value"]["labels"] == ["Claim"]]
         return [str(e["id"]) for e in data["entities"] if e["label"] == "Claim"]
@@ -209,6 +205,12 @@ class Export:
         assert not report.failed, [i.format() for i in report.issues]
         (document,) = docs
         return document, report
+
+
+def _empty(line: str) -> bool:
+    """A brat span line every fragment of which is empty."""
+    places = line.split("\t")[1].split(" ", 1)[1]
+    return all(start == end for start, end in (piece.split() for piece in places.split(";")))
 
 
 def _without(document: Document, claim_id: str) -> Document:
