@@ -23,7 +23,6 @@ from claimfmt.converters.patches import PatchError, apply
 from claimfmt.issues import ClaimfmtError, DocumentError, Issue, Severity, escape_pointer_token, json_type
 from claimfmt.model import Document, State
 from claimfmt.reading import Record, SourceLike, decode_text, iter_records
-from claimfmt.structuring import structure, unstructure
 from claimfmt.writing import write_json_values
 
 __all__ = [
@@ -36,7 +35,6 @@ __all__ = [
     "counted",
     "readable",
     "patched",
-    "restore",
     "set_aside",
     "text_of",
     "required_text",
@@ -296,31 +294,6 @@ def text_of(path: Path, report: LossReport) -> str | None:
         report.add(text, Origin(file=str(path)))
         return None
     return text
-
-
-def restore(document: Document, patch: Any, report: LossReport, origin: Origin) -> Document:
-    """``document`` with the claimfmt record ``patch`` that a writer kept in the peer file applied.
-
-    The record comes back from a file users edit: when it is not a patch, or
-    applying it gives a document that is not valid (a span moved in the tool no
-    longer matches the context the record kept; a claim deleted in the tool is
-    still named by a relation), it is set aside with a ``record-invalid`` warning
-    and the document is what the peer's own annotations say. The tool's edit wins;
-    the document is always read.
-    """
-    from claimfmt.validation import validate
-
-    what = f"document {document.id!r}: the claimfmt record kept in the file"
-    try:
-        restored = structure(apply(unstructure(document), patch), Document)
-    except (PatchError, DocumentError) as exc:
-        set_aside(exc, what, "the document read from the annotations alone", report, origin)
-        return document
-    errors = [issue for issue in validate(restored) if issue.severity is Severity.ERROR]
-    if errors:
-        set_aside(DocumentError(errors), what, "the document read from the annotations alone", report, origin)
-        return document
-    return restored
 
 
 def set_aside(
