@@ -79,12 +79,12 @@ def _keep(
     # A source the tool holds only as the implied speaker of a link (no span of its own) goes when the link
     # goes, while other claims may still name it: it is kept whole.
     # (Not one the tool gives back as it is, under its own id: only its own link names it.)
-    ours = {s["id"]: s for s in original["sources"]}
+    our_sources = {s["id"]: s for s in original["sources"]}
     renamed = {ours_id for tool_id, ours_id in source_ids.items() if tool_id != ours_id}
     implied = {
         s["id"]
         for s in base["sources"]
-        if _first_mention(s) is None and not (s["id"] not in renamed and ours.get(s["id"]) == s)
+        if _first_mention(s) is None and not (s["id"] not in renamed and our_sources.get(s["id"]) == s)
     }
     for key, renames, first in (("claims", claim_ids, _first_span), ("sources", source_ids, _first_mention)):
         ours = {item["id"]: item for item in original[key]}
@@ -99,9 +99,8 @@ def _keep(
             if item["id"] not in ours:
                 continue
             fragment: dict[str, JSON] = {"at": first(item)}
-            if key == "sources" and item["id"] in implied:
-                pass
-            elif patch := guarded(ours[item["id"]], item, ANCHORS):
+            whole = key == "sources" and item["id"] in implied  # kept whole below: no patch
+            if not whole and (patch := guarded(ours[item["id"]], item, ANCHORS)):
                 fragment["patch"] = patch
             for tool_id in tool_ids.get(item["id"], [item["id"]]):
                 if tool_id != item["id"]:
@@ -230,10 +229,10 @@ def pair(documents: list[Document], remainders: list[JSON]) -> tuple[list[JSON],
     For tools that keep several documents' remainders together (Label Studio's task).
 
     A remainder goes to the document holding most of its claims where they were
-    (same id, same first span); one without claims to the document in its own
-    place, when the tool still holds as many documents (so does one whose claims were all
-    deleted). Annotations added, removed
-    or reordered in the tool therefore never take another annotator's record.
+    (same id, same first span); one without claims (or whose claims were all
+    deleted) to the document in its own place, when the tool still holds as many
+    documents. Annotations added, removed or reordered in the tool therefore never
+    take another annotator's record.
     """
     claims = [
         {c.id: _first_span({"spans": [{"start": s.start, "end": s.end} for s in c.spans]}) for c in d.claims}
@@ -345,12 +344,12 @@ def _apply(
             out.pop("extensions", None)
         else:
             out["extensions"] = extensions
-    less = remainder.get("less", {})
+    less = {key: set(ids) for key, ids in remainder.get("less", {}).items()}
     if less.get("claims"):
-        out["claims"] = [c for c in out["claims"] if c["id"] not in set(less["claims"])]
+        out["claims"] = [c for c in out["claims"] if c["id"] not in less["claims"]]
     if less.get("sources"):
         cited = {a["source"] for claim in out["claims"] for a in claim["attributions"] if isinstance(a, dict)}
-        out["sources"] = [s for s in out["sources"] if s["id"] in cited or s["id"] not in set(less["sources"])]
+        out["sources"] = [s for s in out["sources"] if s["id"] in cited or s["id"] not in less["sources"]]
     present = {claim["id"] for claim in out["claims"]}
     if isinstance(out.get("relations"), list):
         kept = [r for r in out["relations"] if isinstance(r, dict) and {r.get("from"), r.get("to")} <= present]
@@ -431,16 +430,18 @@ def _match(original: JSON, base: JSON, shift: Callable[[int], int]) -> tuple[dic
         by_span.setdefault(placed(claim["spans"]), deque()).append(claim["id"])
     claim_ids: dict[str, str] = {}
     for claim in base["claims"]:
-        queue = by_span.get(repr(_first_span(claim)))
-        if _first_span(claim) is not None and queue:  # a claim the tool holds has a span
+        at = _first_span(claim)
+        queue = by_span.get(repr(at))
+        if at is not None and queue:  # a claim the tool holds has a span
             claim_ids[claim["id"]] = queue.popleft()
     by_mention: dict[str, deque[str]] = {}
     for source in original["sources"]:
         by_mention.setdefault(placed(source.get("mentions") or ()), deque()).append(source["id"])
     source_ids: dict[str, str] = {}
     for source in base["sources"]:
-        queue = by_mention.get(repr(_first_mention(source)))
-        if _first_mention(source) is not None and queue:
+        at = _first_mention(source)
+        queue = by_mention.get(repr(at))
+        if at is not None and queue:
             source_ids[source["id"]] = queue.popleft()
     ours = {c["id"]: c for c in original["claims"]}
     for claim in base["claims"]:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,9 +109,7 @@ def test_import_claimfmt_loads_no_converter_and_every_public_name_resolves(tmp_p
         "missing = [name for name in claimfmt.__all__ if getattr(claimfmt, name, None) is None];"
         "print(json.dumps([before, heavy, missing, claimfmt.__version__]))"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    before, heavy, missing, version = json.loads(done.stdout)
+    before, heavy, missing, version = _probe(probe, tmp_path)
     assert before == [] and heavy == [] and missing == []
     assert version == claimfmt.__version__ == importlib.metadata.version("claimfmt")
 
@@ -129,6 +128,11 @@ def test_claimfmt_version_loads_neither_attrs_nor_any_converter(tmp_path: Path) 
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
         "print(json.dumps(sorted(m for m in sys.modules if m == 'attrs' or m.startswith('claimfmt.converters'))))"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert _probe(probe, tmp_path) == []
+
+
+def _probe(code: str, folder: Path) -> Any:
+    """What a fresh interpreter running ``code`` outside the checkout prints last, as JSON."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=folder)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.splitlines()[-1]) == []
+    return json.loads(done.stdout.splitlines()[-1])
