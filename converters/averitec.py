@@ -16,8 +16,6 @@ URL, a missing key). AVeriTeC -> claimfmt -> AVeriTeC is therefore exact.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
@@ -28,6 +26,7 @@ from claimfmt.converters.patches import diff
 from claimfmt.converters.values import as_list
 from claimfmt.converters.values import is_text as _text
 from claimfmt.converters.values import is_uri as _is_uri
+from claimfmt.dates import from_day_first, to_day_first
 from claimfmt.model import (
     Article,
     Attribution,
@@ -64,7 +63,6 @@ _ANSWER_KEYS = {
 _QUESTION = NS + "question"
 # A source URL that is not a URI ("", "Metadata"), kept as written.
 _RAW_URLS = {"source_url": NS + "source_url", "cached_source_url": NS + "cached_source_url"}
-_DAY_FIRST = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 # The writer's label for a state, where the verdict is not already AVeriTeC's own.
 _LABELS = {
     State.SUPPORTED: "Supported",
@@ -120,7 +118,7 @@ def read_record(data: dict[str, JSON], index: int, report: LossReport) -> Docume
         id="c1",
         text=data["claim"],
         spans=(),
-        date=_iso_date(data.get("claim_date")),
+        date=from_day_first(data.get("claim_date")),
         attributions=(Attribution(source="speaker", stance=Stance.ASSERTS),) if _text(speaker) else (),
         verification=verification,
         extensions=extensions or None,
@@ -202,7 +200,7 @@ def _record(document: Document, claim: Claim, report: LossReport) -> dict[str, J
         "required_reannotation": extensions.get(_CLAIM_KEYS["required_reannotation"], False),
         "label": label,
         "justification": verification.rationale if verification is not None else None,
-        "claim_date": _day_first(claim.date),
+        "claim_date": to_day_first(claim.date),
         "speaker": speaker,
         "original_claim_url": document.article.url,
         "fact_checking_article": verification.review_url if verification is not None else None,
@@ -264,22 +262,3 @@ def _count_losses(document: Document, report: LossReport) -> None:
             report.drop(f"article.{field}")
     if document.relations:
         report.drop("relations", len(document.relations))
-
-
-def _iso_date(value: JSON) -> str | None:
-    """AVeriTeC's day-first ``D-M-YYYY`` as an RFC 3339 date."""
-    match = _DAY_FIRST.match(value) if isinstance(value, str) else None
-    if match is None:
-        return None
-    day, month, year = map(int, match.groups())
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def _day_first(value: str | None) -> str | None:
-    if value is None:
-        return None
-    date = dt.date.fromisoformat(value[:10])
-    return f"{date.day:02d}-{date.month:02d}-{date.year:04d}"

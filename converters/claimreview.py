@@ -54,10 +54,10 @@ from claimfmt.converters.base import (
 )
 from claimfmt.converters.patches import PatchError, apply, diff
 from claimfmt.converters.values import as_list as _as_list
-from claimfmt.converters.values import is_date as _is_date
 from claimfmt.converters.values import is_portable
 from claimfmt.converters.values import is_text as _text
 from claimfmt.converters.values import is_uri as _is_uri
+from claimfmt.dates import is_date as _is_date
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import Claim, Document, Source, SourceKind, Stance, State
 from claimfmt.reading import Record, SourceLike, decode_issue, decode_text, iter_records

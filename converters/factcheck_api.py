@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable, required_text, unmapped
-from claimfmt.converters.values import as_list, as_object, is_date, is_text, is_uri
+from claimfmt.converters.values import as_list, as_object, is_text, is_uri
+from claimfmt.dates import is_date
 from claimfmt.model import (
     Article,
     Attribution,

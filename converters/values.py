@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import attrs
-from rfc3339_validator import validate_rfc3339
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from claimfmt.issues import escape_pointer_token, json_type
@@ -17,7 +15,7 @@ from claimfmt.model import PORTABLE_INTEGER as PORTABLE
 if TYPE_CHECKING:
     from claimfmt.converters.base import LossReport, Origin
 
-__all__ = ["Fields", "as_list", "as_object", "is_date", "is_portable", "is_text", "is_uri", "portable_int"]
+__all__ = ["Fields", "as_list", "as_object", "is_portable", "is_text", "is_uri", "portable_int"]
 
 _DECIMAL = re.compile(r"^[+-]?[0-9]+$")
 
@@ -117,9 +115,6 @@ class Fields:
         return Fields(value, f"{self.pointer}/{escape_pointer_token(key)}", self.report, self.origin)
 
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
 def as_list(value: Any) -> list[Any]:
     """A value that may be one item or a list of them, as a list (None is an empty one)."""
     if value is None:
@@ -140,16 +135,3 @@ def is_text(value: Any) -> TypeGuard[str]:
 def is_uri(value: Any) -> TypeGuard[str]:
     """An absolute URI (RFC 3986), as claimfmt's ``format: uri`` wants."""
     return isinstance(value, str) and bool(validate_rfc3986(value, rule="URI"))
-
-
-def is_date(value: Any) -> TypeGuard[str]:
-    """An RFC 3339 full-date or date-time, as claimfmt's dates are."""
-    if not isinstance(value, str):
-        return False
-    if _DATE.match(value):
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return False
-        return True
-    return bool(validate_rfc3339(value.upper()))

@@ -18,20 +18,19 @@ are reported and kept verbatim, never dropped.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
-from rfc3339_validator import validate_rfc3339
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, detect_units, reanchor
 from claimfmt.converters.values import as_list as _as_list
-from claimfmt.converters.values import is_date as _is_date
+from claimfmt.dates import from_w3c as from_w3c_date
+from claimfmt.dates import is_date, to_utc
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import (
     Article,
@@ -74,7 +73,6 @@ _MEDIA_TYPES = {"Image", "Video", "Sound", "Audio"}
 _TEXT_SELECTORS = {"TextQuoteSelector", "TextPositionSelector", "RangeSelector", "FragmentSelector"}
 _CHAR_FRAGMENT = re.compile(r"^char=(\d+),(\d+)$")
 _MEDIA_FRAGMENT = re.compile(r"(^|[#&])(xywh|t|track|id)=")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOCAL_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
 
 
@@ -179,7 +177,7 @@ class _Writer:
             for key in ("created", "modified"):
                 value = getattr(provenance, key)
                 if value is not None:
-                    out[key] = utc(value)
+                    out[key] = to_utc(value)
         out["first"] = self.page(items, standalone=False)
         self.document_terms(out)
         return apply_residue(out, (document.extensions or {}).get(_COLLECTION))
@@ -265,7 +263,7 @@ class _Writer:
                 selectors.append({"type": "TextPositionSelector", "start": position[0], "end": position[1]})
         out: dict[str, JSON] = {"type": "SpecificResource", "source": self.article_iri, "selector": _scalar(selectors)}
         if self.document.article.published is not None:
-            out["state"] = {"type": "TimeState", "sourceDate": utc(self.document.article.published)}
+            out["state"] = {"type": "TimeState", "sourceDate": to_utc(self.document.article.published)}
         return out
 
     def position(self, start: int, end: int) -> tuple[int, int] | None:
@@ -317,7 +315,7 @@ def _bare(document: Document) -> bool:
 def _carries_date(claim: Claim, published: str) -> bool:
     """True when the claim's annotation gives back the article date: its target as read, or spans in UTC."""
     kept = (claim.extensions or {}).get(_ANNOTATION) or {}
-    return "target" in kept.get("keys", {}) or (bool(claim.spans) and utc(published) == published)
+    return "target" in kept.get("keys", {}) or (bool(claim.spans) and to_utc(published) == published)
 
 
 def collection_id(document: Document) -> str:
@@ -335,20 +333,6 @@ def apply_residue(out: dict[str, JSON], residue: Mapping[str, JSON] | None) -> d
             out.pop(key, None)
         out.update(residue.get("keys", {}))
     return out
-
-
-def utc(value: str) -> str:
-    """An RFC 3339 date or date-time as an xsd:dateTime in UTC with ``Z`` (a date is its midnight)."""
-    if len(value) == 10:
-        return f"{value}T00:00:00Z"
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
-    except ValueError:  # a leap second, which Python cannot hold: it is written as it is
-        return value
-    if moment.tzinfo is None:
-        return value
-    text = moment.astimezone(dt.UTC).isoformat()
-    return text.removesuffix("+00:00") + "Z"
 
 
 def _own_extensions(extensions: Mapping[str, JSON] | None) -> dict[str, JSON] | None:
@@ -575,7 +559,7 @@ class _Reader:
         if _is_extensions(data.get("extensions")):
             fields["extensions"] = data["extensions"]
         if "provenance" not in fields:
-            dates = {key: _rfc3339(data.get(key)) for key in ("created", "modified")}
+            dates = {key: from_w3c_date(data.get(key)) for key in ("created", "modified")}
             if any(dates.values()):
                 fields["provenance"] = Provenance(created=dates["created"], modified=dates["modified"])
         return fields
@@ -674,7 +658,7 @@ class _Reader:
                 id=self.local_id(raw, index),
                 text=text,
                 spans=tuple(spans),
-                date=raw["claimDate"] if _is_date(raw.get("claimDate")) else None,
+                date=raw["claimDate"] if is_date(raw.get("claimDate")) else None,
                 attributions=tuple(self.structured(raw, "attributions", Attribution, pointer)),
                 verification=self.verification(bodies, pointer),
                 confidence=raw["confidence"] if _is_fraction(raw.get("confidence")) else None,
@@ -767,7 +751,7 @@ class _Reader:
         for state in _as_list(target.get("state")):
             while isinstance(state, dict):
                 if "TimeState" in _types(state) and self.published is None:
-                    self.published = _rfc3339(state.get("sourceDate"))
+                    self.published = from_w3c_date(state.get("sourceDate"))
                 state = state.get("refinedBy")
         selectors = _as_list(target.get("selector"))
         if not selectors:
@@ -971,24 +955,3 @@ def _int(value: JSON) -> int | None:
 
 def _get(value: JSON, key: str) -> JSON:
     return value.get(key) if isinstance(value, dict) else None
-
-
-def _rfc3339(value: JSON) -> str | None:
-    """A W3C date as RFC 3339: offsets and fractions kept, epoch seconds (or ms) as UTC, no zone taken as UTC."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = value / 1000 if abs(value) > 1e11 else value
-        try:
-            return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat().replace("+00:00", "Z")
-        except (OverflowError, OSError, ValueError):
-            return None
-    if not isinstance(value, str):
-        return None
-    if validate_rfc3339(value) or _DATE.match(value):
-        return value
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:  # xsd:dateTime without a zone: W3C says it should have one; UTC is the guess
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.isoformat().replace("+00:00", "Z")

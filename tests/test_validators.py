@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 
 import claimfmt
 from claimfmt.codes import CODES
+from claimfmt.dates import sort_key
 from claimfmt.issues import Severity
 from claimfmt.schema_check import _fast_validator, reference_validator
 from claimfmt.testing import json_documents
 from claimfmt.validation import validate_record
 from claimfmt.validators import all_checks, run_checks
-from claimfmt.validators.verification import sort_key
 
 from .conftest import ROOT
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 from typing import Any
 
+from claimfmt.dates import sort_key
 from claimfmt.issues import Issue
 from claimfmt.validators.registry import issue, register
 
@@ -72,26 +72,3 @@ def _history(
         yield where, earlier
         if "history" in earlier:
             yield from _history(where, earlier)
-
-
-def sort_key(stamp: str) -> str:
-    """A string that sorts RFC 3339 dates and date-times by the instant they denote.
-
-    A bare date counts as its first instant in UTC. The common forms (a date, or a
-    whole-second UTC time) are keyed without parsing: validation runs this a lot.
-    """
-    if len(stamp) == 10:
-        return stamp + "T00:00:00.000000"
-    if len(stamp) == 20 and stamp[19] in "Zz":
-        return stamp[:10] + "T" + stamp[11:19] + ".000000"
-    text = stamp.upper().replace("Z", "+00:00")
-    leap = text[17:19] == "60"
-    if leap:  # fromisoformat knows no second 60: parse :59, key it back as :60
-        text = text[:17] + "59" + text[19:]
-    head, dot, rest = text.partition(".")
-    if dot:  # at most microseconds for fromisoformat
-        digits = len(rest) - len(rest.lstrip("0123456789"))
-        text = head + "." + rest[: min(digits, 6)] + rest[digits:]
-    moment = datetime.datetime.fromisoformat(text).astimezone(datetime.UTC)
-    seconds = "60" if leap else f"{moment.second:02d}"
-    return moment.strftime("%Y-%m-%dT%H:%M:") + f"{seconds}.{moment.microsecond:06d}"

@@ -11,15 +11,14 @@ reference validator is adjusted here and a differential test keeps them equal.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-import rfc3339_validator
 
+from claimfmt.dates import is_date_time
 from claimfmt.issues import Issue, escape_pointer_token, json_type
 from claimfmt.schemas import registry, schema
 
@@ -209,17 +208,4 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, _: Any) -> Iterat
 
 
 def _date_time(value: object) -> bool:
-    """RFC 3339 date-time, with leap seconds where RFC 3339 allows them (23:59:60 UTC)."""
-    if not isinstance(value, str):
-        return True
-    value = value.upper()  # RFC 3339 allows t and z; rfc3339-validator wants them upper-case, as jsonschema does
-    if rfc3339_validator.validate_rfc3339(value):
-        return True
-    if len(value) < 20 or value[17:19] != "60":
-        return False
-    normal = value[:17] + "59" + value[19:]
-    if not rfc3339_validator.validate_rfc3339(normal):
-        return False
-    moment = datetime.datetime.fromisoformat(normal.replace("Z", "+00:00"))
-    utc = moment.astimezone(datetime.UTC)
-    return (utc.hour, utc.minute) == (23, 59)
+    return not isinstance(value, str) or is_date_time(value)
