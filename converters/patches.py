@@ -20,12 +20,14 @@ from typing import Any
 
 import orjson
 
+from claimfmt.errors import ClaimfmtError
+
 __all__ = ["PatchError", "additions", "apply", "diff", "fingerprint", "guarded", "merge", "same"]
 
 JSON = Any
 
 
-class PatchError(ValueError):
+class PatchError(ClaimfmtError, ValueError):
     """A patch that is not of the documented shape (read back from an edited or damaged file)."""
 
 
