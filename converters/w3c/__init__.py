@@ -1,0 +1,85 @@
+"""W3C Web Annotation (``w3c``), both ways. The mapping is written down in ``docs/w3c.md``.
+
+A document becomes an AnnotationCollection with one embedded AnnotationPage,
+and each claim one Annotation: its spans are the targets (TextQuoteSelector and
+TextPositionSelector, in code points), its text a ``describing`` TextualBody,
+its verification an ``assessing`` one. What W3C has no key for travels in the
+terms of the claimfmt JSON-LD context the package ships
+(``schema/claimfmt-1.0.context.jsonld``), as JSON literals, so that no W3C
+key is ever redefined. Writing is plain JSON: no JSON-LD processor, no network.
+
+Reading takes W3C as real tools write it. Whatever of an annotation, page or
+collection the writer would not give back as it was read is kept verbatim
+under the ``org.w3.anno:*`` extensions and written back on export; the
+reader proves this by writing each object again and keeping what differs.
+Annotations that do not target text (images, SVG regions, media fragments)
+are reported and kept verbatim, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import ClassVar
+
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable
+from claimfmt.converters.w3c.reader import _first_source, _kind, _read_group, _Reader, _rows_of_api_responses
+from claimfmt.converters.w3c.terms import ANNO_CONTEXT, CLAIMFMT_CONTEXT, JSON, _types, normalise
+from claimfmt.converters.w3c.writer import _Writer
+from claimfmt.model import Document
+from claimfmt.reading import Record
+
+__all__ = ["ANNO_CONTEXT", "CLAIMFMT_CONTEXT", "W3C", "from_w3c", "normalise", "to_w3c"]
+
+
+class W3C(Converter):
+    """W3C Web Annotation JSON-LD: collections, pages or annotations; JSON, arrays or JSONL."""
+
+    name: ClassVar[str] = "w3c"
+    summary: ClassVar[str] = "W3C Web Annotation (AnnotationCollection, AnnotationPage, Annotation)"
+
+    def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
+        group: list[tuple[JSON, Origin]] = []
+        group_source: tuple[str, str | None] | None = None
+        for data, origin in _rows_of_api_responses(readable(records, report), report):
+            kind = _kind(data)
+            if kind == "Annotation":
+                source = (origin.file, _first_source(data))
+                if group and source != group_source:
+                    yield from _read_group(group, options, report)
+                    group = []
+                group.append((data, origin))
+                group_source = source
+                continue
+            if group:
+                yield from _read_group(group, options, report)
+                group = []
+            if kind in {"AnnotationCollection", "AnnotationPage"}:
+                document = _Reader(options, report, origin).container(data, kind)
+                if document is not None:
+                    yield Read(document=document, origin=origin)
+            else:
+                report.error(
+                    "not-convertible",
+                    f"not a W3C Annotation, AnnotationPage or AnnotationCollection (type {_types(data) or 'missing'})",
+                    origin,
+                )
+        if group:
+            yield from _read_group(group, options, report)
+
+    def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
+        for document in documents:
+            yield from _Writer(document, options, report).values()
+
+
+def to_w3c(document: Document, options: Options | None = None, report: LossReport | None = None) -> list[JSON]:
+    """A document as W3C JSON: one AnnotationCollection (or, for one read from bare annotations, those)."""
+    return _Writer(document, options or Options(), report or LossReport(source="claimfmt", target="w3c")).values()
+
+
+def from_w3c(data: JSON | Sequence[JSON], options: Options | None = None) -> tuple[list[Document], LossReport]:
+    """Documents from W3C JSON (a collection, a page, an annotation, or a list of these), with the report."""
+    report = LossReport(source="w3c", target="claimfmt")
+    items = data if isinstance(data, list) else [data]
+    records = iter([Record(file="<w3c>", index=i, data=item) for i, item in enumerate(items)])
+    documents = [read.document for read in W3C().read_records(records, options or Options(), report)]
+    return documents, report

@@ -1,0 +1,217 @@
+"""W3C JSON for a claimfmt document: a collection (or a page, or bare annotations, as it was read)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
+
+from claimfmt.converters.base import LossReport, Options
+from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
+from claimfmt.converters.w3c.terms import (
+    _ANNOTATION,
+    _COLLECTION,
+    _OTHER,
+    _PAGE,
+    _SHAPE,
+    _SOURCE,
+    _VERIFICATION_TERMS,
+    ANNO_CONTEXT,
+    CLAIMFMT_CONTEXT,
+    JSON,
+    _own_extensions,
+    _scalar,
+)
+from claimfmt.dates import to_utc
+from claimfmt.model import Article, Claim, Document, Span, Verification
+from claimfmt.structuring import unstructure
+
+
+class _Writer:
+    """W3C JSON for one document."""
+
+    def __init__(self, document: Document, options: Options, report: LossReport) -> None:
+        self.document = document
+        self.options = options
+        self.report = report
+        extensions = document.extensions or {}
+        self.shape = extensions.get(_SHAPE, "collection")
+        if self.shape == "annotation" and not _bare(document):
+            self.shape = "collection"  # bare annotations have nowhere to put the rest
+        self.cid = collection_id(document)
+        article = document.article
+        self.article_iri = (article.extensions or {}).get(_SOURCE) or article.url or f"{self.cid}#~article"
+        self.offsets = OffsetMap(article.text) if article.text is not None else None
+
+    def values(self) -> list[JSON]:
+        items = self.items(standalone=self.shape == "annotation")
+        if self.shape == "annotation":
+            return items
+        if self.shape == "page":
+            return [self.page(items, standalone=True)]
+        return [self.collection(items)]
+
+    def items(self, *, standalone: bool) -> list[JSON]:
+        items = [self.annotation(claim, standalone=standalone) for claim in self.document.claims]
+        for other in (self.document.extensions or {}).get(_OTHER, ()):
+            items.insert(min(other["index"], len(items)), other["value"])
+        return items
+
+    def context(self, uses_ours: bool) -> JSON:
+        return [ANNO_CONTEXT, CLAIMFMT_CONTEXT] if uses_ours else ANNO_CONTEXT
+
+    def collection(self, items: list[JSON]) -> JSON:
+        document, article = self.document, self.document.article
+        out: dict[str, JSON] = {"@context": self.context(True), "id": self.cid, "type": "AnnotationCollection"}
+        if article.title:
+            out["label"] = article.title
+        out["total"] = len(items)
+        provenance = document.provenance
+        if provenance is not None:
+            for key in ("created", "modified"):
+                value = getattr(provenance, key)
+                if value is not None:
+                    out[key] = to_utc(value)
+        out["first"] = self.page(items, standalone=False)
+        self.document_terms(out)
+        return apply_residue(out, (document.extensions or {}).get(_COLLECTION))
+
+    def document_terms(self, out: dict[str, JSON]) -> None:
+        """The document's own fields, in the claimfmt terms, on the collection (or a standalone page)."""
+        document, article, provenance = self.document, self.document.article, self.document.provenance
+        out["claimfmt"] = document.claimfmt
+        if document.id != self.cid:
+            out["documentId"] = document.id
+        out["article"] = unstructure(article)
+        if document.sources:
+            out["sources"] = [unstructure(source) for source in document.sources]
+        if document.relations is not None:
+            out["relations"] = [unstructure(relation) for relation in document.relations]
+        if provenance is not None:
+            out["provenance"] = unstructure(provenance)
+        extensions = _own_extensions(document.extensions)
+        if extensions is not None:
+            out["extensions"] = extensions
+
+    def page(self, items: list[JSON], *, standalone: bool) -> JSON:
+        out: dict[str, JSON] = {}
+        if standalone:
+            out["@context"] = self.context(True)
+        out["id"] = self.cid if standalone else f"{self.cid}#~page1"
+        out["type"] = "AnnotationPage"
+        out["startIndex"] = 0
+        out["items"] = items
+        if standalone:
+            self.document_terms(out)
+        return apply_residue(out, (self.document.extensions or {}).get(_PAGE))
+
+    def annotation(self, claim: Claim, *, standalone: bool) -> JSON:
+        out: dict[str, JSON] = {}
+        ours: dict[str, JSON] = {}
+        if claim.date is not None:
+            ours["claimDate"] = claim.date
+        if claim.confidence is not None:
+            ours["confidence"] = claim.confidence
+        if claim.attributions:
+            ours["attributions"] = [unstructure(a) for a in claim.attributions]
+        extensions = _own_extensions(claim.extensions)
+        if extensions is not None:
+            ours["extensions"] = extensions
+        bodies: list[JSON] = [{"type": "TextualBody", "purpose": "describing", "value": claim.text}]
+        if claim.verification is not None:
+            bodies.append(self.assessment(claim.verification))
+        if standalone:
+            out["@context"] = self.context(bool(ours) or claim.verification is not None)
+        out["id"] = f"{self.cid}#{claim.id}"
+        out["type"] = "Annotation"
+        out["body"] = _scalar(bodies)
+        targets = [self.target(span) for span in claim.spans]
+        out["target"] = _scalar(targets) if targets else self.article_iri
+        out.update(ours)
+        return apply_residue(out, (claim.extensions or {}).get(_ANNOTATION))
+
+    def assessment(self, verification: Verification) -> JSON:
+        verdict = verification.verdict
+        out: dict[str, JSON] = {
+            "type": "TextualBody",
+            "purpose": "assessing",
+            "value": verdict.label if verdict is not None else verification.state.value,
+            "verificationState": verification.state.value,
+        }
+        data = unstructure(verification)
+        for key, term in _VERIFICATION_TERMS.items():
+            if key in data:
+                out[term] = data[key]
+        return out
+
+    def target(self, span: Span) -> JSON:
+        quote: dict[str, JSON] = {"type": "TextQuoteSelector", "exact": span.exact}
+        if span.prefix is not None:
+            quote["prefix"] = span.prefix
+        if span.suffix is not None:
+            quote["suffix"] = span.suffix
+        selectors: list[JSON] = [quote]
+        if span.start is not None and span.end is not None:
+            position = self.position(span.start, span.end)
+            if position is not None:
+                selectors.append({"type": "TextPositionSelector", "start": position[0], "end": position[1]})
+        out: dict[str, JSON] = {"type": "SpecificResource", "source": self.article_iri, "selector": _scalar(selectors)}
+        if self.document.article.published is not None:
+            out["state"] = {"type": "TimeState", "sourceDate": to_utc(self.document.article.published)}
+        return out
+
+    def position(self, start: int, end: int) -> tuple[int, int] | None:
+        unit = self.options.offset_unit or Unit.CODEPOINT
+        if unit is Unit.CODEPOINT:
+            return start, end
+        if self.offsets is None:
+            self.report.drop(f"span offsets in {unit.value} (the text is not known)")
+            return None
+        try:
+            return self.offsets.from_codepoints(start, unit), self.offsets.from_codepoints(end, unit)
+        except OffsetError:
+            self.report.drop(f"span offsets in {unit.value} (outside the text)")
+            return None
+
+
+def _bare(document: Document) -> bool:
+    """True when bare annotations carry the whole document: a page's claims and nothing else."""
+    article = document.article
+    iri = (article.extensions or {}).get(_SOURCE) or article.url
+    plain = Article(url=article.url, published=article.published, extensions=article.extensions)
+    return (
+        bool(document.claims or (document.extensions or {}).get(_OTHER))
+        # The article date travels in the targets' TimeState: every claim needs a span to carry it.
+        and (article.published is None or all(_carries_date(claim, article.published) for claim in document.claims))
+        and article == plain
+        and set(article.extensions or {}) <= {_SOURCE}
+        and document.id == iri
+        and not document.sources
+        and document.relations is None
+        and document.provenance is None
+        and not _own_extensions(document.extensions)
+    )
+
+
+def _carries_date(claim: Claim, published: str) -> bool:
+    """True when the claim's annotation gives back the article date: its target as read, or spans in UTC."""
+    kept = (claim.extensions or {}).get(_ANNOTATION) or {}
+    return "target" in kept.get("keys", {}) or (bool(claim.spans) and to_utc(published) == published)
+
+
+def collection_id(document: Document) -> str:
+    """The collection IRI: the document id where it is an absolute IRI of its own, else a name-based UUID URN."""
+    doc_id = document.id
+    if "#" not in doc_id and doc_id != document.article.url and validate_rfc3986(doc_id, rule="URI"):
+        return doc_id
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'claimfmt:' + doc_id)}"
+
+
+def apply_residue(out: dict[str, JSON], residue: Mapping[str, JSON] | None) -> dict[str, JSON]:
+    """Write back what was read verbatim: kept keys replace what the writer made, absent ones go."""
+    if residue:
+        for key in residue.get("absent", ()):
+            out.pop(key, None)
+        out.update(residue.get("keys", {}))
+    return out
