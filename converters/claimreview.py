@@ -53,6 +53,7 @@ from claimfmt.converters.base import (
     set_aside,
 )
 from claimfmt.converters.patches import PatchError, apply, diff
+from claimfmt.converters.publishing import withheld
 from claimfmt.converters.values import as_list as _as_list
 from claimfmt.converters.values import is_portable
 from claimfmt.converters.values import is_text as _text
@@ -125,23 +126,10 @@ def publishable(document: Document, report: LossReport | None = None) -> Documen
         return None
     if len(reviewed) < len(document.claims):
         report.drop("claims without a verification (never published)", len(document.claims) - len(reviewed))
-    article = document.article
-    if article.text is not None:
-        report.drop("article.text (never published)")
-        article = attrs.evolve(article, text=None)
-    renamed: dict[str, str] = {}
-    sources = []
-    for source in document.sources:
-        if source.anonymous:
-            renamed[source.id] = f"anonymous-{len(renamed) + 1}"
-            details = (source.description, source.role, source.affiliation, source.mentions, source.external_ids)
-            if any(details) or source.extensions:
-                report.drop("anonymous sources' details (never published)")
-            source = Source(id=renamed[source.id], kind=source.kind, name=None, anonymous=True)
-        sources.append(source)
-    claims = tuple(_renamed(claim, renamed) for claim in reviewed)
+    public = withheld(document, report)
+    claims = tuple(claim for claim in public.claims if claim.verification is not None)
     # The sources the reviewed claims name, in the order they name them (as reviews read back give them).
-    by_id = {source.id: source for source in sources}
+    by_id = {source.id: source for source in public.sources}
     named = [name for claim in claims for a in claim.attributions for name in (a.source, *(a.via or ()))]
     sources = [by_id[name] for name in dict.fromkeys(named) if name in by_id]
     if len(sources) < len(by_id):
@@ -154,21 +142,7 @@ def publishable(document: Document, report: LossReport | None = None) -> Documen
     )
     if len(relations) < len(document.relations or ()):
         report.drop("relations to claims without a verification", len(document.relations or ()) - len(relations))
-    return attrs.evolve(document, article=article, sources=tuple(sources), claims=claims, relations=relations or None)
-
-
-def _renamed(claim: Claim, renamed: dict[str, str]) -> Claim:
-    if not renamed:
-        return claim
-    attributions = tuple(
-        attrs.evolve(
-            a,
-            source=renamed.get(a.source, a.source),
-            via=tuple(renamed.get(v, v) for v in a.via) if a.via is not None else None,
-        )
-        for a in claim.attributions
-    )
-    return attrs.evolve(claim, attributions=attributions)
+    return attrs.evolve(public, sources=tuple(sources), claims=claims, relations=relations or None)
 
 
 def to_claimreview(document: Document, report: LossReport | None = None, *, record: bool = False) -> list[JSON]:

@@ -1,0 +1,59 @@
+"""What a publishing writer (ClaimReview, W3C) leaves out: the article's text and what names the unnamed.
+
+ClaimReview goes on public pages and W3C annotations to public annotation servers.
+Neither may carry the article's text (it is the publisher's, and often licensed),
+nor what the annotators know of an anonymous source: its description, role,
+affiliation, mentions, external ids and extensions, or an id that might name it.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from claimfmt.converters.base import LossReport
+from claimfmt.model import Claim, Document, Source
+
+__all__ = ["withheld"]
+
+
+def withheld(document: Document, report: LossReport | None) -> Document:
+    """``document`` without its article's text and with each anonymous source reduced to its kind.
+
+    An anonymous source's id becomes ``anonymous-N`` (N counting anonymous sources
+    in document order), and every attribution and ``via`` naming it follows. What
+    goes is counted as dropped in ``report`` (None: not counted, because the caller
+    keeps it elsewhere).
+    """
+    article = document.article
+    if article.text is not None:
+        if report is not None:
+            report.drop("article.text (never published)")
+        article = attrs.evolve(article, text=None)
+    renamed: dict[str, str] = {}
+    sources = []
+    for source in document.sources:
+        if source.anonymous:
+            renamed[source.id] = f"anonymous-{len(renamed) + 1}"
+            details = (source.description, source.role, source.affiliation, source.mentions, source.external_ids)
+            if report is not None and (any(details) or source.extensions):
+                report.drop("anonymous sources' details (never published)")
+            source = Source(id=renamed[source.id], kind=source.kind, name=None, anonymous=True)
+        sources.append(source)
+    if article is document.article and not renamed:
+        return document
+    claims = tuple(_renamed(claim, renamed) for claim in document.claims)
+    return attrs.evolve(document, article=article, sources=tuple(sources), claims=claims)
+
+
+def _renamed(claim: Claim, renamed: dict[str, str]) -> Claim:
+    if not renamed:
+        return claim
+    attributions = tuple(
+        attrs.evolve(
+            a,
+            source=renamed.get(a.source, a.source),
+            via=tuple(renamed.get(v, v) for v in a.via) if a.via is not None else None,
+        )
+        for a in claim.attributions
+    )
+    return attrs.evolve(claim, attributions=attributions)
