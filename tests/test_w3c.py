@@ -6,6 +6,7 @@ import copy
 import functools
 import json
 import warnings
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ from hypothesis import strategies as st
 from referencing.jsonschema import DRAFT4
 
 import claimfmt
-from claimfmt.converters.base import Options
+from claimfmt.converters.base import LossReport, Options
 from claimfmt.converters.offsets import Unit
+from claimfmt.converters.publishing import withheld
 from claimfmt.converters.w3c import ANNO_CONTEXT, CLAIMFMT_CONTEXT, from_w3c, normalise, to_w3c
 from claimfmt.issues import Severity
 from claimfmt.model import Article, Document, Span
@@ -29,6 +31,7 @@ from claimfmt.testing import documents
 from .conftest import EXAMPLES, SHARED, shared
 
 SUITE = ("corpora", "w3c-web-annotation")
+RECORD = Options(record=True)
 
 
 def _suite_files(folder: str) -> list[Path]:
@@ -73,19 +76,24 @@ def _failures(instance: Any, test_list: str) -> list[str]:
 
 
 def _check_conformance(document: Document) -> None:
-    (collection,) = to_w3c(document)
+    for options in (Options(), RECORD):
+        (collection,) = to_w3c(document, options)
+        _check_collection(collection)
+    (page,) = to_w3c(attrs.evolve(document, extensions={"org.w3.anno:shape": "page"}), RECORD)
+    assert _failures(page, "collections/pages/pageMusts.test") == []
+    bare = _bare(document, "http://example.org/article")
+    for annotation in to_w3c(bare, RECORD) if bare.claims else ():
+        assert annotation["type"] == "Annotation"
+        assert _failures(annotation, "annotations/annotationMusts.test") == []
+
+
+def _check_collection(collection: Any) -> None:
     assert _failures(collection, "collections/collectionMusts.test") == []
     # An embedded page and its annotations inherit the collection's context, as JSON-LD says.
     page = {"@context": collection["@context"], **collection["first"]}
     assert _failures(page, "collections/pages/pageMusts.test") == []
     for item in page["items"]:
         assert _failures({"@context": collection["@context"], **item}, "annotations/annotationMusts.test") == []
-    (page,) = to_w3c(attrs.evolve(document, extensions={"org.w3.anno:shape": "page"}))
-    assert _failures(page, "collections/pages/pageMusts.test") == []
-    bare = _bare(document, "http://example.org/article")
-    for annotation in to_w3c(bare) if bare.claims else ():
-        assert annotation["type"] == "Annotation"
-        assert _failures(annotation, "annotations/annotationMusts.test") == []
 
 
 def _bare(document: Document, iri: str) -> Document:
@@ -127,18 +135,54 @@ def test_the_suite_runs_and_can_fail() -> None:
 
 
 @given(documents())
-def test_claimfmt_to_w3c_to_claimfmt_is_the_identity(document: Document) -> None:
-    written = to_w3c(document)
+def test_claimfmt_to_w3c_with_the_record_to_claimfmt_is_the_identity(document: Document) -> None:
+    written = to_w3c(document, RECORD)
     json.dumps(written)  # plain JSON, nothing else
     documents_back, report = from_w3c(written)
     assert documents_back == [document]
-    assert [i for i in report.issues if i.severity is Severity.ERROR] == []
+    assert report.issues == []
+
+
+@given(documents())
+def test_public_w3c_withholds_the_text_and_anonymous_sources_and_loses_only_what_it_reports(
+    document: Document,
+) -> None:
+    report = LossReport(source="claimfmt", target="w3c")
+    written = to_w3c(document, Options(), report)
+    (back,), _ = from_w3c(written)
+    # The native mapping alone: what comes back is the document less what publishing withholds.
+    assert back == withheld(document, None)
+    assert "claimfmtRecord" not in json.dumps(written)
+    for value in _values(written):
+        assert "text" not in value.get("article", {})
+        for source in value.get("sources", ()):
+            if source.get("anonymous"):
+                assert set(source) <= {"id", "kind", "name", "anonymous"} and source["id"].startswith("anonymous-")
+    expected = Counter()
+    if document.article.text is not None:
+        expected["article.text (never published)"] = 1
+    for source in document.sources:
+        details = (source.description, source.role, source.affiliation, source.mentions, source.external_ids)
+        if source.anonymous and (any(details) or source.extensions):
+            expected["anonymous sources' details (never published)"] += 1
+    assert report.dropped == expected
+    assert not report.recorded
+
+
+def _values(written: list[Any]) -> list[dict[str, Any]]:
+    """Every object of W3C output that may carry the document's terms: collections, pages, annotations."""
+    found = []
+    for value in written:
+        found.append(value)
+        if isinstance(value.get("first"), dict):
+            found.append(value["first"])
+    return found
 
 
 @given(documents())
 def test_a_standalone_page_round_trips_too(document: Document) -> None:
     shaped = attrs.evolve(document, extensions={**(document.extensions or {}), "org.w3.anno:shape": "page"})
-    (page,) = to_w3c(shaped)
+    (page,) = to_w3c(shaped, RECORD)
     assert page["type"] == "AnnotationPage"
     assert from_w3c(page)[0] == [shaped]
 
@@ -160,12 +204,16 @@ def test_bare_annotations_fall_back_to_a_collection_when_they_cannot(document: D
     (collection,) = to_w3c(shaped)
     assert collection["type"] == "AnnotationCollection"
     (back,), _ = from_w3c(collection)
-    assert back == attrs.evolve(shaped, extensions=None)
+    assert back == attrs.evolve(withheld(shaped, None), extensions=None)
+    # The record keeps even the shape the document was read in.
+    (collection,) = to_w3c(shaped, RECORD)
+    assert collection["type"] == "AnnotationCollection"
+    assert from_w3c(collection)[0] == [shaped]
 
 
 def test_the_seed_article_round_trips_and_is_valid_claimfmt_both_ways() -> None:
     document = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
-    (back,), report = from_w3c(to_w3c(document))
+    (back,), report = from_w3c(to_w3c(document, RECORD))
     assert back == document
     assert report.issues == []
 
@@ -326,6 +374,7 @@ def _quoting(text: str) -> Document:
     return attrs.evolve(
         document,
         article=attrs.evolve(document.article, text=text, text_sha256=None),
+        sources=tuple(attrs.evolve(s, mentions=None) for s in document.sources),
         claims=tuple(
             attrs.evolve(c, spans=(Span(start=start, end=start + 9, exact="the quote"),), attributions=())
             for c in document.claims[:1]
@@ -338,10 +387,15 @@ def test_utf16_offsets_are_converted_where_the_text_is_known() -> None:
     text = "\U0001d54f caf\u00e9 \U0001f600 claims the quote here"
     start = text.index("the quote")
     document = _quoting(text)
-    written = to_w3c(document, Options(offset_unit=Unit.UTF16))
+    utf16 = Options(offset_unit=Unit.UTF16)
+    written = to_w3c(document, utf16)  # the text is withheld, but the writer counts in it
     position = written[0]["first"]["items"][0]["target"]["selector"][1]
     assert position["start"] == start + 2  # two astral characters before: one more unit each
-    (back,), _ = from_w3c(written, Options(offset_unit=Unit.UTF16))
+    # Read without the text, UTF-16 positions cannot be told in code points: the quote stays, and says so.
+    (back,), report = from_w3c(written, utf16)
+    assert back.claims[0].spans == (Span(exact="the quote"),)
+    assert report.adjusted["offsets in utf16 left out (the text is not known)"] == 1
+    (back,), _ = from_w3c(to_w3c(document, Options(offset_unit=Unit.UTF16, record=True)), utf16)
     assert back.claims[0].spans == document.claims[0].spans
 
 
@@ -383,6 +437,7 @@ def test_every_key_we_write_is_a_w3c_term_or_one_of_ours() -> None:
 def test_the_offset_unit_is_detected_from_the_quotes_where_the_text_is_known() -> None:
     document = _quoting("\U0001f600\U0001f600 then the quote here")
     written = to_w3c(document, Options(offset_unit=Unit.UTF16))  # as a browser tool would count
+    written[0]["article"]["text"] = document.article.text  # a file that carries the text (ours withhold it)
     (back,), report = from_w3c(written)  # no unit given
     assert back.claims[0].spans == document.claims[0].spans
     assert [i.code for i in report.issues] == ["offset-unit-detected"]

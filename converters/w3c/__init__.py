@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable
-from claimfmt.converters.w3c.reader import _first_source, _kind, _read_group, _Reader, _rows_of_api_responses
-from claimfmt.converters.w3c.terms import ANNO_CONTEXT, CLAIMFMT_CONTEXT, JSON, _types, normalise
-from claimfmt.converters.w3c.writer import _Writer
+from claimfmt.converters.base import Converter, LossReport, Options, Read
+from claimfmt.converters.w3c.reader import read
+from claimfmt.converters.w3c.record import write
+from claimfmt.converters.w3c.terms import ANNO_CONTEXT, CLAIMFMT_CONTEXT, JSON, normalise
 from claimfmt.model import Document
 from claimfmt.reading import Record
 
@@ -38,42 +38,16 @@ class W3C(Converter):
     summary: ClassVar[str] = "W3C Web Annotation (AnnotationCollection, AnnotationPage, Annotation)"
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
-        group: list[tuple[JSON, Origin]] = []
-        group_source: tuple[str, str | None] | None = None
-        for data, origin in _rows_of_api_responses(readable(records, report), report):
-            kind = _kind(data)
-            if kind == "Annotation":
-                source = (origin.file, _first_source(data))
-                if group and source != group_source:
-                    yield from _read_group(group, options, report)
-                    group = []
-                group.append((data, origin))
-                group_source = source
-                continue
-            if group:
-                yield from _read_group(group, options, report)
-                group = []
-            if kind in {"AnnotationCollection", "AnnotationPage"}:
-                document = _Reader(options, report, origin).container(data, kind)
-                if document is not None:
-                    yield Read(document=document, origin=origin)
-            else:
-                report.error(
-                    "not-convertible",
-                    f"not a W3C Annotation, AnnotationPage or AnnotationCollection (type {_types(data) or 'missing'})",
-                    origin,
-                )
-        if group:
-            yield from _read_group(group, options, report)
+        return read(records, options, report)
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
         for document in documents:
-            yield from _Writer(document, options, report).values()
+            yield from write(document, options, report)
 
 
 def to_w3c(document: Document, options: Options | None = None, report: LossReport | None = None) -> list[JSON]:
     """A document as W3C JSON: one AnnotationCollection (or, for one read from bare annotations, those)."""
-    return _Writer(document, options or Options(), report or LossReport(source="claimfmt", target="w3c")).values()
+    return write(document, options or Options(), report or LossReport(source="claimfmt", target="w3c"))
 
 
 def from_w3c(data: JSON | Sequence[JSON], options: Options | None = None) -> tuple[list[Document], LossReport]:

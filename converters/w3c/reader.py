@@ -9,7 +9,8 @@ from typing import Any
 import attrs
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
-from claimfmt.converters.base import LossReport, Options, Origin, Read
+from claimfmt.converters import remainder
+from claimfmt.converters.base import LossReport, Options, Origin, Read, readable
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, detect_units, reanchor
 from claimfmt.converters.values import as_list as _as_list
 from claimfmt.converters.w3c.selectors import _MEDIA_FRAGMENT, _select, _Selection
@@ -23,6 +24,7 @@ from claimfmt.converters.w3c.terms import (
     _SOURCE,
     _VERIFICATION_TERMS,
     JSON,
+    RECORD_TERM,
     _get,
     _iri,
     _is_extensions,
@@ -46,12 +48,45 @@ from claimfmt.model import (
     State,
     Verification,
 )
+from claimfmt.reading import Record
 from claimfmt.structuring import structure
 from claimfmt.versions import CURRENT_VERSION
 
 _STANDARD_CONTAINERS = {"Composite", "List", "Independents"}
 _MEDIA_TYPES = {"Image", "Video", "Sound", "Audio"}
 _LOCAL_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
+_NONE = object()  # no record (None is a value a damaged record may have)
+
+
+def read(records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
+    """Documents from W3C records: collections and pages one each, a run of annotations on one source one."""
+    group: list[tuple[JSON, Origin]] = []
+    group_source: tuple[str, str | None] | None = None
+    for data, origin in _rows_of_api_responses(readable(records, report), report):
+        kind = _kind(data)
+        if kind == "Annotation":
+            source = (origin.file, _first_source(data))
+            if group and source != group_source:
+                yield from _read_group(group, options, report)
+                group = []
+            group.append((data, origin))
+            group_source = source
+            continue
+        if group:
+            yield from _read_group(group, options, report)
+            group = []
+        if kind in {"AnnotationCollection", "AnnotationPage"}:
+            document = _Reader(options, report, origin).container(data, kind)
+            if document is not None:
+                yield Read(document=document, origin=origin)
+        else:
+            report.error(
+                "not-convertible",
+                f"not a W3C Annotation, AnnotationPage or AnnotationCollection (type {_types(data) or 'missing'})",
+                origin,
+            )
+    if group:
+        yield from _read_group(group, options, report)
 
 
 def _rows_of_api_responses(items: Iterator[tuple[JSON, Origin]], report: LossReport) -> Iterator[tuple[JSON, Origin]]:
@@ -135,6 +170,7 @@ class _Draft:
     claim: Claim | None  # None: kept verbatim (not text, or nothing to make a claim of)
     index: int
     standalone: bool
+    record: JSON = _NONE  # the claim's fragment of a claimfmt record (``--record``), if it carries one
 
 
 def _read_group(group: list[tuple[JSON, Origin]], options: Options, report: LossReport) -> Iterator[Read]:
@@ -157,10 +193,15 @@ class _Reader:
         self.unit = options.offset_unit or Unit.CODEPOINT
         self.article_iri: str | None = None
         self.used_ids: set[str] = set()
+        #: Claim id -> its fragment of the claimfmt record, from the annotations that carry one.
+        self.fragments: dict[str, JSON] = {}
 
     # Containers -------------------------------------------------------------------------------------
 
     def container(self, data: dict[str, JSON], kind: str) -> Document | None:
+        record = data.get(RECORD_TERM, _NONE)
+        if record is not _NONE:
+            data = {key: value for key, value in data.items() if key != RECORD_TERM}
         try:
             base = self.collection_fields(data)
         except DocumentError as exc:
@@ -208,7 +249,21 @@ class _Reader:
                 extensions[_PAGE] = kept
         for key in (kept or {}).get("keys", {}):
             self.report.park(f"{kind}.{key}")
-        return attrs.evolve(document, extensions=extensions if extensions or document.extensions is not None else None)
+        document = attrs.evolve(
+            document, extensions=extensions if extensions or document.extensions is not None else None
+        )
+        return self.restored(document, record)
+
+    def restored(self, document: Document, record: JSON) -> Document:
+        """The document with the claimfmt record it carries applied (``--record``): the container's part and
+        the claims' fragments, each from its own annotation (so a deleted annotation takes its fragment along)."""
+        if record is _NONE and not self.fragments:
+            return document
+        if record is _NONE:
+            record = {"v": remainder.VERSION}
+        if self.fragments and isinstance(record, dict) and isinstance(record.get("claims", {}), dict):
+            record = {**record, "claims": {**record.get("claims", {}), **self.fragments}}
+        return remainder.restore(document, record, self.report, self.origin)
 
     def collection_fields(self, data: dict[str, JSON]) -> dict[str, Any]:
         """The document fields a collection carries: our terms where present, else W3C's own."""
@@ -248,7 +303,8 @@ class _Reader:
         source = _first_source(group[0][0])
         if self.article_iri is None:
             self.article_iri = source  # nothing targets text: the article is what they target
-        return self.build({}, drafts, source or f"w3c-{group[0][1].index or 0}", shape="annotation")
+        document = self.build({}, drafts, source or f"w3c-{group[0][1].index or 0}", shape="annotation")
+        return None if document is None else self.restored(document, _NONE)
 
     def build(self, base: dict[str, Any], drafts: list[_Draft], identifier: str, shape: str) -> Document | None:
         article = base.get("article")
@@ -287,6 +343,8 @@ class _Reader:
             written = writer.annotation(draft.claim, standalone=draft.standalone)
             kept = residue(draft.raw, written)
             claim = draft.claim
+            if draft.record is not _NONE:
+                self.fragments[claim.id] = draft.record
             if kept:
                 claim = attrs.evolve(claim, extensions={**(claim.extensions or {}), _ANNOTATION: kept})
                 for key in kept.get("keys", {}):
@@ -297,7 +355,12 @@ class _Reader:
     # Annotations ------------------------------------------------------------------------------------
 
     def annotation(self, raw: JSON, index: int, pointer: str, *, standalone: bool, origin: Origin) -> _Draft:
-        draft = _Draft(raw=raw, claim=None, index=index, standalone=standalone)
+        if isinstance(raw, dict) and RECORD_TERM in raw:
+            record = raw[RECORD_TERM]
+            raw = {key: value for key, value in raw.items() if key != RECORD_TERM}
+        else:
+            record = _NONE
+        draft = _Draft(raw=raw, claim=None, index=index, standalone=standalone, record=record)
         label = _iri(raw) or f"#{index}"
         if not isinstance(raw, dict):
             self.report.warn(

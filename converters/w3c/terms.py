@@ -22,6 +22,9 @@ _SHAPE = "org.w3.anno:shape"
 _OTHER = "org.w3.anno:other-items"
 _SOURCE = "org.w3.anno:source"
 _OURS = "org.w3.anno:"
+#: The term under which ``--record`` output carries the claimfmt record: its claims' fragments on their own
+#: annotations, the rest on the collection (or page).
+RECORD_TERM = "claimfmtRecord"
 
 # Written even where the input lacked them: the output must have them to be W3C, and an id made
 # up for a collection that had none must come back the same.

@@ -31,18 +31,31 @@ from claimfmt.structuring import unstructure
 class _Writer:
     """W3C JSON for one document."""
 
-    def __init__(self, document: Document, options: Options, report: LossReport) -> None:
+    def __init__(
+        self,
+        document: Document,
+        options: Options,
+        report: LossReport,
+        *,
+        bare: bool | None = None,
+        text: str | None = None,
+    ) -> None:
+        """``bare`` says whether bare annotations may carry the document (None: work it out); ``text`` is the
+        article's text to count offsets in where the document carries none (it was withheld)."""
         self.document = document
         self.options = options
         self.report = report
         extensions = document.extensions or {}
         self.shape = extensions.get(_SHAPE, "collection")
-        if self.shape == "annotation" and not _bare(document):
+        if self.shape == "annotation" and not (_bare(document) if bare is None else bare):
             self.shape = "collection"  # bare annotations have nowhere to put the rest
         self.cid = collection_id(document)
         article = document.article
         self.article_iri = (article.extensions or {}).get(_SOURCE) or article.url or f"{self.cid}#~article"
-        self.offsets = OffsetMap(article.text) if article.text is not None else None
+        text = article.text if article.text is not None else text
+        self.offsets = OffsetMap(text) if text is not None else None
+        #: The annotation each claim became, in order (where ``--record`` puts the claim's fragment).
+        self.annotations: list[dict[str, JSON]] = []
 
     def values(self) -> list[JSON]:
         items = self.items(standalone=self.shape == "annotation")
@@ -53,7 +66,8 @@ class _Writer:
         return [self.collection(items)]
 
     def items(self, *, standalone: bool) -> list[JSON]:
-        items = [self.annotation(claim, standalone=standalone) for claim in self.document.claims]
+        self.annotations = [self.annotation(claim, standalone=standalone) for claim in self.document.claims]
+        items: list[JSON] = list(self.annotations)
         for other in (self.document.extensions or {}).get(_OTHER, ()):
             items.insert(min(other["index"], len(items)), other["value"])
         return items
