@@ -59,7 +59,8 @@ class Options:
     offset_unit: Unit | None = None
     #: For annotation-tool formats: an :class:`~claimfmt.converters.mapping.AnnotationMapping` (None: default).
     mapping: Any = None
-    #: For publishing formats (ClaimReview): also embed what the format cannot hold (``--record``).
+    #: For publishing formats (ClaimReview, W3C): also embed what the public output withholds or cannot hold
+    #: (``--record``).
     record: bool = False
 
 

@@ -434,6 +434,12 @@ def _match(original: JSON, base: JSON, shift: Callable[[int], int]) -> tuple[dic
         queue = by_span.get(repr(at))
         if at is not None and queue:  # a claim the tool holds has a span
             claim_ids[claim["id"]] = queue.popleft()
+    # A claim without a span the tool still holds (W3C targets the article itself) is known by its id alone.
+    spanless = {c["id"] for c in original["claims"] if placed(c["spans"]) == repr(None)} - set(claim_ids.values())
+    for claim in base["claims"]:
+        if claim["id"] in spanless and claim["id"] not in claim_ids and _first_span(claim) is None:
+            claim_ids[claim["id"]] = claim["id"]
+            spanless.discard(claim["id"])
     by_mention: dict[str, deque[str]] = {}
     for source in original["sources"]:
         by_mention.setdefault(placed(source.get("mentions") or ()), deque()).append(source["id"])

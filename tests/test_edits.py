@@ -4,7 +4,9 @@ The tool's edit is the truth, everything the annotator did not touch comes back 
 it was (the keyed remainder carries what the tool cannot hold), each conflict is a
 warning with a code, and the document is always read and valid. Edits are applied
 to the files as each tool writes them on export: brat ``.ann`` lines, Label Studio
-task results, doccano entities (which doccano numbers anew on import).
+task results, doccano entities (which doccano numbers anew on import), and W3C
+annotations as an annotation client edits them (selectors rewritten, bodies changed,
+annotations deleted or added), exported with ``--record``.
 """
 
 from __future__ import annotations
@@ -30,14 +32,14 @@ from claimfmt.testing import documents
 from .conftest import EXAMPLES
 
 SEED = EXAMPLES / "seed-article.claimfmt.json"
-TOOLS = ("brat", "labelstudio", "doccano")
+TOOLS = ("brat", "labelstudio", "doccano", "w3c")
 
 
 def _export(folder: Path, tool: str, docs: list[Document]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / ("export" if tool == "brat" else f"export.{'jsonl' if tool == 'doccano' else 'json'}")
     report = LossReport(source="claimfmt", target=tool)
-    get_converter(tool).write(docs, out, Options(), report)
+    get_converter(tool).write(docs, out, Options(record=tool == "w3c"), report)
     assert not report.failed, [i.format() for i in report.issues]
     return out
 
@@ -90,7 +92,12 @@ class Export:
     def _u(self, offset: int) -> int:
         if self.tool == "brat":  # brat counts \r\n as one character
             return offset - self.text.count("\r\n", 0, offset) - (1 if self.text.startswith("\ufeff") and offset else 0)
+        if self.tool == "w3c":  # code points, as written by default
+            return offset
         return self.units.from_codepoints(offset, Unit.UTF16)
+
+    def _items(self, data: Any) -> list[dict[str, Any]]:
+        return data["first"]["items"]  # type: ignore[no-any-return]
 
     def _results(self, data: Any) -> list[dict[str, Any]]:
         return data["annotations"][0]["result"]  # type: ignore[no-any-return]
@@ -109,6 +116,8 @@ class Export:
             return next(
                 r["id"] for r in found if (r["value"]["start"], r["value"]["end"]) == (self._u(start), self._u(end))
             )
+        if self.tool == "w3c":
+            return next(a["id"] for a in self._items(data) if _position(a) == (start, end))
         found_e = (e for e in data["entities"] if e["label"] == "Claim")
         return str(
             next(e["id"] for e in found_e if (e["start_offset"], e["end_offset"]) == (self._u(start), self._u(end)))
@@ -123,6 +132,8 @@ class Export:
             return [x.split("\t")[0] for x in data if re.match(r"T\d+\tClaim ", x) and not _empty(x)]
         if self.tool == "labelstudio":
             return [r["id"] for r in self._results(data) if r["type"] == "labels" and r["value"]["labels"] == ["Claim"]]
+        if self.tool == "w3c":
+            return [a["id"] for a in self._items(data) if a["type"] == "Annotation"]
         return [str(e["id"]) for e in data["entities"] if e["label"] == "Claim"]
 
     def delete_claim(self, claim: Claim) -> None:
@@ -148,6 +159,10 @@ class Export:
             results = self._results(data)
             results[:] = [r for r in results if key not in (r.get("id"), r.get("from_id"), r.get("to_id"))]
             self._save(data)
+        elif self.tool == "w3c":  # a server takes the annotation out of the page, and counts one fewer
+            self._items(data)[:] = [a for a in self._items(data) if a["id"] != key]
+            data["total"] = len(self._items(data))
+            self._save(data)
         else:
             data["entities"] = [e for e in data["entities"] if str(e["id"]) != key]
             data["relations"] = [r for r in data["relations"] if key not in (str(r["from_id"]), str(r["to_id"]))]
@@ -167,6 +182,13 @@ class Export:
         elif self.tool == "labelstudio":
             region = next(r for r in self._results(data) if r.get("id") == key and r["type"] == "labels")
             region["value"].update(start=self._u(start), end=self._u(end), text=self.text[start:end])
+        elif self.tool == "w3c":  # a client rewrites the first target's selectors for the new selection
+            annotation = next(a for a in self._items(data) if a["id"] == key)
+            targets = annotation["target"] if isinstance(annotation["target"], list) else [annotation["target"]]
+            targets[0]["selector"] = [
+                {"type": "TextQuoteSelector", "exact": self.text[start:end]},
+                {"type": "TextPositionSelector", "start": start, "end": end},
+            ]
         else:
             entity = next(e for e in data["entities"] if str(e["id"]) == key)
             entity.update(start_offset=self._u(start), end_offset=self._u(end))
@@ -181,6 +203,12 @@ class Export:
         elif self.tool == "labelstudio":
             state = next(r for r in self._results(data) if r.get("id") == key and r.get("from_name") == "State")
             state["value"]["choices"] = ["refuted"]
+        elif self.tool == "w3c":
+            annotation = next(a for a in self._items(data) if a["id"] == key)
+            body = next(b for b in annotation["body"] if b.get("purpose") == "assessing")
+            body["verificationState"] = "refuted"
+            if "verdict" not in body:  # the body's value is then the state, and a client shows and edits it
+                body["value"] = "refuted"
         else:
             raise AssertionError("doccano has no choices: a label change is tested on its own")
         self._save(data)
@@ -194,6 +222,16 @@ class Export:
             self._results(data).append(
                 {"id": "new1", "from_name": "label", "to_name": "text", "type": "labels", "value": value}
             )
+        elif self.tool == "w3c":  # a highlight made in a client: a quote, no body
+            source = _target(self._items(data)[0])["source"]
+            selectors = [
+                {"type": "TextQuoteSelector", "exact": self.text[start:end]},
+                {"type": "TextPositionSelector", "start": start, "end": end},
+            ]
+            self._items(data).append(
+                {"id": "urn:example:new1", "type": "Annotation", "target": {"source": source, "selector": selectors}}
+            )
+            data["total"] = len(self._items(data))
         else:
             data["entities"].append(
                 {"id": 999, "start_offset": self._u(start), "end_offset": self._u(end), "label": "Claim"}
@@ -205,6 +243,24 @@ class Export:
         assert not report.failed, [i.format() for i in report.issues]
         (document,) = docs
         return document, report
+
+
+def _target(annotation: dict[str, Any]) -> dict[str, Any]:
+    target = annotation["target"]
+    return target[0] if isinstance(target, list) else target  # type: ignore[no-any-return]
+
+
+def _position(annotation: dict[str, Any]) -> tuple[int, int] | None:
+    """The first target's TextPositionSelector of a W3C annotation, as (start, end)."""
+    target = annotation.get("target")
+    if not isinstance(target, dict | list):
+        return None
+    first = _target(annotation)
+    selectors = first.get("selector", []) if isinstance(first, dict) else []
+    for selector in selectors if isinstance(selectors, list) else [selectors]:
+        if selector.get("type") == "TextPositionSelector":
+            return selector["start"], selector["end"]
+    return None
 
 
 def _empty(line: str) -> bool:
@@ -278,11 +334,14 @@ def test_a_narrowed_span_wins_and_the_claim_keeps_the_rest(tmp_path: Path, tool:
         return
     expected = attrs.evolve(claim, spans=(moved, *claim.spans[1:]))
     assert document == _replaced(seed, expected)
+    if tool == "w3c":  # selectors hold all of a span (context included): the record keeps nothing of it
+        assert not _codes(report) & {"record-invalid", "record-stale"}
+        return
     (warning,) = [i for i in report.issues if i.code == "record-stale"]
     assert claim.id in warning.message and "/spans/0" in warning.message
 
 
-@pytest.mark.parametrize("tool", ["brat", "labelstudio"])
+@pytest.mark.parametrize("tool", ["brat", "labelstudio", "w3c"])
 def test_a_changed_choice_wins_and_nothing_else_moves(tmp_path: Path, tool: str, seed: Document) -> None:
     claim = _rich(seed)
     export = Export(tmp_path, tool, seed)
@@ -438,6 +497,9 @@ def _strip_record(export: Export) -> None:
         data = [x for x in data if not re.search(r"\tclaimfmt-(record|claim|source): |\tclaimfmt-record \d", x)]
     elif export.tool == "labelstudio":
         data.get("meta", {}).pop("claimfmt", None)
+    elif export.tool == "w3c":
+        for value in (data, *export._items(data)):
+            value.pop("claimfmtRecord", None)
     else:
         data.pop("claimfmt", None)
     export._save(data)
@@ -459,10 +521,13 @@ def _paths(ours: Any, theirs: Any, at: str) -> set[str]:
     return {at}
 
 
-def _lost(original: Document, native: Document) -> set[str]:
-    """What ``native`` lacks of ``original``. Claims and sources are paired by their first span; a source
-    the tool holds only as the unnamed speaker of a link, by the attributions of paired claims (and it is
-    then not held, unless it is ours as it is). A different id is itself a loss."""
+def _lost(original: Document, native: Document, *, stable: bool = False) -> set[str]:
+    """What ``native`` lacks of ``original``.
+
+    Claims and sources are paired by their first span (by id where ``stable``, for a tool that keeps every
+    claim and source with its id); a source the tool holds only as the unnamed speaker of a link, by the
+    attributions of paired claims (and it is then not held, unless it is ours as it is). A different id is
+    itself a loss."""
     ours, theirs = claimfmt.structuring.unstructure(original), claimfmt.structuring.unstructure(native)
     text = original.article.text or ""
     lost: set[str] = set()
@@ -471,6 +536,9 @@ def _lost(original: Document, native: Document) -> set[str]:
     mentions = {_first_of(s.mentions or (), text): s.id for s in native.sources if _first_of(s.mentions or (), text)}
     pairs = {c.id: claims.get(_first_place(c, text)) for c in original.claims}
     sources = {tool: s.id for s in original.sources if (tool := mentions.get(_first_of(s.mentions or (), text)))}
+    if stable:
+        pairs = {c.id: c.id if c.id in by_id["claims"] else None for c in original.claims}
+        sources = {s.id: s.id for s in original.sources if s.id in by_id["sources"]}
     implied: dict[str, str] = {}
     for claim in original.claims:
         twin = by_id["claims"].get(pairs[claim.id] or "")
@@ -532,13 +600,13 @@ def _native_loss(folder: Path, tool: str, document: Document) -> tuple[set[str],
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / ("export" if tool == "brat" else f"export.{'jsonl' if tool == 'doccano' else 'json'}")
     report = LossReport(source="claimfmt", target=tool)
-    get_converter(tool).write([document], out, Options(), report)
+    get_converter(tool).write([document], out, Options(record=tool == "w3c"), report)
     export = Export.__new__(Export)
     export.tool, export.document, export.text, export.path = tool, document, document.article.text or "", out
     _strip_record(export)
     (native,), back = _import(out, tool)
     assert not back.failed
-    return _lost(document, native), {p for p in report.recorded if not p.endswith("(order)")}
+    return _lost(document, native, stable=tool == "w3c"), {p for p in report.recorded if not p.endswith("(order)")}
 
 
 @pytest.mark.parametrize("tool", TOOLS)

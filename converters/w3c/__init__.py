@@ -7,6 +7,13 @@ its verification an ``assessing`` one. What W3C has no key for travels in the
 terms of the claimfmt JSON-LD context the package ships
 (``schema/claimfmt-1.0.context.jsonld``), as JSON literals, so that no W3C
 key is ever redefined. Writing is plain JSON: no JSON-LD processor, no network.
+The output is public by default (no article text, nothing that names an anonymous
+source); ``--record`` adds a keyed claimfmt record that gives it all back
+(``record.py``).
+
+The package: ``terms`` (our terms and small helpers), ``selectors`` (what a
+target's selectors say), ``writer``, ``record`` (the two writing modes) and
+``reader``.
 
 Reading takes W3C as real tools write it. Whatever of an annotation, page or
 collection the writer would not give back as it was read is kept verbatim

@@ -193,6 +193,7 @@ class _Reader:
         self.unit = options.offset_unit or Unit.CODEPOINT
         self.article_iri: str | None = None
         self.used_ids: set[str] = set()
+        self.stale_relations = False
         #: Claim id -> its fragment of the claimfmt record, from the annotations that carry one.
         self.fragments: dict[str, JSON] = {}
 
@@ -230,12 +231,14 @@ class _Reader:
             return None
         writer = _Writer(document, self.options, LossReport(source="claimfmt", target="w3c"))
         extensions = dict(document.extensions or {})
+        # Relations dropped for naming a deleted annotation's claim are an edit, not something to write back.
+        stale = ("relations",) if self.stale_relations else ()
         # The items were compared one by one in build(); here only their number matters.
         items: list[JSON] = [None] * (len(document.claims) + len(extensions.get(_OTHER, ())))
         if kind == "AnnotationCollection":
             written = writer.collection(items)
             embedded = isinstance(page, dict)
-            kept = residue(data, written, skip=("first",) if embedded else ())
+            kept = residue(data, written, skip=("first", *stale) if embedded else stale)
             if kept:
                 extensions[_COLLECTION] = kept
             if isinstance(page, dict):
@@ -244,7 +247,7 @@ class _Reader:
                     extensions[_PAGE] = page_kept
         else:
             written = writer.page(items, standalone=True)
-            kept = residue(data, written, skip=("items",))
+            kept = residue(data, written, skip=("items", *stale))
             if kept:
                 extensions[_PAGE] = kept
         for key in (kept or {}).get("keys", {}):
@@ -350,7 +353,23 @@ class _Reader:
                 for key in kept.get("keys", {}):
                     self.report.park(f"Annotation.{key}")
             finished.append(claim)
-        return attrs.evolve(document, claims=tuple(finished))
+        return attrs.evolve(document, claims=tuple(finished), relations=self.relations(document.relations, finished))
+
+    def relations(self, relations: tuple[Relation, ...] | None, claims: list[Claim]) -> tuple[Relation, ...] | None:
+        """The relations of our term whose claims are still annotations (a server may have deleted one)."""
+        if not relations:
+            return relations
+        present = {claim.id for claim in claims}
+        kept = tuple(r for r in relations if r.from_ in present and r.to in present)
+        self.stale_relations = len(kept) < len(relations)
+        for relation in relations:
+            if relation not in kept:
+                self.report.warn(
+                    "record-stale",
+                    f"relation {relation.from_!r} -> {relation.to!r} names a claim no longer annotated: dropped",
+                    self.origin,
+                )
+        return kept
 
     # Annotations ------------------------------------------------------------------------------------
 

@@ -165,8 +165,9 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--record",
         action="store_true",
-        help="publishing formats (claimreview): also embed, per review, what the format cannot hold, so that "
-        "it reads back exactly; never the article's text, unreviewed claims or anonymous sources' details",
+        help="publishing formats (claimreview, w3c): also embed a claimfmt record of what the public output "
+        "withholds or cannot hold, so that it reads back exactly (claimreview: per review, never the article's "
+        "text, unreviewed claims or anonymous sources' details; w3c: everything, so not for a public server)",
     )
     _mapping_options(convert)
     convert.add_argument("--report", metavar="FILE", help="write the full loss report as JSON to FILE")
