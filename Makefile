@@ -25,7 +25,7 @@ demo: $(VENV)/.installed
 	@echo
 	$(BIN)/claimfmt stats examples/
 	@echo
-	$(BIN)/claimfmt convert examples/seed-article.claimfmt.json --from claimfmt --to w3c -o $(VENV)/seed.w3c.json
+	$(BIN)/claimfmt convert examples/seed-article.claimfmt.json --from claimfmt --to w3c --record -o $(VENV)/seed.w3c.json
 	$(BIN)/claimfmt convert $(VENV)/seed.w3c.json --from w3c --to claimfmt -o $(VENV)/seed.back.json
 	@$(BIN)/python -c "import claimfmt, sys; same = claimfmt.load('$(VENV)/seed.back.json') == \
 		claimfmt.load('examples/seed-article.claimfmt.json'); \
