@@ -120,7 +120,25 @@ def _parser() -> argparse.ArgumentParser:
         "who makes them and how (stance, cue, channel, hedges), and their verification state.",
     )
     show.add_argument("paths", nargs="+", metavar="PATH")
+    show.add_argument(
+        "--html",
+        action="store_true",
+        help="write one self-contained HTML page instead (the text with every span highlighted; a corpus is "
+        "listed with a search box), to -o FILE or standard output",
+    )
+    show.add_argument("-o", "--output", metavar="FILE", help="with --html: the page to write (atomically)")
     show.set_defaults(run=_run_show)
+
+    view = commands.add_parser(
+        "view",
+        help="write the HTML view of the documents and open it in the browser",
+        description="Like show --html, to -o FILE or a file in the temporary folder, then opened in the "
+        "default browser. The page is self-contained: it fetches nothing.",
+    )
+    view.add_argument("paths", nargs="+", metavar="PATH")
+    view.add_argument("-o", "--output", metavar="FILE", help="the page to write (default: a temporary file)")
+    view.add_argument("--no-open", action="store_true", help="write the page and print its path, but do not open it")
+    view.set_defaults(run=_run_view, html=True)
 
     stats = commands.add_parser(
         "stats",
@@ -290,18 +308,64 @@ def _run_show(args: argparse.Namespace) -> int:
     from claimfmt.reading import iter_records
     from claimfmt.summary import describe_document
 
+    if args.output and not args.html:
+        raise UsageError("-o FILE goes with --html (the text account is printed)")
     status = EXIT_OK
     shown = 0
+    documents = []
     try:
         for record in iter_records(*_expand(args.paths)):
             document = _document_or_report(record)
             if document is None:
                 status = EXIT_INVALID
                 continue
+            if args.html:
+                documents.append(document)
+                continue
             print(("\n" if shown else "") + describe_document(document))
             shown += 1
     except OSError as exc:
         raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
+    if args.html:
+        _write_view(documents, args.output, title=_view_title(args.paths))
+    return status
+
+
+def _view_title(paths: list[str]) -> str:
+    names = [Path(path).name or path for path in paths]
+    return "claimfmt view: " + ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def _write_view(documents: list[Document], output: str | None, *, title: str) -> None:
+    """The HTML view of ``documents``, each shown with its validation issues, to ``output`` (or stdout)."""
+    from claimfmt.validation import validate
+    from claimfmt.view import render_html
+    from claimfmt.writing import atomic_writer
+
+    page = render_html(((document, validate(document)) for document in documents), title=title).encode()
+    if output is None or output == "-":
+        sys.stdout.buffer.write(page)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        with atomic_writer(output) as out:
+            out.write(page)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _run_view(args: argparse.Namespace) -> int:
+    import tempfile
+    import webbrowser
+
+    if args.output is None:
+        handle, args.output = tempfile.mkstemp(prefix="claimfmt-view-", suffix=".html")
+        os.close(handle)
+    status = _run_show(args)
+    path = Path(args.output).resolve()
+    print(path)
+    if not args.no_open:
+        webbrowser.open(path.as_uri())
     return status
 
 
