@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ demo: $(VENV)/.installed
 	@echo
 	$(BIN)/claimfmt stats examples/
 	@echo
+	$(BIN)/claimfmt view examples/seed-article.claimfmt.json -o $(VENV)/seed-view.html --no-open
+	@echo "  (the seed article's HTML view: open it in a browser)"
+	@echo
 	$(BIN)/claimfmt convert examples/seed-article.claimfmt.json --from claimfmt --to w3c --record -o $(VENV)/seed.w3c.json
 	$(BIN)/claimfmt convert $(VENV)/seed.w3c.json --from w3c --to claimfmt -o $(VENV)/seed.back.json
 	@$(BIN)/python -c "import claimfmt, sys; same = claimfmt.load('$(VENV)/seed.back.json') == \
@@ -41,7 +44,17 @@ typecheck: $(VENV)/.installed-test
 pytest: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest
+# Debian's Chromium (about 300 MB with what it needs), for the browser tests of the HTML view
+# (tests/test_view_browser.py, driven by Playwright, which the test extras install). Needs root or sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -q >/dev/null && \
+		  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }
+
+test: lint typecheck browser pytest
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
