@@ -65,6 +65,8 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_convert.py
 	$(BIN)/python benchmarks/bench_scaling.py
 	$(BIN)/python benchmarks/bench_startup.py
+	$(MAKE) browser
+	$(BIN)/python benchmarks/bench_view.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

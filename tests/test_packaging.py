@@ -62,6 +62,8 @@ def test_wheel_holds_the_packages_and_the_schemas(wheel: Path) -> None:
     assert "claimfmt/converters/__init__.py" in names
     assert "claimfmt/schema/claimfmt-1.0.schema.json" in names
     assert "claimfmt/py.typed" in names
+    assert "claimfmt/converters/w3c/reader.py" in names  # subpackages of the linked folders too
+    assert {"claimfmt/assets/view.html", "claimfmt/assets/view.css", "claimfmt/assets/view.js"} <= set(names)
     tops = {name.split("/")[0] for name in names}
     assert {top for top in tops if not top.endswith(".dist-info")} == {"claimfmt"}
 
