@@ -26,17 +26,9 @@ from bench_validate import make_document, timed
 
 import claimfmt
 from claimfmt.reading import document_from_json
-from claimfmt.view import render_html
+from claimfmt.view import HEADLESS_CHROMIUM_FLAGS, render_html
 
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+FLAGS = list(HEADLESS_CHROMIUM_FLAGS)
 
 
 def main() -> int:

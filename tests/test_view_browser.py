@@ -20,21 +20,13 @@ from hypothesis import strategies as st
 import claimfmt
 from claimfmt.model import Document, Span
 from claimfmt.testing import documents
-from claimfmt.view import render_html
+from claimfmt.view import HEADLESS_CHROMIUM_FLAGS, render_html
 
 from .conftest import EXAMPLES
 
 CHROMIUM = os.environ.get("CLAIMFMT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # As the machine's notes advise for a closed network: no background connections, a fresh profile.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+FLAGS = list(HEADLESS_CHROMIUM_FLAGS)
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}: `make browser` installs Debian's chromium"

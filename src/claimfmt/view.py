@@ -30,9 +30,20 @@ from claimfmt.model import Document, Span
 from claimfmt.structuring import unstructure
 from claimfmt.summary import corpus_stats
 
-__all__ = ["render_html", "view_model"]
+__all__ = ["HEADLESS_CHROMIUM_FLAGS", "render_html", "view_model"]
 
 JSON = Any
+#: How to start Chromium headless on a machine with a closed network (no background connections), for the
+#: view's browser tests and benchmark.
+HEADLESS_CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 # Inside <script type="application/json"> only "</script" (and "<!--") could end or confuse the block; escaping
 # every <, > and & as JSON escapes keeps the content inert whatever the text holds. U+2028/9 are escaped for
 # older script parsers.
