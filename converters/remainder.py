@@ -435,7 +435,8 @@ def _match(original: JSON, base: JSON, shift: Callable[[int], int]) -> tuple[dic
         if at is not None and queue:  # a claim the tool holds has a span
             claim_ids[claim["id"]] = queue.popleft()
     # A claim without a span the tool still holds (W3C targets the article itself) is known by its id alone.
-    spanless = {c["id"] for c in original["claims"] if placed(c["spans"]) == repr(None)} - set(claim_ids.values())
+    # (The loop above leaves our spanless claims, the bucket without a span, untouched.)
+    spanless = set(by_span.get(repr(None), ()))
     for claim in base["claims"]:
         if claim["id"] in spanless and claim["id"] not in claim_ids and _first_span(claim) is None:
             claim_ids[claim["id"]] = claim["id"]

@@ -193,7 +193,6 @@ class _Reader:
         self.unit = options.offset_unit or Unit.CODEPOINT
         self.article_iri: str | None = None
         self.used_ids: set[str] = set()
-        self.stale_relations = False
         #: Claim id -> its fragment of the claimfmt record, from the annotations that carry one.
         self.fragments: dict[str, JSON] = {}
 
@@ -232,7 +231,7 @@ class _Reader:
         writer = _Writer(document, self.options, LossReport(source="claimfmt", target="w3c"))
         extensions = dict(document.extensions or {})
         # Relations dropped for naming a deleted annotation's claim are an edit, not something to write back.
-        stale = ("relations",) if self.stale_relations else ()
+        stale = ("relations",) if len(document.relations or ()) < len(base.get("relations") or ()) else ()
         # The items were compared one by one in build(); here only their number matters.
         items: list[JSON] = [None] * (len(document.claims) + len(extensions.get(_OTHER, ())))
         if kind == "AnnotationCollection":
@@ -361,7 +360,6 @@ class _Reader:
             return relations
         present = {claim.id for claim in claims}
         kept = tuple(r for r in relations if r.from_ in present and r.to in present)
-        self.stale_relations = len(kept) < len(relations)
         for relation in relations:
             if relation not in kept:
                 self.report.warn(
