@@ -21,7 +21,16 @@ from typing import Any, ClassVar
 
 import attrs
 
-from claimfmt.converters.base import Converter, LossReport, Options, Read, patched, readable, required_text
+from claimfmt.converters.base import (
+    Converter,
+    LossReport,
+    Options,
+    Read,
+    drop_all_but_latest,
+    patched,
+    readable,
+    required_text,
+)
 from claimfmt.converters.patches import diff
 from claimfmt.converters.values import as_list
 from claimfmt.converters.values import is_text as _text
@@ -120,7 +129,7 @@ def read_record(data: dict[str, JSON], index: int, report: LossReport) -> Docume
         spans=(),
         date=from_day_first(data.get("claim_date")),
         attributions=(Attribution(source="speaker", stance=Stance.ASSERTS),) if _text(speaker) else (),
-        verification=verification,
+        verifications=(verification,) if verification is not None else None,
         extensions=extensions or None,
     )
     document = Document(
@@ -179,7 +188,7 @@ def write_document(document: Document, report: LossReport) -> Iterator[JSON]:
 
 def _record(document: Document, claim: Claim, report: LossReport) -> dict[str, JSON]:
     extensions = claim.extensions or {}
-    verification = claim.verification
+    verification = claim.latest()
     speaker = None
     for attribution in claim.attributions:
         source = document.source(attribution.source)
@@ -245,18 +254,19 @@ def _count_losses(document: Document, report: LossReport) -> None:
         for attribution in claim.attributions[1:]:
             report.drop(f"claims[].attributions[] beyond the speaker ({attribution.stance.value})")
         for attribution in claim.attributions:
-            for field in ("commitment", "mode", "cue", "via", "channel", "hedges"):
+            for field in ("commitment", "mode", "cue", "content", "via", "channel", "hedges"):
                 if getattr(attribution, field):
                     report.drop(f"claims[].attributions[].{field}")
-        verification = claim.verification
+        drop_all_but_latest(claim, report)
+        verification = claim.latest()
         if verification is not None:
-            for field in ("assessed_by", "assessed_at", "history"):
+            for field in ("id", "assessed_by", "assessed_at", "supersedes"):
                 if getattr(verification, field):
-                    report.drop(f"claims[].verification.{field}")
+                    report.drop(f"claims[].verifications[].{field}")
             for item in verification.evidence or ():
                 for field in ("title", "quote", "stance", "locator"):
                     if getattr(item, field) is not None:
-                        report.drop(f"claims[].verification.evidence[].{field}")
+                        report.drop(f"claims[].verifications[].evidence[].{field}")
     for field in ("title", "published", "language", "authors", "text"):
         if getattr(document.article, field):
             report.drop(f"article.{field}")

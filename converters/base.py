@@ -21,7 +21,7 @@ from claimfmt.converters.labels import state_for
 from claimfmt.converters.offsets import Unit
 from claimfmt.converters.patches import PatchError, apply
 from claimfmt.issues import ClaimfmtError, DocumentError, Issue, Severity, escape_pointer_token, json_type
-from claimfmt.model import Document, State
+from claimfmt.model import Claim, Document, State
 from claimfmt.reading import Record, SourceLike, decode_text, iter_records
 from claimfmt.writing import write_json_values
 
@@ -356,3 +356,10 @@ def required_text(data: Any, key: str, what: str, report: LossReport, origin: Or
             "wrong-type", f"{key}: expected a non-empty string, got {got}; the record is skipped", origin, where
         )
     return None
+
+
+def drop_all_but_latest(claim: Claim, report: LossReport) -> None:
+    """Count, as dropped, a claim's assessments other than its latest current one: a one-verdict peer holds that one."""
+    others = len(claim.verifications or ()) - (claim.latest() is not None)
+    if others:
+        report.drop("claims[].verifications[] other than the latest current one", others)

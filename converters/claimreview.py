@@ -1,6 +1,7 @@
 """schema.org ClaimReview JSON-LD (``claimreview``), both ways.
 
-Writing: each claim with a verification becomes a ClaimReview. ``claimReviewed`` is
+Writing: each current verification of a claim (one that no other supersedes) becomes
+a ClaimReview, so a claim two fact-checkers reviewed gives two. ``claimReviewed`` is
 the claim text; ``itemReviewed`` is a Claim whose ``author`` is each named source that
 asserts it (name, ``jobTitle`` from the role, affiliation, ``sameAs`` from external
 ids) and whose ``appearance`` is the article (url, headline, publisher, date).
@@ -11,22 +12,25 @@ ClaimReview is published on public pages, so the writer publishes only what a re
 is about: never the article's text, never a claim nobody reviewed, and never what
 the annotators know of an anonymous source (its description, role, affiliation,
 mentions, or an id that might name it). Each is counted as dropped. Everything else
-ClaimReview cannot hold (spans, cues, hedges, commitment, evidence, history) is
-dropped too, and counted, unless the user asks for it with ``--record``
-(``Options(record=True)``): then each review carries, in one key
-(``https://claimfmt.org/ns/1.0#record``), a small fragment for its own claim, keyed
-by document and claim id: a patch from what a reader gets back from the review
-alone, the sources the claim names, the relations it starts, and the article's
-fields. Any subset of such reviews, in any order, reads back as the reviewed claims
-of that publishable document; a fragment that no longer fits its review is set
-aside (``record-invalid``) and the review is read as it stands.
+ClaimReview cannot hold (spans, cues, hedges, commitment, evidence, superseded
+assessments) is dropped too, and counted, unless the user asks for it with
+``--record`` (``Options(record=True)``): then each review carries, in one key
+(``https://claimfmt.org/ns/1.0#record``), a small fragment for its own assessment,
+keyed by document, claim id and the assessment's place: patches from what a reader
+gets back from the review alone (for the claim and for the assessment), the earlier
+assessments it supersedes, the sources the claim names, the relations it starts,
+and the article's fields. Any subset of such reviews, in any order, reads back as
+the reviewed claims of that publishable document; a fragment that no longer fits
+its review is set aside (``record-invalid``) and the review is read as it stands.
 
 Reading takes ClaimReview as found in real markup: ``@type`` arrays,
 ``itemReviewed`` as a Claim or a CreativeWork, appearances as URLs or objects,
 authors as strings, objects or arrays, ``@graph``, the ``DataFeed`` wrapper, and
-HTML pages (their ``<script type="application/ld+json">`` blocks). Each foreign
-review becomes a document with one claim. What the writer would not give back is
-kept under ``org.schema:claimreview`` on the claim and written back.
+HTML pages (their ``<script type="application/ld+json">`` blocks). Consecutive
+foreign reviews of one claim (the same ``claimReviewed`` and ``itemReviewed``)
+become one document whose claim has a verification per review; any other review
+becomes a document with one claim. What the writer would not give back is kept
+under ``org.schema:claimreview`` on the review's verification and written back.
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ from claimfmt.converters.values import is_text as _text
 from claimfmt.converters.values import is_uri as _is_uri
 from claimfmt.dates import is_date as _is_date
 from claimfmt.issues import DocumentError, Issue
-from claimfmt.model import Claim, Document, Source, SourceKind, Stance, State
+from claimfmt.model import Attribution, Claim, Document, Source, SourceKind, Stance, State, Verification
 from claimfmt.reading import Record, SourceLike, decode_issue, decode_text, iter_records
 from claimfmt.structuring import structure, unstructure
 from claimfmt.versions import CURRENT_VERSION
@@ -113,24 +117,24 @@ class ClaimReview(Converter):
 def publishable(document: Document, report: LossReport | None = None) -> Document | None:
     """What of ``document`` may go on a public page: its reviewed claims, and nothing that names the unnamed.
 
-    The article's text goes, and so do the claims nobody reviewed (with the relations
+    The article's text goes, and so do the claims nobody reviewed (no verification; with the relations
     and the sources only they have). An anonymous source keeps its kind and nothing
     else: its id becomes ``anonymous-N``, and its description, role, affiliation,
     mentions, external ids and extensions go. Sources come in the order the reviewed
     claims name them. None when no claim was reviewed. What goes is counted in ``report``.
     """
     report = report or LossReport(source="claimfmt", target="claimreview")
-    reviewed = [claim for claim in document.claims if claim.verification is not None]
+    reviewed = [claim for claim in document.claims if claim.verifications]
     if not reviewed:
         report.drop("documents with no verified claim (ClaimReview reviews claims)")
         return None
     if len(reviewed) < len(document.claims):
         report.drop("claims without a verification (never published)", len(document.claims) - len(reviewed))
     public = withheld(document, report)
-    claims = tuple(claim for claim in public.claims if claim.verification is not None)
+    claims = tuple(claim for claim in public.claims if claim.verifications)
     # The sources the reviewed claims name, in the order they name them (as reviews read back give them).
     by_id = {source.id: source for source in public.sources}
-    named = [name for claim in claims for a in claim.attributions for name in (a.source, *(a.via or ()))]
+    named = [name for claim in claims for a in claim.attributions for name in _named(a)]
     sources = [by_id[name] for name in dict.fromkeys(named) if name in by_id]
     if len(sources) < len(by_id):
         report.drop("sources named by no reviewed claim (never published)", len(by_id) - len(sources))
@@ -146,20 +150,18 @@ def publishable(document: Document, report: LossReport | None = None) -> Documen
 
 
 def to_claimreview(document: Document, report: LossReport | None = None, *, record: bool = False) -> list[JSON]:
-    """The ClaimReviews of a document: one per claim with a verification, in order.
+    """The ClaimReviews of a document: one per current verification of each claim, in order.
 
     Only what :func:`publishable` keeps is written. With ``record``, each review also
-    carries the fragment that gives its claim back exactly; without it, what
-    ClaimReview cannot hold is counted as dropped in ``report``.
+    carries the fragment that gives its claim and assessment back exactly; without
+    it, what ClaimReview cannot hold is counted as dropped in ``report``.
     """
     report = report or LossReport(source="claimfmt", target="claimreview")
     public = publishable(document, report)
     if public is None:
         return []
-    reviews = [
-        patched(_review(public, claim), (claim.extensions or {}).get(_FOREIGN), report, f"claim {claim.id!r}")
-        for claim in public.claims
-    ]
+    placed = [(claim, n) for claim in public.claims for n in _published(claim)]
+    reviews = [_written(public, claim, n, report) for claim, n in placed]
     if not record:
         _count_losses(public, reviews, report)
         return reviews
@@ -169,23 +171,63 @@ def to_claimreview(document: Document, report: LossReport | None = None, *, reco
     extras = {
         key: unstructure(value) for key in ("provenance", "extensions") if (value := getattr(public, key)) is not None
     }
-    for position, (claim, review) in enumerate(zip(public.claims, reviews, strict=True)):
-        fragment = {**shared, "claim": claim.id, "position": position, "article": article}
-        review[RECORD] = {**fragment, **_fragment(public, claim, review), **extras}
+    position = {claim.id: n for n, claim in enumerate(public.claims)}
+    for (claim, n), review in zip(placed, reviews, strict=True):
+        fragment = {**shared, "claim": claim.id, "position": position[claim.id], "review": n, "article": article}
+        review[RECORD] = {**fragment, **_fragment(public, claim, n, review), **extras}
     return reviews
 
 
-_FRAGMENT_VERSION = 1
+_FRAGMENT_VERSION = 2
 
 
-def _fragment(document: Document, claim: Claim, review: dict[str, JSON]) -> dict[str, JSON]:
-    """What a reader needs, besides this review, to give ``claim`` back exactly: its part of the fragment."""
-    _, (rebuilt,) = _rebuild([review], LossReport(source="claimreview", target="claimfmt"))
-    named = {a.source for a in claim.attributions} | {v for a in claim.attributions for v in a.via or ()}
+def _published(claim: Claim) -> list[int]:
+    """The places in ``claim.verifications`` of the assessments that stand: the ones that become reviews."""
+    current = {id(v) for v in claim.current()}
+    return [n for n, v in enumerate(claim.verifications or ()) if id(v) in current]
+
+
+def _written(document: Document, claim: Claim, n: int, report: LossReport) -> dict[str, JSON]:
+    verification = (claim.verifications or ())[n]
+    kept = (verification.extensions or {}).get(_FOREIGN)
+    if kept is None and len(claim.verifications or ()) == 1:
+        kept = (claim.extensions or {}).get(_FOREIGN)  # where a 1.0 import kept it
+    return patched(_review(document, claim, verification), kept, report, f"claim {claim.id!r}")
+
+
+def _named(attribution: Attribution) -> list[str]:
+    return [attribution.source, *(v.source for v in attribution.via or ())]
+
+
+def _chain(claim: Claim, n: int) -> list[int]:
+    """The places of the earlier assessments that the one at ``n`` supersedes, directly or not, oldest first."""
+    items = claim.verifications or ()
+    by_id = {v.id: k for k, v in enumerate(items) if v.id is not None}
+    found: list[int] = []
+    at: int | None = n
+    while at is not None:
+        replaced = items[at].supersedes
+        at = by_id.get(replaced) if replaced is not None else None
+        if at is None or at in found or at == n:
+            break
+        found.append(at)
+    return sorted(found)
+
+
+def _fragment(document: Document, claim: Claim, n: int, review: dict[str, JSON]) -> dict[str, JSON]:
+    """What a reader needs, besides this review, to give ``claim`` and its assessment back exactly."""
+    _, (rebuilt,), _ = _rebuild([review], LossReport(source="claimreview", target="claimfmt"))
+    (assessment,) = rebuilt.pop("verifications")
+    named = {name for a in claim.attributions for name in _named(a)}
     fragment: dict[str, JSON] = {}
-    patch = diff(unstructure(claim), rebuilt)
-    if patch:
+    ours = unstructure(claim)
+    ours.pop("verifications")
+    if patch := diff(ours, rebuilt):
         fragment["patch"] = patch
+    if patch := diff(unstructure((claim.verifications or ())[n]), assessment):
+        fragment["assessment"] = patch
+    if earlier := [[k, unstructure((claim.verifications or ())[k])] for k in _chain(claim, n)]:
+        fragment["earlier"] = earlier
     sources = [unstructure(source) for source in document.sources if source.id in named]
     if sources:
         fragment["sources"] = sources
@@ -197,9 +239,15 @@ def _fragment(document: Document, claim: Claim, review: dict[str, JSON]) -> dict
 
 def _count_losses(document: Document, reviews: list[dict[str, JSON]], report: LossReport) -> None:
     """What plain ClaimReview did not carry of a publishable document, counted by field."""
-    again, claims = _rebuild(reviews, LossReport(source="claimreview", target="claimfmt"))
+    again, claims, _ = _rebuild(reviews, LossReport(source="claimreview", target="claimfmt"))
     for claim, back in zip(document.claims, claims, strict=True):
-        _count_fields(unstructure(claim), back, "claims[]", report)
+        ours = unstructure(claim)
+        published = [ours["verifications"][n] for n in _published(claim)]
+        if superseded := len(ours.pop("verifications")) - len(published):
+            report.drop("claims[].verifications[] superseded by a later one (not published)", superseded)
+        for verification, given in zip(published, back.pop("verifications"), strict=True):
+            _count_fields(verification, given, "claims[].verifications[]", report)
+        _count_fields(ours, back, "claims[]", report)
     for field in ("relations", "provenance", "extensions"):
         if getattr(document, field) is not None:
             report.drop(field)
@@ -213,7 +261,7 @@ def _count_losses(document: Document, reviews: list[dict[str, JSON]], report: Lo
 
 def _count_fields(ours: dict[str, JSON], back: dict[str, JSON], field: str, report: LossReport) -> None:
     for key, value in ours.items():
-        if key == "id":
+        if key == "id" and field == "claims[]":
             continue
         if key not in back:
             report.drop(f"{field}.{key}")
@@ -253,8 +301,17 @@ def claim_reviews(data: JSON) -> Iterator[dict[str, JSON]]:
 
 
 def _same_document(first: dict[str, JSON], second: dict[str, JSON]) -> bool:
+    """Whether two reviews read as one document: our own of one document, or foreign ones of one claim."""
     a, b = first.get(RECORD), second.get(RECORD)
-    return isinstance(a, dict) and isinstance(b, dict) and a.get("document") == b.get("document")
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.get("document") == b.get("document")
+    return a is None and b is None and _claim_key(first) == _claim_key(second)
+
+
+def _claim_key(review: dict[str, JSON]) -> bytes:
+    """What says which claim a review is of: its claimReviewed and itemReviewed, as JSON."""
+    item = review.get("itemReviewed")
+    return orjson.dumps([review.get("claimReviewed"), item], option=orjson.OPT_SORT_KEYS, default=str)
 
 
 def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport) -> Iterator[Read]:
@@ -270,47 +327,63 @@ def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport)
         else:
             yield Read(document=document, origin=origin)
             return
-    rebuilt, claims = _rebuild(reviews, report)
-    if len(reviews) > 1:
-        yield from _structured({**rebuilt, "claims": claims}, origin, report)
-        return
-    # A foreign review (only our own are ever grouped): keep what the writer would not give back.
-    (review,) = reviews
+    rebuilt, claims, places = _rebuild(reviews, report)
     for read in _structured({**rebuilt, "claims": claims}, origin, report):
+        if any(fragment is not None for fragment in fragments):
+            yield read  # our own reviews, their record set aside: nothing foreign to keep
+            continue
+        # Foreign reviews: keep on each assessment what the writer would not give back.
         document = read.document
-        kept = diff({k: v for k, v in review.items() if k != RECORD}, _review(document, document.claims[0]))
-        if kept:
-            for key in (*kept.get("set", {}), *kept.get("in", {})):
-                report.park(f"ClaimReview.{key}")
-            claim = document.claims[0]
-            claim = attrs.evolve(claim, extensions={**(claim.extensions or {}), _FOREIGN: kept})
-            document = attrs.evolve(document, claims=(claim,))
-        yield Read(document=document, origin=read.origin)
+        found = [list(claim.verifications or ()) for claim in document.claims]
+        for review, (c, v) in zip(reviews, places, strict=True):
+            claim, verification = document.claims[c], found[c][v]
+            kept = diff({k: x for k, x in review.items() if k != RECORD}, _review(document, claim, verification))
+            if kept:
+                for key in (*kept.get("set", {}), *kept.get("in", {})):
+                    report.park(f"ClaimReview.{key}")
+                found[c][v] = attrs.evolve(verification, extensions={**(verification.extensions or {}), _FOREIGN: kept})
+        claims_ = tuple(attrs.evolve(claim, verifications=tuple(found[c])) for c, claim in enumerate(document.claims))
+        yield Read(document=attrs.evolve(document, claims=claims_), origin=read.origin)
 
 
 def _from_fragments(reviews: list[dict[str, JSON]], fragments: list[Any], report: LossReport) -> dict[str, JSON]:
     """The publishable document our own reviews came from: each review, with its fragment applied.
 
-    Raises :class:`PatchError` for a fragment that is not one of this version.
+    Reviews of one claim make one claim again, with each review's assessment and the
+    earlier ones it supersedes. Raises :class:`PatchError` for a fragment that is not
+    one of this version.
     """
     for fragment in fragments:
         _check_fragment(fragment)
-    pairs = sorted(zip(reviews, fragments, strict=True), key=lambda pair: int(pair[1]["position"]))
+    pairs = sorted(
+        zip(reviews, fragments, strict=True), key=lambda pair: (int(pair[1]["position"]), int(pair[1]["review"]))
+    )
     first = pairs[0][1]
     document: dict[str, JSON] = {"claimfmt": CURRENT_VERSION, "id": first["document"], "article": first["article"]}
     sources: dict[str, JSON] = {}
-    claims, relations = [], []
+    claims: dict[Any, dict[str, JSON]] = {}
+    assessments: dict[Any, dict[int, JSON]] = {}
+    relations = []
     for review, fragment in pairs:
-        _, (claim,) = _rebuild([review], report)
-        claims.append(apply(claim, fragment.get("patch")))
+        _, (claim,), _ = _rebuild([review], report)
+        (assessment,) = claim.pop("verifications")
+        key = fragment["claim"]
+        if key not in claims:
+            claims[key] = apply(claim, fragment.get("patch"))
+            relations.extend(fragment.get("relations", []))
+        found = assessments.setdefault(key, {})
+        found[fragment["review"]] = apply(assessment, fragment.get("assessment"))
+        for place, earlier in fragment.get("earlier", []):
+            found.setdefault(place, earlier)
         for source in fragment.get("sources", []):
             sources.setdefault(source.get("id"), source)
-        relations.extend(fragment.get("relations", []))
-    present = {claim.get("id") for claim in claims}
+    for key, claim in claims.items():
+        claim["verifications"] = [assessments[key][place] for place in sorted(assessments[key])]
+    present = {claim.get("id") for claim in claims.values()}
     # A subset of the reviews is still a document: relations to claims not read are left out.
     relations = [r for r in relations if r.get("from") in present and r.get("to") in present]
     document["sources"] = list(sources.values())
-    document["claims"] = claims
+    document["claims"] = list(claims.values())
     if relations:
         document["relations"] = relations
     for key in ("provenance", "extensions"):
@@ -324,12 +397,18 @@ def _check_fragment(fragment: Any) -> None:
         raise PatchError(f"not a version {_FRAGMENT_VERSION} fragment (written by another claimfmt?)")
     if not (isinstance(fragment.get("document"), str) and isinstance(fragment.get("article"), dict)):
         raise PatchError("a fragment names its document and holds its article")
-    if type(fragment.get("position")) is not int:
-        raise PatchError("a fragment holds its claim's position")
+    if type(fragment.get("position")) is not int or type(fragment.get("review")) is not int:
+        raise PatchError("a fragment holds its claim's position and its assessment's")
     for key in ("sources", "relations"):
         items = fragment.get(key, [])
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             raise PatchError(f"{key} is a list of objects")
+    earlier = fragment.get("earlier", [])
+    if not isinstance(earlier, list) or not all(
+        isinstance(item, list) and len(item) == 2 and type(item[0]) is int and isinstance(item[1], dict)
+        for item in earlier
+    ):
+        raise PatchError("earlier is a list of [place, assessment] pairs")
 
 
 def _structured(data: dict[str, JSON], origin: Origin, report: LossReport) -> Iterator[Read]:
@@ -340,17 +419,33 @@ def _structured(data: dict[str, JSON], origin: Origin, report: LossReport) -> It
             report.add(attrs.evolve(issue, message=f"converted document: {issue.message}"), origin)
 
 
-def _rebuild(reviews: list[dict[str, JSON]], report: LossReport) -> tuple[dict[str, JSON], list[dict[str, JSON]]]:
-    """The document fields and claims a reader gets from reviews alone (no claimfmt record applied)."""
+def _rebuild(
+    reviews: list[dict[str, JSON]], report: LossReport
+) -> tuple[dict[str, JSON], list[dict[str, JSON]], list[tuple[int, int]]]:
+    """The document fields and claims a reader gets from reviews alone (no claimfmt record applied).
+
+    Reviews of one claim give one claim with a verification each; the third value
+    places each review: (claim, verification) indexes.
+    """
     sources: list[dict[str, JSON]] = []
-    claims = []
-    for n, review in enumerate(reviews):
-        claim, claim_sources = _claim(review, n + 1, len(sources), report)
+    claims: list[dict[str, JSON]] = []
+    seen: dict[bytes, int] = {}
+    places = []
+    for review in reviews:
+        key = _claim_key(review)
+        if key in seen:
+            verifications = claims[seen[key]]["verifications"]
+            verifications.append(_verification(review, report))
+            places.append((seen[key], len(verifications) - 1))
+            continue
+        claim, claim_sources = _claim(review, len(claims) + 1, len(sources), report)
         sources.extend(claim_sources)
+        seen[key] = len(claims)
+        places.append((len(claims), 0))
         claims.append(claim)
     document = _document_fields(reviews[0], len(reviews) > 1)
     document["sources"] = sources
-    return document, claims
+    return document, claims, places
 
 
 def _document_fields(review: dict[str, JSON], several: bool) -> dict[str, JSON]:
@@ -407,7 +502,7 @@ def _claim(
     claim: dict[str, JSON] = {"id": f"c{number}", "text": text, "spans": [], "attributions": attributions}
     if _is_date(item.get("datePublished")):
         claim["date"] = item["datePublished"]
-    claim["verification"] = _verification(review, report)
+    claim["verifications"] = [_verification(review, report)]
     return claim, sources
 
 
@@ -501,9 +596,7 @@ def _check_agreement(state: State, numbers: dict[str, int | float | None], label
 # --- writing -----------------------------------------------------------------------------------------
 
 
-def _review(document: Document, claim: Claim) -> dict[str, JSON]:
-    verification = claim.verification
-    assert verification is not None
+def _review(document: Document, claim: Claim, verification: Verification) -> dict[str, JSON]:
     out: dict[str, JSON] = {"@context": "https://schema.org", "@type": "ClaimReview"}
     if verification.review_url is not None:
         out["url"] = verification.review_url

@@ -2,8 +2,9 @@
 
 ``claims:search`` responses (``claims[]`` with ``claimReview[]``) and the ``pages``
 resource (``ClaimReviewMarkupPage``, alone or as ``claimReviewMarkupPages[]``). One
-API claim becomes a document whose claimant is its source, with one claim per
-review (the API may list several reviewers for one claim). A textual rating is kept
+API claim becomes a document with one claim whose claimant is its source and whose
+verifications are its reviews, one per reviewer (the API lists every fact-checker
+that reviewed the claim). A textual rating is kept
 verbatim as the verdict and mapped to a state with the ``textual`` table; the
 review's title, language and publisher site go in ``extensions`` under
 ``com.google.factchecktools:``. Fields are often missing: nothing is required but
@@ -80,24 +81,23 @@ class FactCheckAPI(Converter):
         sources = (Source(id="claimant", kind=SourceKind.UNKNOWN, name=claimant, anonymous=False),)
         attributions = (Attribution(source="claimant", stance=Stance.ASSERTS),) if is_text(claimant) else ()
         items = as_list(data.get("claimReview"))
-        reviews: list[dict[str, JSON] | None] = [r for r in items if isinstance(r, dict)]
+        reviews: list[dict[str, JSON]] = [r for r in items if isinstance(r, dict)]
         taken = {"text", *_if(bool(attributions), "claimant"), *_if(is_date(data.get("claimDate")), "claimDate")}
         if len(reviews) == len(items):
             taken.add("claimReview")
         left = unmapped(data, taken, "claims[]", report)
-        claims = []
-        for n, review in enumerate(reviews or [None]):
-            claims.append(
-                Claim(
-                    id=f"c{n + 1}",
-                    text=data["text"],
-                    spans=(),
-                    date=data["claimDate"] if is_date(data.get("claimDate")) else None,
-                    attributions=attributions,
-                    verification=_search_review(review, report) if review is not None else None,
-                )
+        verifications = tuple(_search_review(review, report) for review in reviews)
+        claims = [
+            Claim(
+                id="c1",
+                text=data["text"],
+                spans=(),
+                date=data["claimDate"] if is_date(data.get("claimDate")) else None,
+                attributions=attributions,
+                verifications=verifications or None,
             )
-        first_url = reviews[0].get("url") if reviews and reviews[0] is not None else None
+        ]
+        first_url = reviews[0].get("url") if reviews else None
         yield Read(
             document=Document(
                 claimfmt=CURRENT_VERSION,
@@ -185,7 +185,7 @@ class FactCheckAPI(Converter):
                     spans=(),
                     date=markup["claimDate"] if is_date(markup.get("claimDate")) else None,
                     attributions=attributions,
-                    verification=_rating(rating, author, page, markup, report),
+                    verifications=(_rating(rating, author, page, markup, report),),
                     extensions={
                         **{NS + k: markup[k] for k in ("claimAppearances", "claimLocation") if k in markup},
                         **({NS + "markup": kept} if kept else {}),

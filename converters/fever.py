@@ -66,7 +66,7 @@ class FEVER(Converter):
                             text=data["claim"],
                             spans=(),
                             attributions=(),
-                            verification=verification,
+                            verifications=(verification,) if verification is not None else None,
                             extensions=extensions or None,
                         ),
                     ),

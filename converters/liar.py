@@ -182,7 +182,7 @@ def _document(row: dict[str, Any], extra: dict[str, Any], origin: Origin, report
                 text=row["statement"],
                 spans=(),
                 attributions=attributions,
-                verification=verification,
+                verifications=(verification,) if verification is not None else None,
                 extensions={NS + "subjects": subjects} if subjects else None,
             ),
         ),

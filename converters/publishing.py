@@ -52,7 +52,9 @@ def _renamed(claim: Claim, renamed: dict[str, str]) -> Claim:
         attrs.evolve(
             a,
             source=renamed.get(a.source, a.source),
-            via=tuple(renamed.get(v, v) for v in a.via) if a.via is not None else None,
+            via=tuple(attrs.evolve(v, source=renamed.get(v.source, v.source)) for v in a.via)
+            if a.via is not None
+            else None,
         )
         for a in claim.attributions
     )

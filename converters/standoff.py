@@ -158,7 +158,7 @@ def read_document(
                 "spans": tuple(Span(start=s, end=e, exact=text[s:e]) for s, e in span.fragments if e > s),
                 "text": statement or span.type,
                 "attributions": [],
-                "verification": Verification(state=state) if state is not None else None,
+                "verifications": (Verification(state=state),) if state is not None else None,
             }
     sources: dict[str, Source] = {}
     for span in standoff.spans:
@@ -229,7 +229,7 @@ def read_document(
                 text=fields["text"],
                 spans=fields["spans"],
                 attributions=tuple(fields["attributions"]),
-                verification=fields["verification"],
+                verifications=fields["verifications"],
             )
             for claim_id, fields in claims.items()
         ),
@@ -302,8 +302,10 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
         single_line = not any(c in claim.text for c in "\r\n\t\x00")
         if mapping.claim_text_note and single_line and claim.text != " ".join(text[s:e] for s, e in fragments):
             standoff.notes.append(Note(new("#"), mapping.claim_text_note, claim_id, claim.text))
-        if claim.verification is not None:
-            attribute("state", claim_id, claim.verification.state.value)
+        latest = claim.latest()
+        if latest is not None:
+            # One state a claim: the one that stands; the record keeps the other assessments.
+            attribute("state", claim_id, latest.state.value)
         if not mapping.attribution_types:
             continue
         for attribution in claim.attributions:

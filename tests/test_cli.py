@@ -28,7 +28,7 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["--version"])
     assert exited.value.code == 0
-    assert "format versions 1.0" in capsys.readouterr().out
+    assert "format versions 1.0, 1.1" in capsys.readouterr().out
     for command in ([], ["validate", "--help"], ["stats", "--help"], ["schema", "--help"], ["show", "--help"]):
         with pytest.raises(SystemExit):
             main(command or ["--help"])
@@ -38,7 +38,7 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
 def test_schema_prints_the_shipped_schema(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "schema")
     assert status == 0
-    assert orjson.loads(out)["$id"].endswith("/1.0/document.schema.json")
+    assert orjson.loads(out)["$id"].endswith("/1.1/document.schema.json")
     with pytest.raises(SystemExit) as exited:
         main(["schema", "--version", "7.0"])
     assert exited.value.code == 2

@@ -145,7 +145,7 @@ class _ReadOnly(Converter):
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         for record in records:
             document = Document(
-                claimfmt="1.0",
+                claimfmt="1.1",
                 id=str(record.data["id"]),
                 article=Article(),
                 sources=(),

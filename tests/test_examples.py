@@ -8,7 +8,7 @@ import pytest
 
 import claimfmt
 from claimfmt.issues import Severity
-from claimfmt.model import Document, HedgeKind, Stance, State
+from claimfmt.model import Commitment, Document, HedgeKind, SourceKind, Stance, State, Via
 
 from .conftest import EXAMPLES, shared
 
@@ -58,7 +58,10 @@ def test_seed_has_every_source_the_article_names() -> None:
 def test_seed_expresses_relay_channel_hedges_denial_and_states() -> None:
     seed = _seed()
     attributions = [a for c in seed.claims for a in c.attributions]
-    assert any(a.via == ("reuters",) and a.source == "intelligence-officer" for a in attributions)
+    assert any(
+        a.via == (Via(source="reuters", stance=Stance.REPORTS),) and a.source == "intelligence-officer"
+        for a in attributions
+    )
     assert any(a.channel == "closed-door briefing" and a.source == "alaudinov" for a in attributions)
     assert any(a.channel == "press release" and a.stance is Stance.DENIES for a in attributions)
     hedges = {h.text: h.kind for a in attributions for h in a.hedges or ()}
@@ -66,17 +69,40 @@ def test_seed_expresses_relay_channel_hedges_denial_and_states() -> None:
     assert hedges["allegedly"] is HedgeKind.ALLEGED
     assert hedges["if verified"] is HedgeKind.CONDITIONAL
     assert any("not officially confirmed" in text for text in hedges)
-    states = {c.verification.state for c in seed.claims if c.verification}
+    states = {v.state for c in seed.claims for v in c.verifications or ()}
     assert {State.DISPUTED, State.UNVERIFIABLE} <= states
     assert any(r.type.value == "contradicts" for r in seed.relations or ())
     assert any(len(c.spans) == 2 for c in seed.claims)  # discontinuous quote
 
 
+def test_seed_gives_the_journalist_hedges_to_the_author_and_the_denial_its_own_words() -> None:
+    seed = _seed()
+    (author,) = [s for s in seed.sources if s.kind is SourceKind.AUTHOR]
+    c1 = seed.claims[0]
+    by = {a.source: a for a in c1.attributions}
+    # "if true" and "declined to provide evidence" are the journalist's: the official stays certain.
+    assert by["official"].commitment is Commitment.CERTAIN and not by["official"].hedges
+    assert [h.text for h in by[author.id].hedges or ()] == ["if true", "declined to provide evidence"]
+    assert by[author.id].commitment is Commitment.POSSIBLE
+    denial = by["ministry-spokesperson"]
+    assert denial.stance is Stance.DENIES and denial.content is not None
+    text = seed.article.text or ""
+    assert [text[s.start : s.end] for s in denial.content if s.start is not None] == [
+        "There is no evidence of systematic re-mobilization"
+    ]
+    assert all(span not in c.spans for c in seed.claims[:2] for span in denial.content)  # apart from the claim's
+
+
 def test_fact_check_example_has_scale_evidence_and_history() -> None:
     doc = claimfmt.load(EXAMPLES / "fact-check-with-history.claimfmt.json")
-    verification = next(c.verification for c in doc.claims if c.verification)
-    assert verification.verdict is not None and verification.verdict.best is not None
-    assert verification.evidence and verification.history
+    claim = next(c for c in doc.claims if c.verifications)
+    verification = next(v for v in claim.verifications or () if v.id == "v3")
+    assert verification is not None and verification.verdict is not None and verification.verdict.best is not None
+    assert verification.evidence
+    chain = [v.id for v in claim.verifications or ()]
+    # A revision chain (v1 <- v2 <- v3) and a concurrent review by another fact-checker beside it.
+    assert [(v.id, v.supersedes) for v in claim.verifications or ()][:3] == [("v1", None), ("v2", "v1"), ("v3", "v2")]
+    assert [v.id for v in claim.current()] == ["v3", "other-review"] and len(chain) == 4
 
 
 def test_withheld_text_example_reports_skipped_span_checks() -> None:

@@ -10,6 +10,7 @@ import pytest
 import referencing.exceptions
 
 import claimfmt
+from claimfmt.versions import CURRENT_VERSION
 from claimfmt.model import (
     AnnotatorKind,
     Commitment,
@@ -46,8 +47,9 @@ def test_id_carries_the_version(version: str) -> None:
     assert schema(version)["properties"]["claimfmt"]["const"] == version
 
 
-def test_every_property_has_a_description() -> None:
-    root = schema("1.0")
+@pytest.mark.parametrize("version", schema_versions())
+def test_every_property_has_a_description(version: str) -> None:
+    root = schema(version)
     missing = []
     for path, node in _subschemas(root):
         for name, prop in node.get("properties", {}).items():
@@ -61,8 +63,9 @@ def test_every_property_has_a_description() -> None:
     assert not missing, missing
 
 
-def test_objects_are_closed_except_extensions() -> None:
-    root = schema("1.0")
+@pytest.mark.parametrize("version", schema_versions())
+def test_objects_are_closed_except_extensions(version: str) -> None:
+    root = schema(version)
     open_objects = [
         path
         for path, node in _subschemas(root)
@@ -87,7 +90,7 @@ def test_objects_are_closed_except_extensions() -> None:
     ],
 )
 def test_vocabularies_are_enums_matching_the_model(where: str, vocabulary: type) -> None:
-    node: Any = schema("1.0")["$defs"]
+    node: Any = schema(CURRENT_VERSION)["$defs"]
     for part in where.split("/"):
         node = node[part]
     assert node["enum"] == [member.value for member in vocabulary]  # type: ignore[attr-defined]
@@ -110,8 +113,9 @@ def test_design_vocabularies_are_all_there() -> None:
 
 def test_registry_resolves_locally_and_retrieves_nothing() -> None:
     resolver = registry().resolver()
-    resolved = resolver.lookup(schema("1.0")["$id"] + "#/$defs/span")
-    assert resolved.contents["required"] == ["exact"]
+    for version in schema_versions():
+        resolved = resolver.lookup(schema(version)["$id"] + "#/$defs/span")
+        assert resolved.contents["required"] == ["exact"]
     with pytest.raises(referencing.exceptions.Unresolvable):
         resolver.lookup("https://example.org/not-shipped.json")
 
@@ -119,5 +123,24 @@ def test_registry_resolves_locally_and_retrieves_nothing() -> None:
 def test_schema_ships_as_package_data() -> None:
     assert schema_text("1.0").startswith("{")
     assert claimfmt.schema("1.0") is schema("1.0")
-    with pytest.raises(KeyError, match=r"shipped: 1\.0"):
+    with pytest.raises(KeyError, match=r"shipped: 1\.0, 1\.1"):
         schema_text("9.9")
+
+
+def test_1_0_is_kept_as_released() -> None:
+    # A released schema never changes: 1.0 documents in the wild must keep validating as they did.
+    defs = schema("1.0")["$defs"]
+    assert "verification" in defs["claim"]["properties"] and "history" in defs["verification"]["properties"]
+    assert defs["attribution"]["properties"]["via"]["items"] == {"$ref": "#/$defs/local_id"}
+    assert "author" not in defs["source"]["properties"]["kind"]["enum"]
+
+
+def test_1_1_adds_what_the_first_release_taught() -> None:
+    defs = schema("1.1")["$defs"]
+    assert defs["claim"]["properties"]["verifications"]["items"] == {"$ref": "#/$defs/verification"}
+    assert {"id", "supersedes"} <= set(defs["verification"]["properties"]) and "history" not in defs["verification"]
+    assert defs["attribution"]["properties"]["content"]["items"] == {"$ref": "#/$defs/span"}
+    assert defs["via"]["required"] == ["source"] and {"cue", "stance"} <= set(defs["via"]["properties"])
+    assert "author" in defs["source"]["properties"]["kind"]["enum"]
+    for name in ("span", "verdict", "locator", "hedge", "provenance", "via"):
+        assert defs[name]["properties"]["extensions"] == {"$ref": "#/$defs/extensions"}, name

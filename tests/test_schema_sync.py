@@ -7,6 +7,7 @@ import pytest
 
 from claimfmt import model
 from claimfmt.schemas import schema
+from claimfmt.versions import CURRENT_VERSION
 
 # $defs entry (or the root) -> model class
 PAIRS = {
@@ -19,6 +20,7 @@ PAIRS = {
     "hedge": model.Hedge,
     "verification": model.Verification,
     "verdict": model.Verdict,
+    "via": model.Via,
     "evidence": model.Evidence,
     "locator": model.Locator,
     "relation": model.Relation,
@@ -33,7 +35,7 @@ def _json_names(cls: type) -> set[str]:
 
 @pytest.mark.parametrize("name", sorted(PAIRS))
 def test_fields_match_properties(name: str) -> None:
-    root = schema("1.0")
+    root = schema(CURRENT_VERSION)
     definition = root if name == "#" else root["$defs"][name]
     properties = set(definition["properties"])
     fields = _json_names(PAIRS[name])
@@ -43,14 +45,14 @@ def test_fields_match_properties(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(PAIRS))
 def test_required_matches_fields_without_default(name: str) -> None:
-    root = schema("1.0")
+    root = schema(CURRENT_VERSION)
     definition = root if name == "#" else root["$defs"][name]
     required = {f.name.removesuffix("_") for f in attrs.fields(PAIRS[name]) if f.default is attrs.NOTHING}
     assert set(definition.get("required", ())) == required
 
 
 def test_every_object_definition_has_a_class() -> None:
-    objects = {name for name, node in schema("1.0")["$defs"].items() if "properties" in node}
+    objects = {name for name, node in schema(CURRENT_VERSION)["$defs"].items() if "properties" in node}
     assert objects == set(PAIRS) - {"#"}
 
 

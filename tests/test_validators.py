@@ -104,36 +104,46 @@ def _break(doc: dict[str, Any], how: str, data: st.DataObject) -> tuple[str, str
         return ("duplicate-id", f"/claims/{len(claims) - 1}/id")
     if how == "swap-scale":
         where = [
-            c
+            (c, v)
             for c, claim in enumerate(claims)
-            if "value" in claim.get("verification", {}).get("verdict", {})
-            and "best" in claim["verification"]["verdict"]
+            for v, verification in enumerate(claim.get("verifications", ()))
+            if "value" in verification.get("verdict", {}) and "best" in verification["verdict"]
         ]
         if not where:
             return None
-        c = data.draw(st.sampled_from(where))
-        verdict = claims[c]["verification"]["verdict"]
+        c, v = data.draw(st.sampled_from(where))
+        verdict = claims[c]["verifications"][v]["verdict"]
         low, high = sorted((verdict["best"], verdict["worst"]))
         if low == high:
             return None
         verdict["value"] = high + (high - low) + 1
-        return ("verdict-out-of-range", f"/claims/{c}/verification/verdict/value")
-    if how == "reorder-history":
-        where = [
-            c
-            for c, claim in enumerate(claims)
-            if len(claim.get("verification", {}).get("history", ())) >= 2
-            and all("assessed_at" in h for h in claim["verification"]["history"])
-        ]
+        return ("verdict-out-of-range", f"/claims/{c}/verifications/{v}/verdict/value")
+    if how == "predate-revision":
+        # A revision dated before all it can be compared with: only its own link to what it supersedes breaks.
+        where = []
+        for c, claim in enumerate(claims):
+            items = claim.get("verifications", ())
+            dated = {item["id"] for item in items if "id" in item and "assessed_at" in item}
+            where += [(c, v) for v, item in enumerate(items) if "assessed_at" in item and item.get("supersedes") in dated]
         if not where:
             return None
-        c = data.draw(st.sampled_from(where))
-        history = claims[c]["verification"]["history"]
-        first, second = history[0]["assessed_at"], history[1]["assessed_at"]
-        if sort_key(first) == sort_key(second):
+        c, v = data.draw(st.sampled_from(where))
+        claims[c]["verifications"][v]["assessed_at"] = "1980-01-01"
+        return ("history-order", f"/claims/{c}/verifications/{v}/assessed_at")
+    if how == "dangle-supersedes":
+        where = [(c, v) for c, claim in enumerate(claims) for v, _ in enumerate(claim.get("verifications", ()))]
+        if not where:
             return None
-        history[0], history[1] = history[1], history[0]
-        return ("history-order", f"/claims/{c}/verification/history/1/assessed_at")
+        c, v = data.draw(st.sampled_from(where))
+        claims[c]["verifications"][v]["supersedes"] = "zz-nowhere"
+        return ("unresolved-reference", f"/claims/{c}/verifications/{v}/supersedes")
+    if how == "second-author":
+        where = [s for s, source in enumerate(sources) if source["kind"] != "author"]
+        if not where or not any(source["kind"] == "author" for source in sources):
+            return None
+        s = data.draw(st.sampled_from(where))
+        sources[s]["kind"] = "author"
+        return ("duplicate-author", f"/sources/{s}/kind")
     if how == "name-anonymous":
         where = [s for s, source in enumerate(sources) if source["anonymous"]]
         if not where:
@@ -144,7 +154,16 @@ def _break(doc: dict[str, Any], how: str, data: st.DataObject) -> tuple[str, str
     raise AssertionError(how)
 
 
-BREAKS = ["shift-offset", "dangle-reference", "duplicate-id", "swap-scale", "reorder-history", "name-anonymous"]
+BREAKS = [
+    "shift-offset",
+    "dangle-reference",
+    "duplicate-id",
+    "swap-scale",
+    "predate-revision",
+    "dangle-supersedes",
+    "second-author",
+    "name-anonymous",
+]
 
 
 @given(json_documents(text=True), st.sampled_from(BREAKS), st.data())
@@ -221,8 +240,8 @@ def _mutated(draw: st.DrawFn, doc: dict[str, Any]) -> dict[str, Any]:
 
 @given(json_documents().flatmap(lambda d: st.one_of(st.just(d), _mutated(d))))
 def test_fast_and_reference_validators_agree(doc: dict[str, Any]) -> None:
-    fast = _fast_validator("1.0").is_valid(doc)
-    reference = reference_validator("1.0").is_valid(doc)
+    fast = _fast_validator(claimfmt.CURRENT_VERSION).is_valid(doc)
+    reference = reference_validator(claimfmt.CURRENT_VERSION).is_valid(doc)
     assert fast == reference
     if not fast:
         issues = claimfmt.validate(doc)

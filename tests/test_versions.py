@@ -53,7 +53,7 @@ def test_an_older_version_is_upgraded_through_its_migration(monkeypatch: pytest.
     monkeypatch.setitem(versions.MIGRATIONS, "0.9", ("1.0", from_0_9))
     old = {"claimfmt": "0.9", "id": "d", "headline": "Old", "sources": [], "claims": []}
     document = claimfmt.loads(claimfmt.dumps(old))
-    assert document.claimfmt == "1.0"
+    assert document.claimfmt == claimfmt.CURRENT_VERSION  # 0.9 -> 1.0 -> 1.1
     assert document.article.title == "Old"
 
 

@@ -133,7 +133,7 @@ def test_markup_in_the_text_is_shown_never_run(browser: Any, tmp_path: Path) -> 
     text = hostile + "the claim"
     start = text.index("the claim")
     document = Document(
-        claimfmt="1.0",
+        claimfmt="1.1",
         id="hostile",
         article=attrs.evolve(seed.article, title=hostile, text=text, text_sha256=None),
         sources=(),
@@ -163,7 +163,7 @@ def test_right_to_left_and_astral_text_are_highlighted_where_the_quotes_are(brow
     quote = "الجيش انسحب"
     start = text.index(quote)
     document = Document(
-        claimfmt="1.0",
+        claimfmt="1.1",
         id="rtl",
         article=attrs.evolve(seed.article, title=None, language="ar", text=text, text_sha256=None),
         sources=(),

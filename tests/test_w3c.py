@@ -99,7 +99,7 @@ def _check_collection(collection: Any) -> None:
 def _bare(document: Document, iri: str) -> Document:
     """The document's claims as bare annotations can carry them (no sources, no article but its IRI)."""
     return Document(
-        claimfmt="1.0",
+        claimfmt="1.1",
         id=iri,
         article=Article(url=iri, published="2024-11-05T14:00:00Z" if all(c.spans for c in document.claims) else None),
         sources=(),

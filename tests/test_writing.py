@@ -12,7 +12,7 @@ import pytest
 import claimfmt
 from claimfmt.model import Article, Document
 
-DOC = Document(claimfmt="1.0", id="d", article=Article(text="Ω 😀"), sources=(), claims=())
+DOC = Document(claimfmt="1.1", id="d", article=Article(text="Ω 😀"), sources=(), claims=())
 
 
 def test_dump_and_load(tmp_path: Path) -> None:
@@ -65,6 +65,6 @@ def test_replacing_keeps_permissions(tmp_path: Path) -> None:
 
 def test_dumps_is_compact_or_indented() -> None:
     assert "\n" not in claimfmt.dumps(DOC)
-    assert claimfmt.dumps(DOC, indent=True).startswith('{\n  "claimfmt": "1.0"')
+    assert claimfmt.dumps(DOC, indent=True).startswith('{\n  "claimfmt": "1.1"')
     # absent optional fields are left out, not written as null
     assert "null" not in claimfmt.dumps(DOC)

@@ -24,6 +24,43 @@ def unique_ids(document: dict[str, Any]) -> Iterator[Issue]:
             seen.add(item["id"])
 
 
+@register("unique-verification-ids", "duplicate-id")
+def unique_verification_ids(document: dict[str, Any]) -> Iterator[Issue]:
+    """A claim's verifications have ids of their own, so that supersedes names exactly one."""
+    for c, claim in enumerate(document["claims"]):
+        seen: dict[str, int] = {}
+        for v, verification in enumerate(claim.get("verifications", ())):
+            if "id" not in verification:
+                continue
+            first = seen.get(verification["id"])
+            if first is not None:
+                yield issue(
+                    "duplicate-id",
+                    ("claims", c, "verifications", v, "id"),
+                    f"id {verification['id']!r} is already used at /claims/{c}/verifications/{first}",
+                )
+            else:
+                seen[verification["id"]] = v
+
+
+@register("author-source", "duplicate-author")
+def author_source(document: dict[str, Any]) -> Iterator[Issue]:
+    """The article has one voice of its own: at most one source is of kind author."""
+    first: int | None = None
+    for s, source in enumerate(document["sources"]):
+        if source["kind"] != "author":
+            continue
+        if first is None:
+            first = s
+        else:
+            yield issue(
+                "duplicate-author",
+                ("sources", s, "kind"),
+                f"source {source['id']!r} is a second author voice; /sources/{first} is the first",
+                hint="the article's author speaks as one source; name co-authors in article.authors",
+            )
+
+
 def _first(document: dict[str, Any], wanted: str) -> str:
     for kind in ("sources", "claims"):
         for index, item in enumerate(document[kind]):
@@ -34,7 +71,7 @@ def _first(document: dict[str, Any], wanted: str) -> str:
 
 @register("references", "unresolved-reference")
 def references(document: dict[str, Any]) -> Iterator[Issue]:
-    """Attribution sources and via lists name sources; relation ends name claims."""
+    """Attribution sources and via lists name sources; relation ends name claims; supersedes names a verification."""
     sources = {source["id"] for source in document["sources"]}
     claims = {claim["id"] for claim in document["claims"]}
     for c, claim in enumerate(document["claims"]):
@@ -43,8 +80,23 @@ def references(document: dict[str, Any]) -> Iterator[Issue]:
             if attribution["source"] not in sources:
                 yield issue("unresolved-reference", (*where, "source"), f"no source has id {attribution['source']!r}")
             for v, via in enumerate(attribution.get("via", ())):
-                if via not in sources:
+                # 1.0 lists source ids; 1.1 lists objects naming one.
+                if isinstance(via, dict):
+                    if via["source"] not in sources:
+                        yield issue(
+                            "unresolved-reference", (*where, "via", v, "source"), f"no source has id {via['source']!r}"
+                        )
+                elif via not in sources:
                     yield issue("unresolved-reference", (*where, "via", v), f"no source has id {via!r}")
+        revisions = {v["id"] for v in claim.get("verifications", ()) if "id" in v}
+        for v, verification in enumerate(claim.get("verifications", ())):
+            replaced = verification.get("supersedes")
+            if replaced is not None and replaced not in revisions:
+                yield issue(
+                    "unresolved-reference",
+                    ("claims", c, "verifications", v, "supersedes"),
+                    f"no verification of claim {claim['id']!r} has id {replaced!r}",
+                )
     for r, relation in enumerate(document.get("relations", ())):
         for end in ("from", "to"):
             if relation[end] not in claims:

@@ -73,7 +73,7 @@ def issue(code: str, path: Iterable[str | int], message: str, hint: str | None =
 def walk_spans(
     document: dict[str, Any], suspect: Callable[[dict[str, Any]], bool] | None = None
 ) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
-    """Spans with their paths: mentions, claim spans, cues, hedges.
+    """Spans with their paths: mentions, claim spans, cues, content, via cues, hedges.
 
     With ``suspect``, only the spans it returns True for: a check passes a cheap
     test there so that a path is built only for spans that may be wrong.
@@ -91,6 +91,13 @@ def walk_spans(
             cue = attribution.get("cue")
             if cue is not None and keep(cue):
                 yield ("claims", c, "attributions", a, "cue"), cue
+            for k, span in enumerate(attribution.get("content", ())):
+                if keep(span):
+                    yield ("claims", c, "attributions", a, "content", k), span
+            for v, via in enumerate(attribution.get("via", ())):
+                span = via.get("cue") if isinstance(via, dict) else None
+                if span is not None and keep(span):
+                    yield ("claims", c, "attributions", a, "via", v, "cue"), span
             for h, hedge in enumerate(attribution.get("hedges", ())):
                 span = hedge.get("span")
                 if span is not None and keep(span):

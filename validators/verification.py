@@ -1,4 +1,4 @@
-"""Verdicts and verification history."""
+"""Verdicts, revision chains and their time order."""
 
 from __future__ import annotations
 
@@ -9,19 +9,24 @@ from claimfmt.dates import sort_key
 from claimfmt.issues import Issue
 from claimfmt.validators.registry import issue, register
 
+Path = tuple[str | int, ...]
 
-@register("verifications", "verdict-out-of-range", "history-order")
+
+@register("verifications", "verdict-out-of-range", "history-order", "supersedes-cycle")
 def verifications(document: dict[str, Any]) -> Iterator[Issue]:
-    """A verdict's value lies between worst and best; history runs oldest first, before the current one."""
-    for path, verification in _verifications(document):
-        verdict = verification.get("verdict")
-        if verdict is not None and "value" in verdict:
-            yield from _verdict_range(path, verdict)
-        if verification.get("history"):
-            yield from _history_order(path, verification)
+    """A verdict's value lies between worst and best; a revision is dated after what it revises, and none loops.
+
+    1.1 documents list ``verifications`` linked by ``supersedes``; 1.0 documents
+    (checked as declared, so that pointers name the file as it is) nest a ``history``.
+    """
+    for c, claim in enumerate(document["claims"]):
+        if "verifications" in claim:
+            yield from _revisions(("claims", c, "verifications"), claim["verifications"])
+        elif "verification" in claim:
+            yield from _history_tree(("claims", c, "verification"), claim["verification"])
 
 
-def _verdict_range(path: tuple[str | int, ...], verdict: dict[str, Any]) -> Iterator[Issue]:
+def _verdict_range(path: Path, verdict: dict[str, Any]) -> Iterator[Issue]:
     value, best, worst = verdict["value"], verdict.get("best"), verdict.get("worst")
     if best is not None and worst is not None and not min(best, worst) <= value <= max(best, worst):
         yield issue(
@@ -31,12 +36,70 @@ def _verdict_range(path: tuple[str | int, ...], verdict: dict[str, Any]) -> Iter
         )
 
 
-def _history_order(path: tuple[str | int, ...], verification: dict[str, Any]) -> Iterator[Issue]:
-    stamps: list[tuple[tuple[str | int, ...], str | None]] = [
+def _verdict(path: Path, verification: dict[str, Any]) -> Iterator[Issue]:
+    verdict = verification.get("verdict")
+    if verdict is not None and "value" in verdict:
+        yield from _verdict_range(path, verdict)
+
+
+def _revisions(path: Path, items: list[dict[str, Any]]) -> Iterator[Issue]:
+    by_id = {item["id"]: n for n, item in reversed(list(enumerate(items))) if "id" in item}
+    for n, item in enumerate(items):
+        yield from _verdict((*path, n), item)
+        replaced = _superseded(items, by_id, n)  # an unresolved one is the references check's
+        if replaced is None:
+            continue
+        if _loops(items, by_id, n):
+            yield issue(
+                "supersedes-cycle",
+                (*path, n, "supersedes"),
+                f"following supersedes from verification {item.get('id')!r} comes back to it",
+                hint="a revision supersedes an earlier assessment, never itself or a later one",
+            )
+            continue
+        stamp, earlier = item.get("assessed_at"), items[replaced].get("assessed_at")
+        if stamp is not None and earlier is not None and sort_key(stamp) < sort_key(earlier):
+            yield issue(
+                "history-order",
+                (*path, n, "assessed_at"),
+                f"this revision is dated before /{'/'.join(map(str, (*path, replaced)))}, which it supersedes",
+                hint="a revision comes after the assessment it replaces",
+            )
+
+
+def _loops(items: list[dict[str, Any]], by_id: dict[str, int], start: int) -> bool:
+    seen = {start}
+    at = _superseded(items, by_id, start)
+    while at is not None:
+        if at in seen:
+            return at == start
+        seen.add(at)
+        at = _superseded(items, by_id, at)
+    return False
+
+
+def _superseded(items: list[dict[str, Any]], by_id: dict[str, int], n: int) -> int | None:
+    """The place of the verification that the one at ``n`` supersedes, if it names one that exists."""
+    replaced = items[n].get("supersedes")
+    return by_id.get(replaced) if isinstance(replaced, str) else None
+
+
+def _history_tree(path: Path, verification: dict[str, Any]) -> Iterator[Issue]:
+    yield from _verdict(path, verification)
+    history = verification.get("history")
+    if not history:
+        return
+    yield from _history_order(path, verification)
+    for h, earlier in enumerate(history):
+        yield from _history_tree((*path, "history", h), earlier)
+
+
+def _history_order(path: Path, verification: dict[str, Any]) -> Iterator[Issue]:
+    stamps: list[tuple[Path, str | None]] = [
         (("history", i), item.get("assessed_at")) for i, item in enumerate(verification["history"])
     ]
     stamps.append(((), verification.get("assessed_at")))
-    latest: tuple[tuple[str | int, ...], str] | None = None
+    latest: tuple[Path, str] | None = None
     for where, stamp in stamps:
         if stamp is None:
             continue
@@ -51,24 +114,3 @@ def _history_order(path: tuple[str | int, ...], verification: dict[str, Any]) ->
             )
         else:
             latest = (where, key)
-
-
-def _verifications(document: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
-    for c, claim in enumerate(document["claims"]):
-        verification = claim.get("verification")
-        if verification is None:
-            continue
-        path: tuple[str | int, ...] = ("claims", c, "verification")
-        yield path, verification
-        if "history" in verification:
-            yield from _history(path, verification)
-
-
-def _history(
-    path: tuple[str | int, ...], verification: dict[str, Any]
-) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
-    for h, earlier in enumerate(verification["history"]):
-        where = (*path, "history", h)
-        yield where, earlier
-        if "history" in earlier:
-            yield from _history(where, earlier)

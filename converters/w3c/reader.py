@@ -50,7 +50,7 @@ from claimfmt.model import (
 )
 from claimfmt.reading import Record
 from claimfmt.structuring import structure
-from claimfmt.versions import CURRENT_VERSION
+from claimfmt.versions import CURRENT_VERSION, attribution_from_1_0, verifications_from_1_0
 
 _STANDARD_CONTAINERS = {"Composite", "List", "Independents"}
 _MEDIA_TYPES = {"Image", "Video", "Sound", "Audio"}
@@ -419,7 +419,7 @@ class _Reader:
                 spans=tuple(spans),
                 date=raw["claimDate"] if is_date(raw.get("claimDate")) else None,
                 attributions=tuple(self.structured(raw, "attributions", Attribution, pointer)),
-                verification=self.verification(bodies, pointer),
+                verifications=self.verifications(bodies, pointer),
                 confidence=raw["confidence"] if _is_fraction(raw.get("confidence")) else None,
                 extensions=raw["extensions"] if _is_extensions(raw.get("extensions")) else None,
             )
@@ -435,7 +435,8 @@ class _Reader:
         issues: list[Issue] = []
         for i, item in enumerate(_as_list(raw.get(term))):
             try:
-                values.append(structure(item, cls))
+                # Attributions written by a 1.0 claimfmt list via ids.
+                values.append(structure(attribution_from_1_0(item) if cls is Attribution else item, cls))
             except DocumentError as exc:
                 issues.extend(issue.at(f"{pointer}/{term}/{i}") for issue in exc.issues)
         if issues:
@@ -586,7 +587,9 @@ class _Reader:
                 return str(body["value"])
         return None
 
-    def verification(self, bodies: list[JSON], pointer: str) -> Verification | None:
+    def verifications(self, bodies: list[JSON], pointer: str) -> tuple[Verification, ...] | None:
+        """One verification per ``assessing`` body; a 1.0 body's ``history`` becomes the revision chain behind it."""
+        found: list[JSON] = []
         for body in bodies:
             if not isinstance(body, dict) or "assessing" not in _as_list(body.get("purpose")):
                 continue
@@ -598,11 +601,14 @@ class _Reader:
                     data[key] = body[term]
             if "verdict" not in data and isinstance(body.get("value"), str) and state is None:
                 data["verdict"] = {"label": body["value"]}
-            try:
-                return structure(data, Verification)
-            except DocumentError as exc:
-                raise DocumentError([i.at(f"{pointer}/body") for i in exc.issues]) from None
-        return None
+            if "history" in body:  # written by a 1.0 claimfmt
+                found.extend(verifications_from_1_0({**data, "history": body["history"]}))
+            else:
+                found.append(data)
+        try:
+            return tuple(structure(data, Verification) for data in found) or None
+        except DocumentError as exc:
+            raise DocumentError([i.at(f"{pointer}/body") for i in exc.issues]) from None
 
     def local_id(self, raw: dict[str, JSON], index: int) -> str:
         iri = _iri(raw) or ""

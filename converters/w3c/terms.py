@@ -11,8 +11,9 @@ from claimfmt.converters.values import as_list as _as_list
 JSON = Any
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-#: The IRI of the claimfmt context; its content ships as ``schema/claimfmt-1.0.context.jsonld``.
-CLAIMFMT_CONTEXT = "https://claimfmt.org/ns/claimfmt-1.0.jsonld"
+#: The IRI of the claimfmt context; its content ships as ``schema/claimfmt-1.1.context.jsonld``
+#: (1.1 adds ``verificationId`` and ``supersedes`` to the 1.0 context, whose terms keep their IRIs).
+CLAIMFMT_CONTEXT = "https://claimfmt.org/ns/claimfmt-1.1.jsonld"
 
 # Extension keys (on claims and documents) for what the W3C writer would not give back as read.
 _ANNOTATION = "org.w3.anno:annotation"
@@ -32,13 +33,14 @@ _ALWAYS_WRITTEN = frozenset({"@context", "id", "type", "documentId"})
 
 # claimfmt verification key -> term of the claimfmt context on an ``assessing`` body.
 _VERIFICATION_TERMS = {
+    "id": "verificationId",
     "verdict": "verdict",
     "assessed_by": "assessedBy",
     "assessed_at": "assessedAt",
     "review_url": "reviewUrl",
     "rationale": "rationale",
     "evidence": "evidence",
-    "history": "history",
+    "supersedes": "supersedes",
     "extensions": "extensions",
 }
 

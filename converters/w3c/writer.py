@@ -133,10 +133,10 @@ class _Writer:
         if extensions is not None:
             ours["extensions"] = extensions
         bodies: list[JSON] = [{"type": "TextualBody", "purpose": "describing", "value": claim.text}]
-        if claim.verification is not None:
-            bodies.append(self.assessment(claim.verification))
+        # One assessing body per verification: concurrent reviews and revisions alike.
+        bodies.extend(self.assessment(verification) for verification in claim.verifications or ())
         if standalone:
-            out["@context"] = self.context(bool(ours) or claim.verification is not None)
+            out["@context"] = self.context(bool(ours) or bool(claim.verifications))
         out["id"] = f"{self.cid}#{claim.id}"
         out["type"] = "Annotation"
         out["body"] = _scalar(bodies)

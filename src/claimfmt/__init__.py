@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Span,
         Verdict,
         Verification,
+        Via,
     )
     from claimfmt.reading import Record, iter_documents, iter_records, load, loads
     from claimfmt.schemas import schema, schema_versions
@@ -61,6 +62,7 @@ _MODULES = {
         "Span",
         "Verdict",
         "Verification",
+        "Via",
     ),
     "claimfmt.reading": ("Record", "iter_documents", "iter_records", "load", "loads"),
     "claimfmt.schemas": ("schema", "schema_versions"),
@@ -116,6 +118,7 @@ __all__ = [
     "Span",
     "Verdict",
     "Verification",
+    "Via",
     "__version__",
     "convert",
     "dump",

@@ -201,6 +201,21 @@ def _parser() -> argparse.ArgumentParser:
     _mapping_options(config)
     config.set_defaults(run=_run_labelstudio_config)
 
+    migrate = commands.add_parser(
+        "migrate",
+        help=f"upgrade files to format {schema_versions()[-1]}, in place",
+        description=f"Upgrade claimfmt files (JSON, JSON arrays, JSONL, gzipped or not; folders) to format "
+        f"{schema_versions()[-1]}, losslessly: 1.0's verification and history become verifications linked by "
+        "supersedes, via ids become objects. Each file is rewritten atomically and keeps its form; a file with a "
+        "document that cannot be upgraded (invalid for the version it declares) is left as it is and the "
+        "problems are reported (exit 1).",
+    )
+    migrate.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to upgrade in place")
+    migrate.add_argument(
+        "-o", "--output", metavar="OUT", help="write the one input's upgrade here (- for stdout) instead of in place"
+    )
+    migrate.set_defaults(run=_run_migrate)
+
     schema = commands.add_parser("schema", help="print a shipped JSON Schema", description="Print a shipped schema.")
     schema.add_argument(
         "--version",
@@ -482,6 +497,35 @@ def _peer_stats(path: str, source_format: str, stats: CorpusStats) -> bool:
     _print_issues(report.issues)
     stats.unreadable += sum(issue.severity == "error" for issue in report.issues)
     return report.failed
+
+
+def _run_migrate(args: argparse.Namespace) -> int:
+    from claimfmt.migrating import migrate_file, migrate_files
+
+    paths = _expand(args.paths)
+    if args.output is not None and (len(paths) != 1 or Path(paths[0]).is_dir() or paths[0] == "-"):
+        raise UsageError("-o/--output takes the upgrade of exactly one input file")
+    if "-" in paths:
+        raise UsageError("migrate rewrites files in place: give a path, not - (or -o for one file)")
+    failed = False
+    upgraded = current = 0
+    try:
+        results = [migrate_file(paths[0], args.output)] if args.output is not None else list(migrate_files(paths))
+    except OSError as exc:
+        raise UsageError(f"cannot read or write {exc.filename or ''}: {exc.strerror or exc}") from None
+    for result in results:
+        _print_issues(result.issues)
+        failed = failed or not result.ok
+        upgraded += result.upgraded
+        current += result.current
+        if not result.ok:
+            print(f"{result.file}: not migrated (left as it was)", file=sys.stderr)
+    print(
+        f"{upgraded} document{'s' * (upgraded != 1)} upgraded to {schema_versions()[-1]}, {current} already current, "
+        f"in {sum(r.ok for r in results)} of {len(results)} file{'s' * (len(results) != 1)}",
+        file=sys.stderr,
+    )
+    return EXIT_INVALID if failed else EXIT_OK
 
 
 def _run_schema(args: argparse.Namespace) -> int:

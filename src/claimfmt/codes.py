@@ -77,8 +77,16 @@ CODES: dict[str, Code] = {
     **_codes(
         "semantic",
         E,
-        ("duplicate-id", "Two sources or claims share an id.", "Give each source and claim its own id."),
-        ("unresolved-reference", "An id refers to no source or claim.", "Fix the id, or add what it refers to."),
+        (
+            "duplicate-id",
+            "Two sources or claims, or two verifications of one claim, share an id.",
+            "Give each its own id.",
+        ),
+        (
+            "unresolved-reference",
+            "An id refers to no source, claim or (supersedes) verification of the claim.",
+            "Fix the id, or add what it refers to.",
+        ),
         ("anonymous-named", "A source marked anonymous has a name.", 'Set "name": null, or "anonymous": false.'),
         ("span-out-of-range", "A span's offsets fall outside the text, or end before start.", "Fix the offsets."),
         ("span-mismatch", "text[start:end] differs from the span's exact.", "Offsets count code points: fix them."),
@@ -89,7 +97,21 @@ CODES: dict[str, Code] = {
         ("verdict-out-of-range", "A verdict's value is not between worst and best.", "Fix the value or the scale."),
         ("self-relation", "A relation links a claim to itself.", "Remove the relation."),
         ("duplicate-relation", "The same relation appears twice.", "Remove the copy."),
-        ("history-order", "Verification history is not in time order.", "Put earlier assessments first."),
+        (
+            "history-order",
+            "A revision is dated before the assessment it supersedes (1.0: history is not in time order).",
+            "Fix the dates, or what supersedes names.",
+        ),
+        (
+            "supersedes-cycle",
+            "Following supersedes from a verification comes back to it.",
+            "A revision supersedes an earlier assessment, never itself or a later one.",
+        ),
+        (
+            "duplicate-author",
+            "More than one source is of kind author: the article has one voice of its own.",
+            "Keep one author source; name co-authors in article.authors.",
+        ),
     ),
     **_codes(
         "semantic",

@@ -1,10 +1,11 @@
-"""The claimfmt 1.0 record, as frozen attrs classes.
+"""The claimfmt record of the current format version (1.1), as frozen attrs classes.
 
-Each class mirrors one ``$defs`` entry of ``schema/claimfmt-1.0.schema.json`` and
+Each class mirrors one ``$defs`` entry of ``schema/claimfmt-1.1.schema.json`` and
 each attribute one property; ``tests/test_schema_sync.py`` fails when they drift
 apart. The model mirrors the JSON exactly: an optional key that is absent is
 ``None`` here, and an empty list is an empty tuple, so that JSON -> model -> JSON
-gives back what was read.
+gives back what was read. Documents of older versions are upgraded to this
+model when read (:mod:`claimfmt.versions`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "State",
     "Verdict",
     "Verification",
+    "Via",
 ]
 
 #: Any JSON value, as kept under ``extensions``.
@@ -57,6 +59,8 @@ class SourceKind(enum.StrEnum):
     MEDIA = "media"
     DOCUMENT = "document"
     UNKNOWN = "unknown"
+    #: The article's own voice (FactBank's AUTHOR): the journalist's hedges and commitment.
+    AUTHOR = "author"
 
 
 class Stance(enum.StrEnum):
@@ -150,6 +154,7 @@ class Span:
     exact: str
     prefix: str | None = None
     suffix: str | None = None
+    extensions: Extensions | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -190,6 +195,17 @@ class Hedge:
     kind: HedgeKind
     text: str
     span: Span | None = None
+    extensions: Extensions | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Via:
+    """One intermediary a claim passed through, with its own cue and stance."""
+
+    source: str
+    cue: Span | None = None
+    stance: Stance | None = None
+    extensions: Extensions | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -201,7 +217,8 @@ class Attribution:
     commitment: Commitment | None = None
     mode: Mode | None = None
     cue: Span | None = None
-    via: tuple[str, ...] | None = None
+    content: tuple[Span, ...] | None = None
+    via: tuple[Via, ...] | None = None
     channel: str | None = None
     hedges: tuple[Hedge, ...] | None = None
     extensions: Extensions | None = None
@@ -216,6 +233,7 @@ class Verdict:
     value: int | float | None = None
     best: int | float | None = None
     worst: int | float | None = None
+    extensions: Extensions | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -226,6 +244,7 @@ class Locator:
     page: str
     sentence: int | None = None
     group: int | None = None
+    extensions: Extensions | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -245,8 +264,9 @@ class Evidence:
 
 @attrs.frozen(kw_only=True)
 class Verification:
-    """An assessment of a claim's truth, with the earlier ones it replaces."""
+    """One reviewer's assessment of a claim's truth; ``supersedes`` names the earlier one it revises."""
 
+    id: str | None = None
     state: State
     verdict: Verdict | None = None
     assessed_by: str | None = None
@@ -254,7 +274,7 @@ class Verification:
     review_url: str | None = None
     rationale: str | None = None
     evidence: tuple[Evidence, ...] | None = None
-    history: tuple[Verification, ...] | None = None
+    supersedes: str | None = None
     extensions: Extensions | None = None
 
 
@@ -267,9 +287,24 @@ class Claim:
     spans: tuple[Span, ...]
     date: str | None = None
     attributions: tuple[Attribution, ...]
-    verification: Verification | None = None
+    verifications: tuple[Verification, ...] | None = None
     confidence: int | float | None = None
     extensions: Extensions | None = None
+
+    def current(self) -> tuple[Verification, ...]:
+        """The assessments that stand: every verification that no other supersedes, in order."""
+        replaced = {v.supersedes for v in self.verifications or () if v.supersedes is not None}
+        return tuple(v for v in self.verifications or () if v.id is None or v.id not in replaced)
+
+    def latest(self) -> Verification | None:
+        """The latest current assessment (the last that no other supersedes), or None: what a one-verdict peer holds."""
+        current = self.current()
+        return current[-1] if current else None
+
+    def state(self) -> State:
+        """The claim's state: that of its latest current assessment, ``unverified`` when it has none."""
+        latest = self.latest()
+        return latest.state if latest is not None else State.UNVERIFIED
 
 
 @attrs.frozen(kw_only=True)
@@ -300,6 +335,7 @@ class Provenance:
     guidelines: str | None = None
     created: str | None = None
     modified: str | None = None
+    extensions: Extensions | None = None
 
 
 @attrs.frozen(kw_only=True)

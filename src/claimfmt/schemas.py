@@ -70,13 +70,19 @@ def registry() -> referencing.Registry[Any]:
 
 
 @functools.cache
-def jsonld_context() -> dict[str, Any]:
-    """The claimfmt JSON-LD context (``https://claimfmt.org/ns/claimfmt-1.0.jsonld``), as shipped.
+def jsonld_context(version: str | None = None) -> dict[str, Any]:
+    """The claimfmt JSON-LD context of ``version`` (``https://claimfmt.org/ns/claimfmt-1.1.jsonld``), as shipped.
 
-    Give it to a JSON-LD processor's document loader for that IRI: nothing
-    needs fetching. Do not mutate it: it is shared.
+    The newest by default. Give it to a JSON-LD processor's document loader for
+    that IRI: nothing needs fetching. Each version only adds terms, and a term's
+    IRI never changes. Do not mutate it: it is shared.
     """
     import orjson
 
-    value: dict[str, Any] = orjson.loads((_FOLDER / "claimfmt-1.0.context.jsonld").read_bytes())
+    version = version or schema_versions()[-1]
+    try:
+        data = (_FOLDER / f"claimfmt-{version}.context.jsonld").read_bytes()
+    except FileNotFoundError:
+        raise KeyError(f"no JSON-LD context for claimfmt {version!r}") from None
+    value: dict[str, Any] = orjson.loads(data)
     return value

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from claimfmt.model import Attribution, Claim, Document, Source
+from claimfmt.model import Attribution, Claim, Document, Source, Via
 
 __all__ = ["CorpusStats", "corpus_stats", "describe_document", "format_stats"]
 
@@ -43,11 +43,12 @@ class CorpusStats:
         for claim in document.claims:
             for attribution in claim.attributions:
                 self.attributions_by_stance[attribution.stance.value] += 1
-            state = claim.verification.state.value if claim.verification else "unverified"
-            self.claims_by_state[state] += 1
-            verdict = claim.verification.verdict if claim.verification else None
-            if verdict is not None:
-                self.labels[verdict.scheme or "-", verdict.label, state] += 1
+            # A claim counts once, by the assessment that stands; every assessment's label counts in the table.
+            self.claims_by_state[claim.state().value] += 1
+            for verification in claim.verifications or ():
+                verdict = verification.verdict
+                if verdict is not None:
+                    self.labels[verdict.scheme or "-", verdict.label, verification.state.value] += 1
 
     def to_json(self) -> dict[str, Any]:
         """The counts as plain JSON values."""
@@ -126,14 +127,16 @@ def _describe_claim(document: Document, claim: Claim) -> list[str]:
         lines.append("      " + _describe_attribution(document, attribution))
     if not claim.attributions:
         lines.append("      stated in the article's own voice")
-    verification = claim.verification
-    if verification is None:
+    current = claim.current()
+    if not current:
         lines.append("      state: unverified (not assessed)")
-    else:
+    for verification in current:
         verdict = verification.verdict
         rating = f' — "{verdict.label}"' if verdict else ""
         by = f" by {verification.assessed_by}" if verification.assessed_by else ""
-        lines.append(f"      state: {verification.state.value}{rating}{by}")
+        revised = len(claim.verifications or ()) - len(current)
+        earlier = f" (revised; {revised} earlier)" if revised and verification.supersedes else ""
+        lines.append(f"      state: {verification.state.value}{rating}{by}{earlier}")
     return lines
 
 
@@ -146,13 +149,19 @@ def _who(source: Source | None, source_id: str) -> str:
     return who
 
 
+def _via(document: Document, via: Via) -> str:
+    who = _who(document.source(via.source), via.source)
+    return f"{who} (“{via.cue.exact}”)" if via.cue is not None else who
+
+
 def _describe_attribution(document: Document, attribution: Attribution) -> str:
     who = _who(document.source(attribution.source), attribution.source)
     parts = [f"{attribution.stance.value}: {who}"]
     if attribution.via:
-        parts.append("via " + " → ".join(_who(document.source(v), v) for v in attribution.via))
+        parts.append("via " + " → ".join(_via(document, v) for v in attribution.via))
     details = [
         f"cue “{attribution.cue.exact}”" if attribution.cue else None,
+        "content " + " … ".join(f"“{s.exact}”" for s in attribution.content) if attribution.content else None,
         attribution.mode.value if attribution.mode else None,
         attribution.channel,
         f"commitment {attribution.commitment.value}" if attribution.commitment else None,

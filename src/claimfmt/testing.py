@@ -3,8 +3,9 @@
 - :func:`documents` draws valid :class:`~claimfmt.model.Document` objects:
   unicode text with astral characters and combining marks, spans that agree
   with that text (or quote-only spans where the text is withheld), references
-  that resolve, histories in time order, every optional field both present
-  and absent, and empty lists.
+  that resolve, concurrent verifications and revision chains in time order,
+  nested ``via`` layers, an author voice, every optional field both present
+  and absent, and empty lists. Documents are of the current format version.
 - :func:`json_documents` draws the same as plain JSON.
 - :func:`from_schema` draws JSON straight from a JSON Schema (the keywords the
   claimfmt schemas use), to test a reader against the schema rather than the model.
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 from claimfmt import model
 from claimfmt.structuring import unstructure
+from claimfmt.versions import CURRENT_VERSION
 
 __all__ = ["documents", "from_schema", "json_documents", "json_values", "texts"]
 
@@ -81,6 +83,10 @@ _extension_keys = st.builds(
     st.from_regex(r"[A-Za-z0-9_.-]{1,12}", fullmatch=True),
 )
 _extensions = _maybe(st.dictionaries(_extension_keys, json_values(), max_size=3))
+# On the small objects (spans, hedges, verdicts), extensions are the exception they are in real data.
+_rare_extensions = st.one_of(
+    st.none(), st.none(), st.none(), st.dictionaries(_extension_keys, json_values(), max_size=2)
+)
 _numbers = st.one_of(st.integers(-(2**53), 2**53), st.floats(-1e9, 1e9, allow_nan=False))
 _moments = st.datetimes(
     min_value=datetime.datetime(1990, 1, 1),
@@ -108,7 +114,9 @@ def _span(draw: st.DrawFn, text: str | None) -> model.Span:
         exact = draw(_nonempty)
         offsets = draw(_maybe(st.tuples(st.integers(0, 1000), st.integers(0, 1000)).map(sorted)))
         start, end = (offsets[0], offsets[1]) if offsets else (None, None)
-        return model.Span(start=start, end=end, exact=exact, prefix=draw(_maybe(texts(max_size=5))))
+        return model.Span(
+            start=start, end=end, exact=exact, prefix=draw(_maybe(texts(max_size=5))), extensions=draw(_rare_extensions)
+        )
     start = draw(st.integers(0, len(text) - 1))
     end = draw(st.integers(start + 1, min(len(text), start + 40)))
     width = draw(st.integers(0, 8))
@@ -119,6 +127,7 @@ def _span(draw: st.DrawFn, text: str | None) -> model.Span:
         exact=text[start:end],
         prefix=None if quote_only or not draw(st.booleans()) else text[max(0, start - width) : start],
         suffix=None if quote_only or not draw(st.booleans()) else text[end : end + width],
+        extensions=draw(_rare_extensions),
     )
 
 
@@ -129,13 +138,16 @@ def _spans(text: str | None, *, max_size: int = 3) -> st.SearchStrategy[list[mod
 
 
 @st.composite
-def _verification(draw: st.DrawFn, *, depth: int = 0) -> model.Verification:
-    count = draw(st.integers(0, 2)) if depth == 0 else 0
+def _verifications(draw: st.DrawFn) -> tuple[model.Verification, ...]:
+    """0-3 assessments of one claim: concurrent ones and revisions, each revision dated after what it revises."""
+    count = draw(st.integers(0, 3))
     # Sorted as rendered: a bare date stands for its first instant in UTC.
-    stamps = sorted(draw(st.lists(_dates, min_size=count + 1, max_size=count + 1)), key=_instant)
+    stamps = sorted(draw(st.lists(_dates, min_size=count, max_size=count)), key=_instant)
     dated = draw(st.booleans())
-
-    def one(stamp: str, history: tuple[model.Verification, ...] | None) -> model.Verification:
+    ids = draw(st.lists(_maybe(_local_ids), min_size=count, max_size=count).filter(_unique_ids))
+    made: list[model.Verification] = []
+    for n in range(count):
+        earlier = [v.id for v in made if v.id is not None]
         verdict = None
         if draw(st.booleans()):
             low, mid, high = sorted(draw(st.lists(_numbers, min_size=3, max_size=3)))
@@ -147,21 +159,28 @@ def _verification(draw: st.DrawFn, *, depth: int = 0) -> model.Verification:
                 value=mid if scale and draw(st.booleans()) else None,
                 best=best if scale else None,
                 worst=worst if scale else None,
+                extensions=draw(_rare_extensions),
             )
-        return model.Verification(
-            state=draw(st.sampled_from(model.State)),
-            verdict=verdict,
-            assessed_by=draw(_maybe(_nonempty)),
-            assessed_at=stamp if dated else None,
-            review_url=draw(_maybe(_uris)),
-            rationale=draw(_maybe(texts())),
-            evidence=draw(_maybe(st.lists(_evidence(), max_size=2).map(tuple))),
-            history=history,
-            extensions=draw(_extensions),
+        made.append(
+            model.Verification(
+                id=ids[n],
+                state=draw(st.sampled_from(model.State)),
+                verdict=verdict,
+                assessed_by=draw(_maybe(_nonempty)),
+                assessed_at=stamps[n] if dated else None,
+                review_url=draw(_maybe(_uris)),
+                rationale=draw(_maybe(texts())),
+                evidence=draw(_maybe(st.lists(_evidence(), max_size=2).map(tuple))),
+                supersedes=draw(_maybe(st.sampled_from(earlier))) if earlier else None,
+                extensions=draw(_extensions),
+            )
         )
+    return tuple(made)
 
-    earlier = tuple(one(stamp, None) for stamp in stamps[:-1])
-    return one(stamps[-1], earlier if count or draw(st.booleans()) else None)
+
+def _unique_ids(ids: list[str | None]) -> bool:
+    named = [i for i in ids if i is not None]
+    return len(named) == len(set(named))
 
 
 @st.composite
@@ -173,6 +192,7 @@ def _evidence(draw: st.DrawFn) -> model.Evidence:
             page=draw(_nonempty),
             sentence=draw(_maybe(st.integers(0, 500))),
             group=draw(_maybe(st.integers(0, 5))),
+            extensions=draw(_rare_extensions),
         )
     return model.Evidence(
         url=draw(_maybe(_uris)),
@@ -209,12 +229,15 @@ def documents(draw: st.DrawFn, *, text: bool | None = None) -> model.Document:
         extensions=draw(_extensions),
     )
     sources = []
+    author = False  # the article has one voice of its own
     for source_id in source_ids:
         anonymous = draw(st.booleans())
+        kind = draw(st.sampled_from([k for k in model.SourceKind if not (author and k is model.SourceKind.AUTHOR)]))
+        author = author or kind is model.SourceKind.AUTHOR
         sources.append(
             model.Source(
                 id=source_id,
-                kind=draw(st.sampled_from(model.SourceKind)),
+                kind=kind,
                 name=None if anonymous else draw(_maybe(_nonempty)),
                 anonymous=anonymous,
                 description=draw(_maybe(texts())),
@@ -237,6 +260,14 @@ def documents(draw: st.DrawFn, *, text: bool | None = None) -> model.Document:
             kind=st.sampled_from(model.HedgeKind),
             text=_nonempty,
             span=_maybe(_span(body)) if body else st.none(),
+            extensions=_rare_extensions,
+        )
+        layer = st.builds(
+            model.Via,
+            source=refs,
+            cue=_maybe(_span(body)) if body != "" else st.none(),
+            stance=_maybe(st.sampled_from(model.Stance)),
+            extensions=_rare_extensions,
         )
         return st.builds(
             model.Attribution,
@@ -245,7 +276,8 @@ def documents(draw: st.DrawFn, *, text: bool | None = None) -> model.Document:
             commitment=_maybe(st.sampled_from(model.Commitment)),
             mode=_maybe(st.sampled_from(model.Mode)),
             cue=_maybe(_span(body)) if body != "" else st.none(),
-            via=_maybe(st.lists(refs, max_size=2).map(tuple)),
+            content=_maybe(_spans(body, max_size=2).map(tuple)),
+            via=_maybe(st.lists(layer, max_size=2).map(tuple)),
             channel=_maybe(texts()),
             hedges=_maybe(st.lists(hedge, max_size=2).map(tuple)),
             extensions=_extensions,
@@ -261,7 +293,7 @@ def documents(draw: st.DrawFn, *, text: bool | None = None) -> model.Document:
                 spans=tuple(draw(_spans(body))),
                 date=draw(_maybe(_dates)),
                 attributions=tuple(attributions),
-                verification=draw(_maybe(_verification())),
+                verifications=draw(_maybe(_verifications())),
                 confidence=draw(_maybe(st.floats(0, 1))),
                 extensions=draw(_extensions),
             )
@@ -287,10 +319,11 @@ def documents(draw: st.DrawFn, *, text: bool | None = None) -> model.Document:
             guidelines=draw(_maybe(_uris)),
             created=draw(_maybe(_dates)),
             modified=draw(_maybe(_dates)),
+            extensions=draw(_rare_extensions),
         )
 
     return model.Document(
-        claimfmt="1.0",
+        claimfmt=CURRENT_VERSION,
         id=draw(_nonempty),
         article=article,
         sources=tuple(sources),

@@ -88,6 +88,8 @@ def view_model(document: Document, issues: Sequence[Issue] = ()) -> dict[str, JS
             mark(span, "claim", claim.id, part=part)
         for n, attribution in enumerate(claim.attributions):
             mark(attribution.cue, "cue", claim.id, attribution=n)
+            for v, layer in enumerate(attribution.via or ()):
+                mark(layer.cue, "cue", claim.id, attribution=n, via=v)
             for h, hedge in enumerate(attribution.hedges or ()):
                 mark(hedge.span, "hedge", claim.id, attribution=n, hedge=h)
     stats = corpus_stats(document.id, [document])

@@ -181,7 +181,15 @@
 
   const issueLine = (issue) =>
     el("p", { class: "issue " + issue.severity }, `${issue.severity} [${issue.code}] ${issue.pointer}: ${issue.message}`);
-  const state = (claim) => (claim.verification ? claim.verification.state : "unverified");
+  // The assessments that stand: those no other verification of the claim supersedes.
+  const current = (claim) => {
+    const replaced = new Set((claim.verifications || []).map((v) => v.supersedes).filter(Boolean));
+    return (claim.verifications || []).filter((v) => !v.id || !replaced.has(v.id));
+  };
+  const state = (claim) => {
+    const standing = current(claim);
+    return standing.length ? standing[standing.length - 1].state : "unverified";
+  };
 
   function source(id) {
     return model.document.sources.find((s) => s.id === id);
@@ -228,7 +236,10 @@
     out.append(el("h3", {}, "Attributions"));
     if (!claim.attributions.length) out.append(el("p", {}, "In the article's own voice."));
     out.append(el("ul", { class: "attributions" }, claim.attributions.map(attribution)));
-    out.append(el("h3", {}, "Verification"), verification(claim.verification));
+    const standing = new Set(current(claim));
+    out.append(el("h3", {}, "Verification"));
+    if (!(claim.verifications || []).length) out.append(el("p", {}, tag("unverified"), " not assessed"));
+    for (const v of claim.verifications || []) out.append(verification(v, standing.has(v)));
     const relations = (model.document.relations || []).filter((r) => r.from === claim.id || r.to === claim.id);
     if (relations.length) {
       out.append(el("h3", {}, "Relations"), el("ul", {}, relations.map((r) => {
@@ -253,8 +264,12 @@
         a.commitment ? [el("dt", {}, "commitment"), el("dd", {}, a.commitment)] : null,
         a.mode ? [el("dt", {}, "mode"), el("dd", {}, a.mode)] : null,
         a.cue ? [el("dt", {}, "cue"), el("dd", { dir: "auto" }, quote(a.cue.exact))] : null,
+        a.content && a.content.length
+          ? [el("dt", {}, "content"), el("dd", { dir: "auto" }, a.content.map((s) => [quote(s.exact), " "]))]
+          : null,
         a.via && a.via.length
-          ? [el("dt", {}, "via"), el("dd", {}, a.via.flatMap((v, n) => (n ? [" \u2192 ", who(v)] : [who(v)])))]
+          ? [el("dt", {}, "via"), el("dd", {}, a.via.flatMap((v, n) => [n ? " \u2192 " : "", who(v.source),
+            v.cue ? [" ", quote(v.cue.exact)] : "", v.stance ? [" ", tag(v.stance)] : ""]))]
           : null,
         a.channel ? [el("dt", {}, "channel"), el("dd", {}, a.channel)] : null,
         a.hedges && a.hedges.length
@@ -262,14 +277,14 @@
           : null));
   }
 
-  function verification(v) {
-    if (!v) return el("p", {}, tag("unverified"), " not assessed");
+  function verification(v, stands) {
     const verdict = v.verdict;
     const rating = verdict && verdict.value !== undefined
       ? ` (${verdict.value}${verdict.best !== undefined ? ` of ${verdict.worst ?? "?"}\u2013${verdict.best}` : ""})`
       : "";
-    const out = el("dl", { class: "verification" },
-      el("dt", {}, "state"), el("dd", {}, tag(v.state)),
+    const out = el("dl", { class: "verification" + (stands ? "" : " superseded") },
+      el("dt", {}, "state"), el("dd", {}, tag(v.state), stands ? "" : " (superseded)"),
+      v.supersedes ? [el("dt", {}, "revises"), el("dd", {}, v.supersedes)] : null,
       verdict ? [el("dt", {}, "verdict"), el("dd", {}, quote(verdict.label), rating,
         verdict.scheme ? [" ", link(verdict.scheme, verdict.scheme)] : "")] : null,
       v.assessed_by || v.assessed_at
@@ -279,18 +294,6 @@
       v.evidence && v.evidence.length ? [el("dt", {}, "evidence"), el("dd", {}, el("ul", {}, v.evidence.map((e) =>
         el("li", {}, e.stance ? tag(e.stance) : "", " ", e.url ? link(e.url, e.title || e.url) : e.title || "",
           e.quote ? [" ", quote(e.quote)] : "", e.locator ? ` (${e.locator.page})` : ""))))] : null);
-    const history = [];
-    (function walk(entries) {
-      for (const entry of entries || []) {
-        walk(entry.history);
-        history.push(entry);
-      }
-    })(v.history);
-    if (history.length) {
-      out.append(el("dt", {}, "history"), el("dd", {}, el("ol", {}, history.map((h) =>
-        el("li", {}, tag(h.state), h.verdict ? ` ${quote(h.verdict.label)}` : "",
-          " ", [h.assessed_by, h.assessed_at].filter(Boolean).join(", "))))));
-    }
     return out;
   }
 
@@ -302,7 +305,8 @@
     if (button) button.setAttribute("aria-pressed", "true");
     const s = source(id);
     const said = model.document.claims.flatMap((claim) =>
-      claim.attributions.filter((a) => a.source === id || (a.via || []).includes(id)).map((a) => [claim, a]));
+      claim.attributions.filter((a) => a.source === id || (a.via || []).some((v) => v.source === id))
+        .map((a) => [claim, a]));
     const out = el("div", { class: "source", "data-shown-source": id },
       el("h3", {}, "Source ", who(id)),
       el("dl", {},
