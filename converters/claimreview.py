@@ -163,7 +163,7 @@ def to_claimreview(document: Document, report: LossReport | None = None, *, reco
     placed = [(claim, n) for claim in public.claims for n in _published(claim)]
     reviews = [_written(public, claim, n, report) for claim, n in placed]
     if not record:
-        _count_losses(public, reviews, report)
+        _count_losses(public, [claim.id for claim, _ in placed], reviews, report)
         return reviews
     # What every fragment of the document repeats, so that any one review reads back alone.
     shared: dict[str, JSON] = {"version": _FRAGMENT_VERSION, "document": public.id}
@@ -237,10 +237,16 @@ def _fragment(document: Document, claim: Claim, n: int, review: dict[str, JSON])
     return fragment
 
 
-def _count_losses(document: Document, reviews: list[dict[str, JSON]], report: LossReport) -> None:
-    """What plain ClaimReview did not carry of a publishable document, counted by field."""
-    again, claims, _ = _rebuild(reviews, LossReport(source="claimreview", target="claimfmt"))
-    for claim, back in zip(document.claims, claims, strict=True):
+def _count_losses(document: Document, owners: list[str], reviews: list[dict[str, JSON]], report: LossReport) -> None:
+    """What plain ClaimReview did not carry of a publishable document, counted by field.
+
+    ``owners`` names the claim each review is of: each claim is compared with what its
+    own reviews give back (two claims of one text would read back as one).
+    """
+    again, _, _ = _rebuild(reviews, LossReport(source="claimreview", target="claimfmt"))
+    for claim in document.claims:
+        mine = [review for review, owner in zip(reviews, owners, strict=True) if owner == claim.id]
+        _, (back,), _ = _rebuild(mine, LossReport(source="claimreview", target="claimfmt"))
         ours = unstructure(claim)
         published = [ours["verifications"][n] for n in _published(claim)]
         if superseded := len(ours.pop("verifications")) - len(published):

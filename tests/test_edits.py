@@ -290,7 +290,7 @@ def seed() -> Document:
 
 def _rich(document: Document) -> Claim:
     """The first claim with a verdict and an attribution with a channel: the one most worth keeping."""
-    return next(c for c in document.claims if c.verification and any(a.channel for a in c.attributions))
+    return next(c for c in document.claims if c.verifications and any(a.channel for a in c.attributions))
 
 
 @pytest.mark.parametrize("tool", TOOLS)
@@ -351,8 +351,11 @@ def test_a_changed_choice_wins_and_nothing_else_moves(tmp_path: Path, tool: str,
         first = attrs.evolve(claim.attributions[0], stance=Stance.QUESTIONS)
         expected = attrs.evolve(claim, attributions=(first, *claim.attributions[1:]))
     else:
-        assert claim.verification is not None
-        expected = attrs.evolve(claim, verification=attrs.evolve(claim.verification, state=State.REFUTED))
+        # The tool shows the assessment that stands; its edit changes that one.
+        latest = claim.latest()
+        assert latest is not None
+        changed = tuple(attrs.evolve(v, state=State.REFUTED) if v is latest else v for v in claim.verifications or ())
+        expected = attrs.evolve(claim, verifications=changed)
     assert document == _replaced(seed, expected)
     assert not _codes(report) & {"record-invalid", "record-stale"}
 
@@ -411,7 +414,7 @@ def test_label_studio_an_added_annotator_is_a_document_and_the_first_comes_back(
     newcomer, original = docs
     assert original == seed
     assert [c.text for c in newcomer.claims] == [claim["value"]["text"]]
-    assert newcomer.claims[0].verification is None  # the first annotator's verdict is not the newcomer's
+    assert newcomer.claims[0].verifications is None  # the first annotator's verdict is not the newcomer's
 
 
 @pytest.mark.parametrize("tool", ["labelstudio", "doccano"])

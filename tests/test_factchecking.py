@@ -19,7 +19,7 @@ from claimfmt.converters.base import LossReport
 from claimfmt.converters.claimreview import RECORD, from_claimreview, publishable, to_claimreview
 from claimfmt.converters.labels import SCHEMES, normalise_label, state_for
 from claimfmt.issues import Severity
-from claimfmt.model import Document, State
+from claimfmt.model import Claim, Document, State
 from claimfmt.structuring import unstructure
 from claimfmt.testing import documents, texts
 
@@ -179,7 +179,7 @@ def test_writing_averitec_counts_what_it_drops() -> None:
 
 @given(documents())
 def test_claimreview_with_record_gives_back_exactly_what_may_be_published(document: Document) -> None:
-    assume(any(claim.verification is not None for claim in document.claims))
+    assume(any(claim.verifications for claim in document.claims))
     reviews = to_claimreview(document, record=True)
     assert all(review["@type"] == "ClaimReview" and review["claimReviewed"] for review in reviews)
     back, report = from_claimreview(json.loads(json.dumps(reviews)))
@@ -194,12 +194,40 @@ def test_any_subset_of_reviews_in_any_order_gives_back_its_claims(document: Docu
     assume(public is not None)
     assert public is not None
     reviews = to_claimreview(document, record=True)
+    # One review per assessment that stands: (claim, its place among the claim's verifications).
+    placed = [
+        (c, n)
+        for c, claim in enumerate(public.claims)
+        for n, v in enumerate(claim.verifications or ())
+        if v in claim.current()
+    ]
+    assert len(placed) == len(reviews)
     chosen = data.draw(st.lists(st.sampled_from(range(len(reviews))), min_size=1, unique=True))
     (back,), report = from_claimreview([reviews[n] for n in chosen])
-    # In the document's order, whatever the order read; each claim exactly as published.
-    assert [claim.id for claim in back.claims] == [public.claims[n].id for n in sorted(chosen)]
-    assert list(back.claims) == [public.claims[n] for n in sorted(chosen)]
+    # In the document's order, whatever the order read; each claim as published, with the assessments
+    # read and the earlier ones they supersede.
+    expected = []
+    for c, claim in enumerate(public.claims):
+        places = {n for k in chosen if placed[k][0] == c for n in _behind(claim, placed[k][1])}
+        if places:
+            expected.append(
+                attrs.evolve(
+                    claim, verifications=tuple(v for n, v in enumerate(claim.verifications or ()) if n in places)
+                )
+            )
+    assert list(back.claims) == expected
     assert not report.failed
+
+
+def _behind(claim: Claim, n: int) -> set[int]:
+    """``n`` and the places of every verification it supersedes, directly or not."""
+    items = claim.verifications or ()
+    by_id = {v.id: k for k, v in enumerate(items) if v.id is not None}
+    found = {n}
+    while items[n].supersedes is not None and by_id.get(items[n].supersedes) not in found:
+        n = by_id[items[n].supersedes]
+        found.add(n)
+    return found
 
 
 @given(documents())
@@ -211,17 +239,22 @@ def test_plain_claimreview_loses_only_what_the_report_lists(document: Document) 
     report = LossReport(source="claimfmt", target="claimreview")
     reviews = to_claimreview(document, report)
     assert not any(RECORD in review for review in reviews)
-    # Without a record nothing ties the reviews of one document together: a document each.
+    # Two claims of one text and one item reviewed cannot be told apart in plain ClaimReview.
+    assume(len({c.text for c in public.claims}) == len(public.claims))
+    # Without a record nothing ties the reviews of one document together: a document per claim, whose
+    # reviews (one per assessment that stands) read back as its verifications.
     read, _ = from_claimreview(json.loads(json.dumps(reviews)))
     back = [document.claims[0] for document in read]
+    assert all(len(document.claims) == 1 for document in read)
     for ours, theirs in zip(public.claims, back, strict=True):
         assert theirs.text == ours.text
-        assert ours.verification is not None and theirs.verification is not None
-        assert theirs.verification.assessed_by == ours.verification.assessed_by
-        assert theirs.verification.review_url == ours.verification.review_url
-        if ours.verification.verdict is not None:
-            assert theirs.verification.verdict is not None
-            assert theirs.verification.verdict.label == ours.verification.verdict.label
+        current = ours.current()
+        assert len(theirs.verifications or ()) == len(current)
+        for mine, given in zip(current, theirs.verifications or (), strict=True):
+            assert given.assessed_by == mine.assessed_by
+            assert given.review_url == mine.review_url
+            if mine.verdict is not None:
+                assert given.verdict is not None and given.verdict.label == mine.verdict.label
     lost: set[str] = set()
     for ours, theirs in zip(public.claims, back, strict=True):
         lost |= _lost(unstructure(ours), unstructure(theirs), "claims[]")
@@ -249,7 +282,7 @@ def _assert_leaks_nothing(document: Document, reviews: list[dict[str, Any]]) -> 
     text = document.article.text or ""
     if len(text) >= 40:
         assert text not in published
-    reviewed = {claim.id for claim in document.claims if claim.verification is not None}
+    reviewed = {claim.id for claim in document.claims if claim.verifications}
     for claim in document.claims:
         if claim.id not in reviewed and len(claim.text) >= 40:
             quoted = json.dumps(claim.text, ensure_ascii=False)
@@ -270,7 +303,7 @@ def test_the_seed_article_publishes_small_reviews_that_leak_nothing() -> None:
     report = LossReport(source="claimfmt", target="claimreview")
     plain = to_claimreview(document, report)
     recorded = to_claimreview(document, record=True)
-    assert len(plain) == len(recorded) == sum(c.verification is not None for c in document.claims)
+    assert len(plain) == len(recorded) == sum(len(c.current()) for c in document.claims)
     for reviews in (plain, recorded):
         _assert_leaks_nothing(document, reviews)
         published = json.dumps(reviews, ensure_ascii=False)
@@ -284,8 +317,10 @@ def test_the_seed_article_publishes_small_reviews_that_leak_nothing() -> None:
 
 def test_the_examples_make_plain_claimreviews() -> None:
     document = claimfmt.load(EXAMPLES / "fact-check-with-history.claimfmt.json")
-    (review,) = to_claimreview(document)
-    assert review["reviewRating"]["alternateName"] == document.claims[0].verification.verdict.label
+    review, concurrent = to_claimreview(document)  # the chain's latest revision, and the concurrent review
+    assert [review["reviewRating"]["alternateName"], concurrent["reviewRating"]["alternateName"]] == [
+        v.verdict.label for v in document.claims[0].current() if v.verdict is not None
+    ]
     item = review["itemReviewed"]
     assert item["@type"] == "Claim" and item["author"]["name"] == "Jane Roe"
     assert item["appearance"]["url"] == document.article.url
@@ -333,7 +368,7 @@ def test_claimreview_as_real_markup_writes_it_is_read(variant: dict[str, Any]) -
     (document,), report = from_claimreview(review)
     (claim,) = document.claims
     assert claim.text == "The moon is made of cheese."
-    assert claim.verification.state is State.REFUTED and claim.verification.verdict.label == "False"
+    assert claim.latest().state is State.REFUTED and claim.latest().verdict.label == "False"
     assert document.sources[0].name == "A. Speaker"
     assert document.article.url == "https://news.example.org/story"
     assert not report.failed
@@ -370,20 +405,20 @@ def test_html_pages_are_read_from_their_json_ld_blocks(tmp_path: Path, capsys: p
     err = capsys.readouterr().err
     assert status == 1 and f"{page}:3:" in err and "[invalid-json]" in err
     (document,) = claimfmt.iter_documents(out)
-    assert document.claims[0].verification.review_url == "https://factcheck.example.org/r1"
+    assert document.claims[0].latest().review_url == "https://factcheck.example.org/r1"
 
 
 def test_a_rating_without_a_label_and_one_that_disagrees() -> None:
     unlabelled = {**REVIEW, "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 6}}
     (document,), report = from_claimreview(unlabelled)
-    verdict = document.claims[0].verification.verdict
-    assert (verdict.label, verdict.value, verdict.best, document.claims[0].verification.state) == ("1", 1, 6, "other")
+    verdict = document.claims[0].latest().verdict
+    assert (verdict.label, verdict.value, verdict.best, document.claims[0].latest().state) == ("1", 1, 6, "other")
     assert report.unmapped == {}
     disagreeing = {**REVIEW, "reviewRating": {**REVIEW["reviewRating"], "ratingValue": 5}}
     (document,), report = from_claimreview(disagreeing)
     assert [i.code for i in report.issues] == ["rating-disagrees"]
-    assert document.claims[0].verification.verdict.value == 5  # both kept
-    assert document.claims[0].verification.verdict.label == "False"
+    assert document.claims[0].latest().verdict.value == 5  # both kept
+    assert document.claims[0].latest().verdict.label == "False"
 
 
 def test_the_schema_org_sample_keeps_its_odd_parts() -> None:
@@ -394,7 +429,9 @@ def test_the_schema_org_sample_keeps_its_odd_parts() -> None:
         "wikipedia": "https://en.wikipedia.org/wiki/Rick_Perry",
         "rickperry": "https://rickperry.org/",
     }
-    kept = claim.extensions["org.schema:claimreview"]
+    # Kept on the assessment the review is: a claim reviewed twice keeps each review's own.
+    (verification,) = claim.verifications or ()
+    kept = (verification.extensions or {})["org.schema:claimreview"]
     assert kept["set"]["claimReviewSiteLogo"].endswith("politifact-logo-big.jpg")
     assert kept["in"]["itemReviewed"]["in"]["author"]["set"]["title"] == "Former Governor of Texas"
 
@@ -404,14 +441,14 @@ def test_the_schema_org_sample_keeps_its_odd_parts() -> None:
 
 def test_fever_titles_are_kept_exactly_and_sets_are_groups() -> None:
     read, _ = _read("fever", shared(*CLAIMS, "fever", "paper_dev.first40.jsonl"))
-    pages = {e.locator.page for d in read for e in d.claims[0].verification.evidence or () if e.locator}
+    pages = {e.locator.page for d in read for e in d.claims[0].latest().evidence or () if e.locator}
     assert "Soul_Food_-LRB-film-RRB-" in pages
     assert "Simo\u0301n_Boli\u0301var" in pages  # NFD, as given
-    not_enough = [d for d in read if d.claims[0].verification.verdict.label == "NOT ENOUGH INFO"]
+    not_enough = [d for d in read if d.claims[0].latest().verdict.label == "NOT ENOUGH INFO"]
     assert len(not_enough) == 12
-    assert all(d.claims[0].verification.state is State.UNVERIFIABLE for d in not_enough)
-    assert all(e.locator is None for d in not_enough for e in d.claims[0].verification.evidence)
-    groups = [[e.locator.group for e in d.claims[0].verification.evidence or () if e.locator] for d in read]
+    assert all(d.claims[0].latest().state is State.UNVERIFIABLE for d in not_enough)
+    assert all(e.locator is None for d in not_enough for e in d.claims[0].latest().evidence)
+    groups = [[e.locator.group for e in d.claims[0].latest().evidence or () if e.locator] for d in read]
     assert max(len(set(g)) for g in groups) == 7  # up to 7 alternative sets
     assert sum(any(g.count(n) > 1 for n in set(g)) for g in groups) >= 1  # joint sets: sentences that go together
 
@@ -427,7 +464,7 @@ def test_feverous_element_ids_are_split_into_page_and_element(tmp_path: Path) ->
     path = tmp_path / "feverous.jsonl"
     path.write_text(json.dumps(row) + "\n")
     ((document,), _) = _read("fever", path)
-    evidence = document.claims[0].verification.evidence
+    evidence = document.claims[0].latest().evidence
     assert [(e.locator.page, e.locator.sentence) for e in evidence] == [
         ("Algebraic logic", 0),
         ("Algebraic logic", None),
@@ -483,7 +520,7 @@ def test_google_api_pages_resource_is_read() -> None:
 
     ((read,),) = [list(FactCheckAPI().read_records(iter([Record(file="x", data=page)]), None, report))]  # type: ignore[arg-type]
     claim = read.document.claims[0]
-    assert claim.verification.state is State.REFUTED and claim.verification.rationale == "They cannot."
+    assert claim.latest().state is State.REFUTED and claim.latest().rationale == "They cannot."
     assert read.document.sources[0].role == "Influencer"
     assert read.document.article.url == "https://social.example.org/post/1"
 
@@ -498,7 +535,7 @@ def test_stats_shows_the_label_to_state_table(capsys: pytest.CaptureFixture[str]
 
 def test_documents_without_a_verified_claim_are_counted_as_dropped() -> None:
     document = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
-    bare = attrs.evolve(document, claims=tuple(attrs.evolve(c, verification=None) for c in document.claims))
+    bare = attrs.evolve(document, claims=tuple(attrs.evolve(c, verifications=None) for c in document.claims))
     report = LossReport(source="claimfmt", target="claimreview")
     assert to_claimreview(bare, report) == []
     assert report.dropped == {"documents with no verified claim (ClaimReview reviews claims)": 1}

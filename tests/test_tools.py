@@ -170,7 +170,7 @@ def test_label_studio_tasks_give_a_document_per_annotator() -> None:
     assert [d.provenance.annotators[0].name for d in docs] == ["11", "13"]
     first = docs[0]
     (claim,) = first.claims
-    assert claim.verification.state.value == "refuted"
+    assert claim.state().value == "refuted"
     (attribution,) = claim.attributions
     assert first.source(attribution.source).name == "minister"
     assert report.adjusted["cancelled annotations skipped"] == 1
@@ -266,7 +266,7 @@ def test_a_custom_claim_layer_becomes_claims(tmp_path: Path) -> None:
     report = LossReport(source="webanno-tsv3", target="claimfmt")
     (read,) = WebAnnoTSV3().read([tsv], Options(mapping=load_mapping(mapping)), report)
     (claim,) = read.document.claims
-    assert claim.spans[0].exact == "Taxes will fall" and claim.verification.state.value == "refuted"
+    assert claim.spans[0].exact == "Taxes will fall" and claim.state().value == "refuted"
 
 
 # --- generic span JSONL -------------------------------------------------------------------------------

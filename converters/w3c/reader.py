@@ -521,7 +521,11 @@ class _Reader:
             found.merge(_select(selector))
         if found.media and not found.textual:
             return "media", None
-        return "text", self.span(found, label, origin, pointer)
+        span = self.span(found, label, origin, pointer)
+        if span is not None and _is_extensions(target.get("extensions")):
+            # A span's own extensions ride on its SpecificResource, under our context's term.
+            span = attrs.evolve(span, extensions=target["extensions"])
+        return "text", span
 
     def note_source(self, iri: str | None) -> None:
         if self.article_iri is None and iri:

@@ -136,7 +136,8 @@ class _Writer:
         # One assessing body per verification: concurrent reviews and revisions alike.
         bodies.extend(self.assessment(verification) for verification in claim.verifications or ())
         if standalone:
-            out["@context"] = self.context(bool(ours) or bool(claim.verifications))
+            uses_ours = bool(ours) or bool(claim.verifications) or any(s.extensions is not None for s in claim.spans)
+            out["@context"] = self.context(uses_ours)
         out["id"] = f"{self.cid}#{claim.id}"
         out["type"] = "Annotation"
         out["body"] = _scalar(bodies)
@@ -173,6 +174,8 @@ class _Writer:
         out: dict[str, JSON] = {"type": "SpecificResource", "source": self.article_iri, "selector": _scalar(selectors)}
         if self.document.article.published is not None:
             out["state"] = {"type": "TimeState", "sourceDate": to_utc(self.document.article.published)}
+        if span.extensions is not None:
+            out["extensions"] = dict(span.extensions)
         return out
 
     def position(self, start: int, end: int) -> tuple[int, int] | None:

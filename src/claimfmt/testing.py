@@ -139,8 +139,12 @@ def _spans(text: str | None, *, max_size: int = 3) -> st.SearchStrategy[list[mod
 
 @st.composite
 def _verifications(draw: st.DrawFn) -> tuple[model.Verification, ...]:
-    """0-3 assessments of one claim: concurrent ones and revisions, each revision dated after what it revises."""
-    count = draw(st.integers(0, 3))
+    """1-3 assessments of one claim: concurrent ones and revisions, each revision dated after what it revises.
+
+    Never an empty list: it means the same as none, and peers (W3C's bodies, ClaimReview) cannot tell the two
+    apart; the schema-driven strategy (:func:`from_schema`) still draws it.
+    """
+    count = draw(st.integers(1, 3))
     # Sorted as rendered: a bare date stands for its first instant in UTC.
     stamps = sorted(draw(st.lists(_dates, min_size=count, max_size=count)), key=_instant)
     dated = draw(st.booleans())
