@@ -250,11 +250,11 @@ def test_plain_claimreview_loses_only_what_the_report_lists(document: Document) 
         assert theirs.text == ours.text
         current = ours.current()
         assert len(theirs.verifications or ()) == len(current)
-        for mine, given in zip(current, theirs.verifications or (), strict=True):
-            assert given.assessed_by == mine.assessed_by
-            assert given.review_url == mine.review_url
+        for mine, back_one in zip(current, theirs.verifications or (), strict=True):
+            assert back_one.assessed_by == mine.assessed_by
+            assert back_one.review_url == mine.review_url
             if mine.verdict is not None:
-                assert given.verdict is not None and given.verdict.label == mine.verdict.label
+                assert back_one.verdict is not None and back_one.verdict.label == mine.verdict.label
     lost: set[str] = set()
     for ours, theirs in zip(public.claims, back, strict=True):
         lost |= _lost(unstructure(ours), unstructure(theirs), "claims[]")

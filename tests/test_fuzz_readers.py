@@ -207,7 +207,7 @@ def test_averitec_answers_of_the_wrong_type(answers: object) -> None:
     report = LossReport(source="averitec", target="claimfmt")
     records = iter([claimfmt.Record(file="dev.json", data=record)])
     (read,) = all_converters()["averitec"].read_records(records, Options(), report)
-    assert read.document.claims[0].verification is not None
+    assert read.document.claims[0].verifications
 
 
 @pytest.mark.parametrize(
@@ -223,7 +223,7 @@ def test_a_damaged_claimreview_record_is_set_aside(tmp_path: Path, record: dict[
     status, err = _convert(path, "claimreview")
     assert status == 0 and "[record-invalid]" in err, err
     (document,) = claimfmt.iter_documents(tmp_path / "o.json")
-    assert document.claims[0].verification is not None
+    assert document.claims[0].verifications
 
 
 def test_unmapped_labels_are_placed_in_the_file_they_came_from(tmp_path: Path) -> None:

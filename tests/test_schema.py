@@ -10,7 +10,6 @@ import pytest
 import referencing.exceptions
 
 import claimfmt
-from claimfmt.versions import CURRENT_VERSION
 from claimfmt.model import (
     AnnotatorKind,
     Commitment,
@@ -23,6 +22,7 @@ from claimfmt.model import (
     State,
 )
 from claimfmt.schemas import registry, schema, schema_text, schema_versions
+from claimfmt.versions import CURRENT_VERSION
 
 
 def _subschemas(node: Any, path: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:

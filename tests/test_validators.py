@@ -124,7 +124,9 @@ def _break(doc: dict[str, Any], how: str, data: st.DataObject) -> tuple[str, str
         for c, claim in enumerate(claims):
             items = claim.get("verifications", ())
             dated = {item["id"] for item in items if "id" in item and "assessed_at" in item}
-            where += [(c, v) for v, item in enumerate(items) if "assessed_at" in item and item.get("supersedes") in dated]
+            where += [
+                (c, v) for v, item in enumerate(items) if "assessed_at" in item and item.get("supersedes") in dated
+            ]
         if not where:
             return None
         c, v = data.draw(st.sampled_from(where))

@@ -86,7 +86,7 @@ def test_the_seed_highlights_every_claim_with_its_quote_and_a_click_shows_its_ac
     page = _open(browser, tmp_path, [seed])
     for claim in seed.claims:
         assert _highlighted(page, claim.id) == "".join(span.exact for span in claim.spans)
-    claim = next(c for c in seed.claims if c.verification and len(c.attributions) > 1)
+    claim = next(c for c in seed.claims if c.verifications and len(c.attributions) > 1)
     own = page.locator(f'#text .seg[data-claims="{claim.id}"]').first
     own.click()
     details = page.locator(f'#details [data-shown-claim="{claim.id}"]')
@@ -96,7 +96,7 @@ def test_the_seed_highlights_every_claim_with_its_quote_and_a_click_shows_its_ac
         source = seed.source(attribution.source)
         assert source is not None
         assert (source.name or source.description or source.id) in details.inner_text()
-    assert claim.verification is not None and claim.verification.state.value in details.inner_text()
+    assert claim.verifications and all(v.state.value in details.inner_text() for v in claim.verifications)
     assert "[object" not in details.inner_text()  # every value drawn as text, none as a stringified node
     assert page.locator("#text .selected").count() >= 1
     page.keyboard.press("j")  # the next claim, from the keyboard
@@ -121,7 +121,11 @@ def test_clicking_a_source_shows_what_it_says(browser: Any, tmp_path: Path) -> N
     source = next(s for s in seed.sources if s.anonymous)
     page.locator(f'#sources-list [data-source="{source.id}"]').click()
     shown = page.locator(f'#details [data-shown-source="{source.id}"]')
-    says = [c for c in seed.claims if any(a.source == source.id or source.id in (a.via or ()) for a in c.attributions)]
+    says = [
+        c
+        for c in seed.claims
+        if any(a.source == source.id or source.id in {v.source for v in a.via or ()} for a in c.attributions)
+    ]
     assert shown.locator("li").count() == len(says) and "anonymous" in shown.inner_text()
     assert "[object" not in shown.inner_text() and (source.description or "") in shown.inner_text()
     assert page.errors == []

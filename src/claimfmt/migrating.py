@@ -109,5 +109,5 @@ def _is_array(path: Path) -> bool:
 
     opener: Any = gzip.open if path.suffix.lower() == ".gz" else open
     with opener(path, "rb") as stream:
-        head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        head: bytes = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     return head[:1] == b"["

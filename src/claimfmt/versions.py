@@ -33,8 +33,9 @@ def _from_1_0(data: dict[str, Any]) -> dict[str, Any]:
 
     A verification and its history (oldest first) become one revision chain,
     ``v1`` ... ``vN``, each superseding the one before; a nested history flattens
-    into the chain in the same order. A verification with no history keeps no id.
-    Nothing else changes, and the input is not modified.
+    into the chain in the same order. A verification with no history keeps no id (an
+    empty ``history`` list says the same and goes). Nothing else changes, and the
+    input is not modified.
     """
     claims = []
     for claim in data.get("claims", ()):
