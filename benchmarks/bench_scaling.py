@@ -46,7 +46,7 @@ def make_document(claims: int, seed: int = 3) -> dict[str, Any]:
         {"id": f"s{n}", "kind": "person", "name": f"Source {n}", "anonymous": False} for n in range(claims // 5 or 1)
     ]
     return {
-        "claimfmt": "1.0",
+        "claimfmt": "1.1",
         "id": f"big-{claims}",
         "article": {"language": "en", "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest()},
         "sources": sources,

@@ -91,7 +91,9 @@ def make_document(rng: random.Random, number: int) -> dict[str, Any]:
                     "stance": rng.choice(["asserts", "denies", "questions", "reports"]),
                     "commitment": rng.choice(["certain", "probable", "possible", "underspecified"]),
                     "cue": _span(rng, text, 12),
-                    "via": [f"s{rng.randrange(len(sources))}"] if rng.random() < 0.2 else [],
+                    "via": [{"source": f"s{rng.randrange(len(sources))}", "stance": "reports"}]
+                    if rng.random() < 0.2
+                    else [],
                     "hedges": [{"kind": "conditional", "text": "if true", "span": _span(rng, text, 10)}]
                     if rng.random() < 0.3
                     else [],
@@ -100,17 +102,21 @@ def make_document(rng: random.Random, number: int) -> dict[str, Any]:
             ],
         }
         if rng.random() < 0.5:
-            claim["verification"] = {
-                "state": rng.choice(STATES),
-                "verdict": {"label": "Mostly False", "value": 2, "best": 6, "worst": 1},
-                "assessed_at": "2024-03-02T10:00:00Z",
-                "review_url": f"https://factcheck.example.org/{number}/{c}",
-                "history": [{"state": "unverified", "assessed_at": "2024-03-01"}],
-            }
+            claim["verifications"] = [
+                {"id": "v1", "state": "unverified", "assessed_at": "2024-03-01"},
+                {
+                    "id": "v2",
+                    "state": rng.choice(STATES),
+                    "verdict": {"label": "Mostly False", "value": 2, "best": 6, "worst": 1},
+                    "assessed_at": "2024-03-02T10:00:00Z",
+                    "review_url": f"https://factcheck.example.org/{number}/{c}",
+                    "supersedes": "v1",
+                },
+            ]
         claims.append(claim)
     relations = [{"type": "contradicts", "from": "c0", "to": f"c{i}"} for i in range(1, min(4, len(claims)))]
     return {
-        "claimfmt": "1.0",
+        "claimfmt": "1.1",
         "id": f"doc-{number}",
         "article": {
             "url": f"https://news.example.org/{number}",
@@ -203,7 +209,7 @@ def main() -> int:
 
     sample = [orjson.loads(line) for _, line in zip(range(args.sample), lines(corpus), strict=False)]
     sample_mb = sum(len(orjson.dumps(d)) for d in sample) / 1e6
-    reference = reference_validator("1.0")
+    reference = reference_validator("1.1")
     ref_s, _ = timed(lambda: [reference.is_valid(d) for d in sample])
     ref_rate = sample_mb / ref_s
     print(

@@ -79,6 +79,22 @@ def _expected(document: Document, claim_id: str) -> str:
     return "".join(text[i] for i in covered)
 
 
+def test_revisions_are_marked_superseded_and_a_concurrent_review_stands(browser: Any, tmp_path: Path) -> None:
+    document = claimfmt.load(EXAMPLES / "fact-check-with-history.claimfmt.json")
+    claim = next(c for c in document.claims if len(c.verifications or ()) > 1)
+    page = _open(browser, tmp_path, [document])
+    page.locator(f'#claims-list [data-claim="{claim.id}"]').click()
+    shown = page.locator(f'#details [data-shown-claim="{claim.id}"] dl.verification')
+    assert shown.count() == len(claim.verifications or ())
+    superseded = page.locator(f'#details [data-shown-claim="{claim.id}"] dl.verification.superseded')
+    assert superseded.count() == len(claim.verifications or ()) - len(claim.current())
+    for verification in claim.current():
+        assert verification.assessed_by is not None
+        assert verification.assessed_by in shown.nth((claim.verifications or ()).index(verification)).inner_text()
+    # The claim list and the summary take the state of the latest assessment that stands.
+    assert claim.state().value in page.locator(f'#claims-list [data-claim="{claim.id}"]').inner_text()
+
+
 def test_the_seed_highlights_every_claim_with_its_quote_and_a_click_shows_its_account(
     browser: Any, tmp_path: Path
 ) -> None:

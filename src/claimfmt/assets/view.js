@@ -182,13 +182,13 @@
   const issueLine = (issue) =>
     el("p", { class: "issue " + issue.severity }, `${issue.severity} [${issue.code}] ${issue.pointer}: ${issue.message}`);
   // The assessments that stand: those no other verification of the claim supersedes.
-  const current = (claim) => {
+  const standing = (claim) => {
     const replaced = new Set((claim.verifications || []).map((v) => v.supersedes).filter(Boolean));
     return (claim.verifications || []).filter((v) => !v.id || !replaced.has(v.id));
   };
   const state = (claim) => {
-    const standing = current(claim);
-    return standing.length ? standing[standing.length - 1].state : "unverified";
+    const stand = standing(claim);
+    return stand.length ? stand[stand.length - 1].state : "unverified";
   };
 
   function source(id) {
@@ -236,10 +236,10 @@
     out.append(el("h3", {}, "Attributions"));
     if (!claim.attributions.length) out.append(el("p", {}, "In the article's own voice."));
     out.append(el("ul", { class: "attributions" }, claim.attributions.map(attribution)));
-    const standing = new Set(current(claim));
+    const stands = new Set(standing(claim));
     out.append(el("h3", {}, "Verification"));
     if (!(claim.verifications || []).length) out.append(el("p", {}, tag("unverified"), " not assessed"));
-    for (const v of claim.verifications || []) out.append(verification(v, standing.has(v)));
+    for (const v of claim.verifications || []) out.append(verification(v, stands.has(v)));
     const relations = (model.document.relations || []).filter((r) => r.from === claim.id || r.to === claim.id);
     if (relations.length) {
       out.append(el("h3", {}, "Relations"), el("ul", {}, relations.map((r) => {
