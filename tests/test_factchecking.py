@@ -272,6 +272,14 @@ def _lost(ours: dict[str, Any], back: dict[str, Any], path: str) -> set[str]:
             continue
         if isinstance(value, dict) and isinstance(back.get(key), dict):
             found |= _lost(value, back[key], f"{path}.{key}")
+        elif (
+            isinstance(value, list)
+            and isinstance(back.get(key), list)
+            and len(value) == len(back[key])
+            and all(isinstance(v, dict) and isinstance(b, dict) for v, b in zip(value, back[key], strict=True))
+        ):
+            for mine, theirs in zip(value, back[key], strict=True):
+                found |= _lost(mine, theirs, f"{path}.{key}[]")
         elif back.get(key) != value:
             found.add(f"{path}.{key}")
     return found

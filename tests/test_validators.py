@@ -140,8 +140,9 @@ def _break(doc: dict[str, Any], how: str, data: st.DataObject) -> tuple[str, str
         claims[c]["verifications"][v]["supersedes"] = "zz-nowhere"
         return ("unresolved-reference", f"/claims/{c}/verifications/{v}/supersedes")
     if how == "second-author":
-        where = [s for s, source in enumerate(sources) if source["kind"] != "author"]
-        if not where or not any(source["kind"] == "author" for source in sources):
+        first = next((s for s, source in enumerate(sources) if source["kind"] == "author"), None)
+        where = [s for s, source in enumerate(sources) if first is not None and s > first]
+        if not where:
             return None
         s = data.draw(st.sampled_from(where))
         sources[s]["kind"] = "author"
