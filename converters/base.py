@@ -71,11 +71,13 @@ class Origin:
     file: str
     line: int | None = None
     index: int | None = None
+    #: The length of the JSON array the record was in, where known (a peer writer keeps an array of one an array).
+    array: int | None = None
 
     @classmethod
     def of(cls, record: Record) -> Origin:
         """The origin of a record read by :func:`claimfmt.reading.iter_records`."""
-        return cls(file=record.file, line=record.line, index=record.index)
+        return cls(file=record.file, line=record.line, index=record.index, array=record.array)
 
 
 @attrs.frozen(kw_only=True)

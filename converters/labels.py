@@ -1,8 +1,10 @@
 """Peer verdict labels -> claimfmt verification states: one declarative table per scheme.
 
 Labels are matched case-insensitively with whitespace normalised (and a trailing
-full stop dropped). A label a table lacks maps to ``other``; the converter keeps
-it verbatim in the verdict and counts it in its loss report, never silently.
+full stop dropped); Arabic labels also without their optional marks (harakat, tanwin,
+tatweel) and with one alef for its written forms, as fact-checkers write either.
+A label a table lacks maps to ``other``; the converter keeps it verbatim in the
+verdict and counts it in its loss report, never silently.
 ``NOT ENOUGH INFO`` and ``Not Enough Evidence`` are ``unverifiable``: someone
 looked, and the evidence to decide was not there. ``unverified`` is for claims
 nobody has assessed, which no peer label says.
@@ -176,23 +178,50 @@ TEXTUAL: Mapping[str, State] = {
     "montagem": R,
     "sem provas": U,
     "impreciso": MX,
-    # Arabic
+    # Arabic (the ratings of Misbar, Fatabyyano, AFP Arabic, Annir and Matsada2sh, and the words
+    # Arabic reviews use for the English ones above)
     "صحيح": S,
+    "صحيح في معظمه": S,
+    "صحيح إلى حد كبير": S,
     "صحيح جزئيا": MX,
-    "صحيح جزئياً": MX,
     "نصف صحيح": MX,
     "مضلل": MS,
+    "مضلل جزئيا": MS,
     "خارج السياق": MS,
+    "مجتزأ": MS,
+    "مجتزأ من سياقه": MS,
+    "سياق مفقود": MS,
+    "يحتاج إلى سياق": MS,
     "ناقص": MS,
     "مبالغ فيه": MS,
+    "خاطئ في معظمه": MS,
     "خطأ": R,
     "خاطئ": R,
+    "غير صحيح": R,
+    "غير دقيق": R,
+    "عار عن الصحة": R,
     "زائف": R,
+    "مزيف": R,
     "كاذب": R,
+    "خبر كاذب": R,
+    "خبر زائف": R,
+    "مش حقيقي": R,
+    "إشاعة": R,
+    "شائعة": R,
     "مفبرك": R,
     "ملفق": R,
+    "معدل": R,
+    "صورة معدلة": R,
+    "فيديو معدل": R,
+    "احتيال": R,
     "غير مؤكد": U,
+    "غير مثبت": U,
+    "لا يوجد دليل": U,
+    "لا يمكن التحقق": U,
+    "متنازع عليه": D,
     "ساخر": OT,
+    "سخرية": OT,
+    "رأي": OT,
 }
 
 #: Every scheme by the name converters put in ``verdict.scheme``.
@@ -206,9 +235,16 @@ SCHEMES: Mapping[str, Mapping[str, State]] = {
 _SPACE = re.compile(r"\s+")
 
 
+# Arabic marks a writer may or may not put (fathatan in "جزئياً", shadda, tatweel), and the written
+# forms of alef (أ إ آ ٱ), which fact-checkers' ratings spell either way ("إشاعة", "اشاعة").
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_ALEF = str.maketrans("\u0623\u0625\u0622\u0671", "\u0627" * 4)
+
+
 def normalise_label(label: str) -> str:
-    """The form labels are matched in: case folded, whitespace collapsed, a final full stop dropped."""
-    return _SPACE.sub(" ", label).strip().rstrip(".").strip().casefold()
+    """The form labels are matched in: case folded, spaces collapsed, a final full stop dropped, Arabic unmarked."""
+    text = _SPACE.sub(" ", label).strip().rstrip(".").strip().casefold()
+    return _ARABIC_MARKS.sub("", text).translate(_ALEF)
 
 
 # Tables are written as people write labels; match them in the normalised form.

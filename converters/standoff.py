@@ -47,6 +47,8 @@ __all__ = ["Attribute", "Link", "Note", "Standoff", "TextBound", "read_document"
 
 _ROLE_NUMBER = re.compile(r"\d+$")
 _TYPE = "org.claimfmt.tool:type"
+#: An event's trigger where it is not the cue's span (a brat trigger of its own): its fragments, to write back.
+_TRIGGER = "org.claimfmt.tool:trigger"
 
 
 @attrs.define
@@ -143,6 +145,10 @@ def read_document(
                 return enum(item.value)
         return None
 
+    def own_type(types: frozenset[str] | tuple[str, ...], fallback: str, actual: str) -> dict[str, Any] | None:
+        # Where a mapping lists several tool types for one notion, the writer writes the first: keep the one read.
+        return {_TYPE: actual} if actual != mapping.first(types, fallback) else None
+
     claims: dict[str, dict[str, Any]] = {}
     for span in standoff.spans:
         if span.type in mapping.claim_types:
@@ -159,12 +165,13 @@ def read_document(
                 "text": statement or span.type,
                 "attributions": [],
                 "verifications": (Verification(state=state),) if state is not None else None,
+                "extensions": own_type(mapping.claim_types, "Claim", span.type),
             }
     sources: dict[str, Source] = {}
     for span in standoff.spans:
         if span.type in mapping.source_types:
             used.ids.add(span.id)
-            sources[span.id] = _source(span.id, span, text)
+            sources[span.id] = _source(span.id, span, text, own_type(mapping.source_types, "Source", span.type))
     for link in standoff.links:
         if link.type not in mapping.attribution_types:
             continue
@@ -183,7 +190,10 @@ def read_document(
             sources[source_id] = Source(id=source_id, kind=SourceKind.UNKNOWN, name=None, anonymous=True)
         elif source_id not in sources:
             used.ids.add(source_id)
-            sources[source_id] = _source(source_id, spans_by_id[source_id], text)
+            said_by = spans_by_id[source_id]
+            sources[source_id] = _source(
+                source_id, said_by, text, own_type(mapping.source_types, "Source", said_by.type)
+            )
         cue = None
         hedges = []
         for role, target in roles:
@@ -193,15 +203,33 @@ def read_document(
             start, end = argument.fragments[0]
             if role in mapping.cue_roles and cue is None and end > start:
                 used.ids.add(target)
-                cue = Span(start=start, end=end, exact=text[start:end])
+                cue = Span(
+                    start=start,
+                    end=end,
+                    exact=text[start:end],
+                    extensions=own_type(mapping.cue_types, "Cue", argument.type),
+                )
             elif role in mapping.hedge_roles and end > start:
                 used.ids.add(target)
                 kind = attribute(target, "hedge_kind", HedgeKind) or HedgeKind.OTHER
                 hedges.append(
-                    Hedge(kind=kind, text=text[start:end], span=Span(start=start, end=end, exact=text[start:end]))
+                    Hedge(
+                        kind=kind,
+                        text=text[start:end],
+                        span=Span(start=start, end=end, exact=text[start:end]),
+                        extensions=own_type(mapping.hedge_types, "Hedge", argument.type),
+                    )
                 )
-        # A second attribution type (PolNeAR's Attribution-no-source) is remembered, to be written back.
-        kind = {_TYPE: link.type} if link.type != mapping.first(mapping.attribution_types, "Attribution") else None
+        # A second attribution type (PolNeAR's Attribution-no-source) is remembered, to be written back,
+        # and so is a trigger that is not the cue's span (the writer makes the cue the trigger).
+        extras: dict[str, Any] = {}
+        if link.type != mapping.first(mapping.attribution_types, "Attribution"):
+            extras[_TYPE] = link.type
+        trigger = spans_by_id.get(link.trigger) if link.trigger is not None else None
+        if trigger is not None and link.trigger not in claims:
+            cue_fragments = [(cue.start, cue.end)] if cue is not None else None
+            if list(trigger.fragments) != cue_fragments:
+                extras[_TRIGGER] = [list(fragment) for fragment in trigger.fragments]
         for claim_id in claim_ids:
             claims[claim_id]["attributions"].append(
                 Attribution(
@@ -215,7 +243,7 @@ def read_document(
                     mode=attribute(link.id, "mode", Mode) or attribute(claim_id, "mode", Mode),
                     cue=cue,
                     hedges=tuple(hedges) or None,
-                    extensions=kind,
+                    extensions=extras or None,
                 )
             )
     document = Document(
@@ -230,6 +258,7 @@ def read_document(
                 spans=fields["spans"],
                 attributions=tuple(fields["attributions"]),
                 verifications=fields["verifications"],
+                extensions=fields["extensions"],
             )
             for claim_id, fields in claims.items()
         ),
@@ -292,12 +321,13 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
     for source in document.sources:
         for mention in source.mentions or ():
             if _placed(mention, text) and source.id not in mentions:
-                mentions[source.id] = span(source_type, [(mention.start, mention.end)], source.id)  # type: ignore[list-item]
+                kind = _kept_type(source.extensions, source_type)
+                mentions[source.id] = span(kind, [(mention.start, mention.end)], source.id)  # type: ignore[list-item]
     for claim in document.claims:
         fragments = [(s.start, s.end) for s in claim.spans if _placed(s, text)]
         if not fragments or not mapping.claim_types:
             continue  # the tool has no place for it: the tool module's record keeps it (and counts it)
-        claim_id = span(claim_type, fragments, claim.id)  # type: ignore[arg-type]
+        claim_id = span(_kept_type(claim.extensions, claim_type), fragments, claim.id)  # type: ignore[arg-type]
         # A note is one line of a text file; else the record has the statement.
         single_line = not any(c in claim.text for c in "\r\n\t\x00")
         if mapping.claim_text_note and single_line and claim.text != " ".join(text[s:e] for s, e in fragments):
@@ -313,14 +343,20 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
             if attribution.source in mentions and mapping.source_roles:
                 args.append((mapping.first(mapping.source_roles, "Source"), mentions[attribution.source]))
             trigger = claim_id
+            own = _trigger_fragments((attribution.extensions or {}).get(_TRIGGER), text)
             if attribution.cue is not None and _placed(attribution.cue, text) and mapping.cue_roles:
                 cue = [(attribution.cue.start, attribution.cue.end)]
-                args.append((mapping.first(mapping.cue_roles, "Cue"), span(cue_type, cue)))  # type: ignore[arg-type]
-                trigger = span(link_type, cue)  # type: ignore[arg-type]
+                kind = _kept_type(attribution.cue.extensions, cue_type)
+                args.append((mapping.first(mapping.cue_roles, "Cue"), span(kind, cue)))  # type: ignore[arg-type]
+                if own is None:
+                    trigger = span(link_type, cue)  # type: ignore[arg-type]
+            if own is not None:
+                trigger = span(link_type, own)
             hedge_role = mapping.first(mapping.hedge_roles, "")
             for n, hedge in enumerate(attribution.hedges or ()):
                 if hedge_role and hedge.span is not None and _placed(hedge.span, text):
-                    hedge_id = span(hedge_type, [(hedge.span.start, hedge.span.end)])  # type: ignore[list-item]
+                    kind = _kept_type(hedge.extensions, hedge_type)
+                    hedge_id = span(kind, [(hedge.span.start, hedge.span.end)])  # type: ignore[list-item]
                     attribute("hedge_kind", hedge_id, hedge.kind.value)
                     args.append((hedge_role if n == 0 else f"{hedge_role}{n + 1}", hedge_id))
             link_id = new("E")
@@ -338,7 +374,7 @@ def _placed(span: Span, text: str) -> bool:
     return span.start is not None and span.end is not None and span.end > span.start and span.end <= len(text)
 
 
-def _source(identifier: str, span: TextBound, text: str) -> Source:
+def _source(identifier: str, span: TextBound, text: str, extensions: dict[str, Any] | None) -> Source:
     mentions = tuple(Span(start=s, end=e, exact=text[s:e]) for s, e in span.fragments if e > s)
     return Source(
         id=identifier,
@@ -346,7 +382,14 @@ def _source(identifier: str, span: TextBound, text: str) -> Source:
         name=" ".join(m.exact for m in mentions) or None,
         anonymous=False,
         mentions=mentions or None,
+        extensions=extensions,
     )
+
+
+def _kept_type(extensions: Any, default: str) -> str:
+    """The tool type a reader kept (``org.claimfmt.tool:type``), or the one the mapping writes."""
+    kept = extensions.get(_TYPE) if isinstance(extensions, dict) else None
+    return kept if isinstance(kept, str) and kept and not any(c.isspace() for c in kept) else default
 
 
 def _attributes_by_target(standoff: Standoff) -> dict[str, list[Attribute]]:
@@ -354,3 +397,18 @@ def _attributes_by_target(standoff: Standoff) -> dict[str, list[Attribute]]:
     for attribute in standoff.attributes:
         found.setdefault(attribute.target, []).append(attribute)
     return found
+
+
+def _trigger_fragments(value: Any, text: str) -> list[tuple[int, int]] | None:
+    """The fragments a reader kept for a trigger of its own, where they still fit the text; else None."""
+    if not isinstance(value, list) or not value:
+        return None
+    fragments = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and all(type(n) is int for n in item)):
+            return None
+        start, end = item
+        if not 0 <= start < end <= len(text):
+            return None
+        fragments.append((start, end))
+    return fragments

@@ -255,3 +255,51 @@ def test_convert_takes_a_preset_on_the_command_line(tmp_path: Path, capsys: pyte
     assert "kept in extensions: brat Discard (5), brat Discuss (20)" in capsys.readouterr().err
     assert sum(len(c.attributions) for d in claimfmt.iter_documents(out) for c in d.claims) == 171
     assert claimfmt.cli.main([*args[:-4], "--preset", "nope", "-o", str(out)]) == 2
+
+
+def test_an_event_trigger_that_is_not_the_cue_keeps_its_own_span(tmp_path: Path) -> None:
+    """Issue 15, item 6: the trigger (7-12) and the cue (3-13) are two spans; both come back."""
+    text = "He firmly said rain is coming.\n"
+    ann = (
+        "T1\tSource 0 2\tHe\n"
+        "T2\tClaim 15 29\train is coming\n"
+        "T3\tCue 3 14\tfirmly said\n"
+        "T4\tAttribution 10 14\tsaid\n"
+        "E1\tAttribution:T4 Source:T1 Claim:T2 Cue:T3\n"
+        "A1\tStance E1 asserts\n"
+    )
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "doc.ann").write_text(ann, encoding="utf-8")
+    report = LossReport(source="brat", target="claimfmt")
+    (read,) = Brat().read([tmp_path / "doc.ann"], Options(), report)
+    (attribution,) = read.document.claims[0].attributions
+    assert attribution.cue is not None and attribution.cue.exact == "firmly said"
+    assert (attribution.extensions or {})["org.claimfmt.tool:trigger"] == [[10, 14]]
+    out = tmp_path / "out"
+    Brat().write([read.document], out, Options(), LossReport(source="claimfmt", target="brat"))
+    written = (out / "doc.ann").read_text(encoding="utf-8")
+    assert _canonical(written) == _canonical(ann)
+    assert "Attribution 10 14\tsaid" in written
+
+
+def test_several_tool_types_for_one_notion_each_come_back_as_read(tmp_path: Path) -> None:
+    """Issue 15, item 5: ``claim = ["MajorClaim", "Claim", "Premise"]`` keeps which type each span had."""
+    text = "Taxes will fall, says the mayor, because spending fell. Experts doubt it.\n"
+    ann = (
+        "T1\tMajorClaim 0 15\tTaxes will fall\n"
+        "T2\tPremise 41 54\tspending fell\n"
+        "T3\tClaim 56 72\tExperts doubt it\n"
+        "T4\tPerson 26 31\tmayor\n"
+        "T5\tOrganization 56 63\tExperts\n"
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[spans]\nclaim = ["Claim", "MajorClaim", "Premise"]\nsource = ["Organization", "Person"]\n')
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "d.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "in" / "d.ann").write_text(ann, encoding="utf-8")
+    options = Options(mapping=load_mapping(mapping))
+    (read,) = Brat().read([tmp_path / "in"], options, LossReport(source="brat", target="claimfmt"))
+    kinds = {c.spans[0].exact: (c.extensions or {}).get("org.claimfmt.tool:type") for c in read.document.claims}
+    assert kinds == {"Taxes will fall": "MajorClaim", "spending fell": "Premise", "Experts doubt it": None}
+    Brat().write([read.document], tmp_path / "out", options, LossReport(source="claimfmt", target="brat"))
+    assert _canonical((tmp_path / "out" / "d.ann").read_text(encoding="utf-8")) == _canonical(ann)

@@ -87,6 +87,46 @@ def test_the_textual_table_covers_six_languages(label: str, state: State) -> Non
     assert state_for("textual", label) is state
 
 
+@pytest.mark.parametrize(
+    ("label", "state"),
+    [
+        ("غير صحيح", State.REFUTED),  # "not correct"
+        ("خبر كاذب", State.REFUTED),  # "false news"
+        ("خبر زائف", State.REFUTED),  # "fake news"
+        ("مش حقيقي", State.REFUTED),  # Egyptian Arabic: "not true"
+        ("اشاعة", State.REFUTED),  # "rumour", written without hamza
+        ("إشاعة", State.REFUTED),  # ... and with it
+        ("شائعة", State.REFUTED),  # "rumour"
+        ("غير دقيق", State.REFUTED),  # "inaccurate", as in English
+        ("عار عن الصحة", State.REFUTED),  # "devoid of truth"
+        ("مزيف", State.REFUTED),  # "fake"
+        ("معدل", State.REFUTED),  # "altered"
+        ("صورة معدلة", State.REFUTED),  # "altered photo"
+        ("فيديو معدل", State.REFUTED),  # "altered video"
+        ("احتيال", State.REFUTED),  # "scam"
+        ("صحيح جزئياً", State.MIXED),  # "partly true", with tanwin
+        ("صحيح جزئيا", State.MIXED),  # ... and without
+        ("مضلل جزئيا", State.MISLEADING),  # "partly misleading"
+        ("مجتزأ", State.MISLEADING),  # "truncated"
+        ("مجتزأ من سياقه", State.MISLEADING),  # "cut from its context"
+        ("سياق مفقود", State.MISLEADING),  # "missing context"
+        ("يحتاج إلى سياق", State.MISLEADING),  # "needs context"
+        ("خاطئ في معظمه", State.MISLEADING),  # "mostly false"
+        ("صحيح في معظمه", State.SUPPORTED),  # "mostly true"
+        ("صحيح إلى حد كبير", State.SUPPORTED),  # "largely true"
+        ("غير مثبت", State.UNVERIFIABLE),  # "unproven"
+        ("لا يوجد دليل", State.UNVERIFIABLE),  # "no evidence"
+        ("لا يمكن التحقق", State.UNVERIFIABLE),  # "cannot be verified"
+        ("متنازع عليه", State.DISPUTED),  # "disputed"
+        ("سخرية", State.OTHER),  # "satire"
+        ("رأي", State.OTHER),  # "opinion"
+        ("خطـــأ", State.REFUTED),  # "false" drawn out with tatweel
+    ],
+)
+def test_arabic_ratings_of_arab_fact_checkers(label: str, state: State) -> None:
+    assert state_for("textual", label) is state
+
+
 def test_no_table_maps_a_peer_label_to_unverified_and_keys_are_distinct_once_normalised() -> None:
     for name, table in SCHEMES.items():
         assert State.UNVERIFIED not in table.values(), name

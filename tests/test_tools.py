@@ -312,3 +312,20 @@ def test_generic_span_jsonl_reads_a_corpus_through_its_field_mapping(tmp_path: P
     assert [s.name for s in document.sources] == ["The minister"]
     assert document.extensions["org.claimfmt.spans-jsonl:record"] == {"doc_id": "n1", "body": {"lang": "en"}}
     assert document.extensions["org.claimfmt.spans-jsonl:unmapped"] == [{"label": "EMOJI", "start": 0, "end": 1}]
+
+
+@pytest.mark.parametrize("shape", ["array of one", "bare task"])
+def test_label_studio_keeps_the_shape_of_the_file(tmp_path: Path, shape: str) -> None:
+    """Issue 15, item 11: a one-task array comes back an array; a bare task comes back bare."""
+    task = json.loads((Path(__file__).parent / "cases" / "readers" / "labelstudio" / "tasks.json").read_text())
+    value: Any = {"array of one": [task], "bare task": task}[shape]
+    source = tmp_path / "tasks.json"
+    source.write_text(json.dumps(value), encoding="utf-8")
+    middle, back = tmp_path / "docs.json", tmp_path / "back.json"
+    assert (
+        claimfmt.cli.main(["convert", str(source), "--from", "labelstudio", "--to", "claimfmt", "-o", str(middle)]) == 0
+    )
+    assert (
+        claimfmt.cli.main(["convert", str(middle), "--from", "claimfmt", "--to", "labelstudio", "-o", str(back)]) == 0
+    )
+    assert json.loads(back.read_text(encoding="utf-8")) == value

@@ -534,6 +534,46 @@ def test_a_hypothesis_style_export_in_utf16_without_the_text_keeps_quotes_and_th
     assert normalise(to_w3c(document)[0]) == normalise(annotation)
 
 
+def test_a_target_with_selectors_and_no_source_keeps_its_quote_and_position() -> None:
+    """Issue 15, item 3: the selection is in the resource the annotation is about, unnamed."""
+    annotation = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": "http://example.org/anno1",
+        "type": "Annotation",
+        "body": {"type": "TextualBody", "value": "Troy is a city"},
+        "target": {
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": "Troy"},
+                {"type": "TextPositionSelector", "start": 124, "end": 128},
+            ]
+        },
+    }
+    (document,), report = from_w3c(annotation)
+    (claim,) = document.claims
+    assert claim.spans == (Span(start=124, end=128, exact="Troy"),)
+    assert not report.issues
+    assert normalise(to_w3c(document)[0]) == normalise(annotation)  # written back as it was read
+
+
+def test_an_image_region_with_no_source_is_reported_not_made_a_claim() -> None:
+    region = {
+        "type": "FragmentSelector",
+        "conformsTo": "http://www.w3.org/TR/media-frags/",
+        "value": "xywh=10,10,50,50",
+    }
+    annotation = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": "http://example.org/anno3",
+        "type": "Annotation",
+        "body": {"type": "TextualBody", "value": "a face"},
+        "target": {"selector": region},
+    }
+    (document,), report = from_w3c(annotation)
+    assert document.claims == ()
+    assert [i.code for i in report.issues] == ["unsupported-target"]
+    assert normalise(to_w3c(document)[0]) == normalise(annotation)  # kept verbatim, written back
+
+
 def test_a_refinement_chain_gives_the_innermost_quote() -> None:
     (document,), _ = from_w3c(_rec(29))
     assert document.claims[0].spans[0].exact == "Selected Text"

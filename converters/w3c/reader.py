@@ -495,7 +495,7 @@ class _Reader:
         if not isinstance(target, dict):
             return "media", None
         source = target.get("source")
-        if source is None:
+        if source is None and "selector" not in target:
             # An external resource with properties, not a SpecificResource.
             if _types(target) & _MEDIA_TYPES or str(target.get("format", "")).startswith(
                 ("image/", "video/", "audio/")
@@ -503,11 +503,14 @@ class _Reader:
                 return "media", None
             self.note_source(_iri(target))
             return "text", None
-        if _types(source) & _MEDIA_TYPES or str(_get(source, "format") or "").startswith(
-            ("image/", "video/", "audio/")
-        ):
-            return "media", None
-        self.note_source(_iri(source))
+        # A selection with no source selects in the resource the annotation is about, unnamed: its
+        # selectors still say what is selected (a quote, a position, or an image region).
+        if source is not None:
+            if _types(source) & _MEDIA_TYPES or str(_get(source, "format") or "").startswith(
+                ("image/", "video/", "audio/")
+            ):
+                return "media", None
+            self.note_source(_iri(source))
         for state in _as_list(target.get("state")):
             while isinstance(state, dict):
                 if "TimeState" in _types(state) and self.published is None:

@@ -26,6 +26,8 @@ _OURS = "org.w3.anno:"
 #: The term under which ``--record`` output carries the claimfmt record: its claims' fragments on their own
 #: annotations, the rest on the collection (or page).
 RECORD_TERM = "claimfmtRecord"
+#: The document id the reader makes up for bare annotations that name no article (``w3c-<index>``).
+MADE_UP_ID = re.compile(r"^w3c-[0-9]+\Z")
 
 # Written even where the input lacked them: the output must have them to be W3C, and an id made
 # up for a collection that had none must come back the same.

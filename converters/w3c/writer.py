@@ -20,6 +20,7 @@ from claimfmt.converters.w3c.terms import (
     ANNO_CONTEXT,
     CLAIMFMT_CONTEXT,
     JSON,
+    MADE_UP_ID,
     _own_extensions,
     _scalar,
 )
@@ -203,7 +204,8 @@ def _bare(document: Document) -> bool:
         and (article.published is None or all(_carries_date(claim, article.published) for claim in document.claims))
         and article == plain
         and set(article.extensions or {}) <= {_SOURCE}
-        and document.id == iri
+        # The id the reader made up where nothing named the article (a selection with no source) is no IRI.
+        and (document.id == iri or (iri is None and MADE_UP_ID.match(document.id) is not None))
         and not document.sources
         and document.relations is None
         and document.provenance is None

@@ -61,6 +61,8 @@ class Record:
     index: int = 0
     data: Any = None
     issue: Issue | None = None
+    #: The length of the JSON array the record is an element of (None: not in an array, or one streamed).
+    array: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -210,7 +212,7 @@ def _read_single(data: bytes, name: str) -> Iterator[Record]:
         return
     if isinstance(value, list):
         for index, item in enumerate(value):
-            yield Record(file=name, index=index, data=item)
+            yield Record(file=name, index=index, data=item, array=len(value))
     else:
         yield Record(file=name, data=value)
 

@@ -13,7 +13,7 @@ import itertools
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -80,11 +80,14 @@ def write_json_values(
     values: Iterable[Any],
     *,
     jsonl: bool | None = None,
+    one_as_array: Callable[[], bool] | None = None,
 ) -> int:
     """Write JSON values as JSONL, or as JSON: one value alone (indented), several as an array.
 
     As :func:`write_documents`, the target's suffix decides unless ``jsonl``
     is given, and a path is only replaced once every value is written.
+    ``one_as_array``, asked once a single value is known, says to write it as an
+    array of one all the same (a peer file that was one).
     """
     if jsonl is None:
         jsonl = isinstance(target, str | os.PathLike) and _suffix(Path(target)) in JSONL_SUFFIXES
@@ -99,7 +102,7 @@ def write_json_values(
         # One value is written as itself, not as an array of one: look one ahead to know.
         first = next(iterator, _NOTHING)
         second = next(iterator, _NOTHING) if first is not _NOTHING else _NOTHING
-        if second is _NOTHING:
+        if second is _NOTHING and not (first is not _NOTHING and one_as_array is not None and one_as_array()):
             if first is not _NOTHING:
                 out.write(orjson.dumps(first, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
                 count = 1
@@ -107,7 +110,7 @@ def write_json_values(
                 out.write(b"[]\n")
             return count
         out.write(b"[")
-        for value in itertools.chain((first, second), iterator):
+        for value in itertools.chain((v for v in (first, second) if v is not _NOTHING), iterator):
             out.write(b",\n" if count else b"\n")
             out.write(orjson.dumps(value))
             count += 1
