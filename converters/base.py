@@ -265,8 +265,37 @@ class Converter:
         *,
         jsonl: bool | None = None,
     ) -> int:
-        """Write documents to ``target`` (atomically for a path); returns how many records were written."""
-        return write_json_values(target, self.write_records(documents, options, report), jsonl=jsonl)
+        """Write documents to ``target`` (atomically for a path); returns how many records were written.
+
+        One record is written as itself, several as an array, unless a document was read
+        from a file that was an array of one (:attr:`file_shape`): then it stays an array.
+        """
+        key = self.file_shape
+        if key is None:
+            return write_json_values(target, self.write_records(documents, options, report), jsonl=jsonl)
+        arrays: list[bool] = []
+
+        def watched() -> Iterator[Document]:
+            for document in documents:
+                extensions = document.extensions or {}
+                arrays.append(extensions.get(key) == "array")
+                if key in extensions:  # the file's shape, not the record's: nothing to write or record
+                    rest = {k: v for k, v in extensions.items() if k != key}
+                    document = attrs.evolve(document, extensions=rest or None)
+                yield document
+
+        records = self.write_records(watched(), options, report)
+        return write_json_values(target, records, jsonl=jsonl, one_as_array=lambda: any(arrays))
+
+    #: The document extension a reader sets to ``"array"`` on what it read from a JSON array of one
+    #: record, so that the writer gives back an array (None where the format keeps no such shape).
+    file_shape: ClassVar[str | None] = None
+
+    def in_array_of_one(self, document: Document, origin: Origin) -> Document:
+        """``document`` marked as read from a file that is an array of one record (see :attr:`file_shape`)."""
+        if self.file_shape is None or origin.array != 1:
+            return document
+        return attrs.evolve(document, extensions={**(document.extensions or {}), self.file_shape: "array"})
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[Any]:
         """Peer JSON records for documents, streamed."""

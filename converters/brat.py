@@ -347,7 +347,7 @@ def _one_line(text: str) -> str:
 def render_ann(document: Document, mapping: AnnotationMapping, name: str, report: LossReport) -> str:
     """The ``.ann`` file for a document: mapped annotations, lines kept from reading, and our record."""
     kept = list((document.extensions or {}).get(_UNMAPPED, ()))
-    standoff = write_document(document, mapping, report)
+    standoff = write_document(document, mapping, report, events=True)
     text = document.article.text or ""
     # brat counts \r\n as one character (and the reader drops a byte-order mark): offsets are written as read.
     as_read = text.removeprefix("\ufeff").replace("\r\n", "\n")

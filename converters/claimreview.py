@@ -403,6 +403,8 @@ def _check_fragment(fragment: Any) -> None:
         raise PatchError(f"not a version {_FRAGMENT_VERSION} fragment (written by another claimfmt?)")
     if not (isinstance(fragment.get("document"), str) and isinstance(fragment.get("article"), dict)):
         raise PatchError("a fragment names its document and holds its article")
+    if not isinstance(fragment.get("claim"), str):
+        raise PatchError("a fragment names its claim")
     if type(fragment.get("position")) is not int or type(fragment.get("review")) is not int:
         raise PatchError("a fragment holds its claim's position and its assessment's")
     for key in ("sources", "relations"):

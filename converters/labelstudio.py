@@ -26,9 +26,8 @@ from what a reader gets back to each document. Both ways are therefore exact.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
-from typing import IO, Any, ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -41,7 +40,6 @@ from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBo
 from claimfmt.converters.values import Fields, as_object
 from claimfmt.model import Annotator, AnnotatorKind, Document, Provenance
 from claimfmt.reading import Record
-from claimfmt.writing import write_json_values
 
 __all__ = ["LabelStudio", "labelling_config"]
 
@@ -60,6 +58,7 @@ class LabelStudio(Converter):
     name: ClassVar[str] = "labelstudio"
     summary: ClassVar[str] = "Label Studio JSON tasks (annotations, predictions; JSON-MIN too)"
     default_unit: ClassVar[Unit] = Unit.UTF16
+    file_shape: ClassVar[str | None] = _SHAPE
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         mapping = options.mapping or preset("default")
@@ -71,37 +70,13 @@ class LabelStudio(Converter):
             kept = as_object(task.get("meta")).get("claimfmt")
             plain = _without_record(task)
             documents = _rebuild(plain, origin, mapping, unit, report)
-            if origin.array == 1 and documents:
+            if documents:
                 # A file that is an array of one task is written back as one (not as the bare task).
-                first = documents[0]
-                documents[0] = attrs.evolve(first, extensions={**(first.extensions or {}), _SHAPE: "array"})
+                documents[0] = self.in_array_of_one(documents[0], origin)
             if kept is not None and documents:
                 documents = _restored(documents, kept, report, origin)
             for document in _parked(plain, documents, mapping, unit, report, written=kept is not None):
                 yield Read(document=document, origin=origin)
-
-    def write(
-        self,
-        documents: Iterable[Document],
-        target: str | os.PathLike[str] | IO[bytes],
-        options: Options,
-        report: LossReport,
-        *,
-        jsonl: bool | None = None,
-    ) -> int:
-        arrays: list[bool] = []
-
-        def watched() -> Iterator[Document]:
-            for document in documents:
-                extensions = document.extensions or {}
-                arrays.append(extensions.get(_SHAPE) == "array")
-                if _SHAPE in extensions:  # the file's, not the task's: nothing to write or record
-                    rest = {k: v for k, v in extensions.items() if k != _SHAPE}
-                    document = attrs.evolve(document, extensions=rest or None)
-                yield document
-
-        tasks = self.write_records(watched(), options, report)
-        return write_json_values(target, tasks, jsonl=jsonl, one_as_array=lambda: any(arrays))
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
         mapping = options.mapping or preset("default")

@@ -49,6 +49,9 @@ _ROLE_NUMBER = re.compile(r"\d+$")
 _TYPE = "org.claimfmt.tool:type"
 #: An event's trigger where it is not the cue's span (a brat trigger of its own): its fragments, to write back.
 _TRIGGER = "org.claimfmt.tool:trigger"
+#: The event an attribution was read from, where one event names several claims (``Content:T3 Content2:T5``):
+#: the attributions it gave are written back as that one event.
+_EVENT = "org.claimfmt.tool:event"
 
 
 @attrs.define
@@ -225,6 +228,8 @@ def read_document(
         extras: dict[str, Any] = {}
         if link.type != mapping.first(mapping.attribution_types, "Attribution"):
             extras[_TYPE] = link.type
+        if len(claim_ids) > 1:
+            extras[_EVENT] = link.id
         trigger = spans_by_id.get(link.trigger) if link.trigger is not None else None
         if trigger is not None and link.trigger not in claims:
             cue_fragments = [(cue.start, cue.end)] if cue is not None else None
@@ -273,8 +278,13 @@ def unused(standoff: Standoff, used: _Used) -> Iterator[TextBound | Link | Attri
             yield item
 
 
-def write_document(document: Document, mapping: AnnotationMapping, report: LossReport) -> Standoff:
+def write_document(
+    document: Document, mapping: AnnotationMapping, report: LossReport, *, events: bool = False
+) -> Standoff:
     """Stand-off annotations for a document, as far as the mapping and the tool can carry it.
+
+    ``events`` says the tool's links may have more than two arguments (brat events): the
+    attributions read from one event that names several claims are written back as it.
 
     The tool module reads what it wrote back and keeps the difference as its record
     (:func:`record`), so that claimfmt -> tool -> claimfmt is exact.
@@ -318,6 +328,7 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
     hedge_type = mapping.first(mapping.hedge_types, "Hedge")
     link_type = mapping.first(mapping.attribution_types, "Attribution")
     mentions: dict[str, str] = {}
+    grouped: dict[str, tuple[Attribution, Link]] = {}  # event read -> the attribution and link written for it
     for source in document.sources:
         for mention in source.mentions or ():
             if _placed(mention, text) and source.id not in mentions:
@@ -359,11 +370,22 @@ def write_document(document: Document, mapping: AnnotationMapping, report: LossR
                     hedge_id = span(kind, [(hedge.span.start, hedge.span.end)])  # type: ignore[list-item]
                     attribute("hedge_kind", hedge_id, hedge.kind.value)
                     args.append((hedge_role if n == 0 else f"{hedge_role}{n + 1}", hedge_id))
+            group = (attribution.extensions or {}).get(_EVENT)
+            earlier = grouped.get(group) if events and isinstance(group, str) else None
+            if earlier is not None and earlier[0] == attribution:
+                # The same attribution of another claim of one event: that event names this claim too.
+                claim_role = mapping.first(mapping.claim_roles, "Claim")
+                n = sum(1 for role, _ in earlier[1].args if _ROLE_NUMBER.sub("", role) == claim_role)
+                earlier[1].args.append((f"{claim_role}{n + 1}", claim_id))
+                continue
             link_id = new("E")
             kind = (attribution.extensions or {}).get(_TYPE, link_type)
             if trigger != claim_id:
                 placed[trigger].type = kind
-            standoff.links.append(Link(link_id, kind, args, trigger=trigger))
+            link = Link(link_id, kind, args, trigger=trigger)
+            standoff.links.append(link)
+            if isinstance(group, str):
+                grouped.setdefault(group, (attribution, link))
             attribute("stance", link_id, attribution.stance.value)
             attribute("commitment", link_id, attribution.commitment.value if attribution.commitment else None)
             attribute("mode", link_id, attribution.mode.value if attribution.mode else None)

@@ -303,3 +303,28 @@ def test_several_tool_types_for_one_notion_each_come_back_as_read(tmp_path: Path
     assert kinds == {"Taxes will fall": "MajorClaim", "spending fell": "Premise", "Experts doubt it": None}
     Brat().write([read.document], tmp_path / "out", options, LossReport(source="claimfmt", target="brat"))
     assert _canonical((tmp_path / "out" / "d.ann").read_text(encoding="utf-8")) == _canonical(ann)
+
+
+def test_an_event_with_numbered_repeated_roles_comes_back_as_one_event(tmp_path: Path) -> None:
+    """Issue 15, item 7: ``Claim:T2 Claim2:T3`` is one attribution each, and one event again."""
+    text = "He said rain is coming and wind too.\n"
+    ann = (
+        "T1\tSource 0 2\tHe\n"
+        "T2\tClaim 8 22\train is coming\n"
+        "T3\tClaim 27 35\twind too\n"
+        "T4\tCue 3 7\tsaid\n"
+        "T5\tAttribution 3 7\tsaid\n"
+        "E1\tAttribution:T5 Source:T1 Claim:T2 Claim2:T3 Cue:T4\n"
+        "A1\tStance E1 asserts\n"
+    )
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "doc.ann").write_text(ann, encoding="utf-8")
+    (read,) = Brat().read([tmp_path / "doc.ann"], Options(), LossReport(source="brat", target="claimfmt"))
+    assert [len(c.attributions) for c in read.document.claims] == [1, 1]
+    first, second = (c.attributions[0] for c in read.document.claims)
+    assert first == second and first.source == "T1"
+    out = tmp_path / "out"
+    Brat().write([read.document], out, Options(), LossReport(source="claimfmt", target="brat"))
+    written = (out / "doc.ann").read_text(encoding="utf-8")
+    assert sum(line.startswith("E") for line in written.splitlines()) == 1
+    assert _canonical(written) == _canonical(ann)

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from referencing.jsonschema import DRAFT4
 
 import claimfmt
+import claimfmt.cli
 from claimfmt.converters.base import LossReport, Options
 from claimfmt.converters.offsets import Unit
 from claimfmt.converters.publishing import withheld
@@ -314,10 +315,11 @@ def test_loose_annotations_are_read(variant: dict[str, Any]) -> None:
     assert claimfmt.validate(document) == [] or all(i.severity is Severity.WARNING for i in claimfmt.validate(document))
     assert [i for i in report.issues if i.severity is Severity.ERROR] == []
     (back,) = to_w3c(document)
-    expected = {"@context": ANNO_CONTEXT, "type": "Annotation", **annotation}
-    if "id" not in annotation:
-        expected["id"] = back["id"]  # made up: every annotation written has one
-    assert normalise(back) == normalise(expected)
+    # Written back in the input's own shape: no @context, type or id gained (issue 15, item 4).
+    assert normalise(back) == normalise(annotation)
+    # A claimfmt document of its own (not read from W3C) is always written as complete W3C.
+    (fresh,) = to_w3c(attrs.evolve(document, claims=tuple(attrs.evolve(c, extensions=None) for c in document.claims)))
+    assert {"@context", "id", "type"} <= set(fresh)
 
 
 def test_body_value_is_a_comment_and_becomes_the_claim_text_without_a_quote() -> None:
@@ -677,3 +679,41 @@ def test_a_hypothesis_api_response_is_read_as_its_rows_never_as_an_empty_success
     assert [[s.exact for s in c.spans] for c in document.claims] == [["the bridge was closed"], ["traffic fell"]]
     assert report.dropped["API response.total (a count, not data)"] == 1
     assert "acct:alice@hypothes.is" in out.read_text(encoding="utf-8")  # the row's own keys are kept
+
+
+def _cli_round_trip(tmp_path: Path, value: Any, name: str = "in.json") -> Any:
+    source, middle, back = tmp_path / name, tmp_path / f"{name}.claimfmt.json", tmp_path / f"{name}.back.json"
+    source.write_text(json.dumps(value), encoding="utf-8")
+    assert claimfmt.cli.main(["convert", str(source), "--from", "w3c", "--to", "claimfmt", "-o", str(middle)]) == 0
+    assert claimfmt.cli.main(["convert", str(middle), "--from", "claimfmt", "--to", "w3c", "-o", str(back)]) == 0
+    return json.loads(back.read_text(encoding="utf-8")), json.loads(middle.read_text(encoding="utf-8"))
+
+
+LOOSE = [
+    _annotation(
+        body={"type": "TextualBody", "value": "one"}, target={"source": "http://example.org/p", "selector": QUOTE}
+    ),
+    _annotation(
+        id="http://example.org/anno2", body="two", target={"source": "http://example.org/p", "selector": QUOTE}
+    ),
+    {"id": "{{ id.url }}", "body": "three", "target": {"source": "http://example.org/q", "selector": QUOTE}},
+    {"body": "four", "target": {"selector": [QUOTE, {"type": "TextPositionSelector", "start": 3, "end": 12}]}},
+]
+
+
+@pytest.mark.parametrize(
+    "value", [LOOSE, LOOSE[:1], LOOSE[2], LOOSE[3]], ids=["array", "array of one", "bare", "no source"]
+)
+def test_w3c_comes_back_in_the_input_shape(tmp_path: Path, value: Any) -> None:
+    """Issue 15, item 4: an array stays an array (of one too), bare stays bare, nothing gains @context/id/type."""
+    back, _ = _cli_round_trip(tmp_path, value)
+    assert back == value
+
+
+def test_made_up_document_ids_differ_between_inputs(tmp_path: Path) -> None:
+    ids = []
+    for n, text in enumerate(["first", "second"]):
+        annotation = {"body": text, "target": {"selector": QUOTE}}
+        _, middle = _cli_round_trip(tmp_path, annotation, name=f"f{n}.json")
+        ids.append(middle["id"])
+    assert ids[0] != ids[1] and all(i.startswith("w3c-") for i in ids)

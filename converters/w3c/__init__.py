@@ -31,7 +31,7 @@ from typing import ClassVar
 from claimfmt.converters.base import Converter, LossReport, Options, Read
 from claimfmt.converters.w3c.reader import read
 from claimfmt.converters.w3c.record import write
-from claimfmt.converters.w3c.terms import ANNO_CONTEXT, CLAIMFMT_CONTEXT, JSON, normalise
+from claimfmt.converters.w3c.terms import ANNO_CONTEXT, CLAIMFMT_CONTEXT, FILE_SHAPE, JSON, normalise
 from claimfmt.model import Document
 from claimfmt.reading import Record
 
@@ -43,9 +43,11 @@ class W3C(Converter):
 
     name: ClassVar[str] = "w3c"
     summary: ClassVar[str] = "W3C Web Annotation (AnnotationCollection, AnnotationPage, Annotation)"
+    file_shape: ClassVar[str | None] = FILE_SHAPE
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
-        return read(records, options, report)
+        for found in read(records, options, report):
+            yield Read(document=self.in_array_of_one(found.document, found.origin), origin=found.origin)
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
         for document in documents:

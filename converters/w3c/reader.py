@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -145,15 +147,24 @@ def _first_source(annotation: JSON) -> str | None:
     return None
 
 
-def residue(original: Mapping[str, JSON], written: Mapping[str, JSON], *, skip: Iterable[str] = ()) -> JSON:
-    """What the writer does not give back: keys to keep verbatim, and keys to leave out."""
+def residue(
+    original: Mapping[str, JSON],
+    written: Mapping[str, JSON],
+    *,
+    skip: Iterable[str] = (),
+    always: frozenset[str] = _ALWAYS_WRITTEN,
+) -> JSON:
+    """What the writer does not give back: keys to keep verbatim, and keys to leave out.
+
+    ``always`` are the keys the writer writes even where the input lacked them.
+    """
     skipped = set(skip)
     keys = {
         k: v
         for k, v in original.items()
         if k not in skipped and (k not in written or (v != written[k] and normalise(v) != normalise(written[k])))
     }
-    absent = sorted(k for k in written if k not in original and k not in skipped and k not in _ALWAYS_WRITTEN)
+    absent = sorted(k for k in written if k not in original and k not in skipped and k not in always)
     found: dict[str, JSON] = {}
     if keys:
         found["keys"] = keys
@@ -222,7 +233,7 @@ class _Reader:
             self.annotation(item, i, f"{page_pointer}/items/{i}", standalone=False, origin=self.origin)
             for i, item in enumerate(_as_list(raw_items))
         ]
-        identifier = _iri(data) or f"w3c-{self.origin.index or 0}"
+        identifier = _iri(data) or made_up_id(data)
         document = self.build(
             base, drafts, identifier, shape="collection" if kind == "AnnotationCollection" else "page"
         )
@@ -305,7 +316,7 @@ class _Reader:
         source = _first_source(group[0][0])
         if self.article_iri is None:
             self.article_iri = source  # nothing targets text: the article is what they target
-        document = self.build({}, drafts, source or f"w3c-{group[0][1].index or 0}", shape="annotation")
+        document = self.build({}, drafts, source or made_up_id(group[0][0]), shape="annotation")
         return None if document is None else self.restored(document, _NONE)
 
     def build(self, base: dict[str, Any], drafts: list[_Draft], identifier: str, shape: str) -> Document | None:
@@ -343,7 +354,9 @@ class _Reader:
             if draft.claim is None:
                 continue
             written = writer.annotation(draft.claim, standalone=draft.standalone)
-            kept = residue(draft.raw, written)
+            # A bare annotation read without @context, type or id is given back without them: its shape is
+            # the input's (the reader makes up the same claim id again).
+            kept = residue(draft.raw, written, always=frozenset() if draft.standalone else _ALWAYS_WRITTEN)
             claim = draft.claim
             if draft.record is not _NONE:
                 self.fragments[claim.id] = draft.record
@@ -634,3 +647,10 @@ class _Reader:
             unique = f"{candidate}-{n}"
         self.used_ids.add(unique)
         return unique
+
+
+def made_up_id(raw: JSON) -> str:
+    """A document id for what names none, from its content: two inputs never share one, and the
+    same annotation written back and read again gets the same one."""
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
+    return "w3c-" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:12]

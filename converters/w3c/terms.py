@@ -20,14 +20,16 @@ _ANNOTATION = "org.w3.anno:annotation"
 _COLLECTION = "org.w3.anno:collection"
 _PAGE = "org.w3.anno:page"
 _SHAPE = "org.w3.anno:shape"
+#: "array" on a document read from a file that is a JSON array of one value (written back as one).
+FILE_SHAPE = "org.w3.anno:file"
 _OTHER = "org.w3.anno:other-items"
 _SOURCE = "org.w3.anno:source"
 _OURS = "org.w3.anno:"
 #: The term under which ``--record`` output carries the claimfmt record: its claims' fragments on their own
 #: annotations, the rest on the collection (or page).
 RECORD_TERM = "claimfmtRecord"
-#: The document id the reader makes up for bare annotations that name no article (``w3c-<index>``).
-MADE_UP_ID = re.compile(r"^w3c-[0-9]+\Z")
+#: The document id the reader makes up for what names none (``w3c-`` and a hash of its content).
+MADE_UP_ID = re.compile(r"^w3c-[0-9a-f]{12}\Z")
 
 # Written even where the input lacked them: the output must have them to be W3C, and an id made
 # up for a collection that had none must come back the same.

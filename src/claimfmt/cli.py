@@ -168,7 +168,12 @@ def _parser() -> argparse.ArgumentParser:
         "the rest is still written), 2 usage or tool failure. See `claimfmt convert --list` for formats.",
     )
     convert.add_argument("inputs", nargs="*", metavar="INPUT", help="file, folder, glob, or - for stdin")
-    convert.add_argument("--from", dest="source_format", metavar="FMT", help="input format")
+    convert.add_argument(
+        "--from",
+        dest="source_format",
+        metavar="FMT",
+        help="input format (default: told from the input's names and first record, and said on stderr)",
+    )
     convert.add_argument("--to", dest="target_format", metavar="FMT", help="output format")
     convert.add_argument(
         "-o", "--output", default="-", metavar="OUT", help="output file, or folder for brat (default: - for stdout)"
@@ -428,15 +433,27 @@ def _run_convert(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not args.inputs:
         raise UsageError("convert needs at least one INPUT (or --list)")
-    if not args.source_format or not args.target_format:
-        raise UsageError("convert needs --from FMT and --to FMT (see claimfmt convert --list)")
+    if not args.target_format:
+        raise UsageError("convert needs --to FMT (see claimfmt convert --list)")
+    inputs = _expand(args.inputs)
+    if not args.source_format:
+        from claimfmt.converters.detect import detect
+
+        found = detect(inputs)
+        if found is None:
+            raise UsageError(
+                "cannot tell which format the input is in (or the inputs differ): give --from FMT "
+                "(see claimfmt convert --list)"
+            )
+        print(f"claimfmt: reading the input as {found.format} ({found.reason}); --from chooses", file=sys.stderr)
+        args.source_format = found.format
     from claimfmt.converters.offsets import Unit
 
     unit = Unit(args.offset_unit) if args.offset_unit else None
     try:
         mapping = _mapping(args)
         report = convert(
-            _expand(args.inputs),
+            inputs,
             source_format=args.source_format,
             target_format=args.target_format,
             output=args.output,
