@@ -407,10 +407,12 @@ def _check_fragment(fragment: Any) -> None:
         raise PatchError("a fragment names its claim")
     if type(fragment.get("position")) is not int or type(fragment.get("review")) is not int:
         raise PatchError("a fragment holds its claim's position and its assessment's")
-    for key in ("sources", "relations"):
+    for key, names in (("sources", ("id",)), ("relations", ("from", "to"))):
         items = fragment.get(key, [])
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             raise PatchError(f"{key} is a list of objects")
+        if not all(isinstance(item.get(name), str) for item in items for name in names):
+            raise PatchError(f"each of {key} names its {' and '.join(names)}")
     earlier = fragment.get("earlier", [])
     if not isinstance(earlier, list) or not all(
         isinstance(item, list) and len(item) == 2 and type(item[0]) is int and isinstance(item[1], dict)

@@ -240,7 +240,9 @@ def pair(documents: list[Document], remainders: list[JSON]) -> tuple[list[JSON],
     ]
     scores = []
     for j, found in enumerate(remainders):
-        fragments = found.get("claims", {}) if isinstance(found, dict) else {}
+        fragments = found.get("claims") if isinstance(found, dict) else None
+        if not isinstance(fragments, dict):
+            fragments = {}  # a damaged record pairs with nothing; restore() sets it aside
         for i, held in enumerate(claims):
             score = sum(
                 1 for key, f in fragments.items() if isinstance(f, dict) and key in held and f.get("at") == held[key]

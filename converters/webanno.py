@@ -218,6 +218,9 @@ def _annotations(
             report.warn("offset-unit-mismatch", f"token {token.address}: offsets outside the text", Origin(file=name))
     spans: dict[tuple[str, str], TextBound] = {}  # (layer, annotation key) -> span
     at: dict[tuple[str, str], list[str]] = {}  # (layer, token address) -> span ids there
+    # (layer, chain) -> {link number: (span id, relation)}: each chain element is one mention, however many
+    # tokens it covers, and a token in several chains (stacked) belongs to an element of each.
+    elements: dict[tuple[str, str], dict[int, tuple[str, str]]] = {}
     for index, column in enumerate(columns):
         hosts_only = column.role == "slot-roles"  # a slot feature's host layer may have no other column
         if column.kind == "relation" or column.role not in {"value", "chain-type", "slot-roles"}:
@@ -225,15 +228,20 @@ def _annotations(
         first = next(i for i, c in enumerate(columns) if c.layer == column.layer)
         if hosts_only and first != index:
             continue
-        for token in tokens:
+        chain_of = _ChainElements(columns, index) if column.kind == "chain" else None
+        for number, token in enumerate(tokens):
             if token.address not in places:
                 continue
             cell = token.cells[index]
             values = [("*", None)] if hosts_only and cell != "_" else _values(cell)
             for position, (value, ident) in enumerate(values):
-                # In a chain layer the bracketed number is the chain, not the element: each token is one.
-                grouped = ident and column.kind != "chain"
-                key = (column.layer, f"{ident}" if grouped else f"{token.address}#{position}")
+                if chain_of is not None:
+                    # In a chain layer the bracketed number is the chain, not the element: the element is
+                    # the link's (1-2: chain 1, element 2), and a token with no link of its own continues
+                    # the element of the token before it.
+                    key = (column.layer, chain_of.element(token, number, ident, position))
+                else:
+                    key = (column.layer, f"{ident}" if ident else f"{token.address}#{position}")
                 span = spans.get(key)
                 start, end = places[token.address]
                 if span is None:
@@ -246,6 +254,8 @@ def _annotations(
                 at.setdefault((column.layer, token.address), [])
                 if span.id not in at[column.layer, token.address]:
                     at[column.layer, token.address].append(span.id)
+                if chain_of is not None and ident is not None and (link := chain_of.link(key[1])) is not None:
+                    elements.setdefault((column.layer, ident), {}).setdefault(link[0], (span.id, link[1]))
                 if value not in ("*", "") and not hosts_only and (index == first or column.feature):
                     feature = column.feature or "value"
                     if not any(a.target == span.id and a.name == feature for a in standoff.attributes):
@@ -260,9 +270,56 @@ def _annotations(
             _slots(tokens, index, column, at, standoff)
         elif column.role == "governor":
             _relations(tokens, index, columns, column, at, standoff)
-        elif column.role == "chain-relation":
-            _chains(tokens, index, column, at, standoff)
+    for (layer, _), chain in elements.items():
+        for number, (span_id, relation) in sorted(chain.items()):
+            following = chain.get(number + 1)
+            if following is not None:
+                label = relation if relation not in ("*", "") else layer
+                standoff.links.append(
+                    Link(f"L{len(standoff.links) + 1}", label, [("From", span_id), ("To", following[0])])
+                )
     return standoff
+
+
+class _ChainElements:
+    """Which chain element a token's chain-type value belongs to, from the layer's referenceRelation column."""
+
+    def __init__(self, columns: list[_Column], index: int) -> None:
+        layer = columns[index].layer
+        self.relation = next(
+            (i for i, c in enumerate(columns) if c.layer == layer and c.role == "chain-relation"), None
+        )
+        self.previous: dict[str, tuple[int, str]] = {}  # chain -> (token number, element key) last seen
+        self.links: dict[str, tuple[int, str]] = {}  # element key -> (link number, relation)
+
+    def element(self, token: _Token, number: int, chain: str | None, position: int) -> str:
+        if chain is None:
+            return f"{token.address}#{position}"
+        for relation, place in self._links(token):
+            head, _, link = place.partition("-")
+            if head == chain and link.isdigit():
+                key = f"chain {chain}-{link}"
+                self.links.setdefault(key, (int(link), relation))
+                self.previous[chain] = (number, key)
+                return key
+        before = self.previous.get(chain)
+        if before is not None and before[0] == number - 1:
+            self.previous[chain] = (number, before[1])  # the next token of a mention the link is on
+            return before[1]
+        return f"{token.address}#{position}"
+
+    def link(self, key: str) -> tuple[int, str] | None:
+        return self.links.get(key)
+
+    def _links(self, token: _Token) -> list[tuple[str, str]]:
+        if self.relation is None or self.relation >= len(token.cells):
+            return []
+        found = []
+        for value in _split(token.cells[self.relation], "|"):
+            relation, _, place = value.rpartition("->")
+            if "-" in place:
+                found.append((_unescape(relation), place))
+        return found
 
 
 def _slots(
@@ -310,26 +367,6 @@ def _relations(
                 standoff.links.append(
                     Link(f"L{len(standoff.links) + 1}", label, [("Governor", heads[0]), ("Dependent", deps[0])])
                 )
-
-
-def _chains(
-    tokens: list[_Token], index: int, column: _Column, at: dict[tuple[str, str], list[str]], standoff: Standoff
-) -> None:
-    elements: dict[tuple[str, int], tuple[str, str]] = {}
-    for token in tokens:
-        for value in _split(token.cells[index], "|"):
-            relation, _, place = value.rpartition("->")
-            if "-" not in place:
-                continue
-            chain, link = place.split("-", 1)
-            ids = at.get((column.layer, token.address), [])
-            if ids and link.isdigit():
-                elements[chain, int(link)] = (ids[0], _unescape(relation))
-    for (chain, number), (span_id, relation) in sorted(elements.items()):
-        following = elements.get((chain, number + 1))
-        if following is not None:
-            label = relation if relation not in ("*", "") else column.layer
-            standoff.links.append(Link(f"L{len(standoff.links) + 1}", label, [("From", span_id), ("To", following[0])]))
 
 
 def _split(cell: str, separator: str) -> list[str]:

@@ -101,9 +101,12 @@ def test_bad_records_are_reported_with_file_and_line_and_the_rest_is_converted(
 
 def test_usage_errors_exit_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seed = str(EXAMPLES / "seed-article.claimfmt.json")
+    odd = tmp_path / "odd.json"
+    odd.write_text('{"hello": 1}')  # no format's shape: --from cannot be told
     for args in (
         ["convert", seed, "--from", "claimfmt", "--to", "nope"],
-        ["convert", seed, "--to", "w3c"],
+        ["convert", str(odd), "--to", "w3c"],
+        ["convert", seed, "--from", "claimfmt"],
         ["convert", "--from", "w3c", "--to", "claimfmt"],
         ["convert", str(tmp_path / "missing.json"), "--from", "w3c", "--to", "claimfmt"],
         ["convert", seed, "--from", "claimfmt", "--to", "w3c", "-o", str(tmp_path / "no" / "such" / "dir.json")],

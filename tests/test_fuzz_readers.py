@@ -316,3 +316,39 @@ def test_a_required_key_of_the_wrong_type_is_wrong_type_at_its_pointer(tmp_path:
     search.write_text(json.dumps({"claims": [{"text": "ok", "claimReview": []}, {"text": 3}]}), encoding="utf-8")
     status, err = _convert(search, "factcheck-api")
     assert status == 1 and f"{search}[0]: /claims/1/text: error: text: expected a non-empty string" in err, err
+
+
+def _damaged_review(change: Any) -> list[Any]:
+    reviews = json.loads((READERS / "claimreview" / "reviews.json").read_text(encoding="utf-8"))
+    reviews = reviews if isinstance(reviews, list) else [reviews]
+    change(reviews[0]["https://claimfmt.org/ns/1.0#record"])
+    return reviews
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda fragment: fragment.pop("claim"),
+        lambda fragment: fragment.update(sources=[{"id": ["a list"]}]),
+        lambda fragment: fragment.update(relations=[{"from": 1, "to": "c1"}]),
+        lambda fragment: fragment.update(earlier=[["not a place", {}]]),
+    ],
+    ids=["no-claim", "source-id-a-list", "relation-end-a-number", "earlier-misplaced"],
+)
+def test_a_damaged_claimreview_fragment_is_set_aside(tmp_path: Path, change: Any) -> None:
+    """Crashes the harness found in the version 2 fragments: each is now a record-invalid warning."""
+    path = tmp_path / "reviews.json"
+    path.write_text(json.dumps(_damaged_review(change)), encoding="utf-8")
+    status, err = _convert(path, "claimreview")
+    assert status == 0, err
+    assert "[record-invalid]" in err and "Traceback" not in err
+
+
+def test_a_label_studio_record_whose_claims_are_not_an_object_is_set_aside(tmp_path: Path) -> None:
+    task = json.loads((READERS / "labelstudio" / "tasks.json").read_text(encoding="utf-8"))
+    task["meta"]["claimfmt"][0]["claims"] = None
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps(task), encoding="utf-8")
+    status, err = _convert(path, "labelstudio")
+    assert status == 0, err
+    assert "[record-" in err and "Traceback" not in err

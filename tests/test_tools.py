@@ -250,6 +250,66 @@ def test_webanno_stacks_slots_chains_relations_and_escapes() -> None:
     assert values == {"#*'\"`\u00b4\t:;{}|[ ]()\\\u00a7$%?=&_\n"}
 
 
+def _chains_of(tmp_path: Path, rows: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from claimfmt.converters.webanno import WebAnnoTSV3
+
+    tsv = tmp_path / "coref.tsv"
+    tsv.write_text(
+        "#FORMAT=WebAnno TSV 3.3\n"
+        "#T_CH=de.tudarmstadt.ukp.dkpro.core.api.coref.type.CoreferenceLink|referenceType|referenceRelation\n\n\n"
+        + rows,
+        encoding="utf-8",
+    )
+    report = LossReport(source="webanno-tsv3", target="claimfmt")
+    (read,) = WebAnnoTSV3().read([tsv], Options(), report)
+    assert not report.failed
+    unmapped = (read.document.extensions or {})["org.webanno:unmapped"]
+    text = read.document.article.text or ""
+    spans = [
+        dict(x, text=text[x["fragments"][0][0] : x["fragments"][0][1]]) for x in unmapped if x["kind"] == "TextBound"
+    ]
+    return spans, [x for x in unmapped if x["kind"] == "Link"]
+
+
+def test_a_chain_mention_over_several_tokens_is_one_span(tmp_path: Path) -> None:
+    """Issue 15, item 1: "Frau Grubach" is one mention of chain 1, linked to "sie" as the chain says."""
+    spans, links = _chains_of(
+        tmp_path,
+        "#Text=Frau Grubach sah , dass sie kam .\n"
+        "1-1\t0-4\tFrau\tnam[1]\tcoref->1-1\n"
+        "1-2\t5-12\tGrubach\tnam[1]\t_\n"
+        "1-3\t13-16\tsah\t_\t_\n"
+        "1-4\t17-18\t,\t_\t_\n"
+        "1-5\t19-23\tdass\t_\t_\n"
+        "1-6\t24-27\tsie\tpro[1]\t*->1-2\n"
+        "1-7\t28-31\tkam\t_\t_\n"
+        "1-8\t32-33\t.\t_\t_\n",
+    )
+    assert [s["text"] for s in spans] == ["Frau Grubach", "sie"]
+    ids = {s["text"]: s["id"] for s in spans}
+    assert [(link["type"], [t for _, t in link["args"]]) for link in links] == [
+        ("coref", [ids["Frau Grubach"], ids["sie"]])
+    ]
+
+
+def test_stacked_chains_keep_their_own_mentions_and_links(tmp_path: Path) -> None:
+    spans, links = _chains_of(
+        tmp_path,
+        "#Text=Anna und Ben sahen sich .\n"
+        "1-1\t0-4\tAnna\tnam[1]\tcoref->1-1\n"
+        "1-2\t5-8\tund\t_\t_\n"
+        "1-3\t9-12\tBen\tnam[2]\tcoref->2-1\n"
+        "1-4\t13-18\tsahen\t_\t_\n"
+        "1-5\t19-23\tsich\tpro[1]|pro[2]\t*->1-2|*->2-2\n"
+        "1-6\t24-25\t.\t_\t_\n",
+    )
+    by_id = {s["id"]: s["text"] for s in spans}
+    pairs = sorted((by_id[link["args"][0][1]], by_id[link["args"][1][1]]) for link in links)
+    assert pairs == [("Anna", "sich"), ("Ben", "sich")]
+    assert len([s for s in spans if s["text"] == "sich"]) == 2  # one mention per chain, no cycle
+    assert all(link["args"][0][1] != link["args"][1][1] for link in links)
+
+
 def test_a_custom_claim_layer_becomes_claims(tmp_path: Path) -> None:
     from claimfmt.converters.mapping import load_mapping
     from claimfmt.converters.webanno import WebAnnoTSV3
