@@ -32,10 +32,16 @@ _LABEL_STUDIO_TASK = {"id", "data", "meta", "annotations", "predictions", "creat
 
 @attrs.frozen(kw_only=True)
 class Detected:
-    """A format name and why it was chosen (shown to the user)."""
+    """A format name and why it was chosen (shown to the user); ``readable`` False for one claimfmt knows but
+    does not read (the user is told what to export instead)."""
 
     format: str
     reason: str
+    readable: bool = True
+
+
+def _unreadable(name: str, advice: str) -> Detected:
+    return Detected(format=name, reason=advice, readable=False)
 
 
 def detect(inputs: Iterable[str | os.PathLike[str]]) -> Detected | None:
@@ -80,19 +86,51 @@ def _detect_file(path: Path) -> Detected | None:
         return None
     if suffix in {".tsv", ".tsv3"}:
         return _detect_tsv(path)
+    if suffix == ".csv":
+        return _detect_csv(path)
+    if suffix in {".conll", ".conll03", ".conllu"}:
+        return _unreadable("CoNLL", "a CoNLL token file (doccano's CoNLL export): export JSONL from doccano")
     if suffix in JSON_SUFFIXES or suffix == "":
         first = next((r.data for r in itertools.islice(iter_records(path), 1) if r.ok), None)
         return _detect_json(first)
     return None
 
 
-def _detect_tsv(path: Path) -> Detected | None:
+def _head(path: Path) -> str:
     with path.open("rb") as stream:
-        head = stream.read(65536).decode("utf-8", errors="replace").lstrip("\ufeff")
+        raw = stream.read(65536)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "\x00utf-16"  # a marker no text has: UTF-16 files are named, not read
+    return raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def _detect_csv(path: Path) -> Detected | None:
+    head = _head(path)
+    if head == "\x00utf-16":
+        return _unreadable("UTF-16 CSV", "a UTF-16 CSV (doccano's CSV export): export JSONL from doccano")
+    first = head.split("\n", 1)[0].rstrip("\r")
+    if "claimReview_claimReviewed" in first.split(","):
+        return Detected(format="claimskg", reason="a ClaimsKG CSV header (claimReview_claimReviewed)")
+    return None
+
+
+def _detect_tsv(path: Path) -> Detected | None:
+    head = _head(path)
+    if head == "\x00utf-16":
+        return _unreadable("UTF-16 TSV", "a UTF-16 file: save it as UTF-8")
     first = head.split("\n", 1)[0].rstrip("\r")
     if first.startswith("#FORMAT=WebAnno TSV 3"):
         return Detected(format="webanno-tsv3", reason="a #FORMAT=WebAnno TSV 3 header")
     fields = first.split("\t")
+    if {"tweet_text", "Text"} & set(fields) and {"class_label", "check_worthiness", "claim"} & set(fields):
+        return Detected(format="checkthat", reason="a CheckThat! header (text and check-worthiness label)")
+    lines = head.splitlines()[:200]
+    if (
+        len(fields) == 2
+        and all(len(line.split("\t")) in (1, 2) for line in lines[:50])
+        and any(line.split("\t")[-1][:2] in ("B-", "I-") for line in lines)
+    ):
+        return _unreadable("CoNLL", "token and BIO tag lines (doccano's CoNLL export): export JSONL from doccano")
     # LIAR: id, label, statement, ...; LIAR-PLUS puts a row number first.
     for at in (1, 2):
         if len(fields) >= 13 and len(fields) > at and normalise_label(fields[at]) in _LIAR_LABELS:

@@ -15,8 +15,10 @@ from importlib.metadata import entry_points
 from claimfmt.converters.averitec import AVeriTeC
 from claimfmt.converters.base import ConversionError, Converter
 from claimfmt.converters.brat import Brat
+from claimfmt.converters.checkthat import CheckThat
 from claimfmt.converters.claimfmt_json import ClaimfmtJSON
 from claimfmt.converters.claimreview import ClaimReview
+from claimfmt.converters.claimskg import ClaimsKG
 from claimfmt.converters.doccano import Doccano
 from claimfmt.converters.factcheck_api import FactCheckAPI
 from claimfmt.converters.fever import FEVER
@@ -35,6 +37,8 @@ _BUILTIN: tuple[type[Converter], ...] = (
     W3C,
     ClaimReview,
     FactCheckAPI,
+    ClaimsKG,
+    CheckThat,
     AVeriTeC,
     FEVER,
     LIAR,

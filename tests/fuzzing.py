@@ -50,6 +50,8 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("w3c", ("annotations.json", "hypothesis-api-response.json")),
     Sample("claimreview", ("reviews.json", "page.html")),
     Sample("factcheck-api", ("search.json", "pages.json")),
+    Sample("claimskg", ("claims.csv",)),
+    Sample("checkthat", ("task1.tsv",)),
     Sample("averitec", ("dev.json",)),
     Sample("fever", ("dev.jsonl",)),
     Sample("liar", ("test.tsv",)),

@@ -445,6 +445,8 @@ def _run_convert(args: argparse.Namespace) -> int:
                 "cannot tell which format the input is in (or the inputs differ): give --from FMT "
                 "(see claimfmt convert --list)"
             )
+        if not found.readable:
+            raise UsageError(f"the input is {found.reason}; claimfmt does not read {found.format}")
         print(f"claimfmt: reading the input as {found.format} ({found.reason}); --from chooses", file=sys.stderr)
         args.source_format = found.format
     from claimfmt.converters.offsets import Unit
