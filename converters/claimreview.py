@@ -59,9 +59,9 @@ from claimfmt.converters.base import (
 from claimfmt.converters.patches import PatchError, apply, diff
 from claimfmt.converters.publishing import withheld
 from claimfmt.converters.values import as_list as _as_list
-from claimfmt.converters.values import is_portable
 from claimfmt.converters.values import is_text as _text
 from claimfmt.converters.values import is_uri as _is_uri
+from claimfmt.converters.values import number as _number
 from claimfmt.dates import is_date as _is_date
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import Attribution, Claim, Document, Source, SourceKind, Stance, State, Verification
@@ -761,22 +761,6 @@ def _name(value: JSON) -> str | None:
             for key in ("name", "url", "@id"):
                 if _text(item.get(key)):
                     return str(item[key])
-    return None
-
-
-def _number(value: JSON) -> int | float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-        if not is_portable(number):
-            return None
-        return int(number) if number.is_integer() and "." not in value and is_portable(int(number)) else number
     return None
 
 

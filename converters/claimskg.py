@@ -24,7 +24,8 @@ from typing import ClassVar
 
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
 from claimfmt.converters.tables import Row, extension_key, rows
-from claimfmt.converters.values import is_portable, is_uri
+from claimfmt.converters.values import is_uri
+from claimfmt.converters.values import number as _number
 from claimfmt.dates import is_date
 from claimfmt.model import (
     Article,
@@ -126,19 +127,3 @@ def _document(row: Row, origin: Origin, report: LossReport) -> Document | None:
             ),
         ),
     )
-
-
-def _number(value: str) -> int | float | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    if not is_portable(number):
-        return None
-    if number.is_integer() and "." not in value and "e" not in value.lower():
-        whole = int(value) if value.lstrip("+-").isdigit() else int(number)
-        return whole if is_portable(whole) else None
-    return number

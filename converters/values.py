@@ -15,7 +15,7 @@ from claimfmt.model import PORTABLE_INTEGER as PORTABLE
 if TYPE_CHECKING:
     from claimfmt.converters.base import LossReport, Origin
 
-__all__ = ["Fields", "as_list", "as_object", "is_portable", "is_text", "is_uri", "portable_int"]
+__all__ = ["Fields", "as_list", "as_object", "is_portable", "is_text", "is_uri", "number", "portable_int"]
 
 _DECIMAL = re.compile(r"^[+-]?[0-9]+$")
 
@@ -135,3 +135,28 @@ def is_text(value: Any) -> TypeGuard[str]:
 def is_uri(value: Any) -> TypeGuard[str]:
     """An absolute URI (RFC 3986), as claimfmt's ``format: uri`` wants."""
     return isinstance(value, str) and bool(validate_rfc3986(value, rule="URI"))
+
+
+def number(value: Any) -> int | float | None:
+    """A JSON number, or the number a string spells (``"5"``, ``" 4.5 "``), where it is portable; else None.
+
+    A whole number written without a point is an integer, parsed exactly (26 digits do
+    not pass as a rounded float).
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value if is_portable(value) else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        parsed = float(text)
+    except ValueError:
+        return None
+    if not is_portable(parsed):
+        return None
+    if parsed.is_integer() and "." not in text:
+        whole = int(text) if text.lstrip("+-").isdigit() else int(parsed)
+        return whole if is_portable(whole) else None
+    return parsed

@@ -88,3 +88,13 @@ def test_formats_claimfmt_does_not_read_are_named(
     assert main(["convert", str(path), "--to", "claimfmt"]) == 2
     err = capsys.readouterr().err
     assert words in err and "export JSONL from doccano" in err
+
+
+def test_a_wrong_from_is_told_what_the_input_looks_like(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conll = tmp_path / "export.conll"
+    conll.write_bytes(b"EU\tB-ORG\nrejects\tO\n")
+    assert main(["convert", str(conll), "--from", "doccano", "--to", "claimfmt"]) == 1
+    assert "the input looks like a CoNLL token file" in capsys.readouterr().err
+    claims = READERS / "claimskg" / "claims.csv"
+    assert main(["convert", str(claims), "--from", "doccano", "--to", "claimfmt"]) == 1
+    assert "(--from claimskg)" in capsys.readouterr().err

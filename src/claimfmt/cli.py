@@ -468,6 +468,14 @@ def _run_convert(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read or write {exc.filename or ''}: {exc.strerror or exc}") from None
     _print_issues(report.issues)
     print(report.summary(), file=sys.stderr)
+    if report.failed and not report.records_written and args.source_format:
+        # Nothing read as what --from said: say what the input looks like instead, where that can be told.
+        from claimfmt.converters.detect import detect
+
+        found = detect(inputs)
+        if found is not None and found.format != args.source_format:
+            what = f"--from {found.format}" if found.readable else f"claimfmt does not read {found.format}"
+            print(f"claimfmt: the input looks like {found.reason} ({what})", file=sys.stderr)
     if args.report:
         import orjson
 
