@@ -28,8 +28,11 @@ def unique_ids(document: dict[str, Any]) -> Iterator[Issue]:
 def unique_verification_ids(document: dict[str, Any]) -> Iterator[Issue]:
     """A claim's verifications have ids of their own, so that supersedes names exactly one."""
     for c, claim in enumerate(document["claims"]):
+        verifications = claim.get("verifications", ())
+        if len(verifications) < 2:
+            continue
         seen: dict[str, int] = {}
-        for v, verification in enumerate(claim.get("verifications", ())):
+        for v, verification in enumerate(verifications):
             if "id" not in verification:
                 continue
             first = seen.get(verification["id"])
@@ -88,8 +91,11 @@ def references(document: dict[str, Any]) -> Iterator[Issue]:
                         )
                 elif via not in sources:
                     yield issue("unresolved-reference", (*where, "via", v), f"no source has id {via!r}")
-        revisions = {v["id"] for v in claim.get("verifications", ()) if "id" in v}
-        for v, verification in enumerate(claim.get("verifications", ())):
+        verifications = claim.get("verifications", ())
+        if not any("supersedes" in v for v in verifications):
+            continue
+        revisions = {v["id"] for v in verifications if "id" in v}
+        for v, verification in enumerate(verifications):
             replaced = verification.get("supersedes")
             if replaced is not None and replaced not in revisions:
                 yield issue(

@@ -43,13 +43,20 @@ def _verdict(path: Path, verification: dict[str, Any]) -> Iterator[Issue]:
 
 
 def _revisions(path: Path, items: list[dict[str, Any]]) -> Iterator[Issue]:
-    by_id = {item["id"]: n for n, item in reversed(list(enumerate(items))) if "id" in item}
+    by_id: dict[str, int] | None = None  # built only for a claim with a revision: most have none
     for n, item in enumerate(items):
-        yield from _verdict((*path, n), item)
-        replaced = _superseded(items, by_id, n)  # an unresolved one is the references check's
+        verdict = item.get("verdict")
+        if verdict is not None and "value" in verdict:
+            yield from _verdict_range((*path, n), verdict)
+        named = item.get("supersedes")
+        if named is None:
+            continue
+        if by_id is None:
+            by_id = {other["id"]: k for k, other in reversed(list(enumerate(items))) if "id" in other}
+        replaced = by_id.get(named)  # an unresolved one is the references check's
         if replaced is None:
             continue
-        if _loops(items, by_id, n):
+        if _comes_back(items, by_id, n, replaced):
             yield issue(
                 "supersedes-cycle",
                 (*path, n, "supersedes"),
@@ -67,21 +74,14 @@ def _revisions(path: Path, items: list[dict[str, Any]]) -> Iterator[Issue]:
             )
 
 
-def _loops(items: list[dict[str, Any]], by_id: dict[str, int], start: int) -> bool:
-    seen = {start}
-    at = _superseded(items, by_id, start)
-    while at is not None:
-        if at in seen:
-            return at == start
-        seen.add(at)
-        at = _superseded(items, by_id, at)
-    return False
-
-
-def _superseded(items: list[dict[str, Any]], by_id: dict[str, int], n: int) -> int | None:
-    """The place of the verification that the one at ``n`` supersedes, if it names one that exists."""
-    replaced = items[n].get("supersedes")
-    return by_id.get(replaced) if isinstance(replaced, str) else None
+def _comes_back(items: list[dict[str, Any]], by_id: dict[str, int], start: int, at: int | None) -> bool:
+    """Whether following supersedes from ``at`` reaches ``start`` (a loop elsewhere ends the walk)."""
+    for _ in range(len(items)):
+        if at is None or at == start:
+            break
+        named = items[at].get("supersedes")
+        at = by_id.get(named) if isinstance(named, str) else None
+    return at == start
 
 
 def _history_tree(path: Path, verification: dict[str, Any]) -> Iterator[Issue]:
