@@ -28,7 +28,7 @@ class CorpusStats:
     anonymous_sources: int = 0
     attributions_by_stance: Counter[str] = attrs.field(factory=Counter)
     claims_by_state: Counter[str] = attrs.field(factory=Counter)
-    #: (verdict scheme or "-", verdict label, state) -> claims: how a corpus's labels map to states.
+    #: (verdict scheme or "-", verdict label, state) -> assessments: how a corpus's labels map to states.
     labels: Counter[tuple[str, str, str]] = attrs.field(factory=Counter)
     unreadable: int = 0
 
@@ -88,17 +88,20 @@ def format_stats(stats: CorpusStats) -> str:
     for title, counter in (
         ("sources by kind", stats.sources_by_kind),
         ("attributions by stance", stats.attributions_by_stance),
-        ("claims by verification state", stats.claims_by_state),
+        ("claims by verification state (the latest assessment that stands)", stats.claims_by_state),
     ):
         if counter:
             lines.append(f"  {title}")
             lines.extend(f"    {key:<16}{count:>8}" for key, count in counter.most_common())
     if stats.labels:
-        lines.append("  verdict labels -> states (scheme, label, state, claims)")
+        lines.append("  verdict labels -> states (scheme, label, state, assessments)")
         width = min(48, max(len(label) for _, label, _ in stats.labels))
+        # Schemes may be URLs: as wide as the widest, up to a limit, and never run into the label.
+        scheme_width = min(40, max(len(scheme) for scheme, _, _ in stats.labels))
         for (scheme, label, state), count in sorted(stats.labels.items()):
             shown = label if len(label) <= width else label[: width - 1] + "\u2026"
-            lines.append(f"    {scheme:<12}{shown:<{width}}  {state:<13}{count:>8}")
+            named = scheme if len(scheme) <= scheme_width else scheme[: scheme_width - 1] + "\u2026"
+            lines.append(f"    {named:<{scheme_width}}  {shown:<{width}}  {state:<13}{count:>8}")
     return "\n".join(lines)
 
 
