@@ -124,3 +124,18 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "3 documents" in done.stdout
+
+
+def test_output_piped_into_head_ends_quietly() -> None:
+    import subprocess
+    import sys
+
+    seed = str(EXAMPLES / "seed-article.claimfmt.json")
+    shown = subprocess.Popen(
+        [sys.executable, "-m", "claimfmt", "show", seed, seed, seed], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert shown.stdout is not None and shown.stderr is not None
+    shown.stdout.readline()
+    shown.stdout.close()  # as `head -1` does
+    err = shown.stderr.read().decode()
+    assert shown.wait() == 0 and "error" not in err, err

@@ -302,6 +302,8 @@ def _run_validate(args: argparse.Namespace) -> int:
             run = validate_parallel(paths, jobs=jobs, selection=selection, max_errors=args.max_errors)
         else:
             run = validate_sources(paths, selection=selection, max_errors=args.max_errors, progress=show_progress)
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except OSError as exc:
         raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
     print(REPORTERS[args.format](run))
@@ -344,6 +346,8 @@ def _run_show(args: argparse.Namespace) -> int:
                 continue
             print(("\n" if shown else "") + describe_document(document))
             shown += 1
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except OSError as exc:
         raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
     if args.html:
@@ -370,6 +374,8 @@ def _write_view(documents: list[Document], output: str | None, *, title: str) ->
     try:
         with atomic_writer(output) as out:
             out.write(page)
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
 
@@ -412,6 +418,8 @@ def _run_stats(args: argparse.Namespace) -> int:
                     status = EXIT_INVALID
                 else:
                     stats.add(document)
+        except BrokenPipeError:
+            raise  # main() ends quietly
         except OSError as exc:
             raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
         results.append(stats)
@@ -464,6 +472,8 @@ def _run_convert(args: argparse.Namespace) -> int:
         )
     except ConversionError as exc:
         raise UsageError(str(exc)) from None
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except OSError as exc:
         raise UsageError(f"cannot read or write {exc.filename or ''}: {exc.strerror or exc}") from None
     _print_issues(report.issues)
@@ -519,6 +529,8 @@ def _peer_stats(path: str, source_format: str, stats: CorpusStats) -> bool:
             stats.add(document)
     except ConversionError as exc:
         raise UsageError(str(exc)) from None
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except OSError as exc:
         raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
     _print_issues(report.issues)
@@ -538,6 +550,8 @@ def _run_migrate(args: argparse.Namespace) -> int:
     upgraded = current = 0
     try:
         results = [migrate_file(paths[0], args.output)] if args.output is not None else list(migrate_files(paths))
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except OSError as exc:
         raise UsageError(f"cannot read or write {exc.filename or ''}: {exc.strerror or exc}") from None
     for result in results:
