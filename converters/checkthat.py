@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
-from claimfmt.converters.tables import Row, extension_key, rows
+from claimfmt.converters.tables import Row, documents, extension_key
 from claimfmt.converters.values import is_uri
 from claimfmt.model import Article, Claim, Document, Span
 from claimfmt.reading import SourceLike
@@ -36,10 +36,7 @@ class CheckThat(Converter):
     summary: ClassVar[str] = "CLEF CheckThat! check-worthiness TSV (tweets or sentences, labels kept)"
 
     def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
-        for row, origin in rows(sources, report, delimiter="\t", suffixes=frozenset({".tsv"})):
-            document = _document(row, origin, report)
-            if document is not None:
-                yield Read(document=document, origin=origin)
+        return documents(sources, report, _document, delimiter="\t", suffixes=frozenset({".tsv"}))
 
 
 def _document(row: Row, origin: Origin, report: LossReport) -> Document | None:

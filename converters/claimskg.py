@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
-from claimfmt.converters.tables import Row, extension_key, rows
+from claimfmt.converters.tables import Row, documents, extension_key
 from claimfmt.converters.values import is_uri
 from claimfmt.converters.values import number as _number
 from claimfmt.dates import is_date
@@ -67,10 +67,7 @@ class ClaimsKG(Converter):
     summary: ClassVar[str] = "ClaimsKG's flattened ClaimReview CSV (claimskg-extractor output)"
 
     def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
-        for row, origin in rows(sources, report, delimiter=",", suffixes=frozenset({".csv"})):
-            document = _document(row, origin, report)
-            if document is not None:
-                yield Read(document=document, origin=origin)
+        return documents(sources, report, _document, delimiter=",", suffixes=frozenset({".csv"}))
 
 
 def _document(row: Row, origin: Origin, report: LossReport) -> Document | None:

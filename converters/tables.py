@@ -7,14 +7,15 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from claimfmt.converters.base import LossReport, Origin, text_of
+from claimfmt.converters.base import LossReport, Origin, Read, text_of
 from claimfmt.issues import Issue
+from claimfmt.model import Document
 from claimfmt.reading import SourceLike, decode_text
 
-__all__ = ["extension_key", "rows"]
+__all__ = ["documents", "extension_key", "rows"]
 
 Row = dict[str, str]
 
@@ -41,6 +42,21 @@ def rows(
                 text = text_of(file, report)
                 if text is not None:
                     yield from _parsed(text, str(file), report, delimiter)
+
+
+def documents(
+    sources: Iterable[SourceLike],
+    report: LossReport,
+    make: Callable[[Row, Origin, LossReport], Document | None],
+    *,
+    delimiter: str,
+    suffixes: frozenset[str],
+) -> Iterator[Read]:
+    """A document per row, as ``make`` builds it (None: reported and skipped), with the row's origin."""
+    for row, origin in rows(sources, report, delimiter=delimiter, suffixes=suffixes):
+        document = make(row, origin, report)
+        if document is not None:
+            yield Read(document=document, origin=origin)
 
 
 def _rows(data: bytes, name: str, report: LossReport, delimiter: str) -> Iterator[tuple[Row, Origin]]:
