@@ -206,6 +206,19 @@ def _parser() -> argparse.ArgumentParser:
     _mapping_options(config)
     config.set_defaults(run=_run_labelstudio_config)
 
+    diff = commands.add_parser(
+        "diff",
+        help="field-by-field differences between two versions of a corpus",
+        description="Show what differs between two versions of a corpus (or two annotators' files): documents "
+        "and claims added, removed or changed (span moved, text changed, stance flipped, state changed, "
+        "assessment added, any other field), claims matched by id or, where ids differ, by their first span.",
+        epilog="Exit status: 0 the same, 1 different, 2 usage or tool failure (an input that cannot be read).",
+    )
+    diff.add_argument("old", metavar="A", help="the first version: a file or folder")
+    diff.add_argument("new", metavar="B", help="the second version")
+    diff.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    diff.set_defaults(run=_run_diff)
+
     migrate = commands.add_parser(
         "migrate",
         help=f"upgrade files to format {schema_versions()[-1]}, in place",
@@ -536,6 +549,36 @@ def _peer_stats(path: str, source_format: str, stats: CorpusStats) -> bool:
     _print_issues(report.issues)
     stats.unreadable += sum(issue.severity == "error" for issue in report.issues)
     return report.failed
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from claimfmt.diffing import diff_corpora, format_text, to_json
+    from claimfmt.reading import iter_records
+
+    versions = []
+    for path in _expand([args.old, args.new]):
+        documents, unreadable = [], False
+        try:
+            for record in iter_records(path):
+                document = _document_or_report(record)
+                unreadable = unreadable or document is None
+                if document is not None:
+                    documents.append(document)
+        except BrokenPipeError:
+            raise  # main() ends quietly
+        except OSError as exc:
+            raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
+        if unreadable:
+            raise UsageError(f"{path}: some documents cannot be read (above); nothing compared")
+        versions.append(documents)
+    diffs = diff_corpora(versions[0], versions[1])
+    if args.format == "json":
+        import orjson
+
+        print(orjson.dumps(to_json(diffs), option=orjson.OPT_INDENT_2).decode())
+    elif diffs:
+        print(format_text(diffs))
+    return EXIT_INVALID if diffs else EXIT_OK
 
 
 def _run_migrate(args: argparse.Namespace) -> int:
