@@ -237,6 +237,9 @@ class Converter:
     default_unit: ClassVar[Unit] = Unit.CODEPOINT
     #: True when the reader already validates what it yields (claimfmt itself); else the caller does.
     validates: ClassVar[bool] = False
+    #: The document extension a reader sets to ``"array"`` on what it read from a JSON array of one
+    #: record, so that the writer gives back an array (None where the format keeps no such shape).
+    file_shape: ClassVar[str | None] = None
 
     @property
     def reads(self) -> bool:
@@ -286,10 +289,6 @@ class Converter:
 
         records = self.write_records(watched(), options, report)
         return write_json_values(target, records, jsonl=jsonl, one_as_array=lambda: any(arrays))
-
-    #: The document extension a reader sets to ``"array"`` on what it read from a JSON array of one
-    #: record, so that the writer gives back an array (None where the format keeps no such shape).
-    file_shape: ClassVar[str | None] = None
 
     def in_array_of_one(self, document: Document, origin: Origin) -> Document:
         """``document`` marked as read from a file that is an array of one record (see :attr:`file_shape`)."""

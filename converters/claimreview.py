@@ -348,8 +348,8 @@ def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport)
                 for key in (*kept.get("set", {}), *kept.get("in", {})):
                     report.park(f"ClaimReview.{key}")
                 found[c][v] = attrs.evolve(verification, extensions={**(verification.extensions or {}), _FOREIGN: kept})
-        claims_ = tuple(attrs.evolve(claim, verifications=tuple(found[c])) for c, claim in enumerate(document.claims))
-        yield Read(document=attrs.evolve(document, claims=claims_), origin=read.origin)
+        kept_claims = tuple(attrs.evolve(c, verifications=tuple(found[n])) for n, c in enumerate(document.claims))
+        yield Read(document=attrs.evolve(document, claims=kept_claims), origin=read.origin)
 
 
 def _from_fragments(reviews: list[dict[str, JSON]], fragments: list[Any], report: LossReport) -> dict[str, JSON]:

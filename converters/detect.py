@@ -96,17 +96,18 @@ def _detect_file(path: Path) -> Detected | None:
     return None
 
 
-def _head(path: Path) -> str:
+def _head(path: Path) -> str | None:
+    """The first 64 KiB as text, or None for a UTF-16 file (named, not read)."""
     with path.open("rb") as stream:
         raw = stream.read(65536)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "\x00utf-16"  # a marker no text has: UTF-16 files are named, not read
+        return None
     return raw.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
 def _detect_csv(path: Path) -> Detected | None:
     head = _head(path)
-    if head == "\x00utf-16":
+    if head is None:
         return _unreadable("UTF-16 CSV", "a UTF-16 CSV (doccano's CSV export): export JSONL from doccano")
     first = head.split("\n", 1)[0].rstrip("\r")
     if "claimReview_claimReviewed" in first.split(","):
@@ -116,7 +117,7 @@ def _detect_csv(path: Path) -> Detected | None:
 
 def _detect_tsv(path: Path) -> Detected | None:
     head = _head(path)
-    if head == "\x00utf-16":
+    if head is None:
         return _unreadable("UTF-16 TSV", "a UTF-16 file: save it as UTF-8")
     first = head.split("\n", 1)[0].rstrip("\r")
     if first.startswith("#FORMAT=WebAnno TSV 3"):

@@ -225,9 +225,7 @@ def read_document(
                 )
         # A second attribution type (PolNeAR's Attribution-no-source) is remembered, to be written back,
         # and so is a trigger that is not the cue's span (the writer makes the cue the trigger).
-        extras: dict[str, Any] = {}
-        if link.type != mapping.first(mapping.attribution_types, "Attribution"):
-            extras[_TYPE] = link.type
+        extras = own_type(mapping.attribution_types, "Attribution", link.type) or {}
         if len(claim_ids) > 1:
             extras[_EVENT] = link.id
         trigger = spans_by_id.get(link.trigger) if link.trigger is not None else None
@@ -379,7 +377,7 @@ def write_document(
                 earlier[1].args.append((f"{claim_role}{n + 1}", claim_id))
                 continue
             link_id = new("E")
-            kind = (attribution.extensions or {}).get(_TYPE, link_type)
+            kind = _kept_type(attribution.extensions, link_type)
             if trigger != claim_id:
                 placed[trigger].type = kind
             link = Link(link_id, kind, args, trigger=trigger)

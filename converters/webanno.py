@@ -254,7 +254,7 @@ def _annotations(
                 at.setdefault((column.layer, token.address), [])
                 if span.id not in at[column.layer, token.address]:
                     at[column.layer, token.address].append(span.id)
-                if chain_of is not None and ident is not None and (link := chain_of.link(key[1])) is not None:
+                if chain_of is not None and ident is not None and (link := chain_of.links.get(key[1])) is not None:
                     elements.setdefault((column.layer, ident), {}).setdefault(link[0], (span.id, link[1]))
                 if value not in ("*", "") and not hosts_only and (index == first or column.feature):
                     feature = column.feature or "value"
@@ -307,9 +307,6 @@ class _ChainElements:
             self.previous[chain] = (number, before[1])  # the next token of a mention the link is on
             return before[1]
         return f"{token.address}#{position}"
-
-    def link(self, key: str) -> tuple[int, str] | None:
-        return self.links.get(key)
 
     def _links(self, token: _Token) -> list[tuple[str, str]]:
         if self.relation is None or self.relation >= len(token.cells):

@@ -45,9 +45,7 @@ def _verdict(path: Path, verification: dict[str, Any]) -> Iterator[Issue]:
 def _revisions(path: Path, items: list[dict[str, Any]]) -> Iterator[Issue]:
     by_id: dict[str, int] | None = None  # built only for a claim with a revision: most have none
     for n, item in enumerate(items):
-        verdict = item.get("verdict")
-        if verdict is not None and "value" in verdict:
-            yield from _verdict_range((*path, n), verdict)
+        yield from _verdict((*path, n), item)
         named = item.get("supersedes")
         if named is None:
             continue

@@ -143,11 +143,12 @@ def _claim_changes(a: Claim, b: Claim) -> Iterator[Change]:
     if a.state() != b.state():
         yield Change(kind="state changed", pointer="/verifications", before=a.state().value, after=b.state().value)
     old, new = a.verifications or (), b.verifications or ()
-    if len(new) > len(old) and new[: len(old)] == old:
+    appended = len(new) > len(old) and new[: len(old)] == old
+    if appended:
         for n, verification in enumerate(new[len(old) :], start=len(old)):
             yield Change(kind="assessment added", pointer=f"/verifications/{n}", after=unstructure(verification))
     first, second = unstructure(a), unstructure(b)
-    named = {"spans", "text", "id"} | ({"verifications"} if len(new) > len(old) and new[: len(old)] == old else set())
+    named = {"spans", "text", "id"} | ({"verifications"} if appended else set())
     for key in sorted(set(first) | set(second)):
         if key in named:
             continue
