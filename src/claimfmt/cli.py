@@ -219,6 +219,45 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     diff.set_defaults(run=_run_diff)
 
+    agree = commands.add_parser(
+        "agree",
+        help="agreement between annotators: span F1, attribution fields, Krippendorff's alpha and kappas",
+        description="Measure how far several annotators of the same articles agree. Documents are grouped into "
+        "articles (--group-by) and each pair of annotators is compared: spans of claims, source mentions, cues, "
+        "hedges and attributions (precision, recall, F1; exact and by overlap: ranges that share a character, "
+        "paired one to one by the highest Jaccard index), attributions paired by claim span (agreement on "
+        "source, cue, stance, commitment, mode, via), and categories (stance, commitment, mode, verification "
+        "state, hedge kind: Krippendorff's alpha, Fleiss' and Cohen's kappa). Inputs in any readable format, "
+        "mixed; an annotator is named by the document's provenance, else by its id.",
+        epilog="Exit status: 0 measured, 1 some input could not be read or no article has two annotators, "
+        "2 usage or tool failure. See docs/agreement.md.",
+    )
+    _annotator_inputs(agree)
+    agree.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output (default: text)")
+    agree.add_argument("--by-document", action="store_true", help="also each article's own figures")
+    agree.add_argument("--by-pair", action="store_true", help="also each annotator pair's figures")
+    agree.add_argument("-o", "--output", default="-", metavar="OUT", help="write the report here (default: stdout)")
+    agree.set_defaults(run=_run_agree)
+
+    merge = commands.add_parser(
+        "merge",
+        help="adjudicate: one consensus document per article from several annotators",
+        description="Build one document per article from its annotators' documents: a claim, attribution or "
+        "relation is kept when at least K annotators marked it (--min-agree; default a majority), other "
+        "values are decided by majority (the first annotator's on a tie), and every kept item names who marked "
+        "it (extension org.claimfmt.merge:annotators). With --curator NAME, that annotator's document is the "
+        "base, and what the others agree on is added to it. Every conflict is in the --report, with the "
+        "pointer and each annotator's value; ties are also warned of on stderr.",
+        epilog="Exit status: 0 merged, 1 some input could not be read or merged, 2 usage or tool failure.",
+    )
+    _annotator_inputs(merge)
+    merge.add_argument("-o", "--output", default="-", metavar="OUT", help="merged documents (default: - stdout)")
+    merge.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
+    merge.add_argument("--min-agree", type=_positive, metavar="K", help="annotators needed to keep an item")
+    merge.add_argument("--curator", metavar="NAME", help="the annotator whose document is the base")
+    merge.add_argument("--report", metavar="FILE", help="write the merge report (every conflict) as JSON")
+    merge.set_defaults(run=_run_merge)
+
     migrate = commands.add_parser(
         "migrate",
         help=f"upgrade files to format {schema_versions()[-1]}, in place",
@@ -254,6 +293,23 @@ def _mapping_options(parser: argparse.ArgumentParser) -> None:
         help="annotation mapping (TOML or JSON) for annotation-tool formats; see docs/tools.md",
     )
     choice.add_argument("--preset", metavar="NAME", help="a shipped annotation mapping: default, polnear")
+
+
+def _annotator_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders of the annotators' documents")
+    parser.add_argument(
+        "--from",
+        dest="source_format",
+        metavar="FMT",
+        help="the inputs' format (default: told from each input; inputs may differ)",
+    )
+    parser.add_argument(
+        "--group-by",
+        choices=("text", "id", "url"),
+        default="text",
+        help="what makes documents the same article: the text (its SHA-256; default), the document id, the URL",
+    )
+    _mapping_options(parser)
 
 
 def _positive(value: str) -> int:
@@ -579,6 +635,127 @@ def _run_diff(args: argparse.Namespace) -> int:
     elif diffs:
         print(format_text(diffs))
     return EXIT_INVALID if diffs else EXIT_OK
+
+
+def _read_annotations(args: argparse.Namespace) -> tuple[list[tuple[Document, str]], bool]:
+    """Every document of every input, each read as --from says or as it looks; and whether some failed."""
+    from claimfmt.conversion import ConversionError, Options, read_documents
+    from claimfmt.converters.base import LossReport
+    from claimfmt.converters.detect import detect
+    from claimfmt.reading import iter_records
+
+    documents: list[tuple[Document, str]] = []
+    failed = False
+    try:
+        mapping = _mapping(args)
+        for path in _expand(args.inputs):
+            source_format = args.source_format
+            if source_format is None:
+                found = detect([path])
+                if found is None:
+                    raise UsageError(f"cannot tell which format {path} is in: give --from FMT")
+                if not found.readable:
+                    raise UsageError(f"{path} is {found.reason}; claimfmt does not read {found.format}")
+                source_format = found.format
+            if source_format == "claimfmt":
+                for record in iter_records(path):
+                    document = _document_or_report(record)
+                    failed = failed or document is None
+                    if document is not None:
+                        documents.append((document, record.file))
+                continue
+            report = LossReport(source=source_format, target="claimfmt")
+            documents += ((d, path) for d in read_documents([path], source_format, Options(mapping=mapping), report))
+            _print_issues([i for i in report.issues if i.severity == "error"])
+            failed = failed or report.failed
+    except ConversionError as exc:
+        raise UsageError(str(exc)) from None
+    except BrokenPipeError:
+        raise  # main() ends quietly
+    except OSError as exc:
+        raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
+    return documents, failed
+
+
+def _run_agree(args: argparse.Namespace) -> int:
+    from claimfmt.agreement import agree, format_text, to_csv, to_json
+    from claimfmt.alignment import group_documents
+
+    documents, failed = _read_annotations(args)
+    groups, issues = group_documents(documents, by=args.group_by)
+    report = agree(groups, group_by=args.group_by, issues=issues)
+    _print_issues(report.issues)
+    breakdown = {"documents": args.by_document, "pairs": args.by_pair}
+    if args.format == "json":
+        import orjson
+
+        text = orjson.dumps(to_json(report, **breakdown), option=orjson.OPT_INDENT_2).decode() + "\n"
+    elif args.format == "csv":
+        text = to_csv(report, **breakdown)
+    else:
+        text = format_text(report, **breakdown) + "\n"
+    _write_text(args.output, text)
+    errors = any(issue.severity == "error" for issue in report.issues)
+    return EXIT_INVALID if failed or errors or not report.articles else EXIT_OK
+
+
+def _run_merge(args: argparse.Namespace) -> int:
+    from claimfmt.alignment import group_documents
+    from claimfmt.merging import merge
+    from claimfmt.validation import validate
+    from claimfmt.writing import write_documents
+
+    documents, failed = _read_annotations(args)
+    groups, issues = group_documents(documents, by=args.group_by)
+    result = merge(groups, min_agree=args.min_agree, curator=args.curator, issues=issues)
+    if args.curator is not None and not any(args.curator in g.annotators for g in groups):
+        raise UsageError(f"no article was annotated by {args.curator!r} (--curator)")
+    _print_issues(result.issues)
+    merged = []
+    for document in result.documents:
+        problems = [i for i in validate(document) if i.severity == "error"]
+        if problems:  # a bug of ours: say so, and keep the rest
+            _print_issues(problems)
+            print(f"claimfmt: the merge of {document.id!r} is not valid; left out", file=sys.stderr)
+            failed = True
+        else:
+            merged.append(document)
+    try:
+        if merged:
+            write_documents(args.output, merged, jsonl=args.jsonl)
+        if args.report:
+            import orjson
+
+            from claimfmt.writing import atomic_writer
+
+            with atomic_writer(args.report) as out:
+                out.write(orjson.dumps(result.to_json(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    except OSError as exc:
+        raise UsageError(f"cannot write {exc.filename or ''}: {exc.strerror or exc}") from None
+    kept, dropped = result.kept, result.dropped
+    ties = sum(c.tie for c in result.conflicts)
+    print(
+        f"merged {len(merged)} article(s): kept {kept['claims']} claims, {kept['attributions']} attributions, "
+        f"{kept['sources']} sources, {kept['relations']} relations; dropped below the threshold "
+        f"{dropped['claims']} claims, {dropped['attributions']} attributions, {dropped['relations']} relations; "
+        f"{len(result.conflicts)} conflict(s) decided by vote, {ties} tie(s)",
+        file=sys.stderr,
+    )
+    errors = any(issue.severity == "error" for issue in result.issues)
+    return EXIT_INVALID if failed or errors or not merged else EXIT_OK
+
+
+def _write_text(output: str, text: str) -> None:
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    from claimfmt.writing import atomic_writer
+
+    try:
+        with atomic_writer(output) as out:
+            out.write(text.encode())
+    except OSError as exc:
+        raise UsageError(f"cannot write {exc.filename or ''}: {exc.strerror or exc}") from None
 
 
 def _run_migrate(args: argparse.Namespace) -> int:

@@ -238,6 +238,50 @@ CODES: dict[str, Code] = {
             "Pass --offset-unit to say so explicitly.",
         ),
     ),
+    **_codes(
+        "agreement",
+        E,
+        (
+            "no-group-key",
+            "agree/merge: a document has nothing to group it into an article by (--group-by): no text or hash, no URL.",
+            "Group by another key (--group-by id), or add the article's text, text_sha256 or URL.",
+        ),
+        (
+            "text-mismatch",
+            "agree/merge: documents grouped as one article are over different texts, so their offsets cannot be "
+            "compared; the article is left out.",
+            "Check the grouping key (--group-by text groups by the text itself), or re-anchor the annotations.",
+        ),
+    ),
+    **_codes(
+        "agreement",
+        W,
+        (
+            "single-annotator",
+            "agree/merge: only one annotator has this article; agree leaves it out, merge passes it through.",
+            "Nothing to do if intended; check the grouping key otherwise.",
+        ),
+        (
+            "duplicate-annotator",
+            "agree/merge: one annotator has two documents of an article; the second is counted as NAME#2.",
+            "Give each annotator one document per article, or name them in provenance.annotators.",
+        ),
+        (
+            "no-claims",
+            "agree: an annotator marked no claim in an article (counted: marking nothing is a judgement).",
+            "Nothing to do if intended.",
+        ),
+        (
+            "curator-missing",
+            "merge --curator: the curator did not annotate this article, so it was merged by vote.",
+            "Nothing to do if intended.",
+        ),
+        (
+            "merge-tie",
+            "merge: the annotators split evenly on a value; the first annotator's was taken (the report lists all).",
+            "Decide it by hand, or give --curator, or another annotator.",
+        ),
+    ),
 }
 
 
