@@ -65,6 +65,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_convert.py
 	$(BIN)/python benchmarks/bench_scaling.py
 	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_agree.py
 	$(MAKE) browser
 	$(BIN)/python benchmarks/bench_view.py
 

@@ -73,7 +73,7 @@ def doc(name: str, claims: list[tuple[int, int, Stance]], text: str = TEXT, iden
 
 def report_of(*docs: Document, group: str = "text") -> Any:
     groups, issues = group_documents(((d, None) for d in docs), by=group)
-    return agree(groups, group_by=group, issues=issues)
+    return agree(groups, group_by=group, issues=issues, by_document=True)
 
 
 # --- known answers --------------------------------------------------------------------------------------

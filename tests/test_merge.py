@@ -54,7 +54,8 @@ def test_identical_annotators_merge_into_their_document(document: Document, copi
         v.source for c in document.claims for a in c.attributions for v in a.via or ()
     }
     assert [plain(s) for s in out.sources] == [plain(s) for s in document.sources if s.id in used]
-    assert sorted(map(repr, map(plain, out.relations or ()))) == sorted(set(map(repr, map(plain, document.relations or ()))))
+    relations = sorted(repr(plain(r)) for r in out.relations or ())
+    assert relations == sorted({repr(plain(r)) for r in document.relations or ()})
     assert out.article == document.article
     assert all(c.extensions[ANNOTATORS] == [f"A{n}" for n in range(copies)] for c in out.claims)  # type: ignore[index]
 

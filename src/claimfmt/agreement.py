@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
+import krippendorff
+import numpy as np
 
 from claimfmt.alignment import (
     LAYERS,
@@ -153,14 +155,20 @@ class AgreementReport:
 
 def krippendorff_alpha(units: Sequence[Counter[str]]) -> float | None:
     """Nominal alpha over units, each the count of every value its coders gave; None where undefined."""
-    import krippendorff
-    import numpy as np
-
     domain = sorted({value for unit in units for value in unit})
-    pairable = [unit for unit in units if sum(unit.values()) >= 2]
-    if len(domain) < 2 or not pairable:
+    return _alpha(_matrix(units, domain))
+
+
+def _matrix(units: Sequence[Counter[str]], domain: Sequence[str]) -> Any:
+    """Units x values counts, as the krippendorff library takes them."""
+    return np.array([[unit[value] for value in domain] for unit in units], dtype=float).reshape(len(units), len(domain))
+
+
+def _alpha(counts: Any) -> float | None:
+    """Nominal alpha of a units x values matrix of counts; None where undefined."""
+    counts = counts[counts.sum(axis=1) >= 2]
+    if counts.shape[1] < 2 or not len(counts):
         return None
-    counts = np.array([[unit[value] for value in domain] for unit in pairable], dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
     return None if math.isnan(value) else value
@@ -228,14 +236,18 @@ class _Tally:
         for name in CATEGORIES:
             units = self.units.get(name, [])
             kappas = [k for pairs in self.coded.get(name, {}).values() if (k := cohen_kappa(pairs)) is not None]
+            domain = sorted({v for unit in units for v in unit})
+            counts = _matrix(units, domain)
+            coders = counts.sum(axis=1)
             labels = {}
-            for label in sorted({v for unit in units for v in unit}):
-                binary = [Counter({"yes": u[label], "no": sum(u.values()) - u[label]}) for u in units]
-                labels[label] = (sum(u[label] for u in units), krippendorff_alpha([+u for u in binary]))
+            for column, label in enumerate(domain):
+                # One label against the rest: a two-value matrix from the same counts.
+                mine = counts[:, column]
+                labels[label] = (int(mine.sum()), _alpha(np.column_stack((mine, coders - mine))))
             categories[name] = CategoryScore(
-                units=sum(sum(u.values()) >= 2 for u in units),
-                values=sum(sum(u.values()) for u in units),
-                alpha=krippendorff_alpha(units),
+                units=int((coders >= 2).sum()),
+                values=int(coders.sum()),
+                alpha=_alpha(counts),
                 fleiss_kappa=fleiss_kappa(self.complete.get(name, [])),
                 cohen_kappa=sum(kappas) / len(kappas) if kappas else None,
                 agreement=_observed(units),
@@ -357,18 +369,22 @@ def _measure(
     return unique
 
 
-def agree(groups: Iterable[Group], *, group_by: str = "text", issues: Iterable[Issue] = ()) -> AgreementReport:
+def agree(
+    groups: Iterable[Group], *, group_by: str = "text", issues: Iterable[Issue] = (), by_document: bool = False
+) -> AgreementReport:
     """Agreement over every article of ``groups`` that two or more annotators marked.
 
     An article with one annotator is left out with a ``single-annotator`` warning, a
     document with no claims is measured (marking nothing is a judgement) and warned
     of (``no-claims``). ``issues`` (from grouping, say) are carried into the report.
+    Each article's own figures are computed with ``by_document`` (pairs' always are).
     """
     found = list(issues)
     overall = _Tally()
     pairs: dict[tuple[str, str], _Tally] = {}
     pair_articles: Counter[tuple[str, str]] = Counter()
     documents = []
+    articles: list[str] = []
     single = []
     unique: dict[str, Counter[str]] = defaultdict(Counter)
     everyone: dict[str, None] = {}
@@ -403,12 +419,14 @@ def agree(groups: Iterable[Group], *, group_by: str = "text", issues: Iterable[I
         for name in group.annotators:
             everyone.setdefault(name)
         own = _Tally()
-        for name, counts in _measure(group, (overall, own), pair_tally).items():
+        for name, counts in _measure(group, (overall, own) if by_document else (overall,), pair_tally).items():
             unique[name].update(counts)
-        documents.append((group.id, group.annotators, own.scores()))
+        articles.append(group.id)
+        if by_document:
+            documents.append((group.id, group.annotators, own.scores()))
     return AgreementReport(
         group_by=group_by,
-        articles=tuple(d[0] for d in documents),
+        articles=tuple(articles),
         single=tuple(single),
         annotators=tuple(everyone),
         overall=overall.scores(),

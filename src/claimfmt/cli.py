@@ -683,7 +683,7 @@ def _run_agree(args: argparse.Namespace) -> int:
 
     documents, failed = _read_annotations(args)
     groups, issues = group_documents(documents, by=args.group_by)
-    report = agree(groups, group_by=args.group_by, issues=issues)
+    report = agree(groups, group_by=args.group_by, issues=issues, by_document=args.by_document)
     _print_issues(report.issues)
     breakdown = {"documents": args.by_document, "pairs": args.by_pair}
     if args.format == "json":
