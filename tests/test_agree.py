@@ -331,3 +331,24 @@ def _polnear_as_claimfmt(folder: Path) -> list[Path]:
         main(["convert", str(folder), "--from", "brat", "--preset", "polnear", "--to", "claimfmt", "-o", str(out)]) == 0
     )
     return [out]
+
+
+def test_a_label_studio_task_with_two_annotators_is_compared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    both = write(
+        tmp_path / "both.jsonl",
+        doc("alice", [(0, 10, Stance.ASSERTS), (20, 30, Stance.ASSERTS)]),
+        doc("bob", [(0, 10, Stance.ASSERTS)]),
+    )
+    export = tmp_path / "export.json"
+    assert main(["convert", str(both), "--from", "claimfmt", "--to", "labelstudio", "-o", str(export)]) == 0
+    # One task that both annotated, as Label Studio exports it.
+    first, second = json.loads(export.read_text())
+    first["annotations"] += second["annotations"]
+    export.write_text(json.dumps([first]))
+    capsys.readouterr()
+    assert main(["agree", str(export), "--format", "json"]) == 0
+    value = json.loads(capsys.readouterr().out)
+    assert value["annotators"] == ["alice", "bob"]
+    assert value["overall"]["spans"]["claim"]["exact"]["matched"] == 1
