@@ -90,6 +90,30 @@ def _break(doc: dict[str, Any], how: str, data: st.DataObject) -> tuple[str, str
         if text[span["start"] : span["end"]] == span["exact"]:
             return None
         return ("span-mismatch", f"/claims/{c}/spans/{k}/exact")
+    if how in ("shift-any-span", "wrong-prefix"):
+        # Any kind of span (mention, cue, content, via cue, hedge), where the quick span check must not wave it by.
+        from claimfmt.validators.registry import walk_spans
+
+        text = doc["article"].get("text")
+        where = [(path, span) for path, span in walk_spans(doc) if "start" in span and text is not None]
+        if how == "wrong-prefix":
+            where = [(path, span) for path, span in where if span.get("prefix")]
+        if not where:
+            return None
+        path, span = data.draw(st.sampled_from(where))
+        pointer = "/" + "/".join(map(str, path))
+        if how == "wrong-prefix":
+            span["prefix"] = "x" * (span["start"] + 1)  # longer than the text before the span: never its end
+            return ("prefix-mismatch", f"{pointer}/prefix")
+        span["start"] += 1
+        span["end"] += 1
+        span.pop("prefix", None)
+        span.pop("suffix", None)
+        if span["end"] > len(text):
+            return ("span-out-of-range", f"{pointer}/end")
+        if text[span["start"] : span["end"]] == span["exact"]:
+            return None
+        return ("span-mismatch", f"{pointer}/exact")
     if how == "dangle-reference":
         where = [(c, a) for c, claim in enumerate(claims) for a in range(len(claim["attributions"]))]
         if not where:
@@ -159,6 +183,8 @@ def _break(doc: dict[str, Any], how: str, data: st.DataObject) -> tuple[str, str
 
 BREAKS = [
     "shift-offset",
+    "shift-any-span",
+    "wrong-prefix",
     "dangle-reference",
     "duplicate-id",
     "swap-scale",
@@ -337,3 +363,15 @@ def test_every_error_claimfmt_raises_on_purpose_is_a_claimfmt_error() -> None:
 
     for cls in (UsageError, ConversionError, OffsetError, claimfmt.DocumentError):
         assert issubclass(cls, claimfmt.ClaimfmtError)
+
+
+@given(json_documents())
+def test_the_quick_span_list_is_the_walk_without_paths(document: dict[str, Any]) -> None:
+    # The span check settles most documents on all_spans and walks with paths only when one may be
+    # wrong: the two must see the same spans, or a wrong span could slip through unwalked.
+    from claimfmt.validators.registry import all_spans, walk_spans
+
+    quick = all_spans(document)
+    walked = [span for _, span in walk_spans(document)]
+    assert len(quick) == len(walked)
+    assert all(a is b for a, b in zip(quick, walked, strict=True))

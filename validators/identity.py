@@ -12,6 +12,9 @@ from claimfmt.validators.registry import issue, register
 @register("unique-ids", "duplicate-id")
 def unique_ids(document: dict[str, Any]) -> Iterator[Issue]:
     """Sources and claims share one id space, so an id names exactly one thing."""
+    ids = [item["id"] for item in document["sources"]] + [item["id"] for item in document["claims"]]
+    if len(set(ids)) == len(ids):
+        return
     seen: set[str] = set()
     for kind in ("sources", "claims"):
         for index, item in enumerate(document[kind]):
@@ -77,6 +80,8 @@ def references(document: dict[str, Any]) -> Iterator[Issue]:
     """Attribution sources and via lists name sources; relation ends name claims; supersedes names a verification."""
     sources = {source["id"] for source in document["sources"]}
     claims = {claim["id"] for claim in document["claims"]}
+    if _resolved(document, sources, claims):
+        return
     for c, claim in enumerate(document["claims"]):
         for a, attribution in enumerate(claim["attributions"]):
             where = ("claims", c, "attributions", a)
@@ -107,6 +112,31 @@ def references(document: dict[str, Any]) -> Iterator[Issue]:
         for end in ("from", "to"):
             if relation[end] not in claims:
                 yield issue("unresolved-reference", ("relations", r, end), f"no claim has id {relation[end]!r}")
+
+
+def _resolved(document: dict[str, Any], sources: set[str], claims: set[str]) -> bool:
+    """Whether every reference surely resolves: one tight loop first, the walk with paths only if not."""
+    for claim in document["claims"]:
+        for attribution in claim["attributions"]:
+            if attribution["source"] not in sources:
+                return False
+            for via in attribution.get("via", ()):
+                if (via["source"] if isinstance(via, dict) else via) not in sources:
+                    return False
+        verifications = claim.get("verifications")
+        if verifications:
+            revisions = None
+            for verification in verifications:
+                replaced = verification.get("supersedes")
+                if replaced is not None:
+                    if revisions is None:
+                        revisions = {v["id"] for v in verifications if "id" in v}
+                    if replaced not in revisions:
+                        return False
+    for relation in document.get("relations", ()):
+        if relation["from"] not in claims or relation["to"] not in claims:
+            return False
+    return True
 
 
 @register("anonymous-sources", "anonymous-named")

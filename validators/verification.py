@@ -21,7 +21,9 @@ def verifications(document: dict[str, Any]) -> Iterator[Issue]:
     """
     for c, claim in enumerate(document["claims"]):
         if "verifications" in claim:
-            yield from _revisions(("claims", c, "verifications"), claim["verifications"])
+            items = claim["verifications"]
+            if not _settled(items):
+                yield from _revisions(("claims", c, "verifications"), items)
         elif "verification" in claim:
             yield from _history_tree(("claims", c, "verification"), claim["verification"])
 
@@ -40,6 +42,35 @@ def _verdict(path: Path, verification: dict[str, Any]) -> Iterator[Issue]:
     verdict = verification.get("verdict")
     if verdict is not None and "value" in verdict:
         yield from _verdict_range(path, verdict)
+
+
+def _settled(items: list[dict[str, Any]]) -> bool:
+    """Whether a claim's verifications surely hold nothing to report: one tight loop, no paths, no generators.
+
+    Most claims pass; one that may not goes through :func:`_revisions`, which says what and where.
+    """
+    by_id: dict[str, int] | None = None
+    for n, item in enumerate(items):
+        verdict = item.get("verdict")
+        if verdict is not None and "value" in verdict:
+            value, best, worst = verdict["value"], verdict.get("best"), verdict.get("worst")
+            if best is not None and worst is not None and not min(best, worst) <= value <= max(best, worst):
+                return False
+        named = item.get("supersedes")
+        if named is None:
+            continue
+        if by_id is None:
+            by_id = {other["id"]: k for k, other in reversed(list(enumerate(items))) if "id" in other}
+        replaced = by_id.get(named)
+        if replaced is None:
+            continue
+        # Every revision so far names an earlier entry, so no chain can loop back: only the dates are left.
+        if replaced >= n:
+            return False
+        stamp, earlier = item.get("assessed_at"), items[replaced].get("assessed_at")
+        if stamp is not None and earlier is not None and sort_key(stamp) < sort_key(earlier):
+            return False
+    return True
 
 
 def _revisions(path: Path, items: list[dict[str, Any]]) -> Iterator[Issue]:
