@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import claimfmt
+from claimfmt.agreement import agree
 from claimfmt.alignment import group_documents, items, similarity
 from claimfmt.cli import main
 from claimfmt.merging import ANNOTATORS, merge
@@ -188,3 +189,20 @@ def test_cli_merge_bad_options_and_inputs(tmp_path: Path, capsys: pytest.Capture
     with pytest.raises(SystemExit) as exit_:
         main(["merge", str(a), "--min-agree", "0"])
     assert exit_.value.code == 2
+
+
+@given(st.lists(documents(), min_size=1, max_size=4), st.data())
+def test_any_annotators_agree_and_merge_without_error_and_the_merge_validates(
+    drawn: list[Document], data: st.DataObject
+) -> None:
+    # Some share the first one's article (the same text: one article), some do not.
+    annotators = [
+        by(attrs.evolve(d, article=drawn[0].article) if n and data.draw(st.booleans()) else d, f"A{n}")
+        for n, d in enumerate(drawn)
+    ]
+    # Spans of a document moved onto another's article may no longer match it: keep the valid ones.
+    valid = [d for d in annotators if not errors(d)]
+    groups, issues = group_documents((d, None) for d in valid)
+    agree(groups, issues=issues, by_document=True)
+    for document in merge(groups, issues=issues).documents:
+        assert errors(document) == []
