@@ -62,6 +62,10 @@ class Options:
     #: For publishing formats (ClaimReview, W3C): also embed what the public output withholds or cannot hold
     #: (``--record``).
     record: bool = False
+    #: For Parquet: write a hive-partitioned folder by these keys (``language``, ``month``).
+    partition_by: tuple[str, ...] = ()
+    #: For Parquet: also write the flat tables (claims, attributions, spans, sources).
+    flat: bool = False
 
 
 @attrs.frozen(kw_only=True)

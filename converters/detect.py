@@ -74,6 +74,8 @@ def _detect_path(path: Path) -> Detected | None:
 
 def _detect_file(path: Path) -> Detected | None:
     suffix = _suffix(path)
+    if suffix == ".parquet":
+        return Detected(format="parquet", reason="a .parquet file")
     if suffix == ".ann" or (suffix == ".txt" and path.with_suffix(".ann").exists()):
         return Detected(format="brat", reason="a brat .ann file")
     if suffix in _HTML:

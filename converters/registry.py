@@ -24,6 +24,7 @@ from claimfmt.converters.factcheck_api import FactCheckAPI
 from claimfmt.converters.fever import FEVER
 from claimfmt.converters.labelstudio import LabelStudio
 from claimfmt.converters.liar import LIAR
+from claimfmt.converters.parquet import Parquet
 from claimfmt.converters.spans_jsonl import SpansJSONL
 from claimfmt.converters.w3c import W3C
 from claimfmt.converters.webanno import WebAnnoTSV3
@@ -47,6 +48,7 @@ _BUILTIN: tuple[type[Converter], ...] = (
     LabelStudio,
     WebAnnoTSV3,
     SpansJSONL,
+    Parquet,
 )
 
 

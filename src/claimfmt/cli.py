@@ -192,6 +192,16 @@ def _parser() -> argparse.ArgumentParser:
         "withholds or cannot hold, so that it reads back exactly (claimreview: per review, never the article's "
         "text, unreviewed claims or anonymous sources' details; w3c: everything, so not for a public server)",
     )
+    convert.add_argument(
+        "--partition-by",
+        type=_codes,
+        default=(),
+        metavar="KEYS",
+        help="parquet: write a hive-partitioned folder by language and/or month (of article.published)",
+    )
+    convert.add_argument(
+        "--flat", action="store_true", help="parquet: also write flat claims, attributions, spans and sources tables"
+    )
     _mapping_options(convert)
     convert.add_argument("--report", metavar="FILE", help="write the full loss report as JSON to FILE")
     convert.add_argument("--list", action="store_true", help="list the formats and the ways each converts")
@@ -529,6 +539,8 @@ def _run_convert(args: argparse.Namespace) -> int:
     from claimfmt.converters.offsets import Unit
 
     unit = Unit(args.offset_unit) if args.offset_unit else None
+    if (args.partition_by or args.flat) and args.target_format != "parquet":
+        raise UsageError("--partition-by and --flat are for --to parquet")
     try:
         mapping = _mapping(args)
         report = convert(
@@ -536,7 +548,13 @@ def _run_convert(args: argparse.Namespace) -> int:
             source_format=args.source_format,
             target_format=args.target_format,
             output=args.output,
-            options=Options(offset_unit=unit, mapping=mapping, record=args.record),
+            options=Options(
+                offset_unit=unit,
+                mapping=mapping,
+                record=args.record,
+                partition_by=args.partition_by,
+                flat=args.flat,
+            ),
             jsonl=args.jsonl,
         )
     except ConversionError as exc:

@@ -48,6 +48,26 @@ CODES: dict[str, Code] = {
         ),
         ("no-document", "An input expected to hold one document holds none.", "Give a file with a document."),
         ("several-documents", "An input expected to hold one document holds several.", "Use iter_documents."),
+        (
+            "parquet-unreadable",
+            "A Parquet file cannot be read: not Parquet, cut short, or a damaged row group (named).",
+            "Re-create the file; rows before a damaged row group were read.",
+        ),
+        (
+            "parquet-not-claimfmt",
+            "A Parquet file is not in claimfmt's Arrow layout (no claimfmt.layout metadata, and other columns).",
+            "Convert the table to the layout (docs/parquet.md), or read it with the tool that wrote it.",
+        ),
+        (
+            "parquet-layout-unsupported",
+            "A Parquet file declares a claimfmt Arrow layout version this claimfmt does not know (a newer one).",
+            "Upgrade claimfmt.",
+        ),
+        (
+            "parquet-schema-mismatch",
+            "A Parquet file says it is claimfmt's layout, but a column is missing or of another type.",
+            "Write it again with claimfmt convert --to parquet, or fix the column's type.",
+        ),
     ),
     **_codes(
         "model",

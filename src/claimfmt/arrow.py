@@ -1,0 +1,431 @@
+"""The Arrow layout of claimfmt documents: one row per document, nested columns mirroring the JSON.
+
+:data:`SCHEMA` is public: Parquet files written by ``claimfmt convert --to parquet`` have
+it, and DuckDB, Spark, Polars or pandas read them as they are (``docs/parquet.md``). It
+mirrors the JSON of format |version| key for key, with three mappings on purpose:
+
+- **free JSON as canonical JSON text**: ``extensions`` (everywhere), ``external_ids``,
+  and the numbers that may be integers or not (a verdict's ``value``/``best``/``worst``,
+  a claim's ``confidence``), so that ``1`` and ``1.0`` come back as they were; cast them
+  in SQL (``CAST(v.verdict.value AS DOUBLE)``);
+- **enums and dates as strings**, as in the JSON, plus one derived column,
+  ``published_at`` (``article.published`` as a UTC timestamp), for range filters; a reader
+  ignores derived columns;
+- an absent optional value is null, and an empty list stays an empty list.
+
+Key-value metadata records the layout version (:data:`LAYOUT_VERSION`) and the format
+version; a reader refuses a file without them or with a layout it does not know.
+
+The per-batch API (:func:`validate_batch`, :func:`convert_batch`) is what an engine
+(Dask, Spark's ``mapInArrow``, Ray) calls on each partition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import orjson
+import pyarrow as pa
+
+from claimfmt.dates import to_utc
+from claimfmt.issues import DocumentError, Issue
+from claimfmt.model import Document
+from claimfmt.schemas import schema_versions
+from claimfmt.structuring import structure, unstructure
+
+__all__ = [
+    "ISSUE_SCHEMA",
+    "LAYOUT_VERSION",
+    "SCHEMA",
+    "LayoutError",
+    "check_schema",
+    "convert_batch",
+    "documents_from_batch",
+    "flat_tables",
+    "metadata",
+    "record_batch",
+    "validate_batch",
+]
+
+#: The version of :data:`SCHEMA`; a reader refuses others.
+LAYOUT_VERSION = "1"
+_LAYOUT_KEY, _VERSION_KEY = b"claimfmt.layout", b"claimfmt.version"
+
+_s, _i, _b = pa.string(), pa.int64(), pa.bool_()
+#: Fields held as canonical JSON text.
+JSON_FIELDS = frozenset({"extensions", "external_ids", "value", "best", "worst", "confidence"})
+
+
+def _struct(*fields: tuple[str, pa.DataType]) -> pa.StructType:
+    return pa.struct([pa.field(name, kind) for name, kind in fields])
+
+
+SPAN = _struct(("start", _i), ("end", _i), ("exact", _s), ("prefix", _s), ("suffix", _s), ("extensions", _s))
+_LOCATOR = _struct(("corpus", _s), ("page", _s), ("sentence", _i), ("group", _i), ("extensions", _s))
+_EVIDENCE = _struct(
+    ("url", _s),
+    ("archived_url", _s),
+    ("title", _s),
+    ("quote", _s),
+    ("stance", _s),
+    ("question", _s),
+    ("answer", _s),
+    ("locator", _LOCATOR),
+    ("extensions", _s),
+)
+_VERDICT = _struct(("label", _s), ("scheme", _s), ("value", _s), ("best", _s), ("worst", _s), ("extensions", _s))
+_VERIFICATION = _struct(
+    ("id", _s),
+    ("state", _s),
+    ("verdict", _VERDICT),
+    ("assessed_by", _s),
+    ("assessed_at", _s),
+    ("review_url", _s),
+    ("rationale", _s),
+    ("evidence", pa.list_(_EVIDENCE)),
+    ("supersedes", _s),
+    ("extensions", _s),
+)
+_HEDGE = _struct(("kind", _s), ("text", _s), ("span", SPAN), ("extensions", _s))
+_VIA = _struct(("source", _s), ("cue", SPAN), ("stance", _s), ("extensions", _s))
+_ATTRIBUTION = _struct(
+    ("source", _s),
+    ("stance", _s),
+    ("commitment", _s),
+    ("mode", _s),
+    ("cue", SPAN),
+    ("content", pa.list_(SPAN)),
+    ("via", pa.list_(_VIA)),
+    ("channel", _s),
+    ("hedges", pa.list_(_HEDGE)),
+    ("extensions", _s),
+)
+_CLAIM = _struct(
+    ("id", _s),
+    ("text", _s),
+    ("spans", pa.list_(SPAN)),
+    ("date", _s),
+    ("attributions", pa.list_(_ATTRIBUTION)),
+    ("verifications", pa.list_(_VERIFICATION)),
+    ("confidence", _s),
+    ("extensions", _s),
+)
+_SOURCE = _struct(
+    ("id", _s),
+    ("kind", _s),
+    ("name", _s),
+    ("anonymous", _b),
+    ("description", _s),
+    ("role", _s),
+    ("affiliation", _s),
+    ("mentions", pa.list_(SPAN)),
+    ("external_ids", _s),
+    ("extensions", _s),
+)
+_ARTICLE = _struct(
+    ("url", _s),
+    ("title", _s),
+    ("publisher", _s),
+    ("published", _s),
+    ("language", _s),
+    ("authors", pa.list_(_s)),
+    ("text", _s),
+    ("text_sha256", _s),
+    ("extensions", _s),
+)
+_PROVENANCE = _struct(
+    ("annotators", pa.list_(_struct(("kind", _s), ("name", _s), ("version", _s)))),
+    ("tool", _s),
+    ("guidelines", _s),
+    ("created", _s),
+    ("modified", _s),
+    ("extensions", _s),
+)
+_RELATION = _struct(("type", _s), ("from", _s), ("to", _s), ("extensions", _s))
+
+#: Columns a reader derives nothing from (they are computed from the others when writing).
+DERIVED = ("published_at",)
+
+
+def metadata() -> dict[bytes, bytes]:
+    """The key-value metadata every claimfmt Parquet file carries."""
+    return {_LAYOUT_KEY: LAYOUT_VERSION.encode(), _VERSION_KEY: schema_versions()[-1].encode()}
+
+
+#: One row per document.
+SCHEMA = pa.schema(
+    [
+        pa.field("claimfmt", _s, nullable=False),
+        pa.field("id", _s, nullable=False),
+        pa.field("article", _ARTICLE, nullable=False),
+        pa.field("sources", pa.list_(_SOURCE), nullable=False),
+        pa.field("claims", pa.list_(_CLAIM), nullable=False),
+        pa.field("relations", pa.list_(_RELATION)),
+        pa.field("provenance", _PROVENANCE),
+        pa.field("extensions", _s),
+        pa.field("published_at", pa.timestamp("us", tz="UTC")),
+    ],
+    metadata=metadata(),
+)
+
+#: The issues :func:`validate_batch` returns, one row each.
+ISSUE_SCHEMA = pa.schema(
+    [
+        pa.field("row", _i),
+        pa.field("document_id", _s),
+        pa.field("code", _s, nullable=False),
+        pa.field("severity", _s, nullable=False),
+        pa.field("pointer", _s, nullable=False),
+        pa.field("message", _s, nullable=False),
+    ]
+)
+
+
+class LayoutError(ValueError):
+    """A table that is not in claimfmt's Arrow layout (another schema, or a layout version unknown here)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+def check_schema(schema: pa.Schema) -> None:
+    """Raise :class:`LayoutError` unless ``schema`` is claimfmt's layout of a version this package reads.
+
+    A table without the layout metadata is taken when its columns are the layout's.
+    """
+    found = (schema.metadata or {}).get(_LAYOUT_KEY)
+    if found is None:
+        # Engines that rewrite a table (DuckDB's COPY, say) drop the metadata: the columns decide then.
+        if any(f.name not in schema.names or not schema.field(f.name).type.equals(f.type) for f in _ROW):
+            raise LayoutError(
+                "parquet-not-claimfmt", "not a claimfmt table: no claimfmt.layout metadata, and other columns"
+            )
+        return
+    if found.decode() != LAYOUT_VERSION:
+        raise LayoutError(
+            "parquet-layout-unsupported",
+            f"claimfmt Arrow layout {found.decode()!r}; this claimfmt reads layout {LAYOUT_VERSION}",
+        )
+    for field in SCHEMA:
+        if field.name in DERIVED:
+            continue
+        if field.name not in schema.names:
+            raise LayoutError("parquet-schema-mismatch", f"column {field.name!r} is missing")
+        if not schema.field(field.name).type.equals(field.type):
+            raise LayoutError(
+                "parquet-schema-mismatch",
+                f"column {field.name!r} is {schema.field(field.name).type}, not the layout's {field.type}",
+            )
+
+
+# --- documents to rows and back --------------------------------------------------------------------
+
+
+def _encoder(kind: pa.DataType, name: str = "") -> Callable[[Any], Any]:
+    """A function from a JSON value to what Arrow takes for ``kind`` (JSON fields as text)."""
+    if name in JSON_FIELDS:
+        return lambda value: None if value is None else orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    if pa.types.is_struct(kind):
+        fields = [(f.name, _encoder(f.type, f.name)) for f in kind]
+        return lambda value: None if value is None else {n: e(value.get(n)) for n, e in fields}
+    if pa.types.is_list(kind):
+        item = _encoder(kind.value_type)
+        return lambda value: None if value is None else [item(v) for v in value]
+    return lambda value: value
+
+
+def _decoder(kind: pa.DataType, name: str = "") -> Callable[[Any], Any]:
+    """The inverse of :func:`_encoder`: Arrow's Python values to JSON, absent keys left out."""
+    if name in JSON_FIELDS:
+        return lambda value: None if value is None else orjson.loads(value)
+    if pa.types.is_struct(kind):
+        fields = [(f.name, _decoder(f.type, f.name)) for f in kind]
+
+        def struct(value: Any) -> Any:
+            if value is None:
+                return None
+            out = {}
+            for n, d in fields:
+                decoded = d(value.get(n))
+                if decoded is not None:
+                    out[n] = decoded
+            return out
+
+        return struct
+    if pa.types.is_list(kind):
+        item = _decoder(kind.value_type)
+        return lambda value: None if value is None else [item(v) for v in value]
+    return lambda value: value
+
+
+_ROW = pa.struct([f for f in SCHEMA if f.name not in DERIVED])
+_ENCODE, _DECODE = _encoder(_ROW), _decoder(_ROW)
+
+
+def _published_at(article: dict[str, Any]) -> Any:
+    import datetime as dt
+
+    published = article.get("published")
+    if not published:
+        return None
+    try:
+        return dt.datetime.fromisoformat(to_utc(published).replace("Z", "+00:00"))
+    except ValueError:  # a leap second: no timestamp can hold it; the string keeps it
+        return None
+
+
+def _row(document: Document | dict[str, Any]) -> dict[str, Any]:
+    data = unstructure(document) if isinstance(document, Document) else document
+    row: dict[str, Any] = _ENCODE(data)
+    row["published_at"] = _published_at(data["article"])
+    return row
+
+
+def record_batch(documents: Iterable[Document | dict[str, Any]]) -> pa.RecordBatch:
+    """Documents (models or their JSON) as one record batch of :data:`SCHEMA`."""
+    return pa.RecordBatch.from_pylist([_row(d) for d in documents], schema=SCHEMA)
+
+
+def _json_of(row: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = _DECODE({k: v for k, v in row.items() if k not in DERIVED})
+    for source, original in zip(data.get("sources", ()), row.get("sources") or (), strict=False):
+        if original.get("name") is None:
+            source["name"] = None  # required, and null is its value for an unnamed source
+    return data
+
+
+def documents_from_batch(batch: pa.RecordBatch | pa.Table) -> Iterator[Document | DocumentError]:
+    """Each row as a Document, or the :class:`DocumentError` saying why it is not one (pointers into the row)."""
+    for row in batch.to_pylist():
+        try:
+            yield structure(_json_of(row), Document)
+        except DocumentError as exc:
+            yield exc
+
+
+# --- the per-batch API ------------------------------------------------------------------------------
+
+
+def validate_batch(batch: pa.RecordBatch | pa.Table | Iterable[bytes | str]) -> pa.RecordBatch:
+    """Every issue in a batch of documents, as a record batch of :data:`ISSUE_SCHEMA`.
+
+    ``batch`` is a record batch (or table) of :data:`SCHEMA`, or JSON lines (each a document);
+    ``row`` is the document's position in the batch.
+    """
+    from claimfmt.reading import decode_issue
+    from claimfmt.validation import validate
+
+    rows: list[dict[str, Any]] = []
+
+    def add(row: int, identifier: str | None, issues: Iterable[Issue]) -> None:
+        for issue in issues:
+            rows.append(
+                {
+                    "row": row,
+                    "document_id": identifier,
+                    "code": issue.code,
+                    "severity": issue.severity.value,
+                    "pointer": issue.pointer,
+                    "message": issue.message,
+                }
+            )
+
+    if isinstance(batch, pa.RecordBatch | pa.Table):
+        check_schema(batch.schema)
+        for n, (row, found) in enumerate(zip(batch.to_pylist(), documents_from_batch(batch), strict=True)):
+            if isinstance(found, DocumentError):
+                add(n, row.get("id"), found.issues)
+            else:
+                add(n, found.id, validate(unstructure(found)))
+    else:
+        for n, line in enumerate(batch):
+            raw = line.encode() if isinstance(line, str) else line
+            try:
+                data = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                add(n, None, [decode_issue(raw, exc)])
+                continue
+            identifier = data.get("id") if isinstance(data, dict) else None
+            add(n, identifier if isinstance(identifier, str) else None, validate(data))
+    return pa.RecordBatch.from_pylist(rows, schema=ISSUE_SCHEMA)
+
+
+def convert_batch(batch: pa.RecordBatch | pa.Table, target_format: str) -> tuple[list[Any], list[Issue]]:
+    """The documents of a batch as records of a JSON peer format, and the conversion's issues."""
+    from claimfmt.conversion import Options
+    from claimfmt.converters.base import LossReport
+    from claimfmt.converters.registry import get_converter
+
+    check_schema(batch.schema)
+    report = LossReport(source="parquet", target=target_format)
+    documents = [d for d in documents_from_batch(batch) if isinstance(d, Document)]
+    records = list(get_converter(target_format).write_records(documents, Options(), report))
+    return records, report.issues
+
+
+# --- flat tables ------------------------------------------------------------------------------------
+
+FLAT_SCHEMAS = {
+    "claims": pa.schema(
+        [("doc_id", _s), ("claim_id", _s), ("ordinal", _i), ("text", _s), ("state", _s), ("date", _s),
+         ("spans", _i), ("attributions", _i), ("verifications", _i)]
+    ),
+    "attributions": pa.schema(
+        [("doc_id", _s), ("claim_id", _s), ("ordinal", _i), ("source_id", _s), ("source_kind", _s),
+         ("anonymous", _b), ("stance", _s), ("commitment", _s), ("mode", _s), ("cue", _s), ("channel", _s),
+         ("via", _i), ("hedges", _i)]
+    ),
+    "spans": pa.schema(
+        [("doc_id", _s), ("claim_id", _s), ("ordinal", _i), ("role", _s), ("start", _i), ("end", _i), ("exact", _s)]
+    ),
+    "sources": pa.schema(
+        [("doc_id", _s), ("source_id", _s), ("ordinal", _i), ("kind", _s), ("name", _s), ("anonymous", _b),
+         ("description", _s), ("mentions", _i)]
+    ),
+}  # fmt: skip
+
+
+def flat_tables(documents: Iterable[Document]) -> dict[str, pa.RecordBatch]:
+    """Flat tables for joins and BI tools: claims, attributions, spans (claim spans, cues, hedges), sources.
+
+    Rows are keyed by ``(doc_id, claim_id, ordinal)`` (sources by ``(doc_id, source_id)``);
+    ``ordinal`` is the position in its list.
+    """
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in FLAT_SCHEMAS}
+    for document in documents:
+        doc = document.id
+        for n, source in enumerate(document.sources):
+            rows["sources"].append(
+                {"doc_id": doc, "source_id": source.id, "ordinal": n, "kind": source.kind.value, "name": source.name,
+                 "anonymous": source.anonymous, "description": source.description,
+                 "mentions": len(source.mentions or ())}
+            )  # fmt: skip
+        for c, claim in enumerate(document.claims):
+            rows["claims"].append(
+                {"doc_id": doc, "claim_id": claim.id, "ordinal": c, "text": claim.text,
+                 "state": claim.state().value, "date": claim.date, "spans": len(claim.spans),
+                 "attributions": len(claim.attributions), "verifications": len(claim.verifications or ())}
+            )  # fmt: skip
+            spans = [("claim", s) for s in claim.spans]
+            for n, attribution in enumerate(claim.attributions):
+                speaker = document.source(attribution.source)
+                rows["attributions"].append(
+                    {"doc_id": doc, "claim_id": claim.id, "ordinal": n, "source_id": attribution.source,
+                     "source_kind": speaker.kind.value if speaker else None,
+                     "anonymous": speaker.anonymous if speaker else None, "stance": attribution.stance.value,
+                     "commitment": attribution.commitment.value if attribution.commitment else None,
+                     "mode": attribution.mode.value if attribution.mode else None,
+                     "cue": attribution.cue.exact if attribution.cue else None, "channel": attribution.channel,
+                     "via": len(attribution.via or ()), "hedges": len(attribution.hedges or ())}
+                )  # fmt: skip
+                if attribution.cue is not None:
+                    spans.append(("cue", attribution.cue))
+                spans += [("hedge", h.span) for h in attribution.hedges or () if h.span is not None]
+            for n, (role, span) in enumerate(spans):
+                rows["spans"].append(
+                    {"doc_id": doc, "claim_id": claim.id, "ordinal": n, "role": role, "start": span.start,
+                     "end": span.end, "exact": span.exact}
+                )  # fmt: skip
+    return {name: pa.RecordBatch.from_pylist(found, schema=FLAT_SCHEMAS[name]) for name, found in rows.items()}
