@@ -46,6 +46,7 @@ __all__ = [
     "metadata",
     "record_batch",
     "validate_batch",
+    "validate_parquet",
 ]
 
 #: The version of :data:`SCHEMA`; a reader refuses others.
@@ -350,6 +351,40 @@ def validate_batch(batch: pa.RecordBatch | pa.Table | Iterable[bytes | str]) -> 
             identifier = data.get("id") if isinstance(data, dict) else None
             add(n, identifier if isinstance(identifier, str) else None, validate(data))
     return pa.RecordBatch.from_pylist(rows, schema=ISSUE_SCHEMA)
+
+
+def validate_parquet(path: str, wanted: Callable[[str], bool] | None = None) -> tuple[int, int, list[Issue]]:
+    """Validate a claimfmt Parquet file batch by batch: documents, invalid documents, and issues placed in it.
+
+    A file that is not claimfmt's layout, or cannot be read, is one issue (its code names why).
+    """
+    import pyarrow.parquet as pq
+
+    from claimfmt.issues import Severity
+    from claimfmt.validation import validate
+
+    documents = invalid = 0
+    found: list[Issue] = []
+    try:
+        reader = pq.ParquetFile(path)
+        check_schema(reader.schema_arrow)
+        # One thread: pyarrow's reader threads can abort the interpreter at exit.
+        for batch in reader.iter_batches(batch_size=1024, use_threads=False):
+            for document in documents_from_batch(batch):
+                issues = (
+                    list(document.issues) if isinstance(document, DocumentError) else validate(unstructure(document))
+                )
+                issues = [
+                    i.located(file=path, line=None, index=documents) for i in issues if not wanted or wanted(i.code)
+                ]
+                invalid += any(i.severity is Severity.ERROR for i in issues)
+                documents += 1
+                found += issues
+    except LayoutError as exc:
+        found.append(Issue(code=exc.code, message=f"{exc}; nothing more read from this file", file=path))
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        found.append(Issue(code="parquet-unreadable", message=f"not a readable Parquet file: {exc}", file=path))
+    return documents, invalid, found
 
 
 def convert_batch(batch: pa.RecordBatch | pa.Table, target_format: str) -> tuple[list[Any], list[Issue]]:

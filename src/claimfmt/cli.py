@@ -111,6 +111,19 @@ def _parser() -> argparse.ArgumentParser:
         help="parallel processes (default: 1); one is used, and stderr says why, where N would not be faster "
         "(under 8 MB of input, busy CPUs, standard input)",
     )
+    validate.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where to validate: this machine's processes (default), or a Dask cluster (needs claimfmt[dask])",
+    )
+    validate.add_argument(
+        "--scheduler",
+        default="local",
+        metavar="ADDRESS",
+        help="with --engine dask: a scheduler address (tcp://host:8786), or local for a local cluster of --jobs "
+        "workers (default)",
+    )
     validate.set_defaults(run=_run_validate)
 
     show = commands.add_parser(
@@ -365,6 +378,8 @@ def _run_validate(args: argparse.Namespace) -> int:
     selection = Selection(select=args.select, ignore=args.ignore)
     show_progress = args.format == "text" and sys.stderr.isatty() and not os.environ.get("CI")
     jobs = args.jobs
+    if args.engine == "dask":
+        return _run_validate_dask(args, paths, selection)
     if jobs > 1:
         from claimfmt.parallel import sequential_reason
 
@@ -385,6 +400,27 @@ def _run_validate(args: argparse.Namespace) -> int:
         raise  # main() ends quietly
     except OSError as exc:
         raise UsageError(f"cannot read {exc.filename or ''}: {exc.strerror or exc}") from None
+    print(REPORTERS[args.format](run))
+    if args.format in {"json", "sarif"}:
+        print(summary_line(run), file=sys.stderr)
+    return EXIT_INVALID if run.failed(strict=args.strict) else EXIT_OK
+
+
+def _run_validate_dask(args: argparse.Namespace, paths: list[str], selection: Any) -> int:
+    from claimfmt.reporting import REPORTERS, summary_line
+
+    try:
+        from claimfmt.dask import client_for, validate_run
+    except ImportError:
+        raise UsageError("--engine dask needs Dask: pip install 'claimfmt[dask]'") from None
+    if "-" in paths:
+        raise UsageError("--engine dask reads files, not standard input")
+    try:
+        with client_for(args.scheduler, workers=max(args.jobs, 2) if args.scheduler == "local" else 0) as client:
+            print(f"claimfmt: validating on Dask ({client.scheduler.address})", file=sys.stderr)
+            run = validate_run(paths, selection=selection, max_errors=args.max_errors)
+    except OSError as exc:
+        raise UsageError(f"cannot reach the Dask scheduler {args.scheduler}: {exc}") from None
     print(REPORTERS[args.format](run))
     if args.format in {"json", "sarif"}:
         print(summary_line(run), file=sys.stderr)

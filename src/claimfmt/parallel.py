@@ -22,9 +22,9 @@ import attrs
 
 from claimfmt.issues import Issue, Severity
 from claimfmt.reading import JSONL_SUFFIXES, _files_in, _read_jsonl, _suffix, iter_records
-from claimfmt.validation import Run, Selection, validate_record
+from claimfmt.validation import Run, Selection, parquet_files, validate_record
 
-__all__ = ["sequential_reason", "validate_parallel"]
+__all__ = ["Result", "Task", "collect", "sequential_reason", "tasks", "validate_parallel", "validate_task"]
 
 _BLOCK = 4 * 1024 * 1024
 # Below this much input, starting the workers costs more than they save.
@@ -62,7 +62,7 @@ def sequential_reason(paths: Sequence[str], jobs: int) -> str | None:
     return f"the input is under {_WORTH // 2**20} MB"
 
 
-_Result = tuple[str, int, int, list[Issue]]
+Result = tuple[str, int, int, list[Issue]]
 
 
 def validate_parallel(
@@ -73,33 +73,34 @@ def validate_parallel(
     wanted = selection or Selection()
     counted: dict[str, int] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: deque[Future[_Result]] = deque()
-        for task in _tasks(paths):
+        pending: deque[Future[Result]] = deque()
+        for task in tasks(paths):
             if run.partial:
                 break
             if task[0] == "-":
                 # Workers cannot share our standard input: read it here, in order.
                 while pending and not run.partial:
-                    _collect(run, pending.popleft().result(), max_errors, counted)
+                    collect(run, pending.popleft().result(), max_errors, counted)
                 for record in iter_records("-"):
                     found = [i for i in validate_record(record) if wanted(i.code)]
                     run.add(record.file, found, max_errors=max_errors)
                     if run.partial:
                         break
                 continue
-            pending.append(pool.submit(_work, task, wanted))
+            pending.append(pool.submit(validate_task, task, wanted))
             # Bounded look-ahead keeps memory flat on large inputs.
             while len(pending) > 2 * jobs and not run.partial:
-                _collect(run, pending.popleft().result(), max_errors, counted)
+                collect(run, pending.popleft().result(), max_errors, counted)
         while pending and not run.partial:
-            _collect(run, pending.popleft().result(), max_errors, counted)
+            collect(run, pending.popleft().result(), max_errors, counted)
         for future in pending:
             future.cancel()
     run.seconds = time.perf_counter() - run.started
     return run
 
 
-def _collect(run: Run, result: _Result, max_errors: int | None, counted: dict[str, int]) -> None:
+def collect(run: Run, result: Result, max_errors: int | None, counted: dict[str, int]) -> None:
+    """Add one task's result to ``run``; results must come in task order (``counted`` keeps each file's count)."""
     file, documents, invalid, issues = result
     # Workers number documents from 0 within their block; results arrive in order, so add what came before.
     offset = counted.get(file, 0)
@@ -110,12 +111,14 @@ def _collect(run: Run, result: _Result, max_errors: int | None, counted: dict[st
 
 
 # A task: (file, first line, block of JSONL bytes) or (file, None, None) for a whole file.
-_Task = tuple[str, int | None, bytes | None]
+Task = tuple[str, int | None, bytes | None]
 
 
-def _tasks(paths: Sequence[str]) -> Iterator[_Task]:
+def tasks(paths: Sequence[str]) -> Iterator[Task]:
+    """The work in ``paths``: blocks of whole JSONL lines, and whole files of other kinds, in input order."""
     for path in paths:
         files = [Path(path)] if path == "-" or not Path(path).is_dir() else list(_files_in(Path(path)))
+        files += [Path(p) for p in parquet_files(path) if Path(p) != Path(path)]
         for file in files:
             if str(file) != "-" and _suffix(file) in JSONL_SUFFIXES:
                 yield from _blocks(file)
@@ -123,7 +126,7 @@ def _tasks(paths: Sequence[str]) -> Iterator[_Task]:
                 yield (str(file), None, None)
 
 
-def _blocks(file: Path) -> Iterator[_Task]:
+def _blocks(file: Path) -> Iterator[Task]:
     opener = gzip.open if file.suffix.lower() == ".gz" else open
     line, carry = 1, b""
     with opener(file, "rb") as stream:
@@ -143,8 +146,13 @@ def _blocks(file: Path) -> Iterator[_Task]:
             line += block.count(b"\n")
 
 
-def _work(task: _Task, wanted: Selection) -> _Result:
+def validate_task(task: Task, wanted: Selection) -> Result:
+    """Validate one task (in any process): its file, documents, invalid documents and issues."""
     file, first_line, block = task
+    if block is None and _suffix(Path(file)) == ".parquet":
+        from claimfmt.arrow import validate_parquet
+
+        return (file, *validate_parquet(file, wanted))
     if block is None:
         records = iter_records(file)
     else:

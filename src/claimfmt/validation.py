@@ -7,13 +7,14 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import orjson
 
 from claimfmt.issues import Issue, Severity
-from claimfmt.reading import Record, SourceLike, decode_issue, iter_records
+from claimfmt.reading import Record, SourceLike, _suffix, decode_issue, iter_records
 from claimfmt.schema_check import schema_issues
 from claimfmt.validators import run_checks
 from claimfmt.versions import check_version
@@ -21,7 +22,7 @@ from claimfmt.versions import check_version
 if TYPE_CHECKING:
     from claimfmt.model import Document
 
-__all__ = ["Run", "Selection", "validate", "validate_record", "validate_sources"]
+__all__ = ["Run", "Selection", "parquet_files", "validate", "validate_record", "validate_sources"]
 
 
 def validate(document: Document | Mapping[str, Any] | str | bytes | os.PathLike[str]) -> list[Issue]:
@@ -127,6 +128,20 @@ def validate_record(record: Record) -> list[Issue]:
     return located
 
 
+def parquet_files(source: SourceLike) -> list[str]:
+    """The Parquet files a source names: itself, or those in a folder (parts starting ``_`` or ``.`` skipped)."""
+    if not isinstance(source, str | os.PathLike) or str(source) == "-":
+        return []
+    path = Path(source)
+    if path.is_dir():
+        return [
+            str(p)
+            for p in sorted(path.rglob("*.parquet"))
+            if not any(part.startswith(("_", ".")) for part in p.relative_to(path).parts)
+        ]
+    return [str(path)] if _suffix(path) == ".parquet" else []
+
+
 def validate_sources(
     sources: Iterable[SourceLike],
     *,
@@ -141,9 +156,19 @@ def validate_sources(
     run = Run()
     meter = _Progress(enabled=progress)
     wanted = selection or Selection()
-    for record in iter_records(*sources):
-        run.add(record.file, [i for i in validate_record(record) if wanted(i.code)], max_errors=max_errors)
-        meter.tick(run.documents)
+    for source in sources:
+        for parquet in parquet_files(source):
+            from claimfmt.arrow import validate_parquet
+
+            documents, invalid, found = validate_parquet(parquet, wanted)
+            run.add(parquet, found, max_errors=max_errors, documents=documents, invalid=invalid)
+        if isinstance(source, str | os.PathLike) and _suffix(Path(source)) == ".parquet":
+            continue
+        for record in iter_records(source):
+            run.add(record.file, [i for i in validate_record(record) if wanted(i.code)], max_errors=max_errors)
+            meter.tick(run.documents)
+            if run.partial:
+                break
         if run.partial:
             break
     meter.close()
