@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest browser bench clean
+.PHONY: demo test lint typecheck pytest browser bench clean java test-spark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,22 @@ browser:
 		  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }
 
 test: lint typecheck browser pytest
+
+# Spark needs a Java runtime: Debian's default-jre-headless (OpenJDK 17, about 200 MB) unless one is there.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		echo "installing Debian's default-jre-headless for the Spark tests"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -q >/dev/null && \
+		  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless >/dev/null; }; }
+
+$(VENV)/.installed-spark: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
+	touch $(VENV)/.installed $(VENV)/.installed-test $@
+
+# Validation on Spark local[2] through mapInArrow (tests/spark); `make test` does not need Java.
+test-spark: java $(VENV)/.installed-spark
+	CLAIMFMT_SPARK=1 $(BIN)/python -m pytest tests/spark
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
