@@ -82,6 +82,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_scaling.py
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_agree.py
+	$(BIN)/python benchmarks/bench_parquet.py
 	$(MAKE) browser
 	$(BIN)/python benchmarks/bench_view.py
 

@@ -34,7 +34,7 @@ from claimfmt.reading import SourceLike
 __all__ = ["PARTITION_KEYS", "Parquet"]
 
 #: Documents per record batch, written and read.
-BATCH = 1024
+BATCH = 256
 #: What ``--partition-by`` takes.
 PARTITION_KEYS = ("language", "month")
 _DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"

@@ -3,9 +3,10 @@
 The work is cut as ``claimfmt validate --jobs N`` cuts it (:func:`claimfmt.parallel.tasks`):
 blocks of whole JSONL lines, whole JSON files, and whole Parquet files, each a Dask task
 that runs the same checks as one process does; results come back in input order, so the
-report is the same as the single-process CLI's. The blocks are read where Dask is driven
-from and sent to the workers; Parquet files are read by the workers, which must see the
-same paths.
+report is the same as the single-process CLI's. Where Dask is driven from, files are only
+cut into blocks (offsets and line numbers); the workers read their blocks themselves, so
+they must see the same paths (a shared file system), except for gzipped JSONL, whose blocks
+are sent to them.
 
 :func:`validate` returns the issues as a Dask DataFrame (one row per issue: ``file, line,
 index, code, severity, pointer, message``); :func:`validate_run` the :class:`~claimfmt.validation.Run`
@@ -43,9 +44,27 @@ COLUMNS = {
 }
 
 
+def _validate_range(file: str, first_line: int | None, offset: int, length: int, wanted: Selection) -> Result:
+    """A block of ``file`` read on the worker, then validated as ``--jobs`` validates one."""
+    with Path(file).open("rb") as stream:
+        stream.seek(offset)
+        return validate_task((file, first_line, stream.read(length)), wanted)
+
+
 def _results(paths: Sequence[str], selection: Selection | None) -> list[Any]:
     wanted = selection or Selection()
-    return [delayed(validate_task, pure=True)(task, wanted) for task in tasks(paths)]
+    found = []
+    offsets: dict[str, int] = {}
+    for task in tasks(paths):
+        file, first_line, block = task
+        if block is None or file.lower().endswith(".gz"):  # a whole file, or a block that cannot be sought
+            found.append(delayed(validate_task, pure=True)(task, wanted))
+            continue
+        # Only where the block lies goes to the worker, which reads it.
+        start = offsets.get(file, 0)
+        offsets[file] = start + len(block)
+        found.append(delayed(_validate_range, pure=True)(file, first_line, start, len(block), wanted))
+    return found
 
 
 def _frame(result: Result) -> pd.DataFrame:
