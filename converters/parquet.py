@@ -57,7 +57,7 @@ class Parquet(Converter):
 
     def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
         pq = _pyarrow()
-        from claimfmt.arrow import LayoutError, check_schema, documents_from_batch
+        from claimfmt.arrow import LayoutError, check_schema, documents_from_batch, error_text
 
         for source in sources:
             if not isinstance(source, str | os.PathLike) or str(source) == "-":
@@ -71,7 +71,7 @@ class Parquet(Converter):
                     report.error(exc.code, f"{exc}; nothing read from this file", origin)
                     continue
                 except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-                    report.error("parquet-unreadable", f"not a readable Parquet file: {exc}", origin)
+                    report.error("parquet-unreadable", f"not a readable Parquet file: {error_text(exc)}", origin)
                     continue
                 row = 0
                 for group in range(reader.num_row_groups):
@@ -79,7 +79,9 @@ class Parquet(Converter):
                         # One thread: pyarrow's reader threads can abort the interpreter at exit.
                         batches = list(reader.iter_batches(batch_size=BATCH, row_groups=[group], use_threads=False))
                     except (OSError, ValueError) as exc:
-                        report.error("parquet-unreadable", f"row group {group} cannot be read: {exc}", origin)
+                        report.error(
+                            "parquet-unreadable", f"row group {group} cannot be read: {error_text(exc)}", origin
+                        )
                         break
                     for batch in batches:
                         for found in documents_from_batch(batch):

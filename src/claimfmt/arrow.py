@@ -42,6 +42,7 @@ __all__ = [
     "check_schema",
     "convert_batch",
     "documents_from_batch",
+    "error_text",
     "flat_tables",
     "metadata",
     "record_batch",
@@ -383,7 +384,9 @@ def validate_parquet(path: str, wanted: Callable[[str], bool] | None = None) -> 
     except LayoutError as exc:
         found.append(Issue(code=exc.code, message=f"{exc}; nothing more read from this file", file=path))
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-        found.append(Issue(code="parquet-unreadable", message=f"not a readable Parquet file: {exc}", file=path))
+        found.append(
+            Issue(code="parquet-unreadable", message=f"not a readable Parquet file: {error_text(exc)}", file=path)
+        )
     return documents, invalid, found
 
 
@@ -464,3 +467,9 @@ def flat_tables(documents: Iterable[Document]) -> dict[str, pa.RecordBatch]:
                      "end": span.end, "exact": span.exact}
                 )  # fmt: skip
     return {name: pa.RecordBatch.from_pylist(found, schema=FLAT_SCHEMAS[name]) for name, found in rows.items()}
+
+
+def error_text(exc: BaseException) -> str:
+    """An Arrow error's first line: some run over several, and an issue is one line."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
