@@ -504,10 +504,7 @@ def to_json(report: AgreementReport, *, documents: bool = False, pairs: bool = F
         out["pairs"] = [
             {"a": a, "b": b, "articles": n, **_scores_json(s, pairwise=True)} for a, b, n, s in report.pairs
         ]
-    out["issues"] = [
-        {k: v for k, v in attrs.asdict(issue).items() if v is not None and k not in ("hint", "excerpt")}
-        for issue in report.issues
-    ]
+    out["issues"] = [issue.to_json() for issue in report.issues]
     return out
 
 

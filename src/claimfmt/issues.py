@@ -57,6 +57,10 @@ class Issue:
         """The same issue with its pointer moved under ``prefix`` (the issue was found in a part)."""
         return attrs.evolve(self, pointer=prefix + self.pointer)
 
+    def to_json(self) -> dict[str, object]:
+        """The issue as a JSON object for a report: its place and message, without the fields left unset."""
+        return {k: v for k, v in attrs.asdict(self).items() if v is not None and k not in ("hint", "excerpt")}
+
     def format(self) -> str:
         """One line: ``file:line: pointer: message [code]``."""
         where = self.file or "<input>"

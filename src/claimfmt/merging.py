@@ -82,10 +82,7 @@ class MergeResult:
             "dropped": self.dropped,
             "conflicts": [attrs.asdict(c) for c in self.conflicts],
             "ties": sum(c.tie for c in self.conflicts),
-            "issues": [
-                {k: v for k, v in attrs.asdict(i).items() if v is not None and k not in ("hint", "excerpt")}
-                for i in self.issues
-            ],
+            "issues": [i.to_json() for i in self.issues],
         }
 
 
