@@ -17,6 +17,7 @@ from typing import IO, Any, ClassVar
 
 import attrs
 
+from claimfmt.converters.anchoring import DEFAULT_ANCHORING, Anchor, Anchoring, Placement
 from claimfmt.converters.labels import state_for
 from claimfmt.converters.offsets import Unit
 from claimfmt.converters.patches import PatchError, apply
@@ -66,6 +67,15 @@ class Options:
     partition_by: tuple[str, ...] = ()
     #: For Parquet: also write the flat tables (claims, attributions, spans, sources).
     flat: bool = False
+    #: How to place a quote that is not at its offsets (``--anchoring``; see :mod:`~claimfmt.converters.anchoring`).
+    anchoring: Anchoring = DEFAULT_ANCHORING
+
+
+_ANCHOR_CODES = {
+    Placement.EXACT: "span-reanchored",
+    Placement.FUZZY: "span-fuzzy-anchored",
+    Placement.ORPHANED: "quote-not-anchored",
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -170,6 +180,15 @@ class LossReport:
     def error(self, code: str, message: str, origin: Origin | None = None, pointer: str = "") -> None:
         """A record, or part of one, that could not be converted."""
         self.add(Issue(code=code, message=message, pointer=pointer), origin)
+
+    def anchored(self, found: Anchor, where: str, origin: Origin | None = None, pointer: str = "") -> None:
+        """Report a span :func:`~claimfmt.converters.anchoring.anchor` did not leave where it was."""
+        if found.placement is Placement.KEPT:
+            return
+        code = _ANCHOR_CODES[found.placement]
+        if found.placement is Placement.ORPHANED and found.candidates > 1:
+            code = "quote-ambiguous"
+        self.warn(code, f"{where}: {found.note}" if where else found.note, origin, pointer)
 
     def warn(self, code: str, message: str, origin: Origin | None = None, pointer: str = "") -> None:
         """A record converted with a change the user should know about."""

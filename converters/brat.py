@@ -29,9 +29,10 @@ import attrs
 import orjson
 
 from claimfmt.converters import remainder
+from claimfmt.converters.anchoring import DEFAULT_ANCHORING, Anchoring
 from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read, text_of
 from claimfmt.converters.mapping import AnnotationMapping, preset
-from claimfmt.converters.offsets import OffsetMap, Unit, reanchor
+from claimfmt.converters.offsets import OffsetMap
 from claimfmt.converters.standoff import (
     Attribute,
     Link,
@@ -72,7 +73,7 @@ class Brat(Converter):
             files = sorted(path.rglob("*.ann")) if path.is_dir() else [path.with_suffix(".ann")]
             for ann in files:
                 report.records_read += 1
-                document = read_pair(ann, mapping, report)
+                document = read_pair(ann, mapping, report, options.anchoring)
                 if document is not None:
                     yield Read(document=document, origin=Origin(file=str(ann)))
 
@@ -141,7 +142,9 @@ def _annotation_conf(kinds: dict[str, set[str]], values: dict[str, set[str]], ma
     return "\n".join(lines) + "\n"
 
 
-def read_pair(ann: Path, mapping: AnnotationMapping, report: LossReport) -> Document | None:
+def read_pair(
+    ann: Path, mapping: AnnotationMapping, report: LossReport, anchoring: Anchoring = DEFAULT_ANCHORING
+) -> Document | None:
     """One ``.ann`` file and its text as a document, or None (reported) when the text cannot be found."""
     origin = report.current = Origin(file=str(ann))
     text_file, annotator = _text_for(ann)
@@ -152,7 +155,8 @@ def read_pair(ann: Path, mapping: AnnotationMapping, report: LossReport) -> Docu
     content = text_of(ann, report) if ann.exists() else ""
     if text is None or content is None:
         return None
-    return read_lines(ann_lines(content), text.replace("\r\n", "\n"), ann.stem, str(ann), mapping, report, annotator)
+    lines, text = ann_lines(content), text.replace("\r\n", "\n")
+    return read_lines(lines, text, ann.stem, str(ann), mapping, report, annotator, anchoring)
 
 
 def read_lines(
@@ -163,9 +167,10 @@ def read_lines(
     mapping: AnnotationMapping,
     report: LossReport,
     annotator: str | None = None,
+    anchoring: Anchoring = DEFAULT_ANCHORING,
 ) -> Document:
     """A document from the lines of a ``.ann`` file and its text."""
-    standoff, others, kept_record = parse_ann(lines, text, name, report)
+    standoff, others, kept_record = parse_ann(lines, text, name, report, anchoring)
     document, used = read_document(standoff, mapping, identifier, report)
     kept = [_line(item) for item in unused(standoff, used)] + others
     provenance = Provenance(annotators=(Annotator(kind=AnnotatorKind.HUMAN, name=annotator),)) if annotator else None
@@ -203,7 +208,7 @@ def _text_for(ann: Path) -> tuple[Path | None, str | None]:
 
 
 def parse_ann(
-    lines: list[str], text: str, name: str, report: LossReport
+    lines: list[str], text: str, name: str, report: LossReport, anchoring: Anchoring = DEFAULT_ANCHORING
 ) -> tuple[Standoff, list[str], dict[str, Any] | None]:
     """The annotations of a ``.ann`` file, the lines kept as they are (N, *), and our record if any.
 
@@ -235,7 +240,9 @@ def parse_ann(
         try:
             if kind == "T":
                 standoff.spans.append(
-                    _text_bound(identifier, body, fields[2] if len(fields) > 2 else "", offsets, origin, report)
+                    _text_bound(
+                        identifier, body, fields[2] if len(fields) > 2 else "", offsets, origin, report, anchoring
+                    )
                 )
             elif kind in "RE":
                 standoff.links.append(_link(identifier, body))
@@ -291,7 +298,13 @@ def _respaced(line: str) -> list[str]:
 
 
 def _text_bound(
-    identifier: str, body: str, echoed: str, offsets: OffsetMap, origin: Origin, report: LossReport
+    identifier: str,
+    body: str,
+    echoed: str,
+    offsets: OffsetMap,
+    origin: Origin,
+    report: LossReport,
+    anchoring: Anchoring,
 ) -> TextBound:
     kind, _, places = body.partition(" ")
     fragments = []
@@ -301,14 +314,18 @@ def _text_bound(
     text = offsets.text
     found = _one_line(" ".join(text[s:e] for s, e in fragments))
     if echoed and found != echoed:
+        ambiguous = False
         if len(fragments) == 1:
-            anchor = reanchor(offsets, fragments[0][0], fragments[0][1], echoed, Unit.CODEPOINT)
-            if anchor is not None:
-                report.warn("span-reanchored", f"{identifier}: {anchor.note}", origin)
-                return TextBound(identifier, kind, [(anchor.start, anchor.end)], echoed)
+            anchor = anchoring.place(offsets, echoed, start=fragments[0][0], end=fragments[0][1])
+            if anchor.start is not None and anchor.end is not None:
+                report.anchored(anchor, identifier, origin)
+                return TextBound(identifier, kind, [(anchor.start, anchor.end)], text[anchor.start : anchor.end])
+            ambiguous = anchor.candidates > 1
+        # brat's offsets are what its editor shows: where the line's text cannot be placed, they stand.
         report.warn(
-            "brat-text-mismatch",
-            f"{identifier}: the text at {places} is {found[:40]!r}, the line says {echoed[:40]!r}",
+            "quote-ambiguous" if ambiguous else "brat-text-mismatch",
+            f"{identifier}: the text at {places} is {found[:40]!r}, the line says {echoed[:40]!r}"
+            + ("; it occurs at several places that fit equally well" if ambiguous else ""),
             origin,
         )
     return TextBound(identifier, kind, fragments, echoed)

@@ -32,9 +32,10 @@ from typing import Any, ClassVar
 import attrs
 
 from claimfmt.converters import remainder
+from claimfmt.converters.anchoring import DEFAULT_ANCHORING, Anchoring
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, patched, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
-from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, reanchor
+from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 from claimfmt.converters.patches import additions, diff
 from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBound, read_document, write_document
 from claimfmt.converters.values import Fields, as_object
@@ -69,7 +70,7 @@ class LabelStudio(Converter):
                 continue
             kept = as_object(task.get("meta")).get("claimfmt")
             plain = _without_record(task)
-            documents = _rebuild(plain, origin, mapping, unit, report)
+            documents = _rebuild(plain, origin, mapping, unit, report, options.anchoring)
             if documents:
                 # A file that is an array of one task is written back as one (not as the bare task).
                 documents[0] = self.in_array_of_one(documents[0], origin)
@@ -163,10 +164,15 @@ def _text(task: dict[str, JSON]) -> tuple[str | None, str | None]:
 
 
 def _rebuild(
-    task: dict[str, JSON], origin: Origin, mapping: AnnotationMapping, unit: Unit, report: LossReport
+    task: dict[str, JSON],
+    origin: Origin,
+    mapping: AnnotationMapping,
+    unit: Unit,
+    report: LossReport,
+    anchoring: Anchoring = DEFAULT_ANCHORING,
 ) -> list[Document]:
     if "data" not in task and isinstance(task.get("label"), list):
-        return _rebuild_min(task, origin, mapping, unit, report)
+        return _rebuild_min(task, origin, mapping, unit, report, anchoring)
     text, key = _text(task)
     identifier = str(task["id"]) if isinstance(task.get("id"), int | str) else f"labelstudio-{origin.index or 0}"
     documents = []
@@ -177,7 +183,7 @@ def _rebuild(
             if annotation.data.get("was_cancelled"):
                 report.adjust("cancelled annotations skipped")
                 continue
-            standoff = _standoff(text or "", key, annotation.objects("result"), origin, unit, report)
+            standoff = _standoff(text or "", key, annotation.objects("result"), origin, unit, report, anchoring)
             document, _ = read_document(standoff, mapping, f"{identifier}-{kind[0]}{n + 1}", report)
             who = annotation.data.get("completed_by", annotation.data.get("model_version"))
             provenance = None
@@ -198,7 +204,12 @@ def _rebuild(
 
 
 def _rebuild_min(
-    task: dict[str, JSON], origin: Origin, mapping: AnnotationMapping, unit: Unit, report: LossReport
+    task: dict[str, JSON],
+    origin: Origin,
+    mapping: AnnotationMapping,
+    unit: Unit,
+    report: LossReport,
+    anchoring: Anchoring,
 ) -> list[Document]:
     """A JSON-MIN record: the task's data keys flat, each control's results as a list."""
     text = task["text"] if isinstance(task.get("text"), str) else ""
@@ -207,14 +218,20 @@ def _rebuild_min(
         results.append(
             Fields({"id": f"r{n + 1}", "type": "labels", "value": region.data}, region.pointer, report, origin)
         )
-    standoff = _standoff(text, "text", results, origin, unit, report)
+    standoff = _standoff(text, "text", results, origin, unit, report, anchoring)
     identifier = str(task["id"]) if isinstance(task.get("id"), int | str) else f"labelstudio-{origin.index or 0}"
     document, _ = read_document(standoff, mapping, identifier, report)
     return [attrs.evolve(document, extensions={_GROUP: identifier, NS + "kind": "min"})]
 
 
 def _standoff(
-    text: str, key: str | None, results: list[Fields], origin: Origin, unit: Unit, report: LossReport
+    text: str,
+    key: str | None,
+    results: list[Fields],
+    origin: Origin,
+    unit: Unit,
+    report: LossReport,
+    anchoring: Anchoring,
 ) -> Standoff:
     offsets = OffsetMap(text)
     standoff = Standoff(text=text)
@@ -229,7 +246,7 @@ def _standoff(
             continue
         if kind == "labels" and region is not None:
             names = value.texts("labels")
-            place = _place(value.data, offsets, unit, region, origin, report)
+            place = _place(value.data, offsets, unit, region, origin, report, anchoring)
             source = result.data.get("source")
             if key is not None and isinstance(source, str) and source.lstrip("$") != key:
                 report.warn("labelstudio-mismatch", f"region {region} says {source} but the text is ${key}", origin)
@@ -261,7 +278,13 @@ def _standoff(
 
 
 def _place(
-    value: dict[str, JSON], offsets: OffsetMap, unit: Unit, region: str, origin: Origin, report: LossReport
+    value: dict[str, JSON],
+    offsets: OffsetMap,
+    unit: Unit,
+    region: str,
+    origin: Origin,
+    report: LossReport,
+    anchoring: Anchoring,
 ) -> tuple[int, int] | None:
     start, end, echoed = value.get("start"), value.get("end"), value.get("text")
     if not (isinstance(start, int) and isinstance(end, int)):
@@ -270,13 +293,14 @@ def _place(
         place = offsets.to_codepoints(start, unit), offsets.to_codepoints(end, unit)
     except OffsetError:
         place = None
-    if isinstance(echoed, str) and (place is None or offsets.text[place[0] : place[1]] != echoed):
-        anchor = reanchor(offsets, start, end, echoed, unit) if echoed else None
-        if anchor is not None:
-            report.warn("span-reanchored", f"region {region}: {anchor.note}", origin)
-            return anchor.start, anchor.end
-        said = f"region {region}: value.text {echoed[:30]!r} is not the text at [{start}, {end}) nor anywhere else"
-        report.warn("labelstudio-mismatch", said, origin)
+    if isinstance(echoed, str) and echoed and (place is None or offsets.text[place[0] : place[1]] != echoed):
+        found = anchoring.place(offsets, echoed, start=start, end=end, unit=unit)
+        if found.start is not None and found.end is not None:
+            report.anchored(found, f"region {region}", origin)
+            return found.start, found.end
+        # Label Studio's offsets are what its editor shows: where the quote cannot be placed, they stand.
+        said = f"region {region}: value.text is not the text at [{start}, {end}) ({found.note}); the offsets stand"
+        report.warn("quote-ambiguous" if found.candidates > 1 else "labelstudio-mismatch", said, origin)
     return place
 
 

@@ -5,7 +5,7 @@ Hypothes.is and the brat web client count UTF-16 code units, PARC counts UTF-8
 bytes, and some annotation tools count user-perceived characters (grapheme
 clusters). :class:`OffsetMap` converts offsets into one text between any two
 units; :func:`detect_units` finds which units make a file's echoed quotes match
-its text; :func:`reanchor` finds a quote again when its position is wrong.
+its text. Finding a quote whose position is wrong is :mod:`~claimfmt.converters.anchoring`'s job.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
-import attrs
-
 from claimfmt.issues import ClaimfmtError
 
-__all__ = ["Anchor", "OffsetError", "OffsetMap", "Unit", "detect_units", "reanchor"]
+__all__ = ["OffsetError", "OffsetMap", "Unit", "detect_units"]
 
 
 class Unit(enum.StrEnum):
@@ -148,45 +146,3 @@ def detect_units(
         except OffsetError:
             continue
     return matching
-
-
-@attrs.frozen(kw_only=True)
-class Anchor:
-    """Where a quote stands, in code points, and whether it had to be moved to get there."""
-
-    start: int
-    end: int
-    moved: bool
-    note: str | None = None
-
-
-def reanchor(offsets: OffsetMap, start: int | None, end: int | None, quote: str, unit: Unit) -> Anchor | None:
-    """Place ``quote`` in the text: at the given offsets if they fit, else at its nearest occurrence.
-
-    Returns None when the quote is nowhere in the text. A moved anchor says
-    where it was and where it went, for the converter's loss report.
-    """
-    text = offsets.text
-    hint: int | None = None
-    if start is not None and end is not None:
-        try:
-            begin, finish = offsets.to_codepoints(start, unit), offsets.to_codepoints(end, unit)
-        except OffsetError:
-            begin = finish = -1
-        if begin >= 0 and text[begin:finish] == quote:
-            return Anchor(start=begin, end=finish, moved=False)
-        hint = begin if begin >= 0 else min(start, len(text))
-    import regex
-
-    found = [match.start() for match in regex.finditer(regex.escape(quote), text, overlapped=True)] if quote else []
-    if not found:
-        return None
-    near = hint
-    best = found[0] if near is None else min(found, key=lambda at: abs(at - near))
-    note = None
-    if start is not None:
-        note = (
-            f"quote {quote[:30]!r} not at {unit.value} [{start}, {end}); "
-            f"moved to code points [{best}, {best + len(quote)})"
-        )
-    return Anchor(start=best, end=best + len(quote), moved=start is not None, note=note)

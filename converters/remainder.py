@@ -32,7 +32,7 @@ from claimfmt.issues import DocumentError, Severity
 from claimfmt.model import Document
 from claimfmt.structuring import structure, unstructure
 
-__all__ = ["VERSION", "bare", "fields", "keep", "pair", "restore"]
+__all__ = ["VERSION", "article_text", "bare", "fields", "keep", "pair", "restore"]
 
 JSON = Any
 #: The version of the remainder's layout; a reader refuses (and sets aside) any other.
@@ -214,6 +214,15 @@ def restore(
         set_aside(DocumentError(errors), what, "the document read from the annotations alone", report, origin)
         return edited
     return document
+
+
+def article_text(remainder: JSON) -> str | None:
+    """The article text a remainder sets, if any: a reader needs it to anchor spans before the remainder applies."""
+    try:
+        text = remainder["document"]["in"]["article"]["set"]["text"]
+    except (KeyError, TypeError):
+        return None
+    return text if isinstance(text, str) else None
 
 
 def bare(remainder: JSON) -> bool:

@@ -19,9 +19,10 @@ from typing import Any, ClassVar
 
 import attrs
 
+from claimfmt.converters.anchoring import Anchoring
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
-from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, reanchor
+from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 from claimfmt.converters.standoff import Standoff, TextBound, read_document, unused
 from claimfmt.reading import Record
 
@@ -60,10 +61,10 @@ class SpansJSONL(Converter):
                     for key in extra:
                         report.park(f"spans[].{key}")
                 pointer = f"/{fields['spans'].replace('.', '/')}/{n}"
-                found = _span(span, fields, offsets, unit, report, origin, pointer)
+                found = _span(span, fields, offsets, unit, options.anchoring, report, origin, pointer)
                 if found is not None:
-                    (start, end), label = found
-                    standoff.spans.append(TextBound(f"T{n + 1}", label, [(start, end)], text[start:end]))
+                    place, label, quote = found
+                    standoff.spans.append(TextBound(f"T{n + 1}", label, [place] if place else [], quote))
             identifier = _get(data, fields["id"])
             name = (
                 str(identifier) if isinstance(identifier, int | str) and str(identifier) else f"doc-{origin.index or 0}"
@@ -79,6 +80,8 @@ class SpansJSONL(Converter):
                 extensions[_SPAN_KEYS] = span_keys
             left = [
                 {"label": s.type, "start": s.fragments[0][0], "end": s.fragments[0][1]}
+                if s.fragments
+                else {"label": s.type, "quote": s.text}
                 for s in unused(standoff, used)
                 if isinstance(s, TextBound)
             ]
@@ -93,10 +96,12 @@ def _span(
     fields: dict[str, str],
     offsets: OffsetMap,
     unit: Unit,
+    anchoring: Anchoring,
     report: LossReport,
     origin: Origin,
     pointer: str,
-) -> tuple[tuple[int, int], str] | None:
+) -> tuple[tuple[int, int] | None, str, str] | None:
+    """A span's place (None: orphaned, quote only), label and quote; None when it is unreadable (reported)."""
     if isinstance(span, list) and len(span) >= 3:
         start, end, label, quote = span[0], span[1], span[2], None
     elif isinstance(span, dict):
@@ -109,15 +114,14 @@ def _span(
         report.warn("span-unreadable", "a span without integer start/end and a string label", origin, pointer)
         return None
     if isinstance(quote, str) and quote:
-        anchor = reanchor(offsets, start, end, quote, unit)
-        if anchor is None:
-            report.warn("quote-not-anchored", f"quote {quote[:30]!r} is not in the text", origin, pointer)
-            return None
-        if anchor.moved:
-            report.warn("span-reanchored", anchor.note or "moved", origin, pointer)
-        return (anchor.start, anchor.end), label
+        found = anchoring.place(offsets, quote, start=start, end=end, unit=unit)
+        report.anchored(found, "", origin, pointer)
+        if found.start is None or found.end is None:
+            return None, label, quote
+        return (found.start, found.end), label, offsets.text[found.start : found.end]
     try:
-        return (offsets.to_codepoints(start, unit), offsets.to_codepoints(end, unit)), label
+        begin, finish = offsets.to_codepoints(start, unit), offsets.to_codepoints(end, unit)
+        return (begin, finish), label, offsets.text[begin:finish]
     except OffsetError as exc:
         report.warn("span-unreadable", f"offsets [{start}, {end}): {exc}", origin, pointer)
         return None

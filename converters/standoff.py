@@ -56,7 +56,11 @@ _EVENT = "org.claimfmt.tool:event"
 
 @attrs.define
 class TextBound:
-    """A typed stretch of text, in code points; several fragments for a discontinuous one."""
+    """A typed stretch of text, in code points; several fragments for a discontinuous one.
+
+    No fragments: a quote a reader could not place (orphaned by anchoring); it reads as a span
+    with its quote and no offsets.
+    """
 
     id: str
     type: str
@@ -157,14 +161,14 @@ def read_document(
         if span.type in mapping.claim_types:
             used.ids.add(span.id)
             exact = [text[s:e] for s, e in span.fragments]
-            statement = " ".join(exact)
+            statement = " ".join(exact) if span.fragments else span.text
             said = statements.get(span.id)
             if said is not None:
                 statement = said.text
                 used.ids.add(said.id)
             state = attribute(span.id, "state", State)
             claims[span.id] = {
-                "spans": tuple(Span(start=s, end=e, exact=text[s:e]) for s, e in span.fragments if e > s),
+                "spans": _spans(span, text),
                 "text": statement or span.type,
                 "attributions": [],
                 "verifications": (Verification(state=state),) if state is not None else None,
@@ -390,12 +394,18 @@ def write_document(
     return standoff
 
 
+def _spans(span: TextBound, text: str) -> tuple[Span, ...]:
+    if not span.fragments:
+        return (Span(exact=span.text),) if span.text else ()
+    return tuple(Span(start=s, end=e, exact=text[s:e]) for s, e in span.fragments if e > s)
+
+
 def _placed(span: Span, text: str) -> bool:
     return span.start is not None and span.end is not None and span.end > span.start and span.end <= len(text)
 
 
 def _source(identifier: str, span: TextBound, text: str, extensions: dict[str, Any] | None) -> Source:
-    mentions = tuple(Span(start=s, end=e, exact=text[s:e]) for s, e in span.fragments if e > s)
+    mentions = _spans(span, text)
     return Source(
         id=identifier,
         kind=SourceKind.UNKNOWN,

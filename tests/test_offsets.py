@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
-from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, detect_units, reanchor
+from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, detect_units
 from claimfmt.testing import texts
 
 
@@ -80,28 +80,6 @@ def test_detection_tells_utf16_from_code_points() -> None:
     assert detect_units(text, [(utf16, utf16 + 4, "deny")]) == [Unit.UTF16]
     assert detect_units(text, [(start, start + 4, "deny")]) == [Unit.CODEPOINT, Unit.GRAPHEME]
     assert detect_units(text, [(0, 4, "nope")]) == []
-
-
-@given(texts(min_size=1, max_size=60), st.data())
-def test_reanchor_finds_a_moved_quote(text: str, data: st.DataObject) -> None:
-    offsets = OffsetMap(text)
-    start = data.draw(st.integers(0, len(text) - 1))
-    end = data.draw(st.integers(start + 1, len(text)))
-    quote = text[start:end]
-    right = reanchor(offsets, start, end, quote, Unit.CODEPOINT)
-    assert right is not None and (right.start, right.end, right.moved) == (start, end, False)
-    shift = data.draw(st.integers(1, 5))
-    assume(text[start + shift : end + shift] != quote)
-    moved = reanchor(offsets, start + shift, end + shift, quote, Unit.CODEPOINT)
-    assert moved is not None and moved.moved and moved.note
-    assert text[moved.start : moved.end] == quote
-
-
-def test_reanchor_reports_a_missing_quote() -> None:
-    assert reanchor(OffsetMap("abc"), 0, 1, "z", Unit.CODEPOINT) is None
-    assert reanchor(OffsetMap("abcabc"), None, None, "bc", Unit.UTF16) == reanchor(
-        OffsetMap("abcabc"), 1, 3, "bc", Unit.CODEPOINT
-    )
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60), st.data())

@@ -13,7 +13,7 @@ from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from claimfmt.converters import remainder
 from claimfmt.converters.base import LossReport, Options, Origin, Read, readable
-from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, detect_units, reanchor
+from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, detect_units
 from claimfmt.converters.values import as_list as _as_list
 from claimfmt.converters.w3c.selectors import _MEDIA_FRAGMENT, _select, _Selection
 from claimfmt.converters.w3c.terms import (
@@ -219,9 +219,12 @@ class _Reader:
             for issue in exc.issues:
                 self.report.add(issue, self.origin)
             return None
-        if base.get("article") is not None and base["article"].text is not None:
-            self.text = base["article"].text
-            self.offsets = OffsetMap(self.text)
+        text = base["article"].text if base.get("article") is not None else None
+        if text is None and record is not _NONE:
+            text = remainder.article_text(record)  # --record keeps the text out of the public fields
+        if text is not None:
+            self.text = text
+            self.offsets = OffsetMap(text)
         if kind == "AnnotationCollection":
             page = data.get("first")
             page_pointer = "/first"
@@ -558,21 +561,23 @@ class _Reader:
                 except OffsetError:
                     exact = None
             elif exact is not None and start is not None:
-                anchor = reanchor(self.offsets, start, end, exact, unit)
-                if anchor is None:
-                    self.report.warn(
-                        "quote-not-anchored",
-                        f"annotation {label}: quote not in the text; the span keeps its quote only",
-                        origin,
-                        pointer,
-                    )
+                anchor = self.options.anchoring.place(
+                    self.offsets, exact, start=start, end=end, unit=unit, prefix=found.prefix, suffix=found.suffix
+                )
+                self.report.anchored(anchor, f"annotation {label}", origin, pointer)
+                if anchor.start is None or anchor.end is None:
                     start = end = None
                 else:
-                    if anchor.moved:
-                        self.report.warn("span-reanchored", f"annotation {label}: {anchor.note}", origin, pointer)
-                    elif unit is not Unit.CODEPOINT:
+                    if not anchor.moved and unit is not Unit.CODEPOINT:
                         self.report.adjust(f"offsets converted from {unit.value}")
                     start, end = anchor.start, anchor.end
+                    if anchor.moved:
+                        # The span now says what the text at its new place says, context included.
+                        text = self.offsets.text
+                        exact = text[start:end]
+                        prefix = text[max(0, start - len(found.prefix)) : start] if found.prefix else None
+                        suffix = text[end : end + len(found.suffix)] if found.suffix else None
+                        return Span(start=start, end=end, exact=exact, prefix=prefix or None, suffix=suffix or None)
         elif unit is not Unit.CODEPOINT and start is not None:
             self.report.adjust(f"offsets in {unit.value} left out (the text is not known)")
             start = end = None

@@ -197,6 +197,7 @@ def _parser() -> argparse.ArgumentParser:
         help="what the peer's offsets count (default: the format's own; checked against quotes where the text "
         "is known)",
     )
+    _anchoring_options(convert, "exact")
     convert.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
     convert.add_argument(
         "--record",
@@ -316,6 +317,41 @@ def _mapping_options(parser: argparse.ArgumentParser) -> None:
         help="annotation mapping (TOML or JSON) for annotation-tool formats; see docs/tools.md",
     )
     choice.add_argument("--preset", metavar="NAME", help="a shipped annotation mapping: default, polnear")
+
+
+def _anchoring_options(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument(
+        "--anchoring",
+        choices=("strict", "exact", "fuzzy"),
+        default=default,
+        help="a quote not at its offsets: strict keeps it unmoved, exact moves it to the exact occurrence its "
+        "prefix/suffix (then its offsets) single out, fuzzy also to the most similar text; equally good places "
+        f"orphan it (quote only) (default: {default}; see docs/anchoring.md)",
+    )
+    parser.add_argument(
+        "--fuzzy-threshold",
+        type=_share,
+        default=None,
+        metavar="X",
+        help="the least similarity (0 to 1) a fuzzy match needs (default: 0.85)",
+    )
+
+
+def _anchoring(args: argparse.Namespace) -> Any:
+    from claimfmt.converters.anchoring import DEFAULT_THRESHOLD, Anchoring, Method
+
+    threshold = DEFAULT_THRESHOLD if args.fuzzy_threshold is None else args.fuzzy_threshold
+    return Anchoring(method=Method(args.anchoring), threshold=threshold)
+
+
+def _share(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value}")
+    return number
 
 
 def _annotator_inputs(parser: argparse.ArgumentParser) -> None:
@@ -590,6 +626,7 @@ def _run_convert(args: argparse.Namespace) -> int:
                 record=args.record,
                 partition_by=args.partition_by,
                 flat=args.flat,
+                anchoring=_anchoring(args),
             ),
             jsonl=args.jsonl,
         )

@@ -181,13 +181,27 @@ CODES: dict[str, Code] = {
         ),
         (
             "span-reanchored",
-            "A span's offsets did not match its quote, so it was moved to the quote's nearest occurrence.",
+            "A span's quote was not at its offsets, so it was moved to the exact occurrence that fits best "
+            "(its prefix and suffix, then the offsets given).",
             "Check the offset unit (--offset-unit); the message says where the span went.",
         ),
         (
+            "span-fuzzy-anchored",
+            "A span's quote is nowhere exactly, so it was moved to the stretch of text most like it "
+            "(--anchoring fuzzy), and its quote became that text; the message gives the similarity.",
+            "Check the span; raise --fuzzy-threshold to orphan such spans instead.",
+        ),
+        (
             "quote-not-anchored",
-            "A span's quote is not in the text; the span keeps its quote and loses its offsets.",
-            "Check that the text is the one the annotations were made on.",
+            "A span's quote is not in the text (or --anchoring strict forbids moving it); the span keeps its "
+            "quote and loses its offsets, or, for a tool that needs offsets, keeps the tool's.",
+            "Check that the text is the one the annotations were made on; try --anchoring fuzzy.",
+        ),
+        (
+            "quote-ambiguous",
+            "A span's quote is not at its offsets and occurs at several places that fit it equally well; it was "
+            "not moved to any of them (it keeps its quote, or the tool's offsets).",
+            "Give the span a prefix or suffix, or fix its offsets.",
         ),
         (
             "offset-unit-mismatch",
