@@ -30,6 +30,7 @@ __all__ = ["DEFAULT_ANCHORING", "DEFAULT_THRESHOLD", "Anchor", "Anchoring", "Met
 #: The least similarity (0 to 1) a fuzzy match needs (``--fuzzy-threshold``).
 DEFAULT_THRESHOLD = 0.85
 _NEAR = 0.01
+_EVIDENCE = 5
 
 
 class Method(enum.StrEnum):
@@ -148,7 +149,9 @@ def anchor(
     found = _occurrences(text, quote)
     if found:
         places = [(at, at + len(quote)) for at in found]
-        return _choose(text, places, 1.0, hint, prefix, suffix, Placement.EXACT, said)
+        chosen = _choose(text, places, 1.0, hint, prefix, suffix, Placement.EXACT, said)
+        if chosen.found or method is not Method.FUZZY or chosen.candidates:
+            return chosen
     if method is Method.FUZZY:
         fuzzy = _fuzzy(text, quote, threshold)
         if fuzzy:
@@ -211,10 +214,19 @@ def _choose(
 ) -> Anchor:
     def rank(place: tuple[int, int]) -> tuple[int, bool]:
         overlaps = hint is not None and place[0] <= max(hint[1], hint[0] + 1) and hint[0] < max(place[1], place[0] + 1)
-        return _context(text, *place, prefix, suffix), overlaps
+        agree = _context(text, *place, prefix, suffix)
+        # A few agreeing characters (a space, a comma) are chance, not evidence.
+        return (agree if agree >= _EVIDENCE else 0), overlaps
 
     ranks = [rank(place) for place in spans]
     best = max(ranks)
+    if best == (0, False) and len(prefix or "") + len(suffix or "") >= _EVIDENCE:
+        # The quote stands somewhere, but its context nowhere: a look-alike, not the span's place.
+        return Anchor(
+            placement=Placement.ORPHANED,
+            candidates=0,
+            note=f"{said}; its prefix and suffix fit none of its {len(spans)} occurrence(s): it keeps its quote only",
+        )
     top = [place for place, r in zip(spans, ranks, strict=True) if r == best]
     if len(top) > 1:
         return Anchor(
