@@ -297,6 +297,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     migrate.set_defaults(run=_run_migrate)
 
+    hydrate = commands.add_parser(
+        "hydrate",
+        help="fill in article texts that were withheld, and place the spans again",
+        description="Fill article.text from texts you supply (a folder of .txt files named by document id or by "
+        'SHA-256, or a JSONL of {"id", "text"} lines), check text_sha256, and place every span again by its '
+        "quote (docs/anchoring.md). Reports per document: hydrated, hash mismatch, spans kept, moved exactly, "
+        "fuzzily, orphaned. Nothing is fetched. Exit 1 when a text's hash does not match or an input is invalid.",
+    )
+    hydrate.add_argument("inputs", nargs="+", metavar="INPUT", help="claimfmt files or folders")
+    hydrate.add_argument("--texts", required=True, metavar="DIR|FILE.jsonl", help="where the texts are")
+    hydrate.add_argument("-o", "--output", default="-", metavar="OUT", help="output file (default: - for stdout)")
+    hydrate.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
+    _anchoring_options(hydrate, "fuzzy")
+    hydrate.add_argument("--report", metavar="FILE", help="write the per-document report as JSON lines to FILE")
+    hydrate.set_defaults(run=_run_hydrate)
+
+    strip = commands.add_parser(
+        "strip",
+        help="remove article texts for redistribution, keeping their SHA-256 and the quotes",
+        description="Remove article.text from every document, keeping text_sha256 (computed), the spans' quotes, "
+        "context and offsets, so that `claimfmt hydrate` can put the texts back.",
+    )
+    strip.add_argument("inputs", nargs="+", metavar="INPUT", help="claimfmt files or folders")
+    strip.add_argument("-o", "--output", default="-", metavar="OUT", help="output file (default: - for stdout)")
+    strip.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
+    strip.set_defaults(run=_run_strip)
+
     schema = commands.add_parser("schema", help="print a shipped JSON Schema", description="Print a shipped schema.")
     schema.add_argument(
         "--version",
@@ -877,6 +904,82 @@ def _run_migrate(args: argparse.Namespace) -> int:
         f"in {sum(r.ok for r in results)} of {len(results)} file{'s' * (len(results) != 1)}",
         file=sys.stderr,
     )
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _valid_records(paths: Sequence[str], failed: list[bool]) -> Any:
+    """The documents of the inputs that validate; the others are reported and marked in ``failed``."""
+    from claimfmt.issues import Severity
+    from claimfmt.reading import iter_records
+    from claimfmt.validation import validate_record
+
+    for record in iter_records(*_expand(paths)):
+        issues = validate_record(record)
+        errors = [issue for issue in issues if issue.severity is Severity.ERROR]
+        if errors:
+            _print_issues(errors)
+            failed.append(True)
+            continue
+        yield record
+
+
+def _run_hydrate(args: argparse.Namespace) -> int:
+    import orjson
+
+    from claimfmt.hydrating import Texts, TextsError, hydrate
+    from claimfmt.writing import write_json_values
+
+    try:
+        texts = Texts(args.texts)
+    except TextsError as exc:
+        raise UsageError(str(exc)) from None
+    anchoring = _anchoring(args)
+    failed: list[bool] = []
+    lines: list[bytes] = []
+    totals: dict[str, int] = {}
+    spans: dict[str, int] = {}
+
+    def hydrated() -> Any:
+        for record in _valid_records(args.inputs, failed):
+            result = hydrate(record.data, texts, anchoring)
+            totals[result.status] = totals.get(result.status, 0) + 1
+            for key, count in result.spans.items():
+                spans[key] = spans.get(key, 0) + count
+            located = [i.located(file=record.file, line=record.line, index=record.index) for i in result.issues]
+            _print_issues(located)
+            if result.status == "hash-mismatch":
+                failed.append(True)
+            entry = {"id": record.data.get("id"), "status": result.status, "spans": result.spans}
+            lines.append(orjson.dumps({**entry, "issues": [i.to_json() for i in located]}))
+            yield result.document
+
+    try:
+        write_json_values(args.output, hydrated(), jsonl=args.jsonl)
+        if args.report:
+            from claimfmt.writing import atomic_writer
+
+            with atomic_writer(args.report) as out:
+                out.write(b"".join(line + b"\n" for line in lines))
+    except OSError as exc:
+        raise UsageError(f"cannot read or write {exc.filename or ''}: {exc.strerror or exc}") from None
+    said = ", ".join(f"{count} {status}" for status, count in sorted(totals.items())) or "no documents"
+    placed = ", ".join(f"{count} {how}" for how, count in spans.items()) or "none"
+    print(f"hydrate: {said}; spans: {placed}", file=sys.stderr)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _run_strip(args: argparse.Namespace) -> int:
+    from claimfmt.hydrating import strip
+    from claimfmt.writing import write_json_values
+
+    failed: list[bool] = []
+    try:
+        count = write_json_values(
+            args.output, (strip(record.data) for record in _valid_records(args.inputs, failed)), jsonl=args.jsonl
+        )
+    except OSError as exc:
+        raise UsageError(f"cannot read or write {exc.filename or ''}: {exc.strerror or exc}") from None
+    print(f"strip: {count} document{'s' * (count != 1)} written without their text", file=sys.stderr)
     return EXIT_INVALID if failed else EXIT_OK
 
 
