@@ -25,6 +25,8 @@ from claimfmt.converters.fever import FEVER
 from claimfmt.converters.labelstudio import LabelStudio
 from claimfmt.converters.liar import LIAR
 from claimfmt.converters.parquet import Parquet
+from claimfmt.converters.prodigy import Prodigy
+from claimfmt.converters.spacy_docbin import SpacyDocBin
 from claimfmt.converters.spans_jsonl import SpansJSONL
 from claimfmt.converters.w3c import W3C
 from claimfmt.converters.webanno import WebAnnoTSV3
@@ -47,6 +49,8 @@ _BUILTIN: tuple[type[Converter], ...] = (
     Doccano,
     LabelStudio,
     WebAnnoTSV3,
+    Prodigy,
+    SpacyDocBin,
     SpansJSONL,
     Parquet,
 )

@@ -575,7 +575,7 @@ def _lost(original: Document, native: Document, *, stable: bool = False) -> set[
     other = {k: v for k, v in theirs.items() if k not in ("claims", "sources", "extensions")}
     lost |= {p.lstrip(".") for p in _paths(rest, other, "")}
     # Keys a tool's reader adds to keep the tool's own file shape are the tool's, not ours.
-    tools = ("org.brat:", "org.labelstudio:", "org.doccano:")
+    tools = ("org.brat:", "org.labelstudio:", "org.doccano:", "org.prodigy:", "org.spacy:", "org.nif:", "org.uima:")
     mine = {k: v for k, v in (theirs.get("extensions") or {}).items() if not k.startswith(tools)}
     if (ours.get("extensions") or {}) != mine:  # (an empty extensions object is not told from none)
         lost.add("extensions")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,72 @@ def test_texts_from_jsonl_by_hash_and_bad_texts(tmp_path: Path) -> None:
     (tmp_path / "bad.jsonl").write_text("{not json\n")
     assert main(["hydrate", str(source), "--texts", str(tmp_path / "bad.jsonl"), "-o", str(out)]) == 2
     assert main(["hydrate", str(source), "--texts", str(tmp_path / "missing"), "-o", str(out)]) == 2
+
+
+def _warc(path: Path, pages: dict[str, tuple[str, bytes]]) -> None:
+    """A gzipped WARC of HTTP responses, as a crawler writes one."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for url, (kind, body) in pages.items():
+            status = "301 Moved" if kind == "redirect" else "200 OK"
+            headers = StatusAndHeaders(status, [("Content-Type", kind)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=headers))
+
+
+def test_texts_from_a_warc_by_url_extracted_and_placed_again(tmp_path: Path) -> None:
+    original = json.loads(SEED.read_text(encoding="utf-8"))
+    text = original["article"]["text"]
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n"))
+    page = "<html><head><title>x</title><script>var a = 1;</script></head><body><nav>Home | World</nav>"
+    page += f"<article>{paragraphs}</article><footer>Cookies</footer></body></html>"
+    url = original["article"]["url"] = "https://news.example/2024/ministry-denies"
+    warc = tmp_path / "crawl.warc.gz"
+    _warc(
+        warc,
+        {
+            url + "?redirect": ("redirect", b""),
+            "https://example.org/logo.png": ("image/png", b"\x89PNG"),
+            url: ("text/html; charset=utf-8", page.encode("utf-8")),
+        },
+    )
+    stripped = tmp_path / "stripped.json"
+    stripped.write_text(json.dumps(strip(original)))
+    out, report = tmp_path / "out.json", tmp_path / "report.jsonl"
+    # The extracted page is not byte for byte the text annotated: the hash says so, and nothing is filled in.
+    code = main(["hydrate", str(stripped), "--texts", str(warc), "-o", str(out), "--report", str(report)])
+    extracted = json.loads(report.read_text())
+    if extracted["status"] == "hydrated":  # the extractor gave the very text: nothing more to show
+        assert code == 0
+        return
+    assert code == 1 and extracted["status"] == "hash-mismatch"
+    assert "text" not in json.loads(out.read_text())["article"]
+    # Accepted, the page's text is filled in and every span found again in it.
+    args = ["hydrate", str(stripped), "--texts", str(warc), "-o", str(out), "--report", str(report)]
+    assert main([*args, "--accept-mismatch"]) == 0
+    result = json.loads(out.read_text())
+    assert "Home | World" not in result["article"]["text"] and "Cookies" not in result["article"]["text"]
+    placed = json.loads(report.read_text())
+    assert placed["status"] == "hydrated-mismatch" and placed["spans"]["orphaned"] == 0
+    assert main(["validate", str(out)]) == 0
+    for _, span in walk_spans(result):
+        assert result["article"]["text"][span["start"] : span["end"]] == span["exact"]
+    # All visible text keeps the navigation; a file that is not a WARC is a usage error.
+    assert main([*args, "--accept-mismatch", "--extract", "all"]) == 0
+    assert "Home | World" in json.loads(out.read_text())["article"]["text"]
+    (tmp_path / "bad.warc.gz").write_bytes(b"not a warc at all")
+    assert main(["hydrate", str(stripped), "--texts", str(tmp_path / "bad.warc.gz"), "-o", str(out)]) == 2
+
+
+def test_nothing_is_written_when_every_input_is_invalid(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"claimfmt": "1.1"}')
+    out = tmp_path / "out.json"
+    out.write_text("good data")
+    assert main(["strip", str(bad), "-o", str(out)]) == 1
+    assert main(["hydrate", str(bad), "--texts", str(tmp_path), "-o", str(out)]) == 1
+    assert out.read_text() == "good data"

@@ -9,7 +9,7 @@ import argparse
 import glob
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -301,12 +301,24 @@ def _parser() -> argparse.ArgumentParser:
         "hydrate",
         help="fill in article texts that were withheld, and place the spans again",
         description="Fill article.text from texts you supply (a folder of .txt files named by document id or by "
-        'SHA-256, or a JSONL of {"id", "text"} lines), check text_sha256, and place every span again by its '
-        "quote (docs/anchoring.md). Reports per document: hydrated, hash mismatch, spans kept, moved exactly, "
-        "fuzzily, orphaned. Nothing is fetched. Exit 1 when a text's hash does not match or an input is invalid.",
+        'SHA-256, a JSONL of {"id", "text"} lines, or a WARC file of the pages, found by the article URL), check '
+        "text_sha256, and place every span again by its quote (docs/anchoring.md). Reports per document: "
+        "hydrated, hash mismatch, spans kept, moved exactly, fuzzily, orphaned. Nothing is fetched. Exit 1 when a "
+        "text's hash does not match (and --accept-mismatch is not given) or an input is invalid.",
     )
     hydrate.add_argument("inputs", nargs="+", metavar="INPUT", help="claimfmt files or folders")
-    hydrate.add_argument("--texts", required=True, metavar="DIR|FILE.jsonl", help="where the texts are")
+    hydrate.add_argument("--texts", required=True, metavar="DIR|FILE.jsonl|FILE.warc.gz", help="where the texts are")
+    hydrate.add_argument(
+        "--extract",
+        choices=("main", "all"),
+        default="main",
+        help="from a WARC's HTML pages, take the main content (default) or all visible text",
+    )
+    hydrate.add_argument(
+        "--accept-mismatch",
+        action="store_true",
+        help="fill in a text whose SHA-256 differs (a page extracted anew), replace the hash, place the spans again",
+    )
     hydrate.add_argument("-o", "--output", default="-", metavar="OUT", help="output file (default: - for stdout)")
     hydrate.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
     _anchoring_options(hydrate, "fuzzy")
@@ -927,10 +939,9 @@ def _run_hydrate(args: argparse.Namespace) -> int:
     import orjson
 
     from claimfmt.hydrating import Texts, TextsError, hydrate
-    from claimfmt.writing import write_json_values
 
     try:
-        texts = Texts(args.texts)
+        texts = Texts(args.texts, extract=args.extract)
     except TextsError as exc:
         raise UsageError(str(exc)) from None
     anchoring = _anchoring(args)
@@ -941,7 +952,7 @@ def _run_hydrate(args: argparse.Namespace) -> int:
 
     def hydrated() -> Any:
         for record in _valid_records(args.inputs, failed):
-            result = hydrate(record.data, texts, anchoring)
+            result = hydrate(record.data, texts, anchoring, accept_mismatch=args.accept_mismatch)
             totals[result.status] = totals.get(result.status, 0) + 1
             for key, count in result.spans.items():
                 spans[key] = spans.get(key, 0) + count
@@ -954,7 +965,7 @@ def _run_hydrate(args: argparse.Namespace) -> int:
             yield result.document
 
     try:
-        write_json_values(args.output, hydrated(), jsonl=args.jsonl)
+        _write_any(args.output, hydrated(), args.jsonl)
         if args.report:
             from claimfmt.writing import atomic_writer
 
@@ -968,14 +979,28 @@ def _run_hydrate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
+def _write_any(output: str, values: Iterator[Any], jsonl: bool | None) -> int:
+    """Write ``values`` to ``output``, but leave it untouched when there is none (every input invalid, say)."""
+    import itertools
+
+    from claimfmt.writing import write_json_values
+
+    first = next(values, _NOTHING)
+    if first is _NOTHING:
+        return 0
+    return write_json_values(output, itertools.chain([first], values), jsonl=jsonl)
+
+
+_NOTHING = object()
+
+
 def _run_strip(args: argparse.Namespace) -> int:
     from claimfmt.hydrating import strip
-    from claimfmt.writing import write_json_values
 
     failed: list[bool] = []
     try:
-        count = write_json_values(
-            args.output, (strip(record.data) for record in _valid_records(args.inputs, failed)), jsonl=args.jsonl
+        count = _write_any(
+            args.output, (strip(record.data) for record in _valid_records(args.inputs, failed)), args.jsonl
         )
     except OSError as exc:
         raise UsageError(f"cannot read or write {exc.filename or ''}: {exc.strerror or exc}") from None
