@@ -76,6 +76,9 @@ JSON = Any
 RECORD = "https://claimfmt.org/ns/1.0#record"
 _FOREIGN = "org.schema:claimreview"
 _HTML_SUFFIXES = {".html", ".htm", ".txt", ".xhtml"}
+#: What is read as a review of a claim: a MediaReview reviews the claim that a photo or video is what it is
+#: presented as.
+_REVIEWS = {"ClaimReview", "MediaReview"}
 _WIKIDATA = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/(Q\d+)$")
 _KINDS = {
     "Person": SourceKind.PERSON,
@@ -294,13 +297,13 @@ def claim_reviews(data: JSON) -> Iterator[dict[str, JSON]]:
             yield from claim_reviews(item)
     elif isinstance(data, dict):
         types = _types(data)
-        if "ClaimReview" in types:
+        if types & _REVIEWS:
             yield data
         elif "@graph" in data:
             yield from claim_reviews(data["@graph"])
         elif "DataFeed" in types or "dataFeedElement" in data:
             for element in _as_list(data.get("dataFeedElement")):
-                if isinstance(element, dict) and "item" in element and "ClaimReview" not in _types(element):
+                if isinstance(element, dict) and "item" in element and not _types(element) & _REVIEWS:
                     yield from claim_reviews(element["item"])
                 else:
                     yield from claim_reviews(element)
@@ -506,14 +509,43 @@ def _claim(
         if source is not None:
             sources.append(source)
             attributions.append({"source": source["id"], "stance": Stance.ASSERTS.value})
-    text = next(
-        (t for t in (review.get("claimReviewed"), item.get("name"), item.get("text")) if _text(t)), "(no claim text)"
-    )
+    if "MediaReview" in _types(review):
+        text = _media_claim(review, item)
+        for creator in _as_list(item.get("creator")):
+            source = _source(creator, f"s{sources_before + len(sources) + 1}")
+            if source is not None:
+                sources.append(source)
+                attributions.append({"source": source["id"], "stance": Stance.ASSERTS.value})
+    else:
+        text = next(
+            (t for t in (review.get("claimReviewed"), item.get("name"), item.get("text")) if _text(t)),
+            "(no claim text)",
+        )
     claim: dict[str, JSON] = {"id": f"c{number}", "text": text, "spans": [], "attributions": attributions}
     if _is_date(item.get("datePublished")):
         claim["date"] = item["datePublished"]
     claim["verifications"] = [_verification(review, report)]
     return claim, sources
+
+
+def _media_claim(review: dict[str, JSON], item: dict[str, JSON]) -> str:
+    """What a MediaReview's media is presented as: the claim it is interpreted as, else the media described."""
+    for claim in _as_list(item.get("interpretedAsClaim")):
+        if isinstance(claim, dict):
+            for key in ("description", "name", "text"):
+                if _text(claim.get(key)):
+                    return str(claim[key])
+    for key in ("name", "description"):
+        if _text(item.get(key)):
+            return str(item[key])
+    for media in _as_list(item.get("mediaItemAppearance")):
+        if isinstance(media, dict):
+            for key in ("description", "caption", "name", "contentUrl", "embedUrl"):
+                if _text(media.get(key)):
+                    return f"the media as it appeared: {media[key]}" if key.endswith("Url") else str(media[key])
+    if _text(review.get("name")):
+        return str(review["name"])
+    return "(media reviewed, not described)"
 
 
 def _source(author: JSON, identifier: str) -> dict[str, JSON] | None:
@@ -562,7 +594,12 @@ def _verification(review: dict[str, JSON], report: LossReport) -> dict[str, JSON
     numbers = {k: _number(v) for k, v in numbers.items()}
     label = rating.get("alternateName") if _text(rating.get("alternateName")) else None
     verification: dict[str, JSON] = {"state": State.OTHER.value}
-    if label is None and numbers["ratingValue"] is not None:
+    category = review.get("mediaAuthenticityCategory")
+    category = category.get("@id", category.get("name")) if isinstance(category, dict) else category
+    if label is None and _text(category):
+        label = str(category).rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        state = report.label("mediareview", label)
+    elif label is None and numbers["ratingValue"] is not None:
         # A number alone is on the reviewer's own scale, which no table can read: state other.
         label = _format_number(numbers["ratingValue"])
         report.adjust("ratings with a number and no label (state other)")
@@ -572,6 +609,8 @@ def _verification(review: dict[str, JSON], report: LossReport) -> dict[str, JSON
     if label is not None:
         verification["state"] = state.value
         verdict: dict[str, JSON] = {"label": label}
+        if "MediaReview" in _types(review):
+            verdict["scheme"] = "mediareview"
         for key, field in (("ratingValue", "value"), ("bestRating", "best"), ("worstRating", "worst")):
             if numbers[key] is not None:
                 verdict[field] = numbers[key]
@@ -719,6 +758,7 @@ class _ScriptBlocks(html.parser.HTMLParser):
 
 
 def _script_blocks(data: bytes, name: str) -> Iterator[Record]:
+    """The JSON-LD blocks of a page, then the reviews in its microdata and RDFa (with extruct)."""
     text = decode_text(data)
     if isinstance(text, Issue):
         yield Record(file=name, line=text.line, issue=attrs.evolve(text, file=name))
@@ -726,8 +766,12 @@ def _script_blocks(data: bytes, name: str) -> Iterator[Record]:
     parser = _ScriptBlocks()
     parser.feed(text)
     parser.close()
-    if not parser.blocks:
-        issue = Issue(code="not-convertible", message='no <script type="application/ld+json"> block in the page')
+    marked = _marked_up(text, name, len(parser.blocks))
+    if not parser.blocks and not marked:
+        issue = Issue(
+            code="not-convertible",
+            message='no <script type="application/ld+json"> block, nor microdata or RDFa review, in the page',
+        )
         yield Record(file=name, issue=issue)
     for index, (line, text) in enumerate(parser.blocks):
         raw = text.encode()
@@ -738,6 +782,61 @@ def _script_blocks(data: bytes, name: str) -> Iterator[Record]:
             yield Record(
                 file=name, line=line + (issue.line or 1) - 1, index=index, issue=attrs.evolve(issue, line=None)
             )
+    yield from marked
+
+
+_MARKUP = re.compile(r"""(?:itemtype|typeof)\s*=\s*["'][^"']*\b(?:Claim|Media)Review\b""", re.I)
+_SCHEMA_ORG = re.compile(r"^https?://schema\.org/")
+
+
+def _marked_up(page: str, name: str, first: int) -> list[Record]:
+    """The reviews a page marks up in microdata or RDFa, as JSON-LD-like objects (extruct reads the markup)."""
+    if not _MARKUP.search(page):
+        return []
+    try:
+        import extruct
+    except ImportError:
+        message = "the page marks up a review in microdata or RDFa: reading it needs pip install 'claimfmt[html]'"
+        return [Record(file=name, issue=Issue(code="not-convertible", message=message))]
+    try:
+        found = extruct.extract(page, syntaxes=["microdata", "rdfa"], uniform=True, errors="strict")
+    except Exception as exc:  # lxml and pyRdfa raise many kinds for broken markup
+        message = f"the page's microdata or RDFa cannot be read ({type(exc).__name__}: {exc})"
+        return [Record(file=name, issue=Issue(code="not-convertible", message=message))]
+    items = [item for item in found.get("microdata", []) if _types(item) & _REVIEWS]
+    items += _rdfa_reviews(found.get("rdfa", []))
+    return [Record(file=name, index=first + n, data=item) for n, item in enumerate(items)]
+
+
+def _rdfa_reviews(nodes: list[JSON]) -> list[dict[str, JSON]]:
+    """The reviews among RDFa's flat, expanded nodes, each nested again with schema.org's short names."""
+    by_id = {node["@id"]: node for node in nodes if isinstance(node, dict) and isinstance(node.get("@id"), str)}
+
+    def value(item: JSON, seen: frozenset[str]) -> JSON:
+        if not isinstance(item, dict):
+            return item
+        if "@value" in item:
+            return item["@value"]
+        identifier = item.get("@id")
+        if isinstance(identifier, str) and identifier in by_id and identifier not in seen:
+            return nested(by_id[identifier], seen | {identifier})
+        return identifier
+
+    def nested(node: dict[str, JSON], seen: frozenset[str]) -> dict[str, JSON]:
+        out: dict[str, JSON] = {}
+        types = [_SCHEMA_ORG.sub("", t) for t in _as_list(node.get("@type")) if isinstance(t, str)]
+        if types:
+            out["@type"] = types[0] if len(types) == 1 else types
+        if isinstance(node.get("@id"), str) and not node["@id"].startswith("_:"):
+            out["@id"] = node["@id"]
+        for key, values in node.items():
+            if not key.startswith("@"):
+                found = [value(v, seen) for v in _as_list(values)]
+                out[_SCHEMA_ORG.sub("", key)] = found[0] if len(found) == 1 else found
+        return out
+
+    reviews = [node for node in by_id.values() if _types(node) & _REVIEWS]
+    return [{"@context": "https://schema.org", **nested(node, frozenset({node["@id"]}))} for node in reviews]
 
 
 # --- helpers -----------------------------------------------------------------------------------------

@@ -224,12 +224,24 @@ TEXTUAL: Mapping[str, State] = {
     "رأي": OT,
 }
 
+#: schema.org's MediaManipulationRatingEnumeration, the ``mediaAuthenticityCategory`` of a MediaReview.
+#: Whether the media is what it is presented as: original content in its context supports it.
+MEDIAREVIEW: Mapping[str, State] = {
+    "OriginalMediaContent": S,
+    "DecontextualizedContent": MS,
+    "EditedOrCroppedContent": MS,
+    "TransformedContent": R,
+    "StagedContent": R,
+    "SatireOrParodyContent": OT,
+}
+
 #: Every scheme by the name converters put in ``verdict.scheme``.
 SCHEMES: Mapping[str, Mapping[str, State]] = {
     "politifact": POLITIFACT,
     "fever": FEVER,
     "averitec": AVERITEC,
     "textual": TEXTUAL,
+    "mediareview": MEDIAREVIEW,
 }
 
 _SPACE = re.compile(r"\s+")

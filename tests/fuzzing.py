@@ -48,7 +48,7 @@ class Sample:
 SAMPLES: tuple[Sample, ...] = (
     Sample("claimfmt", ("document.json",)),
     Sample("w3c", ("annotations.json", "hypothesis-api-response.json")),
-    Sample("claimreview", ("reviews.json", "page.html")),
+    Sample("claimreview", ("reviews.json", "page.html", "markup.html")),
     Sample("factcheck-api", ("search.json", "pages.json")),
     Sample("claimskg", ("claims.csv",)),
     Sample("checkthat", ("task1.tsv",)),
@@ -58,6 +58,8 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("brat", ("fuzz-sample.ann", "fuzz-sample.txt"), target="."),
     Sample("labelstudio", ("tasks.json",)),
     Sample("doccano", ("export.jsonl",)),
+    Sample("prodigy", ("tasks.jsonl",)),
+    Sample("spacy", ("corpus.spacy",)),
     Sample("webanno-tsv3", ("sample.tsv",)),
     Sample("spans-jsonl", ("corpus.jsonl",), args=("--mapping", "{folder}/mapping.toml")),
     Sample("parquet", ("corpus.parquet",)),

@@ -25,7 +25,12 @@ from claimfmt.converters.mapping import load_mapping
 from .fuzzing import READERS
 
 # Where claimfmt's tool writers keep their record in a peer file (not the peer's data), by format.
-RECORDS = {"claimreview": (RECORD,), "labelstudio": ("meta", "claimfmt"), "doccano": ("claimfmt",)}
+RECORDS = {
+    "claimreview": (RECORD,),
+    "labelstudio": ("meta", "claimfmt"),
+    "doccano": ("claimfmt",),
+    "prodigy": ("claimfmt",),
+}
 
 JSON_SAMPLES = [
     ("claimfmt", "document.json"),
@@ -37,6 +42,7 @@ JSON_SAMPLES = [
     ("fever", "dev.jsonl"),
     ("labelstudio", "tasks.json"),
     ("doccano", "export.jsonl"),
+    ("prodigy", "tasks.jsonl"),
     ("spans-jsonl", "corpus.jsonl"),
 ]
 
