@@ -24,6 +24,7 @@ from claimfmt.converters.factcheck_api import FactCheckAPI
 from claimfmt.converters.fever import FEVER
 from claimfmt.converters.labelstudio import LabelStudio
 from claimfmt.converters.liar import LIAR
+from claimfmt.converters.nif import NIF
 from claimfmt.converters.parquet import Parquet
 from claimfmt.converters.prodigy import Prodigy
 from claimfmt.converters.spacy_docbin import SpacyDocBin
@@ -51,6 +52,7 @@ _BUILTIN: tuple[type[Converter], ...] = (
     WebAnnoTSV3,
     Prodigy,
     SpacyDocBin,
+    NIF,
     SpansJSONL,
     Parquet,
 )

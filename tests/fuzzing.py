@@ -60,6 +60,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("doccano", ("export.jsonl",)),
     Sample("prodigy", ("tasks.jsonl",)),
     Sample("spacy", ("corpus.spacy",)),
+    Sample("nif", ("sample.ttl",)),
     Sample("webanno-tsv3", ("sample.tsv",)),
     Sample("spans-jsonl", ("corpus.jsonl",), args=("--mapping", "{folder}/mapping.toml")),
     Sample("parquet", ("corpus.parquet",)),
