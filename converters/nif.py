@@ -1,8 +1,8 @@
 """NIF 2.0 (``nif``), both ways, in Turtle or JSON-LD (and N-Triples, RDF/XML to read), with rdflib.
 
 A ``nif:Context`` is an article: its ``nif:isString`` the text, ``nif:sourceUrl`` the
-article's URL, and the text's language tag the article's language. Each resource whose ``nif:referenceContext`` is that context, with
-``nif:beginIndex`` and ``nif:endIndex`` (code points, as NIF counts), is a span; its
+article's URL, and the text's language tag the article's language. Each resource
+whose ``nif:referenceContext`` is that context, with ``nif:beginIndex`` and ``nif:endIndex`` (code points, as NIF counts), is a span; its
 ``nif:anchorOf`` is checked against the text and the span placed by its quote where it
 is off (``anchoring.py``). A span's type is the local name of each ``itsrdf:taClassRef``
 (``.../Claim`` is ``Claim``; no class reads as ``Phrase``), so the annotation mapping
@@ -172,7 +172,7 @@ def _documents(
     rdflib: Any, graph: Any, mapping: AnnotationMapping, options: Options, report: LossReport, origin: Origin
 ) -> Iterator[Read]:
     nif = rdflib.Namespace(NIF_NS)
-    contexts = sorted({s for s in graph.subjects(nif.isString, None)}, key=str)
+    contexts = sorted(set(graph.subjects(nif.isString, None)), key=str)
     if not contexts:
         report.error("not-convertible", "no nif:Context (a resource with nif:isString) in the file", origin)
         return
@@ -241,7 +241,7 @@ def _rebuild(
             where = f"{start}_{end}" if place else str(string).rsplit("#", 1)[-1]
             identifier = "T" + re.sub(r"[^A-Za-z0-9_.-]", "_", f"{where}_{name}")
             exact = text[start:end] if start is not None and end is not None else str(quote)
-            standoff.spans.append(TextBound(identifier, name, place, exact))  # type: ignore[arg-type]
+            standoff.spans.append(TextBound(identifier, name, place, exact))
             links[identifier] = sorted(str(x) for x in graph.objects(string, its.taIdentRef))
     document, _ = read_document(standoff, mapping, _document_id(context, n), report)
     sources = tuple(
