@@ -2,9 +2,10 @@
 
 A ``nif:Context`` is an article: its ``nif:isString`` the text, ``nif:sourceUrl`` the
 article's URL, and the text's language tag the article's language. Each resource
-whose ``nif:referenceContext`` is that context, with ``nif:beginIndex`` and ``nif:endIndex`` (code points, as NIF counts), is a span; its
-``nif:anchorOf`` is checked against the text and the span placed by its quote where it
-is off (``anchoring.py``). A span's type is the local name of each ``itsrdf:taClassRef``
+whose ``nif:referenceContext`` is that context, with ``nif:beginIndex`` and
+``nif:endIndex`` (code points, as NIF counts), is a span; its ``nif:anchorOf`` is
+checked against the text and the span placed by its quote where it is off
+(``anchoring.py``). A span's type is the local name of each ``itsrdf:taClassRef``
 (``.../Claim`` is ``Claim``; no class reads as ``Phrase``), so the annotation mapping
 makes claims, sources, cues and hedges of them. ``itsrdf:taIdentRef`` on a source's
 mention is the source's external id (a Wikidata entity becomes ``wikidata``).
