@@ -29,6 +29,7 @@ from claimfmt.converters.parquet import Parquet
 from claimfmt.converters.prodigy import Prodigy
 from claimfmt.converters.spacy_docbin import SpacyDocBin
 from claimfmt.converters.spans_jsonl import SpansJSONL
+from claimfmt.converters.uima import UimaJSON, UimaXMI
 from claimfmt.converters.w3c import W3C
 from claimfmt.converters.webanno import WebAnnoTSV3
 
@@ -53,6 +54,8 @@ _BUILTIN: tuple[type[Converter], ...] = (
     Prodigy,
     SpacyDocBin,
     NIF,
+    UimaXMI,
+    UimaJSON,
     SpansJSONL,
     Parquet,
 )

@@ -61,6 +61,8 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("prodigy", ("tasks.jsonl",)),
     Sample("spacy", ("corpus.spacy",)),
     Sample("nif", ("sample.ttl",)),
+    Sample("uima-xmi", ("document.xmi", "TypeSystem.xml"), target="."),
+    Sample("uima-json", ("document.json",)),
     Sample("webanno-tsv3", ("sample.tsv",)),
     Sample("spans-jsonl", ("corpus.jsonl",), args=("--mapping", "{folder}/mapping.toml")),
     Sample("parquet", ("corpus.parquet",)),

@@ -27,7 +27,9 @@ def test_strip_then_hydrate_with_the_same_text_is_the_identity(document: dict[st
         assert stripped == document
         return
     back = hydrate(stripped, {document["id"]: text})
-    assert back.status == "hydrated" and back.spans.get("orphaned") == 0 and back.spans.get("fuzzy") == 0
+    # Only a span that had no offsets can stay unplaced: one whose quote is in the text more than once.
+    quote_only = sum("start" not in span for _, span in walk_spans(document))
+    assert back.status == "hydrated" and back.spans.get("orphaned", 0) <= quote_only and back.spans.get("fuzzy") == 0
     assert back.document["article"] == {
         **document["article"],
         "text": text,
