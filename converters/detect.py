@@ -2,17 +2,22 @@
 
 Sniffing looks at names and at the first record, never at the whole input: a brat
 pair (``.ann`` beside ``.txt``), a WebAnno TSV 3 header, an HTML page, a LIAR row,
+a ``.spacy`` DocBin, a ``.xmi`` CAS (or a zip of them), Turtle or N-Triples (NIF),
 and for JSON the keys that only one format uses (``claimfmt``; W3C's ``@context`` or
 annotation types; ClaimReview's ``@type``; the Fact Check API's ``claimReview``;
 Label Studio's ``data`` with ``annotations``; doccano's ``text`` with ``entities`` or
-``label``; FEVER's and AVeriTeC's claim rows). What it cannot tell apart it does not
+``label``; FEVER's and AVeriTeC's claim rows; Prodigy's hashes or tokens with spans; UIMA
+JSON's ``%FEATURE_STRUCTURES``; a NIF JSON-LD context). What it cannot tell apart it does not
 guess: :func:`detect` returns None and the user gives ``--from``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
 import os
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -76,6 +81,17 @@ def _detect_file(path: Path) -> Detected | None:
     suffix = _suffix(path)
     if suffix == ".parquet":
         return Detected(format="parquet", reason="a .parquet file")
+    if suffix == ".spacy":
+        return Detected(format="spacy", reason="a spaCy DocBin (.spacy)")
+    if suffix == ".xmi":
+        return Detected(format="uima-xmi", reason="a UIMA CAS XMI file")
+    if suffix in {".ttl", ".nt"}:
+        return Detected(format="nif", reason=f"RDF ({suffix}): read as NIF 2.0")
+    if suffix == ".zip":
+        with zipfile.ZipFile(path) if zipfile.is_zipfile(path) else contextlib.nullcontext() as archive:
+            if archive is not None and any(n.lower().endswith(".xmi") for n in archive.namelist()):
+                return Detected(format="uima-xmi", reason="a zip of UIMA CAS XMI files (an INCEpTION export)")
+        return None
     if suffix == ".ann" or (suffix == ".txt" and path.with_suffix(".ann").exists()):
         return Detected(format="brat", reason="a brat .ann file")
     if suffix in _HTML:
@@ -183,4 +199,16 @@ def _detect_json(data: Any) -> Detected | None:
         return Detected(format="averitec", reason="an AVeriTeC record (claim, questions)")
     if "claim" in data and "label" in data and ("evidence" in data or "verifiable" in data):
         return Detected(format="fever", reason="a FEVER row (claim, label, evidence)")
+    if "text" in data and (
+        "_input_hash" in data
+        or "_task_hash" in data
+        or (isinstance(data.get("spans"), list) and isinstance(data.get("tokens"), list))
+    ):
+        return Detected(format="prodigy", reason="a Prodigy task (text, spans, tokens or hashes)")
+    if "%FEATURE_STRUCTURES" in data or "%TYPES" in data:
+        return Detected(format="uima-json", reason="a UIMA JSON CAS (%FEATURE_STRUCTURES)")
+    if "nif-core#" in json.dumps(data.get("@context", ""), default=str) or any(
+        "nif-core#" in str(t) or str(t).startswith("nif:") for t in as_list(data.get("@type"))
+    ):
+        return Detected(format="nif", reason="NIF 2.0 in JSON-LD")
     return None
