@@ -79,6 +79,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_anchoring.py --cases 5000
+	$(BIN)/python benchmarks/bench_hydrate.py
 	$(BIN)/python benchmarks/bench_convert.py
 	$(BIN)/python benchmarks/bench_scaling.py
 	$(BIN)/python benchmarks/bench_startup.py

@@ -213,7 +213,8 @@ def _choose(
     said: str,
 ) -> Anchor:
     def rank(place: tuple[int, int]) -> tuple[int, bool]:
-        overlaps = hint is not None and place[0] <= max(hint[1], hint[0] + 1) and hint[0] < max(place[1], place[0] + 1)
+        # Sharing a character, not only touching ([2, 3) and [3, 4) do not overlap); an empty hint is a point.
+        overlaps = hint is not None and place[0] < max(hint[1], hint[0] + 1) and hint[0] < max(place[1], place[0] + 1)
         agree = _context(text, *place, prefix, suffix)
         # A few agreeing characters (a space, a comma) are chance, not evidence.
         return (agree if agree >= _EVIDENCE else 0), overlaps

@@ -21,8 +21,8 @@ SNIFFED = sorted(p.name for p in READERS.iterdir() if p.name != "spans-jsonl")
 @pytest.mark.parametrize("name", SNIFFED)
 def test_every_reader_sample_is_told_apart(name: str) -> None:
     for sample in sorted((READERS / name).iterdir()):
-        if sample.suffix in {".conf", ".toml"}:
-            continue
+        if sample.suffix in {".conf", ".toml"} or sample.name == "TypeSystem.xml":
+            continue  # a file that goes with the sample, not one to read
         found = detect([sample])
         assert found is not None and found.format == name, (sample.name, found)
     folder = detect([READERS / name])
