@@ -204,6 +204,12 @@ CODES: dict[str, Code] = {
             "Give the span a prefix or suffix, or fix its offsets.",
         ),
         (
+            "text-replaced",
+            "claimfmt hydrate --accept-mismatch filled in a text whose SHA-256 is not the document's: the hash "
+            "was replaced with the new text's and every span placed again by its quote.",
+            "Check the spans the report says were moved or orphaned; the text is not the one annotated.",
+        ),
+        (
             "offset-unit-mismatch",
             "A peer's offsets fall inside a character in the unit expected (UTF-16, say): another unit was used.",
             "Pass --offset-unit with the unit the file counts in.",

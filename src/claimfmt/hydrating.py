@@ -167,7 +167,7 @@ def hydrate(
 
     The text is looked up by the document's id, then its ``text_sha256``, then its article's
     URL. A text whose hash differs is not filled in (an error), unless ``accept_mismatch``:
-    then it is, ``text_sha256`` becomes the new text's, a warning says so, and every span is
+    then it is, ``text_sha256`` becomes the new text's, a warning says so (``text-replaced``), and every span is
     placed again in the new text (the status is ``hydrated-mismatch``).
     """
     article = data.get("article") or {}
@@ -195,7 +195,7 @@ def hydrate(
             return Hydrated(status="hash-mismatch", document=data, issues=(found,))
         issues.append(
             Issue(
-                code="text-hash-mismatch",
+                code="text-replaced",
                 severity=Severity.WARNING,
                 pointer="/article/text_sha256",
                 message=f"{message}: filled in as asked (--accept-mismatch), the hash replaced, the spans placed again",
