@@ -9,6 +9,7 @@ rather than dropping it silently.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,7 @@ import attrs
 from claimfmt.converters.anchoring import DEFAULT_ANCHORING, Anchor, Anchoring, Placement
 from claimfmt.converters.labels import state_for
 from claimfmt.converters.offsets import Unit
-from claimfmt.converters.patches import PatchError, apply
+from claimfmt.converters.patches import PatchError, additions, apply, diff
 from claimfmt.issues import ClaimfmtError, DocumentError, Issue, Severity, escape_pointer_token, json_type
 from claimfmt.model import Claim, Document, State
 from claimfmt.reading import Record, SourceLike, decode_text, iter_records
@@ -34,6 +35,9 @@ __all__ = [
     "Origin",
     "Read",
     "counted",
+    "input_files",
+    "kept_by_reader",
+    "optional",
     "readable",
     "patched",
     "set_aside",
@@ -416,3 +420,47 @@ def drop_all_but_latest(claim: Claim, report: LossReport) -> None:
     others = len(claim.verifications or ()) - (claim.latest() is not None)
     if others:
         report.drop("claims[].verifications[] other than the latest current one", others)
+
+
+def optional(module: str, extra: str, what: str) -> Any:
+    """``module`` imported, or :class:`ConversionError` naming the extra that installs it (for ``what``)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ConversionError(f"{what} needs {module.split('.')[0]}: pip install 'claimfmt[{extra}]'") from None
+
+
+def input_files(sources: Iterable[SourceLike], name: str, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    """The files a file-based format reads: each file given, and those with ``suffixes`` in each folder."""
+    for source in sources:
+        if not isinstance(source, str | os.PathLike) or str(source) == "-":
+            raise ConversionError(f"{name} is read from files or folders, not from standard input")
+        path = Path(source)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(suffixes))
+        else:
+            yield path
+
+
+def kept_by_reader(
+    document: Document,
+    read: dict[str, Any],
+    again: dict[str, Any],
+    *,
+    written: bool,
+    extension: str,
+    field: str,
+    report: LossReport,
+) -> Document:
+    """``document`` with what a tool's writer would not give back of the record ``read`` kept under ``extension``.
+
+    ``again`` is what the writer makes of ``document``. A record claimfmt ``written`` (it holds our
+    record) keeps only what the tool added to it: its annotations are the document's, edits and all,
+    not a patch on them. Each key kept is counted as parked under ``field.key``.
+    """
+    kept = additions(read, again) if written else diff(read, again)
+    if not kept:
+        return document
+    for key in (*kept.get("set", {}), *kept.get("in", {}), *kept.get("each", {})):
+        report.park(f"{field}.{key}")
+    return attrs.evolve(document, extensions={**(document.extensions or {}), extension: kept})

@@ -25,14 +25,22 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-import attrs
 import orjson
 
 from claimfmt.converters import remainder
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted, patched, readable
+from claimfmt.converters.base import (
+    Converter,
+    LossReport,
+    Options,
+    Origin,
+    Read,
+    counted,
+    kept_by_reader,
+    patched,
+    readable,
+)
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
-from claimfmt.converters.patches import additions, diff
 from claimfmt.converters.standoff import Link, Standoff, TextBound, read_document, write_document
 from claimfmt.converters.values import Fields
 from claimfmt.model import Document
@@ -137,12 +145,7 @@ def _parked(
     and relations are the document's, edits and all, not a patch on them.
     """
     again = _line(document, mapping, unit, LossReport(source="-", target="-"))
-    kept = additions(line, again) if written else diff(line, again)
-    if kept:
-        for key in (*kept.get("set", {}), *kept.get("in", {}), *kept.get("each", {})):
-            report.park(f"doccano.{key}")
-        document = attrs.evolve(document, extensions={**(document.extensions or {}), _LINE: kept})
-    return document
+    return kept_by_reader(document, line, again, written=written, extension=_LINE, field="doccano", report=report)
 
 
 def _text_key(line: dict[str, JSON]) -> str | None:

@@ -33,10 +33,19 @@ import attrs
 import orjson
 
 from claimfmt.converters import remainder
-from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import (
+    ConversionError,
+    Converter,
+    LossReport,
+    Options,
+    Origin,
+    Read,
+    input_files,
+    optional,
+)
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetMap
-from claimfmt.converters.standoff import Standoff, TextBound, read_document, write_document
+from claimfmt.converters.standoff import Standoff, TextBound, plain_spans, read_document, write_document
 from claimfmt.model import Document
 from claimfmt.reading import SourceLike, decode_text
 from claimfmt.writing import atomic_writer
@@ -54,11 +63,7 @@ _URN = "urn:claimfmt:document:"
 
 
 def _rdflib() -> Any:
-    try:
-        import rdflib
-    except ImportError:
-        raise ConversionError("NIF needs rdflib: pip install 'claimfmt[nif]'") from None
-    return rdflib
+    return optional("rdflib", "nif", "NIF")
 
 
 class NIF(Converter):
@@ -70,17 +75,12 @@ class NIF(Converter):
     def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
         rdflib = _rdflib()
         mapping = options.mapping or preset("default")
-        for source in sources:
-            if not isinstance(source, str | os.PathLike) or str(source) == "-":
-                raise ConversionError("NIF is read from files (.ttl, .jsonld, .nt, .rdf), not from standard input")
-            path = Path(source)
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in _FORMATS) if path.is_dir() else [path]
-            for file in files:
-                report.records_read += 1
-                origin = report.current = Origin(file=str(file))
-                graph = _parse(rdflib, file, report, origin)
-                if graph is not None:
-                    yield from _documents(rdflib, graph, mapping, options, report, origin)
+        for file in input_files(sources, self.name, tuple(_FORMATS)):
+            report.records_read += 1
+            origin = report.current = Origin(file=str(file))
+            graph = _parse(rdflib, file, report, origin)
+            if graph is not None:
+                yield from _documents(rdflib, graph, mapping, options, report, origin)
 
     def write(
         self,
@@ -310,13 +310,10 @@ def _graph(rdflib: Any, document: Document, mapping: AnnotationMapping, report: 
     if document.article.url:
         graph.add((context, nif.sourceUrl, rdflib.URIRef(document.article.url)))
     standoff = write_document(document, mapping, report)
-    triggers = {link.trigger for link in standoff.links if link.trigger is not None}
     mentions = {
         (m.start, m.end): source for source in document.sources for m in (source.mentions or ()) if m.start is not None
     }
-    for span in standoff.spans:
-        if not span.fragments or (span.id in triggers and span.type in mapping.attribution_types):
-            continue
+    for span in plain_spans(standoff, mapping):
         (start, end), *_ = span.fragments
         string = rdflib.URIRef(f"{_base(document)}#char={start},{end}")
         for kind in (nif.String, nif.RFC5147String):

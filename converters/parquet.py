@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
-from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read, optional
 from claimfmt.issues import DocumentError
 from claimfmt.model import Document
 from claimfmt.reading import SourceLike
@@ -42,11 +42,7 @@ FLAT_NAMES = ("claims", "attributions", "spans", "sources")
 
 
 def _pyarrow() -> Any:
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ConversionError("parquet needs pyarrow: pip install 'claimfmt[parquet]'") from None
-    return pq
+    return optional("pyarrow.parquet", "parquet", "parquet")
 
 
 class Parquet(Converter):

@@ -23,10 +23,9 @@ from typing import Any, ClassVar
 import attrs
 
 from claimfmt.converters import remainder
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, patched, readable
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, kept_by_reader, patched, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
-from claimfmt.converters.patches import additions, diff
-from claimfmt.converters.standoff import Link, Standoff, TextBound, read_document, write_document
+from claimfmt.converters.standoff import Link, Standoff, TextBound, plain_spans, read_document, write_document
 from claimfmt.converters.tokens import Tokens, fits, make
 from claimfmt.converters.values import Fields
 from claimfmt.model import Document
@@ -137,10 +136,7 @@ def _task(document: Document, mapping: AnnotationMapping, report: LossReport) ->
     """The Prodigy task for a document: spans, relations between a claim and its source, tokens."""
     text = document.article.text or ""
     standoff = write_document(document, mapping, report)
-    triggers = {link.trigger for link in standoff.links if link.trigger is not None}
-    spans = [
-        s for s in standoff.spans if s.fragments and not (s.id in triggers and s.type in mapping.attribution_types)
-    ]
+    spans = plain_spans(standoff, mapping)
     boundaries = [edge for s in spans for edge in s.fragments[0]]
     kept = (document.extensions or {}).get(_TOKENS)
     places = fits(kept, text, boundaries)
@@ -179,9 +175,4 @@ def _parked(
 ) -> Document:
     """``document`` with what the writer would not give back of ``task`` kept (and counted)."""
     again = _task(document, mapping, LossReport(source="-", target="-"))
-    kept = additions(task, again) if written else diff(task, again)
-    if kept:
-        for key in (*kept.get("set", {}), *kept.get("in", {}), *kept.get("each", {})):
-            report.park(f"prodigy.{key}")
-        document = attrs.evolve(document, extensions={**(document.extensions or {}), _TASK: kept})
-    return document
+    return kept_by_reader(document, task, again, written=written, extension=_TASK, field="prodigy", report=report)

@@ -18,17 +18,26 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import IO, Any, ClassVar
 
 import attrs
 import orjson
 
 from claimfmt.converters import remainder
-from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read, patched
+from claimfmt.converters.base import (
+    ConversionError,
+    Converter,
+    LossReport,
+    Options,
+    Origin,
+    Read,
+    input_files,
+    kept_by_reader,
+    optional,
+    patched,
+)
 from claimfmt.converters.mapping import AnnotationMapping, preset
-from claimfmt.converters.patches import additions, diff
-from claimfmt.converters.standoff import Standoff, TextBound, read_document, write_document
+from claimfmt.converters.standoff import Standoff, TextBound, plain_spans, read_document, write_document
 from claimfmt.converters.tokens import fits, make
 from claimfmt.model import Document
 from claimfmt.reading import SourceLike
@@ -44,11 +53,7 @@ _TOKENS = "org.spacy:tokens"
 
 
 def _spacy() -> Any:
-    try:
-        import spacy
-    except ImportError:
-        raise ConversionError("spaCy DocBin needs spaCy: pip install 'claimfmt[spacy]'") from None
-    return spacy
+    return optional("spacy", "spacy", "spaCy DocBin")
 
 
 class SpacyDocBin(Converter):
@@ -63,34 +68,27 @@ class SpacyDocBin(Converter):
 
         mapping = options.mapping or preset("default")
         vocab = spacy.vocab.Vocab()
-        for source in sources:
-            if not isinstance(source, str | os.PathLike) or str(source) == "-":
-                raise ConversionError("spaCy DocBin is read from files (.spacy), not from standard input")
-            path = Path(source)
-            files = sorted(path.rglob("*.spacy")) if path.is_dir() else [path]
-            for file in files:
-                report.records_read += 1
-                origin = Origin(file=str(file))
-                try:
-                    docs = list(DocBin().from_bytes(file.read_bytes()).get_docs(vocab))
-                except OSError:
-                    raise
-                except Exception as exc:  # srsly/msgpack/zlib raise many types for a damaged file
-                    report.error("not-convertible", f"not a spaCy DocBin ({type(exc).__name__}: {exc})", origin)
-                    continue
-                for n, doc in enumerate(docs):
-                    origin = report.current = Origin(file=str(file), index=n)
-                    data = doc.to_json()
-                    patch = _record(doc.user_data, report, origin)
-                    if own := _user_data(doc.user_data, report):
-                        data["user_data"] = own  # read and written back with the Doc's other fields
-                    document = _rebuild(data, f"spacy-{n}", mapping, report, origin)
-                    if patch is not None:
-                        # Spans have no ids of their own: fragments follow their claim's first span.
-                        document = remainder.restore(document, patch, report, origin, stable_ids=False)
-                    yield Read(
-                        document=_parked(data, document, mapping, report, written=patch is not None), origin=origin
-                    )
+        for file in input_files(sources, self.name, (".spacy",)):
+            report.records_read += 1
+            origin = Origin(file=str(file))
+            try:
+                docs = list(DocBin().from_bytes(file.read_bytes()).get_docs(vocab))
+            except OSError:
+                raise
+            except Exception as exc:  # srsly/msgpack/zlib raise many types for a damaged file
+                report.error("not-convertible", f"not a spaCy DocBin ({type(exc).__name__}: {exc})", origin)
+                continue
+            for n, doc in enumerate(docs):
+                origin = report.current = Origin(file=str(file), index=n)
+                data = doc.to_json()
+                patch = _record(doc.user_data, report, origin)
+                if own := _user_data(doc.user_data, report):
+                    data["user_data"] = own  # read and written back with the Doc's other fields
+                document = _rebuild(data, f"spacy-{n}", mapping, report, origin)
+                if patch is not None:
+                    # Spans have no ids of their own: fragments follow their claim's first span.
+                    document = remainder.restore(document, patch, report, origin, stable_ids=False)
+                yield Read(document=_parked(data, document, mapping, report, written=patch is not None), origin=origin)
 
     def write(
         self,
@@ -191,10 +189,7 @@ def _json(document: Document, mapping: AnnotationMapping, report: LossReport) ->
     """A Doc's JSON for a document: its mapped spans in the ``sc`` group, over tokens that fit them."""
     text = document.article.text or ""
     standoff = write_document(document, mapping, report)
-    triggers = {link.trigger for link in standoff.links if link.trigger is not None}
-    spans = [
-        s for s in standoff.spans if s.fragments and not (s.id in triggers and s.type in mapping.attribution_types)
-    ]
+    spans = plain_spans(standoff, mapping)
     boundaries = [edge for s in spans for edge in s.fragments[0]]
     kept = (document.extensions or {}).get(_TOKENS)
     places = fits(kept, text, boundaries)
@@ -251,9 +246,4 @@ def _parked(
         _, again = _doc(document, mapping, LossReport(source="-", target="-"))
     except (ValueError, AssertionError, KeyError, TypeError):
         again = _json(document, mapping, LossReport(source="-", target="-"))
-    kept = additions(data, again) if written else diff(data, again)
-    if kept:
-        for key in (*kept.get("set", {}), *kept.get("in", {}), *kept.get("each", {})):
-            report.park(f"spacy.{key}")
-        document = attrs.evolve(document, extensions={**(document.extensions or {}), _DOC: kept})
-    return document
+    return kept_by_reader(document, data, again, written=written, extension=_DOC, field="spacy", report=report)

@@ -43,7 +43,17 @@ from claimfmt.model import (
 )
 from claimfmt.versions import CURRENT_VERSION
 
-__all__ = ["Attribute", "Link", "Note", "Standoff", "TextBound", "read_document", "unused", "write_document"]
+__all__ = [
+    "Attribute",
+    "Link",
+    "Note",
+    "Standoff",
+    "TextBound",
+    "plain_spans",
+    "read_document",
+    "unused",
+    "write_document",
+]
 
 _ROLE_NUMBER = re.compile(r"\d+$")
 _TYPE = "org.claimfmt.tool:type"
@@ -392,6 +402,12 @@ def write_document(
             attribute("commitment", link_id, attribution.commitment.value if attribution.commitment else None)
             attribute("mode", link_id, attribution.mode.value if attribution.mode else None)
     return standoff
+
+
+def plain_spans(standoff: Standoff, mapping: AnnotationMapping) -> list[TextBound]:
+    """The placed spans a tool without events holds: all but the triggers made for attributions."""
+    triggers = {link.trigger for link in standoff.links if link.trigger is not None}
+    return [s for s in standoff.spans if s.fragments and not (s.id in triggers and s.type in mapping.attribution_types)]
 
 
 def _spans(span: TextBound, text: str) -> tuple[Span, ...]:

@@ -40,7 +40,7 @@ import attrs
 import orjson
 
 from claimfmt.converters import remainder
-from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read, optional
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBound, read_document, write_document
 from claimfmt.converters.values import is_portable
@@ -69,11 +69,7 @@ _METADATA_FIELDS = ("documentId", "documentTitle", "documentUri")
 
 
 def _cassis() -> Any:
-    try:
-        import cassis
-    except ImportError:
-        raise ConversionError("UIMA CAS needs dkpro-cassis: pip install 'claimfmt[uima]'") from None
-    return cassis
+    return optional("cassis", "uima", "UIMA CAS (dkpro-cassis)")
 
 
 class _Uima(Converter):
@@ -87,6 +83,7 @@ class _Uima(Converter):
         for source in sources:
             if not isinstance(source, str | os.PathLike) or str(source) == "-":
                 raise ConversionError(f"{self.name} is read from files or folders, not from standard input")
+            # A zip (an INCEpTION export) holds its XMI files and their type system; a folder or file has it beside.
             for name, data, typesystem in self._files(Path(source), report):
                 report.records_read += 1
                 origin = report.current = Origin(file=name)
