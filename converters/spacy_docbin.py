@@ -102,6 +102,9 @@ class SpacyDocBin(Converter):
         _spacy()
         from spacy.tokens import DocBin
 
+        if not isinstance(target, str | os.PathLike) or str(target) == "-":
+            raise ConversionError("spaCy DocBin is binary: give -o FILE.spacy")
+
         mapping = options.mapping or preset("default")
         docs = DocBin(store_user_data=True)
         for n, document in enumerate(documents):
@@ -127,12 +130,8 @@ class SpacyDocBin(Converter):
                 # As JSON text: msgpack would give lists back as tuples.
                 doc.user_data[RECORD] = orjson.dumps(kept).decode()
             docs.add(doc)
-        payload = docs.to_bytes()
-        if isinstance(target, str | os.PathLike) and str(target) != "-":
-            with atomic_writer(target) as out:
-                out.write(payload)
-        else:
-            raise ConversionError("spaCy DocBin is binary: give -o FILE.spacy")
+        with atomic_writer(target) as out:
+            out.write(docs.to_bytes())
         return len(docs)
 
 
