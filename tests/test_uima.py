@@ -202,3 +202,24 @@ def test_the_inception_tsv_suite_and_polnear_through_xmi_and_back(tmp_path: Path
         originals = {json.loads(line)["id"]: json.loads(line) for line in converted.read_text().split("\n") if line}
         again = {json.loads(line)["id"]: json.loads(line) for line in back.read_text().split("\n") if line}
         assert again == originals and len(originals) >= 12
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_a_claim_moved_in_inception_is_where_the_annotator_put_it(tmp_path: Path, name: str) -> None:
+    seed = claimfmt.load(SEED)
+    path = tmp_path / f"seed{FORMATS[name]}"
+    _write(name, path, [seed])
+    cas = _load(path)
+    moved = seed.claims[3]
+    span = moved.spans[0]
+    claim = next(fs for fs in cas.select("webanno.custom.Claim") if (fs.begin, fs.end) == (span.start, span.end))
+    claim.end -= 5  # the annotator narrows it
+    _save(cas, path)
+    (back,), report = _read(name, path)
+    assert not report.failed
+    text = seed.article.text or ""
+    edited = next(c for c in back.claims if c.spans and c.spans[0].start == span.start)
+    assert (edited.spans[0].end, edited.spans[0].exact) == (span.end - 5, text[span.start : span.end - 5])
+    # Its fragment was keyed by its old place: dropped, and said so; every other claim is as it was.
+    assert "record-stale" in {i.code for i in report.issues}
+    assert [c for c in back.claims if c is not edited] == [c for c in seed.claims if c.id != moved.id]
