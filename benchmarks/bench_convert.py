@@ -8,7 +8,8 @@ measures in one process:
   :func:`claimfmt.convert` and ``--record`` (input and converted documents validated,
   output written atomically), and that each round trip gives back every document;
 - claimfmt -> averitec -> claimfmt (AVeriTeC carries less: timing only);
-- claimfmt -> brat / doccano / labelstudio -> claimfmt, under the default mapping;
+- claimfmt -> brat / doccano / labelstudio / prodigy / spacy / nif / uima-xmi / uima-json -> claimfmt,
+  under the default mapping;
 - the baseline a JSON-LD-based converter starts from: pyld expanding each collection
   we write (on a sample; both contexts served from files).
 
@@ -35,6 +36,8 @@ from claimfmt.converters.w3c import ANNO_CONTEXT, CLAIMFMT_CONTEXT
 from claimfmt.schemas import jsonld_context
 from claimfmt.structuring import structure, unstructure
 
+FOLDERS = ("brat", "uima-xmi", "uima-json")
+SUFFIXES = {"spacy": ".spacy", "nif": ".ttl"}
 ANNO_JSONLD = Path(__file__).resolve().parents[2] / "shared/corpora/w3c-web-annotation/context/anno.jsonld"
 
 
@@ -59,7 +62,8 @@ def main() -> int:
         rows = [("orjson loads + dumps (floor)", floor)]
         same = True
         peers = [("w3c", True), ("claimreview", True), ("averitec", False)]
-        peers += [("brat", True), ("doccano", True), ("labelstudio", True)]
+        peers += [("brat", True), ("doccano", True), ("labelstudio", True), ("prodigy", True)]
+        peers += [("spacy", True), ("nif", True), ("uima-xmi", True), ("uima-json", True)]
         for peer, exact in peers:
             out, into, back = _round_trip(corpus, work, peer)
             rows += [
@@ -72,8 +76,9 @@ def main() -> int:
                     public = (publishable(structure(d, claimfmt.Document)) for d in originals)
                     originals = [unstructure(d) for d in public if d is not None]
                 returned = [orjson.loads(line) for line in lines(back)]
-                if peer == "brat":  # a folder is read in file-name order
-                    returned.sort(key=lambda d: [o["id"] for o in originals].index(d["id"]))
+                if peer in FOLDERS or peer == "nif":  # a folder is read in file-name order, a graph by URI
+                    order = {o["id"]: n for n, o in enumerate(originals)}
+                    returned.sort(key=lambda d: order[d["id"]])
                 equal = originals == returned
                 print(f"{peer}: the round trip gives back every document ({len(originals)}): {equal}")
                 same &= equal
@@ -93,8 +98,11 @@ def main() -> int:
 
 def _round_trip(corpus: Path, work: Path, peer: str) -> tuple[float, float, Path]:
     """Seconds to convert the corpus to ``peer`` and back (best of 3), and where it came back."""
-    # brat writes a folder of .txt/.ann pairs; the others one JSONL file.
-    there, back = work / (peer if peer == "brat" else f"{peer}.jsonl"), work / f"{peer}.back.jsonl"
+    # brat and UIMA write a folder (of .txt/.ann pairs, of CAS files); the others one file.
+    there, back = (
+        work / (peer if peer in FOLDERS else f"{peer}{SUFFIXES.get(peer, '.jsonl')}"),
+        work / f"{peer}.back.jsonl",
+    )
     # The publishing writers withhold the text and anonymous sources' details unless --record is given:
     # with it, their round trip is exact (w3c) or gives back what may be published (claimreview).
     options = Options(record=peer in ("claimreview", "w3c"))

@@ -23,12 +23,12 @@ def make(text: str, boundaries: Iterable[int]) -> list[tuple[int, int]]:
     cuts = sorted(set(boundaries))
     tokens: list[tuple[int, int]] = []
     for word in _WORD.finditer(text):
-        start = word.start()
-        for cut in cuts:
-            if word.start() < cut < word.end() and cut > start:
-                tokens.append((start, cut))
-                start = cut
-        tokens.append((start, word.end()))
+        start, end = word.start(), word.end()
+        # Only the cuts inside this word, found by bisection: linear in the text, not words times cuts.
+        for cut in cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)]:
+            tokens.append((start, cut))
+            start = cut
+        tokens.append((start, end))
     return tokens
 
 

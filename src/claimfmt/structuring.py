@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
+import orjson
 from cattrs.errors import (
     AttributeValidationNote,
     ForbiddenExtraKeysError,
@@ -113,6 +114,17 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(
         lambda t: getattr(t, "__origin__", None) is tuple, lambda value: [conv.unstructure(v) for v in value]
     )
+
+    # Extensions hold free JSON: copied in C (orjson) rather than walked value by value in Python, which
+    # cost most of a tool writer's time where a reader keeps a tool's tokens there. Numbers orjson cannot
+    # write (beyond 64 bits) take the slow walk.
+    def json_copy(value: Any) -> Any:
+        try:
+            return orjson.loads(orjson.dumps(value))
+        except TypeError:
+            return {key: conv.unstructure(item) for key, item in value.items()}
+
+    conv.register_unstructure_hook_func(lambda t: t in (model.Extensions, model.Extensions | None), json_copy)
 
     # An optional key is absent or has a value; null is a value only where the schema says so.
     def optional_hook(union: Any) -> Callable[[Any, Any], Any]:
