@@ -60,6 +60,8 @@ _TRIPLES = "org.nif:triples"
 _FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".xml": "xml"}
 _WIKIDATA = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/(Q\d+)$")
 _URN = "urn:claimfmt:document:"
+#: Triples up to which Turtle is written with prefixes and grouped subjects (see NIF.write).
+_PRETTY_LIMIT = 20_000
 
 
 def _rdflib() -> Any:
@@ -116,6 +118,10 @@ class NIF(Converter):
         if suffix in (".jsonld", ".json"):
             context = {"nif": NIF_NS, "itsrdf": ITS_NS, "claimfmt": CLAIMFMT_NS, "xsd": str(rdflib.XSD)}
             payload = graph.serialize(format="json-ld", context=context, indent=2, auto_compact=True)
+        elif _FORMATS.get(suffix, "turtle") == "turtle" and len(graph) > _PRETTY_LIMIT:
+            # rdflib's Turtle writer slows with the square of the distinct IRIs (its prefix trie): a large graph is
+            # written as N-Triples lines, which are Turtle too.
+            payload = graph.serialize(format="nt")
         else:
             payload = graph.serialize(format=_FORMATS.get(suffix, "turtle"))
         with atomic_writer(target) as out:
