@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 import orjson
-from bench_validate import OUT, generate, lines, timed
+from bench_validate import OUT, lines, seeded_corpus, timed
 
 from claimfmt.cli import main as cli
 from claimfmt.hydrating import strip
@@ -33,10 +33,7 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    OUT.mkdir(exist_ok=True)
-    corpus = OUT / f"corpus-{args.documents}.jsonl"
-    if not corpus.exists():
-        generate(corpus, args.documents, broken_share=0.0, seed=args.seed)
+    corpus = seeded_corpus(args.documents, args.seed)
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(dir=OUT) as folder:
         work = Path(folder)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 import orjson
-from bench_validate import OUT, generate, lines, peak_rss_mb, timed
+from bench_validate import OUT, lines, peak_rss_mb, seeded_corpus, timed
 
 import claimfmt
 from claimfmt.parallel import validate_parallel
@@ -38,10 +38,7 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    OUT.mkdir(exist_ok=True)
-    corpus = OUT / f"corpus-{args.documents}.jsonl"
-    if not corpus.exists():
-        generate(corpus, args.documents, broken_share=0.0, seed=args.seed)
+    corpus = seeded_corpus(args.documents, args.seed)
     with tempfile.TemporaryDirectory(dir=OUT) as folder:
         work = Path(folder)
         gz = work / "corpus.jsonl.gz"

@@ -159,6 +159,15 @@ def generate(path: Path, count: int, *, broken_share: float, seed: int) -> None:
             out.write(orjson.dumps(document) + b"\n")
 
 
+def seeded_corpus(documents: int, seed: int) -> Path:
+    """The seeded, valid benchmark corpus of ``documents`` documents under ``OUT``, generated once."""
+    OUT.mkdir(exist_ok=True)
+    corpus = OUT / f"corpus-{documents}.jsonl"
+    if not corpus.exists():
+        generate(corpus, documents, broken_share=0.0, seed=seed)
+    return corpus
+
+
 def timed(function: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
     """Best wall time of ``repeat`` runs (this machine is shared: the minimum is the least noisy)."""
     best, result = float("inf"), None
