@@ -104,13 +104,11 @@ class NIF(Converter):
                 report.drop("documents without text (a nif:Context needs its text)")
                 continue
             written = _graph(rdflib, document, mapping, report)
-            rebuilt = _rebuild(
-                rdflib, written, _context(rdflib, document), mapping, n, Options(), LossReport(source="-", target="-")
-            )
+            context = _context(rdflib, document)
+            rebuilt = _rebuild(rdflib, written, context, mapping, n, Options(), LossReport(source="-", target="-"))
             kept = remainder.keep(document, rebuilt, parked=_TRIPLES)
             report.recorded.update(remainder.fields(kept))
             if kept:
-                context = _context(rdflib, document)
                 written.add((context, rdflib.URIRef(CLAIMFMT_NS + "record"), _json_literal(rdflib, kept)))
             graph += written
             count += 1

@@ -65,6 +65,8 @@ _PRIMITIVES = {
     float: "uima.cas.Double",
 }
 _SKIPPED = {_DOCUMENT, METADATA, RECORD_TYPE}
+#: A numbered repeated role (``Hedge2``) is its role.
+_ROLE_NUMBER = re.compile(r"\d+$")
 _METADATA_FIELDS = ("documentId", "documentTitle", "documentUri")
 
 
@@ -264,7 +266,6 @@ def _read_cas(
         key = f"T{fs.begin}_{fs.end}_{re.sub(r'[^A-Za-z0-9_.-]', '_', _short(fs.type.name))}"
         counts[key] = counts.get(key, 0) + 1
         ids[id(fs)] = key if counts[key] == 1 else f"{key}_{counts[key]}"
-    features: dict[str, dict[str, JSON]] = {}  # annotation id -> features the mapping may take, by name
     full_types: dict[str, str] = {}
     for fs in annotations:
         identifier = ids[id(fs)]
@@ -295,7 +296,6 @@ def _read_cas(
             standoff.spans.append(
                 TextBound(identifier, kind, [(fs.begin, fs.end)] if fs.end > fs.begin else [], text[fs.begin : fs.end])
             )
-        features[identifier] = own
         for name, value in own.items():
             if name == mapping.claim_text_note and isinstance(value, str):
                 standoff.notes.append(Note(f"{identifier}#{name}", name, identifier, value))
@@ -303,6 +303,7 @@ def _read_cas(
                 standoff.attributes.append(Attribute(f"{identifier}#{name}", name, identifier, str(value)))
     by_id = {span.id: span for span in standoff.spans}
     claim_roles = set(mapping.claim_roles)
+    on_claims: set[str] = set()
     for link in standoff.links:
         host = by_id.get(link.trigger or "")
         if host is None:
@@ -310,11 +311,13 @@ def _read_cas(
         same = [
             t
             for r, t in link.args
-            if re.sub(r"\d+$", "", r) in claim_roles and by_id.get(t) and by_id[t].fragments == host.fragments
+            if _ROLE_NUMBER.sub("", r) in claim_roles and by_id.get(t) and by_id[t].fragments == host.fragments
         ]
         if same:  # an attribution with no cue sits on its claim: the claim is its trigger (as a brat event's is)
+            on_claims.add(host.id)
             link.trigger = same[0]
-            standoff.spans.remove(host)
+    if on_claims:
+        standoff.spans = [span for span in standoff.spans if span.id not in on_claims]
     metadata = next(iter(cas.select(METADATA)), None) if cas.typesystem.contains_type(METADATA) else None
     identifier = _get(metadata, "documentId") or fallback
     document, used = read_document(standoff, mapping, identifier, report)
@@ -322,12 +325,11 @@ def _read_cas(
     language = _document_language(cas)
     if language and language != "x-unspecified":
         article = attrs.evolve(article, language=language)
-    if _get(metadata, "documentTitle"):
-        article = attrs.evolve(article, title=_get(metadata, "documentTitle"))
-    if _get(metadata, "documentUri") and re.match(
-        r"^[a-z][a-z0-9+.-]*:\S+$", _get(metadata, "documentUri") or "", re.I
-    ):
-        article = attrs.evolve(article, url=_get(metadata, "documentUri"))
+    title, uri = _get(metadata, "documentTitle"), _get(metadata, "documentUri")
+    if title:
+        article = attrs.evolve(article, title=title)
+    if uri and re.match(r"^[a-z][a-z0-9+.-]*:\S+$", uri, re.I):
+        article = attrs.evolve(article, url=uri)
     document = attrs.evolve(document, article=article)
     kept = _kept(annotations, ids, used.ids, standoff, report)
     if metadata is not None:
