@@ -21,7 +21,6 @@ from __future__ import annotations
 import enum
 
 import attrs
-from rapidfuzz import fuzz
 
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 
@@ -250,6 +249,8 @@ def _fuzzy(text: str, quote: str, threshold: float) -> list[tuple[tuple[int, int
     The window is blanked and the search run again, to see whether a second
     place is as good (the caller then orphans the span).
     """
+    from rapidfuzz import fuzz  # only for fuzzy anchoring: importing it costs more than most conversions
+
     cutoff = threshold * 100
     results: list[tuple[tuple[int, int], float]] = []
     haystack = text
@@ -269,6 +270,8 @@ def _fuzzy(text: str, quote: str, threshold: float) -> list[tuple[tuple[int, int
 
 
 def _refine(text: str, quote: str, begin: int, finish: int) -> tuple[int, int]:
+    from rapidfuzz import fuzz
+
     reach = min(len(quote) // 3 + 2, 40)
     best = fuzz.ratio(quote, text[begin:finish])
     for _ in range(2):

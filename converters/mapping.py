@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import jsonschema
 import orjson
 
 from claimfmt.converters.base import ConversionError
@@ -84,6 +83,7 @@ def presets() -> list[str]:
     return sorted(entry.name.removesuffix(".toml") for entry in folder.iterdir() if entry.name.endswith(".toml"))
 
 
+@functools.cache
 def preset(name: str) -> AnnotationMapping:
     """A shipped preset by name; :class:`ConversionError` names the presets otherwise."""
     if name not in presets():
@@ -107,6 +107,8 @@ def load_mapping(path: str | Path) -> AnnotationMapping:
 
 
 def _checked(data: Any, where: str) -> AnnotationMapping:
+    import jsonschema  # only here: it costs more to import than most conversions of one file
+
     errors = sorted(jsonschema.Draft202012Validator(mapping_schema()).iter_errors(data), key=lambda e: e.path)
     if errors:
         problems = "; ".join(f"/{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:5])

@@ -10,73 +10,80 @@ A package adds a format by declaring an entry point in the
 from __future__ import annotations
 
 import functools
-from importlib.metadata import entry_points
+import importlib
 
-from claimfmt.converters.averitec import AVeriTeC
 from claimfmt.converters.base import ConversionError, Converter
-from claimfmt.converters.brat import Brat
-from claimfmt.converters.checkthat import CheckThat
-from claimfmt.converters.claimfmt_json import ClaimfmtJSON
-from claimfmt.converters.claimreview import ClaimReview
-from claimfmt.converters.claimskg import ClaimsKG
-from claimfmt.converters.doccano import Doccano
-from claimfmt.converters.factcheck_api import FactCheckAPI
-from claimfmt.converters.fever import FEVER
-from claimfmt.converters.labelstudio import LabelStudio
-from claimfmt.converters.liar import LIAR
-from claimfmt.converters.nif import NIF
-from claimfmt.converters.parquet import Parquet
-from claimfmt.converters.prodigy import Prodigy
-from claimfmt.converters.spacy_docbin import SpacyDocBin
-from claimfmt.converters.spans_jsonl import SpansJSONL
-from claimfmt.converters.uima import UimaJSON, UimaXMI
-from claimfmt.converters.w3c import W3C
-from claimfmt.converters.webanno import WebAnnoTSV3
+from claimfmt.plugins import entry_points
 
-__all__ = ["ENTRY_POINT_GROUP", "all_converters", "get_converter"]
+__all__ = ["ENTRY_POINT_GROUP", "all_converters", "builtin_names", "get_converter"]
 
 ENTRY_POINT_GROUP = "claimfmt.converters"
 
-_BUILTIN: tuple[type[Converter], ...] = (
-    ClaimfmtJSON,
-    W3C,
-    ClaimReview,
-    FactCheckAPI,
-    ClaimsKG,
-    CheckThat,
-    AVeriTeC,
-    FEVER,
-    LIAR,
-    Brat,
-    Doccano,
-    LabelStudio,
-    WebAnnoTSV3,
-    Prodigy,
-    SpacyDocBin,
-    NIF,
-    UimaXMI,
-    UimaJSON,
-    SpansJSONL,
-    Parquet,
-)
+# Name -> module and class, imported when the format is first asked for: a conversion loads its
+# two converters, not twenty (some import rdflib, spaCy or lxml). A test keeps names and classes in step.
+_BUILTIN: dict[str, tuple[str, str]] = {
+    "claimfmt": ("claimfmt_json", "ClaimfmtJSON"),
+    "w3c": ("w3c", "W3C"),
+    "claimreview": ("claimreview", "ClaimReview"),
+    "factcheck-api": ("factcheck_api", "FactCheckAPI"),
+    "claimskg": ("claimskg", "ClaimsKG"),
+    "checkthat": ("checkthat", "CheckThat"),
+    "averitec": ("averitec", "AVeriTeC"),
+    "fever": ("fever", "FEVER"),
+    "liar": ("liar", "LIAR"),
+    "brat": ("brat", "Brat"),
+    "doccano": ("doccano", "Doccano"),
+    "labelstudio": ("labelstudio", "LabelStudio"),
+    "webanno-tsv3": ("webanno", "WebAnnoTSV3"),
+    "prodigy": ("prodigy", "Prodigy"),
+    "spacy": ("spacy_docbin", "SpacyDocBin"),
+    "nif": ("nif", "NIF"),
+    "uima-xmi": ("uima", "UimaXMI"),
+    "uima-json": ("uima", "UimaJSON"),
+    "spans-jsonl": ("spans_jsonl", "SpansJSONL"),
+    "parquet": ("parquet", "Parquet"),
+}
+
+
+def builtin_names() -> tuple[str, ...]:
+    """The names of the formats claimfmt itself converts, without importing their converters."""
+    return tuple(_BUILTIN)
 
 
 @functools.cache
-def all_converters() -> dict[str, Converter]:
-    """Every converter by name: the built-in ones, then those from entry points, which cannot replace them."""
-    converters = {cls.name: cls() for cls in _BUILTIN}
+def _builtin(name: str) -> Converter:
+    module, cls = _BUILTIN[name]
+    converter: Converter = getattr(importlib.import_module(f"claimfmt.converters.{module}"), cls)()
+    return converter
+
+
+@functools.cache
+def _plugins() -> dict[str, Converter]:
+    found: dict[str, Converter] = {}
     for point in entry_points(group=ENTRY_POINT_GROUP):
         cls = point.load()
         if not (isinstance(cls, type) and issubclass(cls, Converter)):
             raise ConversionError(f"entry point {point.name!r} ({point.value}) is not a claimfmt Converter class")
-        converters.setdefault(cls.name, cls())
-    return converters
+        if cls.name not in _BUILTIN:  # a plugin cannot replace a built-in format
+            found.setdefault(cls.name, cls())
+    return found
+
+
+def all_converters() -> dict[str, Converter]:
+    """Every converter by name: the built-in ones, then those from entry points, which cannot replace them."""
+    return {**{name: _builtin(name) for name in _BUILTIN}, **_plugins()}
+
+
+def cache_clear() -> None:
+    """Forget the plugins found (tests install and remove them)."""
+    _plugins.cache_clear()
 
 
 def get_converter(name: str) -> Converter:
     """The converter called ``name``; :class:`ConversionError` names the known ones otherwise."""
-    converters = all_converters()
-    try:
-        return converters[name]
-    except KeyError:
-        raise ConversionError(f"unknown format {name!r}; known: {', '.join(sorted(converters))}") from None
+    if name in _BUILTIN:
+        return _builtin(name)
+    plugins = _plugins()
+    if name in plugins:
+        return plugins[name]
+    raise ConversionError(f"unknown format {name!r}; known: {', '.join(sorted({*_BUILTIN, *plugins}))}") from None

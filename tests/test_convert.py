@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -167,11 +170,11 @@ class _EntryPoint:
 
 @pytest.fixture
 def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    registry.all_converters.cache_clear()
+    registry.cache_clear()
     found = [_EntryPoint("exploding", _Exploding), _EntryPoint("read-only", _ReadOnly), _EntryPoint("w3c", _ReadOnly)]
     monkeypatch.setattr(registry, "entry_points", lambda group: found if group == registry.ENTRY_POINT_GROUP else [])
     yield
-    registry.all_converters.cache_clear()
+    registry.cache_clear()
 
 
 def test_converters_come_in_through_entry_points_and_cannot_replace_builtins(
@@ -183,6 +186,24 @@ def test_converters_come_in_through_entry_points_and_cannot_replace_builtins(
     assert converters["exploding"].writes and not converters["exploding"].reads
     _, out, _ = run(capsys, "convert", "--list")
     assert "read-only      yes   -" in out
+
+
+def test_each_built_in_format_name_is_its_converter_s_name() -> None:
+    assert all(registry.get_converter(name).name == name for name in registry.builtin_names())
+
+
+def test_a_conversion_imports_only_its_two_converters(tmp_path: Path) -> None:
+    """Converters load when used: converting claimfmt to W3C does not import rdflib's or spaCy's."""
+    probe = (
+        "import sys, json, claimfmt;"
+        f"claimfmt.convert([{str(EXAMPLES / 'seed-article.claimfmt.json')!r}], source_format='claimfmt',"
+        f" target_format='w3c', output={str(tmp_path / 'out.json')!r});"
+        "print(json.dumps(sorted(m.rsplit('.', 1)[-1] for m in sys.modules if m.startswith('claimfmt.converters.'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=True)
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert {"claimfmt_json", "w3c"} <= loaded
+    assert not loaded & {"brat", "nif", "spacy_docbin", "uima", "claimreview", "labelstudio", "doccano"}
 
 
 def test_a_failure_while_writing_leaves_the_old_output_alone(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,12 +30,12 @@ class _EntryPoint:
 
 @pytest.fixture
 def plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    registry.all_checks.cache_clear()
+    registry.cache_clear()
     monkeypatch.setattr(
         registry, "entry_points", lambda group: [_EntryPoint()] if group == "claimfmt.validators" else []
     )
     yield
-    registry.all_checks.cache_clear()
+    registry.cache_clear()
 
 
 def test_an_entry_point_check_runs_in_the_pipeline(plugin: None) -> None:
@@ -64,3 +65,29 @@ def test_progress_counter_appears_only_after_the_delay(monkeypatch: pytest.Monke
     disabled = _Progress(enabled=False, delay=0)
     disabled.tick(512)
     assert stream.getvalue().count("validating") == 1
+
+
+def test_an_installed_distribution_s_check_is_found_and_none_is_looked_for_without_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start-up shortcut (plugins.py) reads entry point files; a real dist-info on sys.path is found."""
+    from claimfmt import plugins
+
+    assert plugins.entry_points("claimfmt.validators") == ()  # nothing installed declares the group
+    (tmp_path / "todo_check.py").write_text(
+        "from claimfmt.validators import Check\n"
+        "from tests.test_plugins import _no_empty_claim_text\n"
+        "CHECK = Check(name='todo-claims', codes=('org.example:todo-claim',), function=_no_empty_claim_text)\n"
+    )
+    info = tmp_path / "todo_check-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: todo-check\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[claimfmt.validators]\ntodo = todo_check:CHECK\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry.cache_clear()
+    try:
+        assert [p.name for p in plugins.entry_points("claimfmt.validators")] == ["todo"]
+        assert plugins.entry_points("claimfmt.converters") == ()
+        assert registry.all_checks()[-1].name == "todo-claims"
+    finally:
+        registry.cache_clear()

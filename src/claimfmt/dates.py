@@ -13,8 +13,6 @@ import datetime as dt
 import re
 from typing import Any, TypeGuard
 
-from rfc3339_validator import validate_rfc3339
-
 __all__ = ["from_day_first", "from_w3c", "is_date", "is_date_time", "sort_key", "to_day_first", "to_utc"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -37,12 +35,12 @@ def is_date(value: Any) -> TypeGuard[str]:
 def is_date_time(value: str) -> bool:
     """An RFC 3339 date-time, with leap seconds where RFC 3339 allows them (23:59:60 UTC)."""
     value = value.upper()  # RFC 3339 allows t and z; rfc3339-validator wants them upper-case, as jsonschema does
-    if validate_rfc3339(value):
+    if _rfc3339(value):
         return True
     if len(value) < 20 or value[17:19] != "60":
         return False
     normal = value[:17] + "59" + value[19:]
-    if not validate_rfc3339(normal):
+    if not _rfc3339(normal):
         return False
     moment = dt.datetime.fromisoformat(normal.replace("Z", "+00:00"))
     utc = moment.astimezone(dt.UTC)
@@ -96,7 +94,7 @@ def from_w3c(value: Any) -> str | None:
             return None
     if not isinstance(value, str):
         return None
-    if validate_rfc3339(value) or _DATE.match(value):
+    if _rfc3339(value) or _DATE.match(value):
         return value
     try:
         moment = dt.datetime.fromisoformat(value)
@@ -125,3 +123,10 @@ def to_day_first(value: str | None) -> str | None:
         return None
     date = dt.date.fromisoformat(value[:10])
     return f"{date.day:02d}-{date.month:02d}-{date.year:04d}"
+
+
+def _rfc3339(value: str) -> bool:
+    # Imported on first use: validation settles most dates without it, and start-up counts (pre-commit).
+    from rfc3339_validator import validate_rfc3339
+
+    return bool(validate_rfc3339(value))

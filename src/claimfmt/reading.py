@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import attrs
-import ijson
 import orjson
 
 from claimfmt.issues import DocumentError, Issue
@@ -222,6 +221,8 @@ def _read_array(stream: io.BufferedReader, name: str) -> Iterator[Record]:
     if size is not None and size <= _STREAM_ARRAY_BYTES:
         yield from _read_single(stream.read(), name)
         return
+    import ijson  # only for arrays too large to parse at once
+
     index = 0
     try:
         for item in ijson.items(stream, "item", use_float=True):
