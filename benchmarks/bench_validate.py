@@ -65,11 +65,11 @@ def _span(rng: random.Random, text: str, width: int = 60) -> dict[str, Any]:
     return span
 
 
-def make_document(rng: random.Random, number: int) -> dict[str, Any]:
-    """One realistic document of roughly 10 to 30 KB."""
-    text = _text(rng, rng.randrange(5_000, 14_000))
+def make_document(rng: random.Random, number: int, *, small: bool = False) -> dict[str, Any]:
+    """One realistic document of roughly 10 to 30 KB, or of about 4 KB when ``small``."""
+    text = _text(rng, rng.randrange(1_000, 2_000) if small else rng.randrange(5_000, 14_000))
     sources = []
-    for s in range(rng.randrange(3, 10)):
+    for s in range(rng.randrange(2, 4) if small else rng.randrange(3, 10)):
         anonymous = rng.random() < 0.4
         sources.append(
             {
@@ -82,7 +82,7 @@ def make_document(rng: random.Random, number: int) -> dict[str, Any]:
             }
         )
     claims = []
-    for c in range(rng.randrange(5, 31)):
+    for c in range(rng.randrange(2, 6) if small else rng.randrange(5, 31)):
         claim: dict[str, Any] = {
             "id": f"c{c}",
             "text": _text(rng, 80),

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator
-from importlib.metadata import entry_points
 from typing import Any
 
 import attrs
 
 from claimfmt.codes import severity_of
 from claimfmt.issues import Issue, escape_pointer_token
+from claimfmt.plugins import entry_points
+from claimfmt.validators.settled import settled
 
-__all__ = ["ENTRY_POINT_GROUP", "Check", "all_checks", "all_spans", "issue", "register", "run_checks", "walk_spans"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Check",
+    "all_checks",
+    "builtin_checks",
+    "cache_clear",
+    "plugin_checks",
+    "all_spans",
+    "issue",
+    "register",
+    "run_checks",
+    "walk_spans",
+]
 
 ENTRY_POINT_GROUP = "claimfmt.validators"
 
@@ -41,20 +54,38 @@ def register(name: str, *codes: str) -> Callable[[CheckFunction], CheckFunction]
     return decorate
 
 
-@functools.cache
 def all_checks() -> tuple[Check, ...]:
     """The built-in checks, then those other packages register as entry points."""
+    return (*builtin_checks(), *plugin_checks())
+
+
+def cache_clear() -> None:
+    """Forget the plugin checks found (tests install and remove them)."""
+    plugin_checks.cache_clear()
+
+
+@functools.cache
+def builtin_checks() -> tuple[Check, ...]:
+    """The checks claimfmt itself makes."""
     # Importing the modules runs their @register decorators.
     from claimfmt.validators import identity, relations, spans, verification  # noqa: F401
 
-    plugins = [ep.load() for ep in entry_points(group=ENTRY_POINT_GROUP)]
-    return (*_BUILTIN, *(p for p in plugins if isinstance(p, Check)))
+    return tuple(_BUILTIN)
+
+
+@functools.cache
+def plugin_checks() -> tuple[Check, ...]:
+    """The checks other packages register as entry points."""
+    return tuple(p for p in (ep.load() for ep in entry_points(group=ENTRY_POINT_GROUP)) if isinstance(p, Check))
 
 
 def run_checks(document: dict[str, Any], *, checks: Iterable[Check] | None = None) -> list[Issue]:
-    """Every semantic issue in a schema-valid document."""
+    """Every semantic issue in a schema-valid document (the built-in and plugin checks, or ``checks``)."""
     found: list[Issue] = []
-    for check in all_checks() if checks is None else checks:
+    if checks is None:
+        # A document one pass finds nothing wrong with skips the built-in checks; plugins always run.
+        checks = plugin_checks() if settled(document) else all_checks()
+    for check in checks:
         found.extend(check.function(document))
     return found
 

@@ -26,14 +26,14 @@ if TYPE_CHECKING:
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
-__all__ = ["reference_validator", "schema_issues"]
+__all__ = ["fast_validator", "reference_validator", "schema_issues"]
 
 _EXCERPT = 60
 
 
 def schema_issues(data: Any, version: str) -> list[Issue]:
     """Every place where ``data`` breaks the schema of ``version`` (empty when valid)."""
-    fast = _fast_validator(version)
+    fast = fast_validator(version)
     if fast.is_valid(data):
         return []
     issues: list[Issue] = []
@@ -48,7 +48,8 @@ def schema_issues(data: Any, version: str) -> list[Issue]:
 
 
 @functools.cache
-def _fast_validator(version: str) -> Any:
+def fast_validator(version: str) -> Any:
+    """The jsonschema_rs validator of ``version``'s schema (formats checked), compiled once."""
     return jsonschema_rs.validator_for(schema(version), validate_formats=True)
 
 

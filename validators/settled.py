@@ -1,0 +1,134 @@
+"""One pass that settles a document every built-in check would pass, before any of them runs.
+
+Most documents are valid. Nine checks each walking the claims, attributions and spans
+again, as generators building JSON pointers, cost more than parsing a small document
+(``claimfmt validate`` is meant to run at close to the parse's speed). So
+:func:`settled` looks at everything the built-in checks look at in one loop over the
+document, building no path and no issue, and says True only when none of them could
+report anything. Anything else (an error, a warning, a 1.0 document, a quote-only span)
+sends the document through the checks themselves, which say what and where. A property
+test keeps the two in agreement.
+"""
+
+from __future__ import annotations
+
+from hashlib import sha256
+from typing import Any
+
+from claimfmt.dates import sort_key
+
+__all__ = ["settled"]
+
+
+def settled(document: dict[str, Any]) -> bool:
+    """True when no built-in check has anything to report on this schema-valid document."""
+    # Written for speed: `in` then a lookup beats .get() with a default, and spans are gathered first
+    # so that the loop that checks them is as tight as it can be.
+    if document["claimfmt"] != "1.1":
+        return False  # checked as declared: the checks know 1.0's shapes
+    spans: list[dict[str, Any]] = []
+    add = spans.append
+    sources: set[str] = set()
+    author = False
+    for source in document["sources"]:
+        sources.add(source["id"])
+        if source["anonymous"] and source["name"] is not None:
+            return False
+        if source["kind"] == "author":
+            if author:
+                return False
+            author = True
+        if "mentions" in source:
+            spans += source["mentions"]
+    claims = document["claims"]
+    ids = {claim["id"] for claim in claims}
+    if len(sources) != len(document["sources"]) or len(ids) != len(claims) or not ids.isdisjoint(sources):
+        return False
+    for claim in claims:
+        spans += claim["spans"]
+        for attribution in claim["attributions"]:
+            if attribution["source"] not in sources:
+                return False
+            if "cue" in attribution:
+                add(attribution["cue"])
+            if "hedges" in attribution:
+                for hedge in attribution["hedges"]:
+                    if "span" in hedge:
+                        add(hedge["span"])
+            if "via" in attribution:
+                for via in attribution["via"]:
+                    if via["source"] not in sources:
+                        return False
+                    if "cue" in via:
+                        add(via["cue"])
+            if "content" in attribution:
+                spans += attribution["content"]
+        if "verifications" in claim and not _verifications(claim["verifications"]):
+            return False
+    if "relations" in document:
+        relations = document["relations"]
+        seen = set()
+        for relation in relations:
+            start, end = relation["from"], relation["to"]
+            if start == end or start not in ids or end not in ids:
+                return False
+            seen.add((relation["type"], start, end))
+        if len(seen) != len(relations):
+            return False
+    article = document["article"]
+    if "text" not in article:
+        return not spans  # spans not checked is a warning
+    text = article["text"]
+    return _spans(spans, text) and (
+        "text_sha256" not in article or sha256(text.encode()).hexdigest() == article["text_sha256"]
+    )
+
+
+def _spans(spans: list[dict[str, Any]], text: str) -> bool:
+    startswith, endswith = text.startswith, text.endswith
+    try:
+        for span in spans:
+            start = span["start"]
+            exact = span["exact"]
+            if span["end"] - start != len(exact) or not startswith(exact, start):
+                return False
+            if len(span) > 3:
+                if "prefix" in span and not endswith(span["prefix"], 0, start):
+                    return False
+                if "suffix" in span and not startswith(span["suffix"], span["end"]):
+                    return False
+    except (KeyError, TypeError):  # a quote-only span, or offsets the schema lets through as 3.0
+        return False
+    return True
+
+
+def _verifications(items: list[dict[str, Any]]) -> bool:
+    """A claim's verifications: ids unique, verdicts in range, each revision after what it revises, no loop."""
+    if len(items) == 1:  # most claims: one assessment, which can revise nothing
+        (item,) = items
+        return "supersedes" not in item and ("verdict" not in item or _in_range(item["verdict"]))
+    by_id: dict[str, int] = {}
+    for n, item in enumerate(items):
+        if "id" in item:
+            if item["id"] in by_id:
+                return False
+            by_id[item["id"]] = n
+    for n, item in enumerate(items):
+        if "verdict" in item and not _in_range(item["verdict"]):
+            return False
+        if "supersedes" in item:
+            replaced = by_id.get(item["supersedes"])
+            # Every revision so far names an earlier entry, so no chain can loop back: only the dates are left.
+            if replaced is None or replaced >= n:
+                return False
+            stamp, earlier = item.get("assessed_at"), items[replaced].get("assessed_at")
+            if stamp is not None and earlier is not None and stamp != earlier and sort_key(stamp) < sort_key(earlier):
+                return False
+    return True
+
+
+def _in_range(verdict: dict[str, Any]) -> bool:
+    if "value" not in verdict or "best" not in verdict or "worst" not in verdict:
+        return True
+    value, best, worst = verdict["value"], verdict["best"], verdict["worst"]
+    return bool(worst <= value <= best or best <= value <= worst)
