@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-import attrs
-
 from claimfmt.converters.base import (
     Converter,
     LossReport,
@@ -50,6 +48,7 @@ from claimfmt.model import (
     Verification,
 )
 from claimfmt.reading import Record
+from claimfmt.structuring import evolve
 from claimfmt.versions import CURRENT_VERSION
 
 __all__ = ["AVeriTeC"]
@@ -145,7 +144,7 @@ def read_record(data: dict[str, JSON], index: int, report: LossReport) -> Docume
     if patch:
         for key in (*patch.get("set", {}), *patch.get("in", {})):
             report.park(f"record.{key}")
-        document = attrs.evolve(document, extensions={_RECORD: patch})
+        document = evolve(document, extensions={_RECORD: patch})
     return document
 
 

@@ -25,6 +25,7 @@ from claimfmt.converters.patches import PatchError, additions, apply, diff
 from claimfmt.issues import ClaimfmtError, DocumentError, Issue, Severity, escape_pointer_token, json_type
 from claimfmt.model import Claim, Document, State
 from claimfmt.reading import Record, SourceLike, decode_text, iter_records
+from claimfmt.structuring import evolve
 from claimfmt.writing import write_json_values
 
 __all__ = [
@@ -311,7 +312,7 @@ class Converter:
                 arrays.append(extensions.get(key) == "array")
                 if key in extensions:  # the file's shape, not the record's: nothing to write or record
                     rest = {k: v for k, v in extensions.items() if k != key}
-                    document = attrs.evolve(document, extensions=rest or None)
+                    document = evolve(document, extensions=rest or None)
                 yield document
 
         records = self.write_records(watched(), options, report)
@@ -321,7 +322,7 @@ class Converter:
         """``document`` marked as read from a file that is an array of one record (see :attr:`file_shape`)."""
         if self.file_shape is None or origin.array != 1:
             return document
-        return attrs.evolve(document, extensions={**(document.extensions or {}), self.file_shape: "array"})
+        return evolve(document, extensions={**(document.extensions or {}), self.file_shape: "array"})
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[Any]:
         """Peer JSON records for documents, streamed."""
@@ -463,4 +464,4 @@ def kept_by_reader(
         return document
     for key in (*kept.get("set", {}), *kept.get("in", {}), *kept.get("each", {})):
         report.park(f"{field}.{key}")
-    return attrs.evolve(document, extensions={**(document.extensions or {}), extension: kept})
+    return evolve(document, extensions={**(document.extensions or {}), extension: kept})

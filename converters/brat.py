@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
-import attrs
 import orjson
 
 from claimfmt.converters import remainder
@@ -45,7 +44,8 @@ from claimfmt.converters.standoff import (
 )
 from claimfmt.model import Annotator, AnnotatorKind, Document, Provenance
 from claimfmt.reading import SourceLike
-from claimfmt.writing import atomic_writer
+from claimfmt.structuring import evolve
+from claimfmt.writing import atomic_files
 
 __all__ = ["Brat", "parse_ann", "render_ann"]
 
@@ -95,32 +95,37 @@ class Brat(Converter):
         written = 0
         kinds: dict[str, set[str]] = {"T": set(), "R": set(), "E": set(), "A": set()}
         values: dict[str, set[str]] = {}
-        for document in documents:
-            if document.article.text is None:
-                report.drop("documents without text (brat needs the text)")
-                continue
-            if "\x00" in document.article.text:
-                report.drop("documents whose text has NUL characters (a .txt file is text)")
-                continue
-            name = _file_name(document.id, names)
-            ann = render_ann(document, mapping, name, report)
-            for line in ann.splitlines():
-                prefix, _, rest = line.partition("\t")
-                if prefix[:1] in kinds and rest:
-                    kinds[prefix[:1]].add(re.split(r"[ :]", rest, maxsplit=1)[0])
-                if prefix[:1] in "AM" and rest.count(" ") >= 2:
-                    attribute, _, value = rest.split(" ", 2)
-                    values.setdefault(attribute, set()).add(value)
-            with atomic_writer(folder / f"{name}.txt") as out:
-                out.write(document.article.text.encode())
-            with atomic_writer(folder / f"{name}.ann") as out:
-                out.write(ann.encode())
-            written += 1
-        conf = folder / "annotation.conf"
-        if written and not conf.exists():  # brat wants the types declared; never replace a project's own
-            with atomic_writer(conf) as out:
-                out.write(_annotation_conf(kinds, values, mapping).encode())
+        # The folder is written as one: every file or none (an error leaves what was there).
+        with atomic_files() as files:
+            for document in documents:
+                if document.article.text is None:
+                    report.drop("documents without text (brat needs the text)")
+                    continue
+                if "\x00" in document.article.text:
+                    report.drop("documents whose text has NUL characters (a .txt file is text)")
+                    continue
+                name = _file_name(document.id, names)
+                ann = render_ann(document, mapping, name, report)
+                _declared(ann, kinds, values)
+                files.write(folder / f"{name}.txt", document.article.text.encode())
+                files.write(folder / f"{name}.ann", ann.encode())
+                written += 1
+            conf = folder / "annotation.conf"
+            if written and not conf.exists():  # brat wants the types declared; never replace a project's own
+                files.write(conf, _annotation_conf(kinds, values, mapping).encode())
         return written
+
+
+def _declared(ann: str, kinds: dict[str, set[str]], values: dict[str, set[str]]) -> None:
+    """Add the types (and attribute values) the lines of ``ann`` use to those annotation.conf declares."""
+    for line in ann.splitlines():
+        prefix, _, rest = line.partition("\t")
+        kind = prefix[:1]
+        if kind in kinds and rest:
+            kinds[kind].add(rest.split(" ", 1)[0].split(":", 1)[0])
+        if kind in "AM" and rest.count(" ") >= 2:
+            attribute, _, value = rest.split(" ", 2)
+            values.setdefault(attribute, set()).add(value)
 
 
 def _annotation_conf(kinds: dict[str, set[str]], values: dict[str, set[str]], mapping: AnnotationMapping) -> str:
@@ -174,7 +179,7 @@ def read_lines(
     document, used = read_document(standoff, mapping, identifier, report)
     kept = [_line(item) for item in unused(standoff, used)] + others
     provenance = Provenance(annotators=(Annotator(kind=AnnotatorKind.HUMAN, name=annotator),)) if annotator else None
-    document = attrs.evolve(document, extensions={_UNMAPPED: kept} if kept else None, provenance=provenance)
+    document = evolve(document, extensions={_UNMAPPED: kept} if kept else None, provenance=provenance)
     if kept_record:
         restored = remainder.restore(document, kept_record, report, Origin(file=name))
         if restored is not document:

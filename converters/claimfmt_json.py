@@ -8,8 +8,9 @@ from typing import Any, ClassVar
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
 from claimfmt.model import Document
 from claimfmt.reading import Record, document_from_json
-from claimfmt.structuring import unstructure
+from claimfmt.structuring import as_json, trusted
 from claimfmt.validation import validate
+from claimfmt.versions import CURRENT_VERSION
 
 __all__ = ["ClaimfmtJSON"]
 
@@ -28,8 +29,11 @@ class ClaimfmtJSON(Converter):
             for issue in issues:
                 report.add(issue, origin)
             if record.issue is None and not any(issue.severity == "error" for issue in issues):
-                yield Read(document=document_from_json(record.data), origin=origin)
+                data = record.data
+                # Valid as the current version: built the fast way, keeping its JSON (the record is ours alone).
+                document = trusted(data) if data["claimfmt"] == CURRENT_VERSION else document_from_json(data)
+                yield Read(document=document, origin=origin)
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[Any]:
         for document in documents:
-            yield unstructure(document)
+            yield as_json(document)

@@ -66,7 +66,7 @@ from claimfmt.dates import is_date as _is_date
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import Attribution, Claim, Document, Source, SourceKind, Stance, State, Verification
 from claimfmt.reading import Record, SourceLike, decode_issue, decode_text, iter_records
-from claimfmt.structuring import structure, unstructure
+from claimfmt.structuring import evolve, structure, unstructure
 from claimfmt.versions import CURRENT_VERSION
 
 __all__ = ["ClaimReview", "from_claimreview", "to_claimreview"]
@@ -352,7 +352,7 @@ def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport)
                     report.park(f"ClaimReview.{key}")
                 found[c][v] = attrs.evolve(verification, extensions={**(verification.extensions or {}), _FOREIGN: kept})
         kept_claims = tuple(attrs.evolve(c, verifications=tuple(found[n])) for n, c in enumerate(document.claims))
-        yield Read(document=attrs.evolve(document, claims=kept_claims), origin=read.origin)
+        yield Read(document=evolve(document, claims=kept_claims), origin=read.origin)
 
 
 def _from_fragments(reviews: list[dict[str, JSON]], fragments: list[Any], report: LossReport) -> dict[str, JSON]:

@@ -41,6 +41,7 @@ from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBo
 from claimfmt.converters.values import Fields, as_object
 from claimfmt.model import Annotator, AnnotatorKind, Document, Provenance
 from claimfmt.reading import Record
+from claimfmt.structuring import evolve
 
 __all__ = ["LabelStudio", "labelling_config"]
 
@@ -120,7 +121,7 @@ def _parked(
         for key in (*kept.get("set", {}), *kept.get("in", {}), *kept.get("each", {})):
             report.park(f"labelstudio.{key}")
         first = documents[0]
-        documents[0] = attrs.evolve(first, extensions={**(first.extensions or {}), _TASK: kept})
+        documents[0] = evolve(first, extensions={**(first.extensions or {}), _TASK: kept})
     return documents
 
 
@@ -191,15 +192,15 @@ def _rebuild(
                 kind_of = AnnotatorKind.MODEL if kind == "prediction" else AnnotatorKind.HUMAN
                 provenance = Provenance(annotators=(Annotator(kind=kind_of, name=str(who)),))
             if text is None:
-                document = attrs.evolve(document, article=attrs.evolve(document.article, text=None))
+                document = evolve(document, article=attrs.evolve(document.article, text=None))
             extensions = {_GROUP: identifier, NS + "kind": kind}
-            documents.append(attrs.evolve(document, provenance=provenance, extensions=extensions))
+            documents.append(evolve(document, provenance=provenance, extensions=extensions))
     if not documents:
         # A task nobody has annotated yet (or whose annotations were all cancelled) is still a document.
         document, _ = read_document(Standoff(text=text or ""), mapping, identifier, report)
         if text is None:
-            document = attrs.evolve(document, article=attrs.evolve(document.article, text=None))
-        documents.append(attrs.evolve(document, extensions={_GROUP: identifier, NS + "kind": "task"}))
+            document = evolve(document, article=attrs.evolve(document.article, text=None))
+        documents.append(evolve(document, extensions={_GROUP: identifier, NS + "kind": "task"}))
     return documents
 
 
@@ -221,7 +222,7 @@ def _rebuild_min(
     standoff = _standoff(text, "text", results, origin, unit, report, anchoring)
     identifier = str(task["id"]) if isinstance(task.get("id"), int | str) else f"labelstudio-{origin.index or 0}"
     document, _ = read_document(standoff, mapping, identifier, report)
-    return [attrs.evolve(document, extensions={_GROUP: identifier, NS + "kind": "min"})]
+    return [evolve(document, extensions={_GROUP: identifier, NS + "kind": "min"})]
 
 
 def _standoff(

@@ -48,6 +48,7 @@ from claimfmt.converters.offsets import OffsetMap
 from claimfmt.converters.standoff import Standoff, TextBound, plain_spans, read_document, write_document
 from claimfmt.model import Document
 from claimfmt.reading import SourceLike, decode_text
+from claimfmt.structuring import evolve
 from claimfmt.writing import atomic_writer
 
 __all__ = ["NIF"]
@@ -257,7 +258,7 @@ def _rebuild(
     article = attrs.evolve(document.article, url=str(url)) if url is not None else document.article
     if getattr(literal, "language", None):
         article = attrs.evolve(article, language=literal.language)
-    return attrs.evolve(document, sources=sources, article=article)
+    return evolve(document, sources=sources, article=article)
 
 
 def _index(graph: Any, string: Any, nif: Any) -> tuple[int | None, int | None]:
@@ -384,7 +385,7 @@ def _parked(
         kept["add"] = _ntriples(rdflib, added)
     if removed:
         kept["remove"] = _ntriples(rdflib, removed)
-    return attrs.evolve(document, extensions={**(document.extensions or {}), _TRIPLES: kept})
+    return evolve(document, extensions={**(document.extensions or {}), _TRIPLES: kept})
 
 
 def graph_name(predicate: Any) -> str:

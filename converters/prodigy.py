@@ -20,8 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-import attrs
-
 from claimfmt.converters import remainder
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, kept_by_reader, patched, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
@@ -30,6 +28,7 @@ from claimfmt.converters.tokens import Tokens, fits, make
 from claimfmt.converters.values import Fields
 from claimfmt.model import Document
 from claimfmt.reading import Record
+from claimfmt.structuring import evolve
 
 __all__ = ["Prodigy"]
 
@@ -124,7 +123,7 @@ def _rebuild(
             standoff.links.append(Link(f"R{hs}_{he}_{cs}_{ce}", label, [(ends[head], head), (ends[child], child)]))
     document, _ = read_document(standoff, mapping, identifier, report)
     if isinstance(task.get("tokens"), list):
-        document = attrs.evolve(document, extensions={_TOKENS: task["tokens"]})
+        document = evolve(document, extensions={_TOKENS: task["tokens"]})
     return document
 
 

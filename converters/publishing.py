@@ -12,6 +12,7 @@ import attrs
 
 from claimfmt.converters.base import LossReport
 from claimfmt.model import Claim, Document, Source
+from claimfmt.structuring import evolve
 
 __all__ = ["withheld"]
 
@@ -42,7 +43,7 @@ def withheld(document: Document, report: LossReport | None) -> Document:
     if article is document.article and not renamed:
         return document
     claims = tuple(_renamed(claim, renamed) for claim in document.claims)
-    return attrs.evolve(document, article=article, sources=tuple(sources), claims=claims)
+    return evolve(document, article=article, sources=tuple(sources), claims=claims)
 
 
 def _renamed(claim: Claim, renamed: dict[str, str]) -> Claim:

@@ -24,13 +24,12 @@ from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 
-import attrs
-
 from claimfmt.converters.base import LossReport, Origin, set_aside
 from claimfmt.converters.patches import PatchError, apply, diff, fingerprint, guarded, merge
 from claimfmt.issues import DocumentError, Severity
 from claimfmt.model import Document
-from claimfmt.structuring import structure, unstructure
+from claimfmt.structuring import as_json, evolve, trusted
+from claimfmt.versions import CURRENT_VERSION
 
 __all__ = ["VERSION", "article_text", "bare", "fields", "keep", "pair", "restore"]
 
@@ -63,7 +62,7 @@ def keep(
     extensions = document.extensions or {}
     if parked is not None and parked in extensions:
         rest = {k: v for k, v in extensions.items() if k != parked}
-        plain = attrs.evolve(document, extensions=rest or None)
+        plain = evolve(document, extensions=rest or None)
         if bare(_keep(plain, rebuilt, every_claim, shift)):
             return None
     return _keep(document, rebuilt, every_claim, shift)
@@ -72,7 +71,7 @@ def keep(
 def _keep(
     document: Document, rebuilt: Document, every_claim: bool, shift: Callable[[int], int] | None
 ) -> dict[str, JSON] | None:
-    original, base = unstructure(document), unstructure(rebuilt)
+    original, base = as_json(document), as_json(rebuilt)
     claim_ids, source_ids = _match(original, base, shift or (lambda offset: offset))
     base = _renamed(base, claim_ids, source_ids)
     remainder: dict[str, JSON] = {"v": VERSION}
@@ -200,20 +199,23 @@ def restore(
     try:
         _check(remainder)
         try:
-            applied = _apply(unstructure(edited), remainder, report, origin, stable_ids)
+            applied = _apply(as_json(edited), remainder, report, origin, stable_ids)
         except (KeyError, TypeError, AttributeError) as exc:
             # The record comes back from a file people edit: a patch that leaves an id out or a list not a
             # list is a damaged record, found as it is applied (what it gives is validated after).
             raise PatchError(f"the record does not apply ({type(exc).__name__}: {exc})") from None
-        document = structure(applied, Document)
-    except (PatchError, DocumentError) as exc:
+        if applied.get("claimfmt") != CURRENT_VERSION:
+            raise PatchError(f"the record makes a document of format {applied.get('claimfmt')!r}")
+    except PatchError as exc:
         set_aside(exc, what, "the document read from the annotations alone", report, origin)
         return edited
-    errors = [issue for issue in validate(document) if issue.severity is Severity.ERROR]
+    # Checked as JSON, then built the fast way: the JSON is the document's (it is new, made by _apply).
+    issues = validate(applied)
+    errors = [issue for issue in issues if issue.severity is Severity.ERROR]
     if errors:
         set_aside(DocumentError(errors), what, "the document read from the annotations alone", report, origin)
         return edited
-    return document
+    return trusted(applied, issues=issues)
 
 
 def article_text(remainder: JSON) -> str | None:

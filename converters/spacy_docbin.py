@@ -20,7 +20,6 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, ClassVar
 
-import attrs
 import orjson
 
 from claimfmt.converters import remainder
@@ -41,6 +40,7 @@ from claimfmt.converters.standoff import Standoff, TextBound, plain_spans, read_
 from claimfmt.converters.tokens import fits, make
 from claimfmt.model import Document
 from claimfmt.reading import SourceLike
+from claimfmt.structuring import evolve
 from claimfmt.writing import atomic_writer
 
 __all__ = ["SpacyDocBin"]
@@ -116,7 +116,7 @@ class SpacyDocBin(Converter):
             except (ValueError, AssertionError, KeyError, TypeError):
                 # The Doc's own fields kept from reading no longer fit the document (its text edited, say).
                 rest = {k: v for k, v in (document.extensions or {}).items() if k not in (_DOC, _TOKENS)}
-                document = attrs.evolve(document, extensions=rest or None)
+                document = evolve(document, extensions=rest or None)
                 report.warn(
                     "record-invalid",
                     f"document {document.id!r}: the spaCy fields kept from reading ({_DOC}) no longer fit; "
@@ -181,7 +181,7 @@ def _rebuild(
                     TextBound(f"T{len(seen)}", item["label"], [(item["start"], item["end"])], text[key[0] : key[1]])
                 )
     document, _ = read_document(standoff, mapping, identifier, report)
-    return attrs.evolve(document, extensions={_TOKENS: data["tokens"]}) if data.get("tokens") else document
+    return evolve(document, extensions={_TOKENS: data["tokens"]}) if data.get("tokens") else document
 
 
 def _json(document: Document, mapping: AnnotationMapping, report: LossReport) -> dict[str, JSON]:

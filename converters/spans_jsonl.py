@@ -17,14 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-import attrs
-
 from claimfmt.converters.anchoring import Anchoring
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 from claimfmt.converters.standoff import Standoff, TextBound, read_document, unused
 from claimfmt.reading import Record
+from claimfmt.structuring import evolve
 
 __all__ = ["SpansJSONL"]
 
@@ -88,7 +87,7 @@ class SpansJSONL(Converter):
             if left:
                 extensions[_UNMAPPED] = left
                 report.park("spans with labels the mapping does not name", len(left))
-            yield Read(document=attrs.evolve(document, extensions=extensions or None), origin=origin)
+            yield Read(document=evolve(document, extensions=extensions or None), origin=origin)
 
 
 def _span(

@@ -25,22 +25,8 @@ import attrs
 
 from claimfmt.converters.base import LossReport
 from claimfmt.converters.mapping import AnnotationMapping
-from claimfmt.model import (
-    Article,
-    Attribution,
-    Claim,
-    Commitment,
-    Document,
-    Hedge,
-    HedgeKind,
-    Mode,
-    Source,
-    SourceKind,
-    Span,
-    Stance,
-    State,
-    Verification,
-)
+from claimfmt.model import Attribution, Commitment, Document, HedgeKind, Mode, Span, Stance, State
+from claimfmt.structuring import trusted
 from claimfmt.versions import CURRENT_VERSION
 
 __all__ = [
@@ -51,6 +37,7 @@ __all__ = [
     "TextBound",
     "plain_spans",
     "read_document",
+    "read_json",
     "unused",
     "write_document",
 ]
@@ -145,6 +132,18 @@ def read_document(
     report: LossReport,
 ) -> tuple[Document, _Used]:
     """A claimfmt document from stand-off annotations, as the mapping reads them."""
+    data, used = read_json(standoff, mapping, identifier, report)
+    return trusted(data), used
+
+
+def read_json(
+    standoff: Standoff,
+    mapping: AnnotationMapping,
+    identifier: str,
+    report: LossReport,
+) -> tuple[dict[str, Any], _Used]:
+    """The JSON of :func:`read_document`'s document: made as JSON, since a tool writer compares it with the
+    document it wrote (``remainder.keep``) and a reader applies a record to it, both on JSON."""
     used = _Used()
     text = standoff.text
     attributes = _attributes_by_target(standoff)
@@ -154,12 +153,12 @@ def read_document(
         if note.type == mapping.claim_text_note and note.text:
             statements.setdefault(note.target, note)
 
-    def attribute(target: str, field: str, enum: type[Any]) -> Any:
+    def attribute(target: str, field: str, enum: type[Any]) -> str | None:
         name = mapping.attributes.get(field)
         for item in attributes.get(target, ()):
             if item.name == name and item.value in enum._value2member_map_:
                 used.ids.add(item.id)
-                return enum(item.value)
+                return item.value
         return None
 
     def own_type(types: frozenset[str] | tuple[str, ...], fallback: str, actual: str) -> dict[str, Any] | None:
@@ -170,21 +169,21 @@ def read_document(
     for span in standoff.spans:
         if span.type in mapping.claim_types:
             used.ids.add(span.id)
-            exact = [text[s:e] for s, e in span.fragments]
-            statement = " ".join(exact) if span.fragments else span.text
+            statement = " ".join([text[s:e] for s, e in span.fragments]) if span.fragments else span.text
             said = statements.get(span.id)
             if said is not None:
                 statement = said.text
                 used.ids.add(said.id)
+            claim: dict[str, Any] = {"id": span.id, "text": statement or span.type, "spans": _spans(span, text)}
+            claim["attributions"] = []
             state = attribute(span.id, "state", State)
-            claims[span.id] = {
-                "spans": _spans(span, text),
-                "text": statement or span.type,
-                "attributions": [],
-                "verifications": (Verification(state=state),) if state is not None else None,
-                "extensions": own_type(mapping.claim_types, "Claim", span.type),
-            }
-    sources: dict[str, Source] = {}
+            if state is not None:
+                claim["verifications"] = [{"state": state}]
+            extensions = own_type(mapping.claim_types, "Claim", span.type)
+            if extensions is not None:
+                claim["extensions"] = extensions
+            claims[span.id] = claim
+    sources: dict[str, dict[str, Any]] = {}
     for span in standoff.spans:
         if span.type in mapping.source_types:
             used.ids.add(span.id)
@@ -204,14 +203,14 @@ def read_document(
             # PolNeAR's Attribution-no-source: someone unnamed, nowhere in the text.
             # An id of the schema's form, whatever characters the tool's own ids use.
             source_id = re.sub(r"[^A-Za-z0-9_.:-]", "_", f"{link.id}-source").lstrip(".:-") or "source"
-            sources[source_id] = Source(id=source_id, kind=SourceKind.UNKNOWN, name=None, anonymous=True)
+            sources[source_id] = {"id": source_id, "kind": "unknown", "name": None, "anonymous": True}
         elif source_id not in sources:
             used.ids.add(source_id)
             said_by = spans_by_id[source_id]
             sources[source_id] = _source(
                 source_id, said_by, text, own_type(mapping.source_types, "Source", said_by.type)
             )
-        cue = None
+        cue: dict[str, Any] | None = None
         hedges = []
         for role, target in roles:
             argument = spans_by_id.get(target)
@@ -220,23 +219,22 @@ def read_document(
             start, end = argument.fragments[0]
             if role in mapping.cue_roles and cue is None and end > start:
                 used.ids.add(target)
-                cue = Span(
-                    start=start,
-                    end=end,
-                    exact=text[start:end],
-                    extensions=own_type(mapping.cue_types, "Cue", argument.type),
-                )
+                cue = {"start": start, "end": end, "exact": text[start:end]}
+                extensions = own_type(mapping.cue_types, "Cue", argument.type)
+                if extensions is not None:
+                    cue["extensions"] = extensions
             elif role in mapping.hedge_roles and end > start:
                 used.ids.add(target)
-                kind = attribute(target, "hedge_kind", HedgeKind) or HedgeKind.OTHER
-                hedges.append(
-                    Hedge(
-                        kind=kind,
-                        text=text[start:end],
-                        span=Span(start=start, end=end, exact=text[start:end]),
-                        extensions=own_type(mapping.hedge_types, "Hedge", argument.type),
-                    )
-                )
+                exact = text[start:end]
+                hedge: dict[str, Any] = {
+                    "kind": attribute(target, "hedge_kind", HedgeKind) or HedgeKind.OTHER.value,
+                    "text": exact,
+                    "span": {"start": start, "end": end, "exact": exact},
+                }
+                extensions = own_type(mapping.hedge_types, "Hedge", argument.type)
+                if extensions is not None:
+                    hedge["extensions"] = extensions
+                hedges.append(hedge)
         # A second attribution type (PolNeAR's Attribution-no-source) is remembered, to be written back,
         # and so is a trigger that is not the cue's span (the writer makes the cue the trigger).
         extras = own_type(mapping.attribution_types, "Attribution", link.type) or {}
@@ -244,43 +242,36 @@ def read_document(
             extras[_EVENT] = link.id
         trigger = spans_by_id.get(link.trigger) if link.trigger is not None else None
         if trigger is not None and link.trigger not in claims:
-            cue_fragments = [(cue.start, cue.end)] if cue is not None else None
+            cue_fragments = [(cue["start"], cue["end"])] if cue is not None else None
             if list(trigger.fragments) != cue_fragments:
                 extras[_TRIGGER] = [list(fragment) for fragment in trigger.fragments]
         for claim_id in claim_ids:
-            claims[claim_id]["attributions"].append(
-                Attribution(
-                    source=source_id,
-                    # On the link (a brat event), or on the claim where the tool cannot annotate links.
-                    stance=attribute(link.id, "stance", Stance)
-                    or attribute(claim_id, "stance", Stance)
-                    or Stance.ASSERTS,
-                    commitment=attribute(link.id, "commitment", Commitment)
-                    or attribute(claim_id, "commitment", Commitment),
-                    mode=attribute(link.id, "mode", Mode) or attribute(claim_id, "mode", Mode),
-                    cue=cue,
-                    hedges=tuple(hedges) or None,
-                    extensions=extras or None,
-                )
-            )
-    document = Document(
-        claimfmt=CURRENT_VERSION,
-        id=identifier,
-        article=Article(text=text),
-        sources=tuple(sources.values()),
-        claims=tuple(
-            Claim(
-                id=claim_id,
-                text=fields["text"],
-                spans=fields["spans"],
-                attributions=tuple(fields["attributions"]),
-                verifications=fields["verifications"],
-                extensions=fields["extensions"],
-            )
-            for claim_id, fields in claims.items()
-        ),
-    )
-    return document, used
+            # On the link (a brat event), or on the claim where the tool cannot annotate links.
+            attribution: dict[str, Any] = {
+                "source": source_id,
+                "stance": attribute(link.id, "stance", Stance)
+                or attribute(claim_id, "stance", Stance)
+                or Stance.ASSERTS.value,
+            }
+            for field, enum in (("commitment", Commitment), ("mode", Mode)):
+                value = attribute(link.id, field, enum) or attribute(claim_id, field, enum)
+                if value is not None:
+                    attribution[field] = value
+            if cue is not None:
+                attribution["cue"] = cue
+            if hedges:
+                attribution["hedges"] = hedges
+            if extras:
+                attribution["extensions"] = extras
+            claims[claim_id]["attributions"].append(attribution)
+    data = {
+        "claimfmt": CURRENT_VERSION,
+        "id": identifier,
+        "article": {"text": text},
+        "sources": list(sources.values()),
+        "claims": list(claims.values()),
+    }
+    return data, used
 
 
 def unused(standoff: Standoff, used: _Used) -> Iterator[TextBound | Link | Attribute | Note]:
@@ -410,26 +401,29 @@ def plain_spans(standoff: Standoff, mapping: AnnotationMapping) -> list[TextBoun
     return [s for s in standoff.spans if s.fragments and not (s.id in triggers and s.type in mapping.attribution_types)]
 
 
-def _spans(span: TextBound, text: str) -> tuple[Span, ...]:
+def _spans(span: TextBound, text: str) -> list[dict[str, Any]]:
     if not span.fragments:
-        return (Span(exact=span.text),) if span.text else ()
-    return tuple(Span(start=s, end=e, exact=text[s:e]) for s, e in span.fragments if e > s)
+        return [{"exact": span.text}] if span.text else []
+    return [{"start": s, "end": e, "exact": text[s:e]} for s, e in span.fragments if e > s]
 
 
 def _placed(span: Span, text: str) -> bool:
     return span.start is not None and span.end is not None and span.end > span.start and span.end <= len(text)
 
 
-def _source(identifier: str, span: TextBound, text: str, extensions: dict[str, Any] | None) -> Source:
+def _source(identifier: str, span: TextBound, text: str, extensions: dict[str, Any] | None) -> dict[str, Any]:
     mentions = _spans(span, text)
-    return Source(
-        id=identifier,
-        kind=SourceKind.UNKNOWN,
-        name=" ".join(m.exact for m in mentions) or None,
-        anonymous=False,
-        mentions=mentions or None,
-        extensions=extensions,
-    )
+    source: dict[str, Any] = {
+        "id": identifier,
+        "kind": "unknown",
+        "name": " ".join([m["exact"] for m in mentions]) or None,
+        "anonymous": False,
+    }
+    if mentions:
+        source["mentions"] = mentions
+    if extensions is not None:
+        source["extensions"] = extensions
+    return source
 
 
 def _kept_type(extensions: Any, default: str) -> str:

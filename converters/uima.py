@@ -46,7 +46,8 @@ from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBo
 from claimfmt.converters.values import is_portable
 from claimfmt.model import Document
 from claimfmt.reading import SourceLike
-from claimfmt.writing import atomic_writer
+from claimfmt.structuring import evolve
+from claimfmt.writing import atomic_files
 
 __all__ = ["UimaJSON", "UimaXMI"]
 
@@ -173,15 +174,14 @@ class _Uima(Converter):
             systems.append(cas.typesystem)
         if not single:
             out.mkdir(parents=True, exist_ok=True)
-        for path, payload in written:
-            with atomic_writer(path) as file:
-                file.write(payload)
-        if self.suffix == ".xmi" and systems:
-            merged = systems[0]
-            for system in systems[1:]:
-                merged = cassis.merge_typesystems(merged, system)
-            with atomic_writer((out.parent if single else out) / "TypeSystem.xml") as file:
-                file.write(merged.to_xml().encode("utf-8"))
+        with atomic_files() as files:  # every file of the run, or none
+            for path, payload in written:
+                files.write(path, payload)
+            if self.suffix == ".xmi" and systems:
+                merged = systems[0]
+                for system in systems[1:]:
+                    merged = cassis.merge_typesystems(merged, system)
+                files.write((out.parent if single else out) / "TypeSystem.xml", merged.to_xml().encode("utf-8"))
         return len(written)
 
 
@@ -287,7 +287,11 @@ def _read_cas(
             elif isinstance(value, str | bool | int | float) and is_portable(value):
                 own[feature.name] = value
             elif hasattr(value, "elements") and all(_is_link(e) for e in value.elements or []):
-                args = [(e.role, ids[id(e.target)]) for e in value.elements or [] if e.role and id(e.target) in ids]
+                args = [
+                    (e.role, ids[id(e.target)])
+                    for e in value.elements or []
+                    if isinstance(e.role, str) and e.role and id(e.target) in ids  # a damaged file has other roles
+                ]
                 if args:  # one link per host, with a role per slot filled; the host is its trigger
                     standoff.links.append(Link(identifier, kind, args, trigger=identifier))
         if governor and dependent:
@@ -330,7 +334,7 @@ def _read_cas(
         article = attrs.evolve(article, title=title)
     if uri and re.match(r"^[a-z][a-z0-9+.-]*:\S+$", uri, re.I):
         article = attrs.evolve(article, url=uri)
-    document = attrs.evolve(document, article=article)
+    document = evolve(document, article=article)
     kept = _kept(annotations, ids, used.ids, standoff, report)
     if metadata is not None:
         rest = {
@@ -354,7 +358,7 @@ def _read_cas(
         else None
     )
     if extensions:
-        document = attrs.evolve(document, extensions=extensions)
+        document = evolve(document, extensions=extensions)
     if record is not None and isinstance(record.get("json"), str):
         try:
             patch = orjson.loads(record.get("json"))

@@ -38,6 +38,7 @@ from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 from claimfmt.converters.standoff import Attribute, Link, Standoff, TextBound, read_document, unused
 from claimfmt.issues import Issue
 from claimfmt.reading import SourceLike, decode_text
+from claimfmt.structuring import evolve
 
 __all__ = ["WebAnnoTSV3"]
 
@@ -103,7 +104,7 @@ class WebAnnoTSV3(Converter):
                 document, used = read_document(standoff, mapping, identifier, report)
                 kept = [_json(item) for item in unused(standoff, used)]
                 if kept:
-                    document = attrs.evolve(document, extensions={NS + "unmapped": kept})
+                    document = evolve(document, extensions={NS + "unmapped": kept})
                     for item in kept:
                         report.park(f"webanno {item['kind']}")
                 yield Read(document=document, origin=Origin(file=name))

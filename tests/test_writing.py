@@ -68,3 +68,22 @@ def test_dumps_is_compact_or_indented() -> None:
     assert claimfmt.dumps(DOC, indent=True).startswith('{\n  "claimfmt": "1.1"')
     # absent optional fields are left out, not written as null
     assert "null" not in claimfmt.dumps(DOC)
+
+
+def test_files_written_as_one_replace_all_or_none(tmp_path: Path) -> None:
+    """A folder output (brat, UIMA) is one run: an error midway leaves every old file, and no temporary one."""
+    from claimfmt.writing import atomic_files
+
+    old = tmp_path / "a.ann"
+    old.write_text("old")
+    old.chmod(0o640)
+    with pytest.raises(RuntimeError), atomic_files() as files:
+        files.write(old, b"new")
+        files.write(tmp_path / "b.ann", b"new")
+        raise RuntimeError("disk on fire")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ann"] and old.read_text() == "old"
+    with atomic_files() as files:
+        files.write(old, b"new")
+        files.write(tmp_path / "b.ann", b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ann", "b.ann"]
+    assert old.read_text() == "new" and (old.stat().st_mode & 0o777) == 0o640

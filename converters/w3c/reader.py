@@ -51,7 +51,7 @@ from claimfmt.model import (
     Verification,
 )
 from claimfmt.reading import Record
-from claimfmt.structuring import structure
+from claimfmt.structuring import evolve, structure
 from claimfmt.versions import CURRENT_VERSION, attribution_from_1_0, verifications_from_1_0
 
 _STANDARD_CONTAINERS = {"Composite", "List", "Independents"}
@@ -368,7 +368,7 @@ class _Reader:
                 for key in kept.get("keys", {}):
                     self.report.park(f"Annotation.{key}")
             finished.append(claim)
-        return attrs.evolve(document, claims=tuple(finished), relations=self.relations(document.relations, finished))
+        return evolve(document, claims=tuple(finished), relations=self.relations(document.relations, finished))
 
     def relations(self, relations: tuple[Relation, ...] | None, claims: list[Claim]) -> tuple[Relation, ...] | None:
         """The relations of our term whose claims are still annotations (a server may have deleted one)."""

@@ -355,6 +355,13 @@ class Document:
     _by_id: tuple[dict[str, Source], dict[str, Claim]] | None = attrs.field(
         default=None, init=False, eq=False, repr=False
     )
+    # The document's JSON, where it was read from JSON that needed no change or has been made once
+    # (claimfmt.structuring.as_json): validating and writing a converted document then need not make
+    # it again. Not data either, and never handed out for changing.
+    _json: dict[str, JSON] | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    # What validating that JSON found, where it was validated before the document was built from it
+    # (claimfmt.structuring.trusted): a pipeline need not validate the same JSON twice.
+    _issues: tuple[Any, ...] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     def source(self, source_id: str) -> Source | None:
         """The source with this id (the first, should two share it), or None."""

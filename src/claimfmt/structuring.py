@@ -9,7 +9,7 @@ or a value of the wrong JSON type is an error (cattrs on its own would turn
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -25,7 +25,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from claimfmt import model
 from claimfmt.issues import DocumentError, Issue, escape_pointer_token, json_type
 
-__all__ = ["structure", "unstructure"]
+__all__ = ["as_json", "evolve", "structure", "trusted", "unstructure"]
 
 T = TypeVar("T")
 
@@ -192,6 +192,44 @@ def unstructure(obj: Any) -> Any:
     return _converter.unstructure(obj)
 
 
+def trusted(data: dict[str, Any], *, issues: Sequence[Issue] | None = None) -> model.Document:
+    """A Document from the JSON of a document that was validated (schema and checks) as the current version.
+
+    Built by msgspec in one C pass, several times faster than :func:`structure`, which is for
+    JSON of unknown quality (it names every problem). The Document keeps ``data`` as its JSON
+    (:func:`as_json`), so ``data`` must not be changed afterwards. JSON that msgspec would have
+    to change to hold (an offset written ``3.0``) goes the strict way, and is not kept.
+    """
+    import msgspec  # loaded with the first conversion: validating needs no model
+
+    relations = data.get("relations")
+    # msgspec knows attributes by their Python names: Relation.from_ is "from" in JSON.
+    shaped = {**data, "relations": [{**r, "from_": r["from"]} for r in relations]} if relations else data
+    try:
+        document: model.Document = msgspec.convert(shaped, model.Document, strict=True)
+    except msgspec.ValidationError:
+        return structure(data, model.Document)
+    object.__setattr__(document, "_json", data)  # frozen: set once, like _by_id
+    if issues is not None:
+        object.__setattr__(document, "_issues", tuple(issues))
+    return document
+
+
+def as_json(document: model.Document, *, keep: bool = False) -> dict[str, Any]:
+    """The document's JSON: what it was read from (see :func:`trusted`), else unstructured.
+
+    Shared, not copied: read it, never change it (:func:`unstructure` gives a copy of one's own).
+    With ``keep``, JSON unstructured here is kept on the document for the next call (a pipeline that
+    validates a document, then writes it); without, a long-lived document does not hold it twice.
+    """
+    found = document._json
+    if found is None:
+        found = unstructure(document)
+        if keep:
+            object.__setattr__(document, "_json", found)
+    return found
+
+
 def _issues(exc: BaseException, pointer: str) -> Iterator[Issue]:
     if isinstance(exc, ForbiddenExtraKeysError):
         for key in sorted(exc.extra_fields):
@@ -221,3 +259,26 @@ def _note_token(exc: BaseException) -> str:
         if isinstance(note, IterableValidationNote):
             return f"/{note.index}"
     return ""
+
+
+_DOCUMENT_FIELDS = {field.name: field.type for field in attrs.fields(model.Document) if field.init}
+
+
+def evolve(document: model.Document, **changes: Any) -> model.Document:
+    """``attrs.evolve`` for a Document, keeping the JSON it holds (:func:`as_json`) in step.
+
+    Only the changed fields are unstructured; ``attrs.evolve`` would drop the JSON, and the
+    next writer or validator would make it all again.
+    """
+    new = attrs.evolve(document, **changes)
+    data = document._json
+    if data is not None:
+        fresh: dict[str, Any] = {}
+        for name, kind in _DOCUMENT_FIELDS.items():  # in the model's order, as unstructure writes them
+            if name not in changes:
+                if name in data:
+                    fresh[name] = data[name]
+            elif changes[name] is not None:
+                fresh[name] = _converter.unstructure(changes[name], unstructure_as=kind)
+        object.__setattr__(new, "_json", fresh)
+    return new

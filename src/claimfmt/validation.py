@@ -24,7 +24,15 @@ from claimfmt.versions import CURRENT_VERSION, check_version
 if TYPE_CHECKING:
     from claimfmt.model import Document
 
-__all__ = ["Run", "Selection", "parquet_files", "validate", "validate_record", "validate_sources"]
+__all__ = [
+    "Run",
+    "Selection",
+    "parquet_files",
+    "validate",
+    "validate_passing",
+    "validate_record",
+    "validate_sources",
+]
 
 
 def validate(document: Document | Mapping[str, Any] | str | bytes | os.PathLike[str]) -> list[Issue]:
@@ -50,9 +58,12 @@ def validate(document: Document | Mapping[str, Any] | str | bytes | os.PathLike[
     elif isinstance(document, Mapping):
         data = document
     else:
-        from claimfmt.structuring import unstructure
+        known = getattr(document, "_issues", None)
+        if known is not None:  # validated as the JSON it was built from
+            return list(known)
+        from claimfmt.structuring import as_json, unstructure
 
-        data = unstructure(document)
+        data = as_json(document) if hasattr(document, "_json") else unstructure(document)
     problem = check_version(data)
     if problem is not None:
         return [problem]
@@ -118,6 +129,19 @@ class Selection:
         if self.select and not code.startswith(self.select):
             return False
         return not (self.ignore and code.startswith(self.ignore))
+
+
+def validate_passing(document: Document) -> list[Issue]:
+    """:func:`validate` for a document passing through a pipeline (a conversion) on its way to a writer.
+
+    Its JSON, made here where the document does not hold it yet, is kept on it: a claimfmt writer then
+    writes what was just checked instead of making it again.
+    """
+    if document._issues is None:
+        from claimfmt.structuring import as_json
+
+        as_json(document, keep=True)
+    return validate(document)
 
 
 def _surely_valid(data: dict[str, Any]) -> bool:

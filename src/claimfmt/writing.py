@@ -21,16 +21,16 @@ import orjson
 
 from claimfmt.model import Document
 from claimfmt.reading import JSONL_SUFFIXES, _suffix
-from claimfmt.structuring import unstructure
+from claimfmt.structuring import as_json
 
-__all__ = ["atomic_writer", "dump", "dumps", "write_documents", "write_json_values"]
+__all__ = ["AtomicFiles", "atomic_files", "atomic_writer", "dump", "dumps", "write_documents", "write_json_values"]
 
 DocumentLike = Document | Mapping[str, Any]
 
 
 def to_json(document: DocumentLike) -> Any:
     """Plain JSON values for a Document; a mapping (already JSON) passes through."""
-    return unstructure(document) if isinstance(document, Document) else document
+    return as_json(document) if isinstance(document, Document) else document
 
 
 def dumps(document: DocumentLike, *, indent: bool = False) -> str:
@@ -151,15 +151,55 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
                 yield raw
             raw.flush()
             os.fsync(raw.fileno())
-        temp = Path(temp_name)
-        if path.exists():
-            # Keep the permissions of the file being replaced; mkstemp makes it 0600.
-            temp.chmod(path.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            temp.chmod(0o666 & ~umask)
-        temp.replace(path)
+        _settle(Path(temp_name), path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+class AtomicFiles:
+    """Files of one run (a brat folder, UIMA CAS files), written to temporary files until the run succeeds."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []
+
+    def write(self, path: str | os.PathLike[str], data: bytes) -> None:
+        """Write ``data`` for ``path``; it replaces ``path`` only when the whole run ends without an error."""
+        path = Path(path)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+        self._pending.append((Path(temp_name), path))
+        with os.fdopen(handle, "wb") as raw:
+            raw.write(data)
+
+
+@contextlib.contextmanager
+def atomic_files() -> Iterator[AtomicFiles]:
+    """Many files written atomically as one: every file is replaced when the block ends without an error, none
+    otherwise.
+
+    Each is written to a temporary file beside its target; at the end one ``os.sync`` puts them all on disk
+    (an fsync per file cost more than writing it: two per brat document), then each is renamed into place.
+    """
+    files = AtomicFiles()
+    try:
+        yield files
+        if files._pending:
+            os.sync()
+        for temp, path in files._pending:
+            _settle(temp, path)
+    except BaseException:
+        for temp, _ in files._pending:
+            temp.unlink(missing_ok=True)
+        raise
+
+
+def _settle(temp: Path, path: Path) -> None:
+    """Rename a written temporary file over ``path``, with the permissions a file there would have."""
+    if path.exists():
+        # Keep the permissions of the file being replaced; mkstemp makes it 0600.
+        temp.chmod(path.stat().st_mode & 0o7777)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        temp.chmod(0o666 & ~umask)
+    temp.replace(path)
