@@ -38,13 +38,13 @@ from claimfmt.converters.standoff import (
     Note,
     Standoff,
     TextBound,
-    read_document,
+    read_json,
     unused,
     write_document,
 )
-from claimfmt.model import Annotator, AnnotatorKind, Document, Provenance
+from claimfmt.model import Document
 from claimfmt.reading import SourceLike
-from claimfmt.structuring import evolve
+from claimfmt.structuring import trusted
 from claimfmt.writing import atomic_files
 
 __all__ = ["Brat", "parse_ann", "render_ann"]
@@ -176,10 +176,8 @@ def read_lines(
 ) -> Document:
     """A document from the lines of a ``.ann`` file and its text."""
     standoff, others, kept_record = parse_ann(lines, text, name, report, anchoring)
-    document, used = read_document(standoff, mapping, identifier, report)
-    kept = [_line(item) for item in unused(standoff, used)] + others
-    provenance = Provenance(annotators=(Annotator(kind=AnnotatorKind.HUMAN, name=annotator),)) if annotator else None
-    document = evolve(document, extensions={_UNMAPPED: kept} if kept else None, provenance=provenance)
+    data, kept = _mapped(standoff, others, identifier, mapping, report, annotator)
+    document = trusted(data)
     if kept_record:
         restored = remainder.restore(document, kept_record, report, Origin(file=name))
         if restored is not document:
@@ -187,6 +185,66 @@ def read_lines(
     for line in kept:
         report.park(f"brat {line.split(chr(9), 2)[1].split(' ')[0] if chr(9) in line else 'line'}")
     return document
+
+
+def _mapped(
+    standoff: Standoff,
+    others: list[str],
+    identifier: str,
+    mapping: AnnotationMapping,
+    report: LossReport,
+    annotator: str | None,
+) -> tuple[dict[str, Any], list[str]]:
+    """The JSON of the document a ``.ann`` file's annotations give, and the lines kept as they are."""
+    data, used = read_json(standoff, mapping, identifier, report)
+    kept = [_line(item) for item in unused(standoff, used)] + others
+    if annotator:
+        data["provenance"] = {"annotators": [{"kind": "human", "name": annotator}]}
+    if kept:
+        data["extensions"] = {_UNMAPPED: kept}
+    return data, kept
+
+
+def _read_back(standoff: Standoff, kept: list[str], text: str, name: str, mapping: AnnotationMapping) -> dict[str, Any]:
+    """The JSON a reader makes of the lines of ``standoff`` followed by the ``kept`` lines.
+
+    The written annotations are not written out and parsed again: their lines give back just what they
+    hold, so only the kept lines are parsed. Names a line could not give back (a colon in an event's
+    type, a space in an attribute's value) are read back the long way, as a reader would.
+    """
+    scratch = LossReport(source="brat", target="claimfmt")
+    if not _plain(standoff):
+        lines = [f"{_line(item)}\n" for item in standoff.items()] + [f"{line}\n" for line in kept]
+        parsed, others, _ = parse_ann(lines, text, name, scratch)
+        return _mapped(parsed, others, name, mapping, scratch, None)[0]
+    extra, others = Standoff(text=text), []
+    if kept:
+        extra, others, _ = parse_ann([f"{line}\n" for line in kept], text, name, scratch)
+    whole = Standoff(
+        text=text,
+        spans=[*standoff.spans, *extra.spans],
+        links=[*standoff.links, *extra.links],
+        attributes=[*standoff.attributes, *extra.attributes],
+        notes=[*standoff.notes, *extra.notes],
+    )
+    return _mapped(whole, others, name, mapping, scratch, None)[0]
+
+
+_NAME = re.compile(r"[^\s:]+")
+
+
+def _plain(standoff: Standoff) -> bool:
+    """Whether every name in ``standoff`` reads back from its line as it is (no space, no colon)."""
+    names = [span.type for span in standoff.spans]
+    for link in standoff.links:
+        names.append(link.type)
+        names += [role for role, _ in link.args]
+    for attribute in standoff.attributes:
+        names.append(attribute.name)
+        if attribute.value is not None:
+            names.append(attribute.value)
+    names += [note.type for note in standoff.notes]
+    return all(_NAME.fullmatch(name) for name in names)
 
 
 def ann_lines(content: str) -> list[str]:
@@ -383,10 +441,8 @@ def render_ann(document: Document, mapping: AnnotationMapping, name: str, report
     _renumber(standoff, taken)
     lines = [_line(item) for item in standoff.items()]
     lines += kept
-    # Read it back as a reader would; what does not come back goes in our record, a note.
-    scratch = LossReport(source="brat", target="claimfmt")
-    rebuilt = read_lines([f"{line}\n" for line in lines], as_read, name, name, mapping, scratch)
-    kept_record = remainder.keep(document, rebuilt, shift=shift)
+    # What a reader makes of these lines: what it does not give back goes in our record, in notes.
+    kept_record = remainder.keep(document, _read_back(standoff, kept, as_read, name, mapping), shift=shift)
     report.recorded.update(remainder.fields(kept_record))
     if kept_record:
         used = taken | {line.split("\t", 1)[0] for line in lines}
@@ -407,7 +463,7 @@ def render_ann(document: Document, mapping: AnnotationMapping, name: str, report
             # deleting an annotation in brat never deletes the document's record with it.
             target = _free("T", used)
             first = as_read.split("\n", 1)[0]
-            lines.append(f"{target}\t{_HOST} 0 {len(first)}\t{first}")
+            lines.append(f"{target}\t{_HOST} 0 {len(first)}\t{_one_line(first)}")
             used.add(target)
             lines.append(f"{_free('#', used)}\tAnnotatorNotes {target}\t{_RECORD}{_note_json(kept_record)}")
     return "".join(f"{line}\n" for line in lines)

@@ -52,9 +52,11 @@ def diff(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str,
             set_[key] = value
             continue
         other = rebuilt[key]
+        if value is other or (type(value) is type(other) and type(value) in _CONTAINERS and _equal(value, other)):
+            continue
         # Objects are compared by descending into them, leaves alone by value: each part is looked at
         # once, instead of serialising every subtree again at each depth.
-        if isinstance(value, dict) and isinstance(other, dict):
+        if type(value) is dict and type(other) is dict:
             part = diff(value, other)
             if part is not None:
                 inner[key] = part
@@ -75,6 +77,18 @@ def diff(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str,
     if each:
         patch["each"] = each
     return patch or None
+
+
+_CONTAINERS = (dict, list)
+
+
+def _equal(a: JSON, b: JSON) -> bool:
+    """Whether two objects or lists are surely the same JSON, told in C; False may still be the same (diff looks).
+
+    Python's ``==`` fails fast where they differ, but holds ``1``, ``1.0`` and ``true`` equal: where it says
+    equal, the serialised forms must be too (a different key order only sends them the long way).
+    """
+    return bool(a == b and orjson.dumps(a) == orjson.dumps(b))
 
 
 def additions(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str, JSON] | None:
@@ -240,4 +254,4 @@ def _alike(a: Mapping[str, JSON], b: Mapping[str, JSON]) -> bool:
 
 
 def _objects(value: JSON) -> bool:
-    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+    return type(value) is list and all(type(item) is dict for item in value)

@@ -43,13 +43,16 @@ _PARTS = {"v", "claims", "sources", "more", "less", "document", "extensions", "o
 
 def keep(
     document: Document,
-    rebuilt: Document,
+    rebuilt: Document | dict[str, JSON],
     *,
     every_claim: bool = False,
     shift: Callable[[int], int] | None = None,
     parked: str | None = None,
 ) -> dict[str, JSON] | None:
     """The remainder that turns ``rebuilt`` (what the tool's annotations give) into ``document``; None if nothing.
+
+    ``rebuilt`` may be the document's JSON, as a tool writer makes it (``standoff.read_json``) without
+    building a Document only to compare it.
 
     ``every_claim`` keeps a fragment (its first span at least) for every claim the
     tool holds, so that :func:`pair` can tell which record is whose where a tool
@@ -69,9 +72,9 @@ def keep(
 
 
 def _keep(
-    document: Document, rebuilt: Document, every_claim: bool, shift: Callable[[int], int] | None
+    document: Document, rebuilt: Document | dict[str, JSON], every_claim: bool, shift: Callable[[int], int] | None
 ) -> dict[str, JSON] | None:
-    original, base = as_json(document), as_json(rebuilt)
+    original, base = as_json(document), rebuilt if isinstance(rebuilt, dict) else as_json(rebuilt)
     claim_ids, source_ids = _match(original, base, shift or (lambda offset: offset))
     base = _renamed(base, claim_ids, source_ids)
     remainder: dict[str, JSON] = {"v": VERSION}
@@ -135,8 +138,11 @@ def _keep(
         if "extensions" in original:
             extensions["value"] = original["extensions"]
         remainder["extensions"] = extensions
-    # Where the tool keeps things in an order of its own, the order is kept too.
-    again = _apply(base, remainder, LossReport(source="-", target="-"), Origin(file="-"))
+    # Where the tool keeps things in an order of its own, the order is kept too. Patches leave ids and order
+    # alone, so they need not be applied to see the order, unless made-up sources are left out: which stay
+    # depends on the attributions the patches give back.
+    merge = bool(remainder.get("less", {}).get("sources"))
+    again = _apply(base, remainder, LossReport(source="-", target="-"), Origin(file="-"), merge=merge)
     order = {}
     for key in ("claims", "sources"):
         if [item["id"] for item in again[key]] != [item["id"] for item in original[key]]:
@@ -316,7 +322,7 @@ def _pair(item: JSON) -> bool:
 
 
 def _apply(
-    document: JSON, remainder: JSON, report: LossReport, origin: Origin, stable_ids: bool = True
+    document: JSON, remainder: JSON, report: LossReport, origin: Origin, stable_ids: bool = True, *, merge: bool = True
 ) -> dict[str, JSON]:
     renames: dict[str, dict[str, str]] = {}
     patches: dict[str, dict[str, JSON]] = {}
@@ -325,7 +331,7 @@ def _apply(
         placed = _placed(document[key], fragments, first, stable_ids)
         found = set(placed.values())
         whole = {item[1].get("id") for item in remainder.get("more", {}).get(key, ()) if isinstance(item, list)}
-        for fragment_key, fragment in fragments.items():
+        for fragment_key, fragment in fragments.items() if merge else ():  # only the order is asked: no warnings
             if fragment_key not in found and fragment.get("id", fragment_key) not in whole:
                 name = fragment.get("id", fragment_key)
                 report.warn(
@@ -342,10 +348,14 @@ def _apply(
     document = _renamed(document, renames["claims"], renames["sources"])
     items: dict[str, list[JSON]] = {}
     for key in ("claims", "sources"):
-        merged = [
-            _merged(item, patches[key].get(item["id"]), f"{key[:-1]} {item['id']!r}", report, origin)
-            for item in document[key]
-        ]
+        merged = (
+            [
+                _merged(item, patches[key].get(item["id"]), f"{key[:-1]} {item['id']!r}", report, origin)
+                for item in document[key]
+            ]
+            if merge
+            else document[key]
+        )
         items[key] = _inserted(merged, remainder.get("more", {}).get(key, []), replace=key == "sources")
         items[key] = _ordered(items[key], remainder.get("order", {}).get(key))
     out = {**apply(_rest(document), remainder.get("document")), **items}

@@ -146,16 +146,18 @@ def test_select_and_ignore(capsys: pytest.CaptureFixture[str], corpus: Path) -> 
     assert {i["code"] for i in orjson.loads(out)["issues"]} == {"span-mismatch"}
 
 
+@pytest.mark.parametrize("name", ["big.jsonl", "big.jsonl.gz"])  # ranges the workers read, blocks sent to them
 def test_jobs_gives_the_same_report_as_one_process(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     from claimfmt import parallel
 
     monkeypatch.setattr(parallel, "_BLOCK", 4096)  # many blocks from a small file
     monkeypatch.setattr(parallel, "sequential_reason", lambda paths, jobs: None)  # run in parallel whatever the load
-    path = tmp_path / "big.jsonl.gz"
+    path = tmp_path / name
     lines = [_line(_bad(start=1) if i % 7 == 0 else GOOD) + (b"\n" if i % 5 == 0 else b"") for i in range(60)]
-    path.write_bytes(gzip.compress(b"".join(lines)))
+    data = b"".join(lines) + b"{not json"  # and a last line cut short
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     (tmp_path / "one.json").write_bytes(orjson.dumps([GOOD, _bad(end=99)]))
 
     def report(*extra: str) -> list[tuple[Any, ...]]:

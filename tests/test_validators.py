@@ -397,3 +397,45 @@ def _every_span(doc: dict[str, Any]) -> list[dict[str, Any]]:
     from claimfmt.validators.registry import all_spans
 
     return all_spans(doc)
+
+
+@st.composite
+def _offsets_broken(draw: st.DrawFn, doc: dict[str, Any]) -> dict[str, Any]:
+    """A copy with one span's offsets broken as only the schema's span rules see it."""
+    from claimfmt.validators.registry import all_spans
+
+    copied = copy.deepcopy(doc)
+    spans = all_spans(copied)
+    if not spans:
+        return copied
+    span = draw(st.sampled_from(spans))
+    how = draw(st.sampled_from(["drop-start", "drop-end", "negative", "huge", "float"]))
+    if how == "drop-start":
+        span.pop("start", None)
+    elif how == "drop-end":
+        span.pop("end", None)
+    elif how == "negative":
+        # A start counted from the text's end, with an end that keeps the length: text.startswith would take it.
+        text = copied["article"].get("text") or "x"
+        span.pop("prefix", None)
+        span.pop("suffix", None)
+        span.update(exact=text[-2:], start=-len(text[-2:]), end=0)
+    elif how == "huge":
+        span["end"] = 2**63
+    else:
+        span["start"] = float(span.get("start", 0))
+    return copied
+
+
+@given(json_documents().flatmap(lambda d: st.one_of(st.just(d), _mutated(d), _offsets_broken(d))))
+def test_the_span_lenient_schema_and_the_one_pass_stand_for_the_whole_schema(doc: dict[str, Any]) -> None:
+    """validation._surely_valid leaves the span offset rules to the one pass: together they must be as strict."""
+    from claimfmt.schema_check import span_lenient_validator
+    from claimfmt.validators.registry import builtin_checks
+    from claimfmt.validators.settled import settled
+
+    version = doc.get("claimfmt") if isinstance(doc, dict) else None
+    assume(version == claimfmt.CURRENT_VERSION)
+    if span_lenient_validator(version).is_valid(doc) and settled(doc):
+        assert fast_validator(version).is_valid(doc)
+        assert [issue for check in builtin_checks() for issue in check.function(doc)] == []

@@ -17,34 +17,67 @@ from typing import Any
 
 from claimfmt.dates import sort_key
 
-__all__ = ["settled"]
+__all__ = ["Pass", "claims_settled", "settled", "started", "tail_settled"]
 
 
 def settled(document: dict[str, Any]) -> bool:
     """True when no built-in check has anything to report on this schema-valid document."""
-    # Written for speed: `in` then a lookup beats .get() with a default, and spans are gathered first
-    # so that the loop that checks them is as tight as it can be.
+    head = started(document)
+    return head is not None and claims_settled(head, document["claims"]) and tail_settled(head, document)
+
+
+class Pass:
+    """What the pass has seen of a document before its claims: so that a large document's claims can come
+    one at a time (``claimfmt.large``), each settled against the sources and text, then forgotten."""
+
+    __slots__ = ("ids", "pending", "sources", "text")
+
+    def __init__(self, sources: set[str], text: str | None, pending: list[dict[str, Any]]) -> None:
+        self.sources = sources
+        self.text = text
+        self.ids: set[str] = set()
+        #: Spans seen before the claims (the sources' mentions), checked with the first claims'.
+        self.pending = pending
+
+
+def started(document: dict[str, Any]) -> Pass | None:
+    """The pass over everything but the claims and relations (None: something there to report)."""
     if document["claimfmt"] != "1.1":
-        return False  # checked as declared: the checks know 1.0's shapes
-    spans: list[dict[str, Any]] = []
-    add = spans.append
+        return None  # checked as declared: the checks know 1.0's shapes
+    article = document["article"]
+    text = article.get("text")
+    if text is not None and "text_sha256" in article and sha256(text.encode()).hexdigest() != article["text_sha256"]:
+        return None
     sources: set[str] = set()
     author = False
+    mentions: list[dict[str, Any]] = []
     for source in document["sources"]:
         sources.add(source["id"])
         if source["anonymous"] and source["name"] is not None:
-            return False
+            return None
         if source["kind"] == "author":
             if author:
-                return False
+                return None
             author = True
         if "mentions" in source:
-            spans += source["mentions"]
-    claims = document["claims"]
-    ids = {claim["id"] for claim in claims}
-    if len(sources) != len(document["sources"]) or len(ids) != len(claims) or not ids.isdisjoint(sources):
-        return False
+            mentions += source["mentions"]
+    if len(sources) != len(document["sources"]):
+        return None
+    return Pass(sources, text, mentions)
+
+
+def claims_settled(head: Pass, claims: list[dict[str, Any]]) -> bool:
+    """Whether these claims hold nothing to report (their ids are added to those seen)."""
+    # Written for speed: `in` then a lookup beats .get() with a default, and the spans are gathered first
+    # so that the loop that checks them is as tight as it can be.
+    sources, ids = head.sources, head.ids
+    spans, head.pending = head.pending, []
+    add = spans.append
     for claim in claims:
+        identifier = claim["id"]
+        if identifier in ids or identifier in sources:
+            return False
+        ids.add(identifier)
         spans += claim["spans"]
         for attribution in claim["attributions"]:
             if attribution["source"] not in sources:
@@ -65,7 +98,14 @@ def settled(document: dict[str, Any]) -> bool:
                 spans += attribution["content"]
         if "verifications" in claim and not _verifications(claim["verifications"]):
             return False
+    # Spans not checked, without the text, is a warning.
+    return not spans or (head.text is not None and _spans(spans, head.text))
+
+
+def tail_settled(head: Pass, document: dict[str, Any]) -> bool:
+    """Whether the relations hold nothing to report, once every claim has been seen."""
     if "relations" in document:
+        ids = head.ids
         relations = document["relations"]
         seen = set()
         for relation in relations:
@@ -75,13 +115,7 @@ def settled(document: dict[str, Any]) -> bool:
             seen.add((relation["type"], start, end))
         if len(seen) != len(relations):
             return False
-    article = document["article"]
-    if "text" not in article:
-        return not spans  # spans not checked is a warning
-    text = article["text"]
-    return _spans(spans, text) and (
-        "text_sha256" not in article or sha256(text.encode()).hexdigest() == article["text_sha256"]
-    )
+    return True
 
 
 def _spans(spans: list[dict[str, Any]], text: str) -> bool:
@@ -90,14 +124,15 @@ def _spans(spans: list[dict[str, Any]], text: str) -> bool:
         for span in spans:
             start = span["start"]
             exact = span["exact"]
-            if span["end"] - start != len(exact) or not startswith(exact, start):
+            # From 0 (a negative start counts from the end of the text), and ending where the quote does.
+            if span["end"] - start != len(exact) or start < 0 or not startswith(exact, start):
                 return False
             if len(span) > 3:
                 if "prefix" in span and not endswith(span["prefix"], 0, start):
                     return False
                 if "suffix" in span and not startswith(span["suffix"], span["end"]):
                     return False
-    except (KeyError, TypeError):  # a quote-only span, or offsets the schema lets through as 3.0
+    except (KeyError, TypeError):  # a quote-only span (or one offset alone), or offsets written 3.0
         return False
     return True
 
@@ -114,8 +149,12 @@ def _verifications(items: list[dict[str, Any]]) -> bool:
                 return False
             by_id[item["id"]] = n
     for n, item in enumerate(items):
-        if "verdict" in item and not _in_range(item["verdict"]):
-            return False
+        if "verdict" in item:
+            verdict = item["verdict"]
+            if "value" in verdict and "best" in verdict and "worst" in verdict:
+                value, best, worst = verdict["value"], verdict["best"], verdict["worst"]
+                if not (worst <= value <= best or best <= value <= worst):
+                    return False
         if "supersedes" in item:
             replaced = by_id.get(item["supersedes"])
             # Every revision so far names an earlier entry, so no chain can loop back: only the dates are left.

@@ -4,7 +4,7 @@ The work is cut as ``claimfmt validate --jobs N`` cuts it (:func:`claimfmt.paral
 blocks of whole JSONL lines, whole JSON files, and whole Parquet files, each a Dask task
 that runs the same checks as one process does; results come back in input order, so the
 report is the same as the single-process CLI's. Where Dask is driven from, files are only
-cut into blocks (offsets and line numbers); the workers read their blocks themselves, so
+cut into ranges (where lines end near each cut); the workers read their ranges themselves, so
 they must see the same paths (a shared file system), except for gzipped JSONL, whose blocks
 are sent to them.
 
@@ -44,31 +44,14 @@ COLUMNS = {
 }
 
 
-def _validate_range(file: str, first_line: int | None, offset: int, length: int, wanted: Selection) -> Result:
-    """A block of ``file`` read on the worker, then validated as ``--jobs`` validates one."""
-    with Path(file).open("rb") as stream:
-        stream.seek(offset)
-        return validate_task((file, first_line, stream.read(length)), wanted)
-
-
 def _results(paths: Sequence[str], selection: Selection | None) -> list[Any]:
     wanted = selection or Selection()
-    found = []
-    offsets: dict[str, int] = {}
-    for task in tasks(paths):
-        file, first_line, block = task
-        if block is None or file.lower().endswith(".gz"):  # a whole file, or a block that cannot be sought
-            found.append(delayed(validate_task, pure=True)(task, wanted))
-            continue
-        # Only where the block lies goes to the worker, which reads it.
-        start = offsets.get(file, 0)
-        offsets[file] = start + len(block)
-        found.append(delayed(_validate_range, pure=True)(file, first_line, start, len(block), wanted))
-    return found
+    # A range of a JSONL file is read by its worker; only a gzipped file's blocks are sent.
+    return [delayed(validate_task, pure=True)(task, wanted) for task in tasks(paths)]
 
 
 def _frame(result: Result) -> pd.DataFrame:
-    _, _, _, issues = result
+    issues = result[3]
     rows = [
         {
             "file": i.file,
@@ -88,8 +71,8 @@ def validate(paths: Sequence[str], *, selection: Selection | None = None) -> Any
     """Every issue in ``paths`` as a lazy Dask DataFrame, one partition per task; ``.compute()`` runs it.
 
     Computed on the scheduler in effect (a ``distributed.Client`` once made, say). The ``index``
-    of an issue in a JSONL block counts from the block's start; :func:`validate_run` numbers
-    them within the file, as the CLI does.
+    and ``line`` of an issue in a range of a JSONL file count from the range's start;
+    :func:`validate_run` numbers them within the file, as the CLI does.
     """
     import dask.dataframe as dd
 
@@ -103,7 +86,7 @@ def validate(paths: Sequence[str], *, selection: Selection | None = None) -> Any
 def validate_run(paths: Sequence[str], *, selection: Selection | None = None, max_errors: int | None = None) -> Run:
     """The :class:`Run` ``claimfmt validate`` reports, computed on the scheduler in effect."""
     run = Run()
-    counted: dict[str, int] = {}
+    counted: dict[str, tuple[int, int]] = {}
     for result in compute(*_results(paths, selection)):
         collect(run, result, max_errors, counted)
         if run.partial:

@@ -14,8 +14,8 @@ import attrs
 import orjson
 
 from claimfmt.issues import Issue, Severity
-from claimfmt.reading import Record, SourceLike, _suffix, decode_issue, iter_records
-from claimfmt.schema_check import fast_validator, schema_issues
+from claimfmt.reading import Record, SourceLike, _records, _suffix, decode_issue
+from claimfmt.schema_check import schema_issues, span_lenient_validator
 from claimfmt.validators import run_checks
 from claimfmt.validators.registry import plugin_checks
 from claimfmt.validators.settled import settled
@@ -31,6 +31,7 @@ __all__ = [
     "validate",
     "validate_passing",
     "validate_record",
+    "surely_valid",
     "validate_sources",
 ]
 
@@ -150,10 +151,16 @@ def _surely_valid(data: dict[str, Any]) -> bool:
     False, and the document goes the long way, which says what and where."""
     return (
         data.get("claimfmt") == CURRENT_VERSION
-        and fast_validator(CURRENT_VERSION).is_valid(data)
+        # settled() checks every span's offsets as the schema does: the schema need not check them twice.
+        and span_lenient_validator(CURRENT_VERSION).is_valid(data)
         and settled(data)
         and not plugin_checks()
     )
+
+
+def surely_valid(data: Any) -> bool:
+    """Whether parsed JSON is a valid document with nothing to warn of, told at once (False: any doubt)."""
+    return type(data) is dict and _surely_valid(data)
 
 
 def validate_record(record: Record) -> list[Issue]:
@@ -206,10 +213,14 @@ def validate_sources(
             run.add(parquet, found, max_errors=max_errors, documents=documents, invalid=invalid)
         if isinstance(source, str | os.PathLike) and _suffix(Path(source)) == ".parquet":
             continue
-        for record in iter_records(source):
-            data = record.data
-            if type(data) is dict and record.issue is None and _surely_valid(data):
-                run.documents += 1  # what run.add does for a document without issues
+        for record in _records([source], surely_valid):
+            if type(record) is str:  # a document settled at once: what run.add does for one without issues
+                run.documents += 1
+                run.files.add(record)
+                continue
+            assert isinstance(record, Record)
+            if type(record.data) is dict and record.issue is None and _surely_valid(record.data):
+                run.documents += 1
                 run.files.add(record.file)
             else:
                 run.add(record.file, [i for i in validate_record(record) if wanted(i.code)], max_errors=max_errors)
