@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted
+from claimfmt.large import is_large, read_large
 from claimfmt.model import Document
-from claimfmt.reading import Record, document_from_json
-from claimfmt.structuring import as_json, trusted
+from claimfmt.reading import Record, SourceLike, document_from_json, iter_records, source_files
+from claimfmt.structuring import trusted
 from claimfmt.validation import validate
 from claimfmt.versions import CURRENT_VERSION
+from claimfmt.writing import to_json
 
 __all__ = ["ClaimfmtJSON"]
 
@@ -21,6 +24,17 @@ class ClaimfmtJSON(Converter):
     name: ClassVar[str] = "claimfmt"
     summary: ClassVar[str] = "claimfmt documents (JSON, JSON array, JSONL)"
     validates: ClassVar[bool] = True
+
+    def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
+        for source in sources:
+            for file in source_files(source):
+                # A large file of one valid document is built part by part, never held as parsed JSON.
+                document = read_large(file) if isinstance(file, str | os.PathLike) and is_large(file) else None
+                if document is not None:
+                    report.records_read += 1
+                    yield Read(document=document, origin=Origin(file=str(file)))
+                else:
+                    yield from self.read_records(counted(iter_records(file), report), options, report)
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         for record in records:
@@ -36,4 +50,4 @@ class ClaimfmtJSON(Converter):
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[Any]:
         for document in documents:
-            yield as_json(document)
+            yield to_json(document)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import gzip
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import claimfmt
 from claimfmt.model import Article, Document
+from claimfmt.testing import documents
 
 DOC = Document(claimfmt="1.1", id="d", article=Article(text="Ω 😀"), sources=(), claims=())
 
@@ -87,3 +91,21 @@ def test_files_written_as_one_replace_all_or_none(tmp_path: Path) -> None:
         files.write(tmp_path / "b.ann", b"new")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ann", "b.ann"]
     assert old.read_text() == "new" and (old.stat().st_mode & 0o777) == 0o640
+
+
+@given(documents(), st.booleans())
+def test_a_document_written_a_claim_at_a_time_is_written_as_a_whole_one(document: Document, indent: bool) -> None:
+    """writing.Streamed (for a large document holding no JSON) gives the same bytes as writing it whole."""
+    import claimfmt.writing as writing
+    from claimfmt.structuring import unstructure
+
+    whole = orjson.dumps(unstructure(document), option=orjson.OPT_INDENT_2 if indent else 0)
+    was, writing.STREAMED_CLAIMS = writing.STREAMED_CLAIMS, -1
+    try:
+        assert isinstance(writing.to_json(document), writing.Streamed)
+        assert claimfmt.dumps(document, indent=indent).encode() == whole
+        out = io.BytesIO()
+        writing.write_json_values(out, [writing.to_json(document), writing.to_json(document)], jsonl=True)
+    finally:
+        writing.STREAMED_CLAIMS = was
+    assert out.getvalue() == (orjson.dumps(unstructure(document)) + b"\n") * 2

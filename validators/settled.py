@@ -104,6 +104,8 @@ def claims_settled(head: Pass, claims: list[dict[str, Any]]) -> bool:
 
 def tail_settled(head: Pass, document: dict[str, Any]) -> bool:
     """Whether the relations hold nothing to report, once every claim has been seen."""
+    if head.pending and not claims_settled(head, []):  # the mentions, where no claims came to check them with
+        return False
     if "relations" in document:
         ids = head.ids
         relations = document["relations"]

@@ -162,6 +162,13 @@ def _name(source: SourceLike) -> str:
     return name if isinstance(name, str) else "<stream>"
 
 
+def source_files(source: SourceLike) -> list[SourceLike]:
+    """The files a source is read from, in reading order: a folder's JSON files, or the source itself."""
+    if isinstance(source, str | os.PathLike) and str(source) != "-" and Path(source).is_dir():
+        return list(_files_in(Path(source)))
+    return [source]
+
+
 def _files_in(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))

@@ -55,13 +55,14 @@ def fast_validator(version: str) -> Any:
 
 
 @functools.cache
-def span_lenient_validator(version: str) -> Any:
+def span_lenient_validator(version: str, definition: str | None = None) -> Any:
     """:func:`fast_validator` without what the schema asks of a span's offsets beyond their type.
 
     That both offsets come together and lie between 0 and 2**63 - 1 costs a quarter of the schema
     check of a document with many spans. ``validators.settled`` makes sure of it for every span it
     settles (each with both offsets, from 0, inside the text), so that the two together may stand for
     the whole schema and the checks on a valid document; a property test holds them to that.
+    With ``definition`` (``claim``), the validator of that part of a document alone.
     """
     lenient = copy.deepcopy(schema(version))
     span = lenient["$defs"]["span"]
@@ -69,6 +70,8 @@ def span_lenient_validator(version: str) -> Any:
     for offset in ("start", "end"):
         span["properties"][offset].pop("minimum", None)
         span["properties"][offset].pop("maximum", None)
+    if definition is not None:
+        lenient = {"$schema": lenient["$schema"], "$defs": lenient["$defs"], "$ref": f"#/$defs/{definition}"}
     return jsonschema_rs.validator_for(lenient, validate_formats=True)
 
 

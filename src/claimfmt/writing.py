@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import itertools
 import os
 import sys
@@ -17,32 +18,93 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
 import orjson
 
 from claimfmt.model import Document
 from claimfmt.reading import JSONL_SUFFIXES, _suffix
 from claimfmt.structuring import as_json
 
-__all__ = ["AtomicFiles", "atomic_files", "atomic_writer", "dump", "dumps", "write_documents", "write_json_values"]
+__all__ = [
+    "AtomicFiles",
+    "Streamed",
+    "atomic_files",
+    "atomic_writer",
+    "dump",
+    "dumps",
+    "to_json",
+    "write_documents",
+    "write_json_values",
+]
 
 DocumentLike = Document | Mapping[str, Any]
 
 
+@attrs.frozen(kw_only=True)
+class Streamed:
+    """A JSON object written a piece at a time: ``head`` with the array at ``key`` made of ``items`` as they come.
+
+    A document of many claims that holds no JSON (one read part by part, ``claimfmt.large``) is
+    written so, one claim's JSON at a time, instead of as a whole the size of the document again.
+    """
+
+    head: dict[str, Any]
+    key: str
+    items: Iterable[Any]
+
+
+#: Above this many claims, a document that holds no JSON is written a claim at a time.
+STREAMED_CLAIMS = 10_000
+
+
 def to_json(document: DocumentLike) -> Any:
-    """Plain JSON values for a Document; a mapping (already JSON) passes through."""
-    return as_json(document) if isinstance(document, Document) else document
+    """Plain JSON values for a Document (or a :class:`Streamed` one); a mapping (already JSON) passes through."""
+    if not isinstance(document, Document):
+        return document
+    if document._json is None and len(document.claims) > STREAMED_CLAIMS:
+        from claimfmt.structuring import unstructure
+
+        head = as_json(attrs.evolve(document, claims=()))
+        return Streamed(head=head, key="claims", items=(unstructure(claim) for claim in document.claims))
+    return as_json(document)
 
 
 def dumps(document: DocumentLike, *, indent: bool = False) -> str:
     """One document as a JSON string (UTF-8 text, non-ASCII kept as is)."""
-    return orjson.dumps(to_json(document), option=orjson.OPT_INDENT_2 if indent else 0).decode()
+    out = io.BytesIO()
+    _write_value(out, to_json(document), orjson.OPT_INDENT_2 if indent else 0)
+    return out.getvalue().decode()
 
 
 def dump(document: DocumentLike, target: str | os.PathLike[str] | IO[bytes], *, indent: bool = True) -> None:
     """Write one document as JSON to a path (atomically), ``-`` or a binary file."""
-    data = orjson.dumps(to_json(document), option=(orjson.OPT_INDENT_2 if indent else 0) | orjson.OPT_APPEND_NEWLINE)
     with _open_target(target) as out:
-        out.write(data)
+        _write_value(out, to_json(document), (orjson.OPT_INDENT_2 if indent else 0) | orjson.OPT_APPEND_NEWLINE)
+
+
+def _write_value(out: IO[bytes], value: Any, option: int) -> None:
+    """``orjson.dumps(value, option=option)`` written to ``out``; a :class:`Streamed` value an item at a time."""
+    if not isinstance(value, Streamed):
+        out.write(orjson.dumps(value, option=option))
+        return
+    # The head is written around a marker where the array goes; each item is written where the marker was,
+    # indented as orjson indents an array at that depth.
+    marker = f"\x00claimfmt-streamed-{id(value)}"
+    head = orjson.dumps({**value.head, value.key: marker}, option=option)
+    at = head.index(orjson.dumps(marker))
+    out.write(head[:at])
+    indent = option & orjson.OPT_INDENT_2
+    line = head[head.rfind(b"\n", 0, at) + 1 : at]  # the key's line, up to the marker
+    depth = b"\n" + b" " * (len(line) - len(line.lstrip(b" "))) if indent else b""
+    inner = depth + b"  " if indent else b""
+    count = 0
+    for item in value.items:
+        out.write((b"," if count else b"[") + inner)
+        data = orjson.dumps(item, option=indent)
+        out.write(data.replace(b"\n", inner) if indent else data)
+        count += 1
+    out.write(depth + b"]" if count else b"[]")
+    out.write(head[at + len(orjson.dumps(marker)) :])
 
 
 def write_documents(
@@ -65,10 +127,10 @@ def write_documents(
             out.write(b"[")
         for document in documents:
             if jsonl:
-                out.write(orjson.dumps(to_json(document), option=orjson.OPT_APPEND_NEWLINE))
+                _write_value(out, to_json(document), orjson.OPT_APPEND_NEWLINE)
             else:
                 out.write(b",\n" if count else b"\n")
-                out.write(orjson.dumps(to_json(document)))
+                _write_value(out, to_json(document), 0)
             count += 1
         if not jsonl:
             out.write(b"\n]\n" if count else b"]\n")
@@ -95,7 +157,7 @@ def write_json_values(
     with _open_target(target) as out:
         if jsonl:
             for value in values:
-                out.write(orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE))
+                _write_value(out, value, orjson.OPT_APPEND_NEWLINE)
                 count += 1
             return count
         iterator = iter(values)
@@ -104,7 +166,7 @@ def write_json_values(
         second = next(iterator, _NOTHING) if first is not _NOTHING else _NOTHING
         if second is _NOTHING and not (first is not _NOTHING and one_as_array is not None and one_as_array()):
             if first is not _NOTHING:
-                out.write(orjson.dumps(first, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+                _write_value(out, first, orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
                 count = 1
             else:
                 out.write(b"[]\n")
@@ -112,7 +174,7 @@ def write_json_values(
         out.write(b"[")
         for value in itertools.chain((v for v in (first, second) if v is not _NOTHING), iterator):
             out.write(b",\n" if count else b"\n")
-            out.write(orjson.dumps(value))
+            _write_value(out, value, 0)
             count += 1
         out.write(b"\n]\n")
     return count

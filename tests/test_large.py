@@ -1,0 +1,111 @@
+"""Large single documents are checked a claim at a time (claimfmt.large), with the report of reading them whole."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import claimfmt
+from claimfmt import large
+from claimfmt.testing import json_documents
+from claimfmt.validation import validate_sources
+
+from .conftest import EXAMPLES, ROOT
+from .test_validators import BREAKS, _break, _mutated
+
+
+@pytest.fixture(autouse=True)
+def _small_is_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(large, "LARGE", 100)  # every test document counts as large
+
+
+def _whole(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    with monkeypatch.context() as patch:
+        patch.setattr(large, "LARGE", 10**12)
+        return [i.format() for i in validate_sources([path]).issues]
+
+
+@given(
+    json_documents().flatmap(lambda d: st.one_of(st.just(d), _mutated(d))),
+    st.sampled_from([*BREAKS, "self-relation", "dangling-relation", "none"]),
+    st.data(),
+)
+def test_a_large_document_gets_the_report_of_one_read_whole(doc: Any, how: str, data: st.DataObject) -> None:
+    doc = copy.deepcopy(doc)
+    relations = doc.get("relations") if isinstance(doc, dict) else None
+    if how.endswith("-relation"):
+        # Relations are checked once every claim has been seen: break one.
+        if isinstance(relations, list) and relations and isinstance(relations[0], dict):
+            relations[0]["to"] = relations[0].get("from") if how == "self-relation" else "zz-nowhere"
+    elif how != "none" and isinstance(doc, dict) and isinstance(doc.get("claims"), list):
+        # A mutated document the break cannot find its way in is checked as it is.
+        with contextlib.suppress(KeyError, TypeError, AttributeError, IndexError):
+            _break(doc, how, data)
+    try:
+        data = orjson.dumps(doc)
+    except TypeError:  # an integer beyond 64 bits, which no claimfmt file holds
+        assume(False)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "doc.json")
+        path.write_bytes(data)
+        settled = large.validate_large(path)
+        was, large.LARGE = large.LARGE, 10**12  # read whole
+        try:
+            whole = [i.format() for i in claimfmt.validate(path)]
+        finally:
+            large.LARGE = was
+        assert settled in (None, [])
+        if settled == []:
+            assert whole == []
+        run = validate_sources([path])
+        assert [i.format() for i in run.issues] == whole and run.documents == 1
+
+
+def test_a_valid_large_document_is_settled_a_claim_at_a_time(tmp_path: Path) -> None:
+    path = tmp_path / "seed.json"
+    path.write_bytes(orjson.dumps(orjson.loads((EXAMPLES / "seed-article.claimfmt.json").read_bytes())))
+    assert large.is_large(path) and large.validate_large(path) == []
+    run = validate_sources([tmp_path])
+    assert (run.documents, run.issues) == (1, [])
+
+
+@pytest.mark.parametrize(
+    "what",
+    ["array", "version-1.0", "bom", "not-json", "claims-not-a-list", "no-claims", "gzip"],
+)
+def test_what_is_not_one_valid_current_document_is_read_whole(
+    what: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed: dict[str, Any] = orjson.loads((EXAMPLES / "seed-article.claimfmt.json").read_bytes())
+    data = orjson.dumps(seed)
+    name = "doc.json"
+    if what == "array":
+        data = orjson.dumps([seed, seed])
+    elif what == "version-1.0":
+        data = (ROOT / "tests" / "cases" / "format-1.0" / "seed-article.claimfmt.json").read_bytes()
+    elif what == "bom":
+        data = b"\xef\xbb\xbf" + data
+    elif what == "not-json":
+        data = data[:-5]
+    elif what == "claims-not-a-list":
+        data = orjson.dumps({**seed, "claims": {"c": 1}})
+    elif what == "no-claims":
+        data = orjson.dumps({k: v for k, v in seed.items() if k != "claims"})
+    else:
+        import gzip
+
+        name, data = "doc.json.gz", gzip.compress(data)
+    path = tmp_path / name
+    path.write_bytes(data)
+    expected = _whole(path, monkeypatch)
+    if what not in ("bom", "gzip"):
+        assert large.validate_large(path) in (None, [])
+    assert [i.format() for i in validate_sources([path]).issues] == expected
