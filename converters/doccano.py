@@ -41,10 +41,11 @@ from claimfmt.converters.base import (
 )
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
-from claimfmt.converters.standoff import Link, Standoff, TextBound, read_document, write_document
+from claimfmt.converters.standoff import Link, Standoff, TextBound, read_json, write_document
 from claimfmt.converters.values import Fields
 from claimfmt.model import Document
 from claimfmt.reading import Record, SourceLike, iter_records
+from claimfmt.structuring import trusted
 
 __all__ = ["Doccano"]
 
@@ -74,10 +75,11 @@ class Doccano(Converter):
             identifier = str(line["id"]) if isinstance(line.get("id"), int | str) else f"doccano-{origin.index or 0}"
             patch = line.get(RECORD)
             plain = {k: v for k, v in line.items() if k != RECORD}
-            document = _rebuild(plain, identifier, mapping, unit, report, origin)
-            if patch is not None:
-                # doccano numbers entities anew on import: fragments follow their claim's span, not its id.
-                document = remainder.restore(document, patch, report, origin, stable_ids=False)
+            data = _rebuild(plain, identifier, mapping, unit, report, origin)
+            # doccano numbers entities anew on import: fragments follow their claim's span, not its id.
+            document = (
+                trusted(data) if patch is None else remainder.restore(data, patch, report, origin, stable_ids=False)
+            )
             document = _parked(plain, document, mapping, unit, report, written=patch is not None)
             yield Read(document=document, origin=origin)
 
@@ -167,8 +169,8 @@ def _label_key(line: dict[str, JSON]) -> str | None:
 
 def _rebuild(
     line: dict[str, JSON], identifier: str, mapping: AnnotationMapping, unit: Unit, report: LossReport, origin: Origin
-) -> Document:
-    """The document a line gives through the mapping alone."""
+) -> dict[str, JSON]:
+    """The JSON of the document a line gives through the mapping alone."""
     text_key = _text_key(line)
     text = line[text_key] if text_key else ""
     offsets = OffsetMap(text)
@@ -206,8 +208,7 @@ def _rebuild(
         if isinstance(relation.get("type"), str) and all(end in labels for end in ends):
             args = [(labels[end], end) for end in ends]
             standoff.links.append(Link(f"R{relation.get('id', n)}", relation["type"], args))
-    document, _ = read_document(standoff, mapping, identifier, report)
-    return document
+    return read_json(standoff, mapping, identifier, report)[0]
 
 
 def _line(document: Document, mapping: AnnotationMapping, unit: Unit, report: LossReport) -> dict[str, JSON]:

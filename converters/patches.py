@@ -198,14 +198,19 @@ def merge(
     moved) takes nothing from its patch. Raises :class:`PatchError` for a patch not of
     the documented shape.
     """
-    if not isinstance(patch, Mapping) or not set(patch) <= {"set", "unset", "in", "each", "was", "len", "is"}:
+    if not isinstance(patch, Mapping) or not _GUARDED_PARTS.issuperset(patch):
         raise PatchError("a patch is an object with set, unset, in, each, was, len and is")
-    unset, set_, inner, each, was, lengths = (
-        patch.get(k, e) for k, e in (("unset", []), ("set", {}), ("in", {}), ("each", {}), ("was", {}), ("len", {}))
+    # Read once per level of every patch a reader applies: plain lookups, no generators.
+    unset, set_, inner, each = (
+        patch.get("unset", ()),
+        patch.get("set", _EMPTY),
+        patch.get("in", _EMPTY),
+        patch.get("each", _EMPTY),
     )
-    if not (isinstance(unset, list) and all(isinstance(key, str) for key in unset)):
+    was, lengths = patch.get("was", _EMPTY), patch.get("len", _EMPTY)
+    if not (type(unset) in (list, tuple) and all(type(key) is str for key in unset)):
         raise PatchError("unset is a list of keys")
-    if not all(isinstance(part, dict) for part in (set_, inner, each, was, lengths)):
+    if not (type(set_) is type(inner) is type(each) is type(was) is type(lengths) is dict):
         raise PatchError("set, in, each, was and len are objects")
     if "is" in patch and patch["is"] != fingerprint([edited.get(key) for key in anchors]):
         return dict(edited), [at]
@@ -241,6 +246,10 @@ def merge(
             conflicts += found
         out[key] = merged
     return out, conflicts
+
+
+_GUARDED_PARTS = frozenset({"set", "unset", "in", "each", "was", "len", "is"})
+_EMPTY: dict[str, JSON] = {}  # read, never written
 
 
 def escape(token: str) -> str:

@@ -23,12 +23,12 @@ from typing import Any, ClassVar
 from claimfmt.converters import remainder
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, kept_by_reader, patched, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
-from claimfmt.converters.standoff import Link, Standoff, TextBound, plain_spans, read_document, write_document
+from claimfmt.converters.standoff import Link, Standoff, TextBound, plain_spans, read_json, write_document
 from claimfmt.converters.tokens import Tokens, fits, make
 from claimfmt.converters.values import Fields
 from claimfmt.model import Document
 from claimfmt.reading import Record
-from claimfmt.structuring import evolve
+from claimfmt.structuring import trusted
 
 __all__ = ["Prodigy"]
 
@@ -58,10 +58,11 @@ class Prodigy(Converter):
             identifier = _identifier(task, origin.index or 0)
             patch = task.get(RECORD)
             plain = {k: v for k, v in task.items() if k != RECORD}
-            document = _rebuild(plain, identifier, mapping, report, origin)
-            if patch is not None:
-                # Spans have no ids of their own: fragments follow their claim's first span.
-                document = remainder.restore(document, patch, report, origin, stable_ids=False)
+            data = _rebuild(plain, identifier, mapping, report, origin)
+            # Spans have no ids of their own: fragments follow their claim's first span.
+            document = (
+                trusted(data) if patch is None else remainder.restore(data, patch, report, origin, stable_ids=False)
+            )
             yield Read(document=_parked(plain, document, mapping, report, written=patch is not None), origin=origin)
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
@@ -90,8 +91,9 @@ def _identifier(task: dict[str, JSON], index: int) -> str:
 
 def _rebuild(
     task: dict[str, JSON], identifier: str, mapping: AnnotationMapping, report: LossReport, origin: Origin
-) -> Document:
-    """The document a task gives through the mapping alone (with its tokens kept, to be written again)."""
+) -> dict[str, JSON]:
+    """The JSON of the document a task gives through the mapping alone (with its tokens kept, to be written
+    again)."""
     text = task["text"]
     standoff = Standoff(text=text)
     found: dict[tuple[int, int, str], str] = {}
@@ -121,10 +123,10 @@ def _rebuild(
             # Named by its ends, not its place: the ids made from it stay when other relations are deleted.
             (hs, he), (cs, ce) = (_bounds(relation["head_span"]), _bounds(relation["child_span"]))
             standoff.links.append(Link(f"R{hs}_{he}_{cs}_{ce}", label, [(ends[head], head), (ends[child], child)]))
-    document, _ = read_document(standoff, mapping, identifier, report)
+    data, _ = read_json(standoff, mapping, identifier, report)
     if isinstance(task.get("tokens"), list):
-        document = evolve(document, extensions={_TOKENS: task["tokens"]})
-    return document
+        data["extensions"] = {_TOKENS: task["tokens"]}  # the last key, as the model orders them
+    return data
 
 
 def _bounds(span: dict[str, JSON]) -> tuple[int, int]:

@@ -189,7 +189,12 @@ def fields(remainder: JSON) -> Counter[str]:
 
 
 def restore(
-    edited: Document, remainder: JSON, report: LossReport, origin: Origin, *, stable_ids: bool = True
+    edited: Document | dict[str, JSON],
+    remainder: JSON,
+    report: LossReport,
+    origin: Origin,
+    *,
+    stable_ids: bool = True,
 ) -> Document:
     """``edited`` (what the tool gives back) with a remainder applied where the tool's edits leave room for it.
 
@@ -198,14 +203,17 @@ def restore(
     fragment goes to the claim or source whose first span is where it was, or to none.
     Conflicts are ``record-stale`` warnings; a remainder that is damaged or gives an
     invalid document is set aside (``record-invalid``) and ``edited`` is returned.
+    ``edited`` may be the document's JSON, as a reader makes it (``standoff.read_json``): only
+    the document the record gives is built then.
     """
     from claimfmt.validation import validate
 
-    what = f"document {edited.id!r}: the claimfmt record kept in the file"
+    data = edited if isinstance(edited, dict) else as_json(edited)
+    what = f"document {data['id']!r}: the claimfmt record kept in the file"
     try:
         _check(remainder)
         try:
-            applied = _apply(as_json(edited), remainder, report, origin, stable_ids)
+            applied = _apply(data, remainder, report, origin, stable_ids)
         except (KeyError, TypeError, AttributeError) as exc:
             # The record comes back from a file people edit: a patch that leaves an id out or a list not a
             # list is a damaged record, found as it is applied (what it gives is validated after).
@@ -214,13 +222,13 @@ def restore(
             raise PatchError(f"the record makes a document of format {applied.get('claimfmt')!r}")
     except PatchError as exc:
         set_aside(exc, what, "the document read from the annotations alone", report, origin)
-        return edited
+        return trusted(edited) if isinstance(edited, dict) else edited
     # Checked as JSON, then built the fast way: the JSON is the document's (it is new, made by _apply).
     issues = validate(applied)
     errors = [issue for issue in issues if issue.severity is Severity.ERROR]
     if errors:
         set_aside(DocumentError(errors), what, "the document read from the annotations alone", report, origin)
-        return edited
+        return trusted(edited) if isinstance(edited, dict) else edited
     return trusted(applied, issues=issues)
 
 

@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 _ROLE_NUMBER = re.compile(r"\d+$")
+_TOOL_ID = re.compile(r"T\d+")
 _TYPE = "org.claimfmt.tool:type"
 #: An event's trigger where it is not the cue's span (a brat trigger of its own): its fragments, to write back.
 _TRIGGER = "org.claimfmt.tool:trigger"
@@ -310,12 +311,12 @@ def write_document(
         if prefer is None and key in shared:  # a cue, trigger or hedge that attributions share is written once
             return shared[key]
         # Keep ids read from the tool where they still fit, so that kept annotations still find them.
-        identifier = prefer if prefer and re.fullmatch(r"T\d+", prefer) and prefer not in taken else new("T")
+        identifier = prefer if prefer and _TOOL_ID.fullmatch(prefer) and prefer not in taken else new("T")
         while identifier in taken:
             identifier = new("T")
         taken.add(identifier)
         shared.setdefault(key, identifier)
-        placed[identifier] = TextBound(identifier, kind, fragments, " ".join(text[s:e] for s, e in fragments))
+        placed[identifier] = TextBound(identifier, kind, fragments, " ".join([text[s:e] for s, e in fragments]))
         standoff.spans.append(placed[identifier])
         return identifier
 
@@ -330,6 +331,10 @@ def write_document(
     cue_type = mapping.first(mapping.cue_types, "Cue")
     hedge_type = mapping.first(mapping.hedge_types, "Hedge")
     link_type = mapping.first(mapping.attribution_types, "Attribution")
+    claim_role = mapping.first(mapping.claim_roles, "Claim")
+    source_role = mapping.first(mapping.source_roles, "Source")
+    cue_role = mapping.first(mapping.cue_roles, "Cue")
+    hedge_role = mapping.first(mapping.hedge_roles, "")
     mentions: dict[str, str] = {}
     grouped: dict[str, tuple[Attribution, Link]] = {}  # event read -> the attribution and link written for it
     for source in document.sources:
@@ -353,20 +358,19 @@ def write_document(
         if not mapping.attribution_types:
             continue
         for attribution in claim.attributions:
-            args = [(mapping.first(mapping.claim_roles, "Claim"), claim_id)]
+            args = [(claim_role, claim_id)]
             if attribution.source in mentions and mapping.source_roles:
-                args.append((mapping.first(mapping.source_roles, "Source"), mentions[attribution.source]))
+                args.append((source_role, mentions[attribution.source]))
             trigger = claim_id
             own = _trigger_fragments((attribution.extensions or {}).get(_TRIGGER), text)
             if attribution.cue is not None and _placed(attribution.cue, text) and mapping.cue_roles:
                 cue = [(attribution.cue.start, attribution.cue.end)]
                 kind = _kept_type(attribution.cue.extensions, cue_type)
-                args.append((mapping.first(mapping.cue_roles, "Cue"), span(kind, cue)))  # type: ignore[arg-type]
+                args.append((cue_role, span(kind, cue)))  # type: ignore[arg-type]
                 if own is None:
                     trigger = span(link_type, cue)  # type: ignore[arg-type]
             if own is not None:
                 trigger = span(link_type, own)
-            hedge_role = mapping.first(mapping.hedge_roles, "")
             for n, hedge in enumerate(attribution.hedges or ()):
                 if hedge_role and hedge.span is not None and _placed(hedge.span, text):
                     kind = _kept_type(hedge.extensions, hedge_type)
@@ -377,7 +381,6 @@ def write_document(
             earlier = grouped.get(group) if events and isinstance(group, str) else None
             if earlier is not None and earlier[0] == attribution:
                 # The same attribution of another claim of one event: that event names this claim too.
-                claim_role = mapping.first(mapping.claim_roles, "Claim")
                 n = sum(1 for role, _ in earlier[1].args if _ROLE_NUMBER.sub("", role) == claim_role)
                 earlier[1].args.append((f"{claim_role}{n + 1}", claim_id))
                 continue
