@@ -29,19 +29,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-import attrs
-
 from claimfmt.converters import remainder
 from claimfmt.converters.anchoring import DEFAULT_ANCHORING, Anchoring
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, patched, readable
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 from claimfmt.converters.patches import additions, diff
-from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBound, read_document, write_document
+from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBound, read_json, write_document
 from claimfmt.converters.values import Fields, as_object
-from claimfmt.model import Annotator, AnnotatorKind, Document, Provenance
+from claimfmt.model import Document
 from claimfmt.reading import Record
-from claimfmt.structuring import evolve
+from claimfmt.structuring import evolve, trusted
 
 __all__ = ["LabelStudio", "labelling_config"]
 
@@ -71,12 +69,13 @@ class LabelStudio(Converter):
                 continue
             kept = as_object(task.get("meta")).get("claimfmt")
             plain = _without_record(task)
-            documents = _rebuild(plain, origin, mapping, unit, report, options.anchoring)
-            if documents:
+            found = _rebuild(plain, origin, mapping, unit, report, options.anchoring)
+            if found and self.file_shape is not None and origin.array == 1:
                 # A file that is an array of one task is written back as one (not as the bare task).
-                documents[0] = self.in_array_of_one(documents[0], origin)
-            if kept is not None and documents:
-                documents = _restored(documents, kept, report, origin)
+                found[0]["extensions"] = {**found[0].get("extensions", {}), self.file_shape: "array"}
+            documents = (
+                _restored(found, kept, report, origin) if kept is not None and found else [trusted(d) for d in found]
+            )
             for document in _parked(plain, documents, mapping, unit, report, written=kept is not None):
                 yield Read(document=document, origin=origin)
 
@@ -125,11 +124,11 @@ def _parked(
     return documents
 
 
-def _restored(documents: list[Document], kept: JSON, report: LossReport, origin: Origin) -> list[Document]:
+def _restored(documents: list[dict[str, JSON]], kept: JSON, report: LossReport, origin: Origin) -> list[Document]:
     """The task's documents with the remainders kept in ``meta.claimfmt``, each on the annotation it was made for."""
     if not isinstance(kept, list):
         report.warn("record-invalid", "the task's meta.claimfmt is not a list of records: set aside", origin)
-        return documents
+        return [trusted(d) for d in documents]
     for j, item in enumerate(kept):
         if not isinstance(item, dict | None):
             report.warn(
@@ -144,7 +143,10 @@ def _restored(documents: list[Document], kept: JSON, report: LossReport, origin:
             "(removed or redone in Label Studio): dropped",
             origin,
         )
-    return [d if r is None else remainder.restore(d, r, report, origin) for d, r in zip(documents, found, strict=True)]
+    return [
+        trusted(d) if r is None else remainder.restore(d, r, report, origin)
+        for d, r in zip(documents, found, strict=True)
+    ]
 
 
 def _without_record(task: dict[str, JSON]) -> dict[str, JSON]:
@@ -171,7 +173,8 @@ def _rebuild(
     unit: Unit,
     report: LossReport,
     anchoring: Anchoring = DEFAULT_ANCHORING,
-) -> list[Document]:
+) -> list[dict[str, JSON]]:
+    """The JSON of the documents a task gives through the mapping alone: one per annotation and prediction."""
     if "data" not in task and isinstance(task.get("label"), list):
         return _rebuild_min(task, origin, mapping, unit, report, anchoring)
     text, key = _text(task)
@@ -185,22 +188,23 @@ def _rebuild(
                 report.adjust("cancelled annotations skipped")
                 continue
             standoff = _standoff(text or "", key, annotation.objects("result"), origin, unit, report, anchoring)
-            document, _ = read_document(standoff, mapping, f"{identifier}-{kind[0]}{n + 1}", report)
-            who = annotation.data.get("completed_by", annotation.data.get("model_version"))
-            provenance = None
-            if isinstance(who, int | str) and str(who):
-                kind_of = AnnotatorKind.MODEL if kind == "prediction" else AnnotatorKind.HUMAN
-                provenance = Provenance(annotators=(Annotator(kind=kind_of, name=str(who)),))
+            data, _ = read_json(standoff, mapping, f"{identifier}-{kind[0]}{n + 1}", report)
             if text is None:
-                document = evolve(document, article=attrs.evolve(document.article, text=None))
-            extensions = {_GROUP: identifier, NS + "kind": kind}
-            documents.append(evolve(document, provenance=provenance, extensions=extensions))
+                data["article"] = {}
+            who = annotation.data.get("completed_by", annotation.data.get("model_version"))
+            if isinstance(who, int | str) and str(who):
+                data["provenance"] = {
+                    "annotators": [{"kind": "model" if kind == "prediction" else "human", "name": str(who)}]
+                }
+            data["extensions"] = {_GROUP: identifier, NS + "kind": kind}
+            documents.append(data)
     if not documents:
         # A task nobody has annotated yet (or whose annotations were all cancelled) is still a document.
-        document, _ = read_document(Standoff(text=text or ""), mapping, identifier, report)
+        data, _ = read_json(Standoff(text=text or ""), mapping, identifier, report)
         if text is None:
-            document = evolve(document, article=attrs.evolve(document.article, text=None))
-        documents.append(evolve(document, extensions={_GROUP: identifier, NS + "kind": "task"}))
+            data["article"] = {}
+        data["extensions"] = {_GROUP: identifier, NS + "kind": "task"}
+        documents.append(data)
     return documents
 
 
@@ -211,7 +215,7 @@ def _rebuild_min(
     unit: Unit,
     report: LossReport,
     anchoring: Anchoring,
-) -> list[Document]:
+) -> list[dict[str, JSON]]:
     """A JSON-MIN record: the task's data keys flat, each control's results as a list."""
     text = task["text"] if isinstance(task.get("text"), str) else ""
     results = []
@@ -221,8 +225,9 @@ def _rebuild_min(
         )
     standoff = _standoff(text, "text", results, origin, unit, report, anchoring)
     identifier = str(task["id"]) if isinstance(task.get("id"), int | str) else f"labelstudio-{origin.index or 0}"
-    document, _ = read_document(standoff, mapping, identifier, report)
-    return [evolve(document, extensions={_GROUP: identifier, NS + "kind": "min"})]
+    data, _ = read_json(standoff, mapping, identifier, report)
+    data["extensions"] = {_GROUP: identifier, NS + "kind": "min"}
+    return [data]
 
 
 def _standoff(

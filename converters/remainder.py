@@ -248,7 +248,7 @@ def bare(remainder: JSON) -> bool:
     )
 
 
-def pair(documents: list[Document], remainders: list[JSON]) -> tuple[list[JSON], list[int]]:
+def pair(documents: list[Document] | list[dict[str, JSON]], remainders: list[JSON]) -> tuple[list[JSON], list[int]]:
     """The remainder for each document (or None), and the places of those that fit none.
 
     For tools that keep several documents' remainders together (Label Studio's task).
@@ -260,8 +260,7 @@ def pair(documents: list[Document], remainders: list[JSON]) -> tuple[list[JSON],
     take another annotator's record.
     """
     claims = [
-        {c.id: _first_span({"spans": [{"start": s.start, "end": s.end} for s in c.spans]}) for c in d.claims}
-        for d in documents
+        {c["id"]: _first_span(c) for c in (d if isinstance(d, dict) else as_json(d))["claims"]} for d in documents
     ]
     scores = []
     for j, found in enumerate(remainders):

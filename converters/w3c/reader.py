@@ -353,10 +353,11 @@ class _Reader:
         # Now that the document around them is known, keep what the writer would not give back.
         writer = _Writer(document, self.options, LossReport(source="claimfmt", target="w3c"))
         finished = []
+        claims_json = iter(writer.json["claims"])
         for draft in drafts:
             if draft.claim is None:
                 continue
-            written = writer.annotation(draft.claim, standalone=draft.standalone)
+            written = writer.annotation(draft.claim, next(claims_json), standalone=draft.standalone)
             # A bare annotation read without @context, type or id is given back without them: its shape is
             # the input's (the reader makes up the same claim id again).
             kept = residue(draft.raw, written, always=frozenset() if draft.standalone else _ALWAYS_WRITTEN)

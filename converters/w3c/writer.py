@@ -26,7 +26,7 @@ from claimfmt.converters.w3c.terms import (
 )
 from claimfmt.dates import to_utc
 from claimfmt.model import Article, Claim, Document, Span, Verification
-from claimfmt.structuring import unstructure
+from claimfmt.structuring import as_json
 
 
 class _Writer:
@@ -44,6 +44,8 @@ class _Writer:
         """``bare`` says whether bare annotations may carry the document (None: work it out); ``text`` is the
         article's text to count offsets in where the document carries none (it was withheld)."""
         self.document = document
+        # The document's JSON (kept, or made once): its parts go into our terms as they are.
+        self.json = as_json(document, keep=True)
         self.options = options
         self.report = report
         extensions = document.extensions or {}
@@ -67,7 +69,10 @@ class _Writer:
         return [self.collection(items)]
 
     def items(self, *, standalone: bool) -> list[JSON]:
-        self.annotations = [self.annotation(claim, standalone=standalone) for claim in self.document.claims]
+        self.annotations = [
+            self.annotation(claim, data, standalone=standalone)
+            for claim, data in zip(self.document.claims, self.json["claims"], strict=True)
+        ]
         items: list[JSON] = list(self.annotations)
         for other in (self.document.extensions or {}).get(_OTHER, ()):
             items.insert(min(other["index"], len(items)), other["value"])
@@ -94,17 +99,17 @@ class _Writer:
 
     def document_terms(self, out: dict[str, JSON]) -> None:
         """The document's own fields, in the claimfmt terms, on the collection (or a standalone page)."""
-        document, article, provenance = self.document, self.document.article, self.document.provenance
+        document, provenance = self.document, self.document.provenance
         out["claimfmt"] = document.claimfmt
         if document.id != self.cid:
             out["documentId"] = document.id
-        out["article"] = unstructure(article)
+        out["article"] = self.json["article"]
         if document.sources:
-            out["sources"] = [unstructure(source) for source in document.sources]
+            out["sources"] = self.json["sources"]
         if document.relations is not None:
-            out["relations"] = [unstructure(relation) for relation in document.relations]
+            out["relations"] = self.json["relations"]
         if provenance is not None:
-            out["provenance"] = unstructure(provenance)
+            out["provenance"] = self.json["provenance"]
         extensions = _own_extensions(document.extensions)
         if extensions is not None:
             out["extensions"] = extensions
@@ -121,7 +126,8 @@ class _Writer:
             self.document_terms(out)
         return apply_residue(out, (self.document.extensions or {}).get(_PAGE))
 
-    def annotation(self, claim: Claim, *, standalone: bool) -> JSON:
+    def annotation(self, claim: Claim, data: dict[str, JSON], *, standalone: bool) -> JSON:
+        """The annotation of a claim (``data`` is its JSON)."""
         out: dict[str, JSON] = {}
         ours: dict[str, JSON] = {}
         if claim.date is not None:
@@ -129,13 +135,16 @@ class _Writer:
         if claim.confidence is not None:
             ours["confidence"] = claim.confidence
         if claim.attributions:
-            ours["attributions"] = [unstructure(a) for a in claim.attributions]
+            ours["attributions"] = data["attributions"]
         extensions = _own_extensions(claim.extensions)
         if extensions is not None:
             ours["extensions"] = extensions
         bodies: list[JSON] = [{"type": "TextualBody", "purpose": "describing", "value": claim.text}]
         # One assessing body per verification: concurrent reviews and revisions alike.
-        bodies.extend(self.assessment(verification) for verification in claim.verifications or ())
+        bodies.extend(
+            self.assessment(verification, found)
+            for verification, found in zip(claim.verifications or (), data.get("verifications", ()), strict=True)
+        )
         if standalone:
             uses_ours = bool(ours) or bool(claim.verifications) or any(s.extensions is not None for s in claim.spans)
             out["@context"] = self.context(uses_ours)
@@ -147,7 +156,7 @@ class _Writer:
         out.update(ours)
         return apply_residue(out, (claim.extensions or {}).get(_ANNOTATION))
 
-    def assessment(self, verification: Verification) -> JSON:
+    def assessment(self, verification: Verification, data: dict[str, JSON]) -> JSON:
         verdict = verification.verdict
         out: dict[str, JSON] = {
             "type": "TextualBody",
@@ -155,7 +164,6 @@ class _Writer:
             "value": verdict.label if verdict is not None else verification.state.value,
             "verificationState": verification.state.value,
         }
-        data = unstructure(verification)
         for key, term in _VERIFICATION_TERMS.items():
             if key in data:
                 out[term] = data[key]
