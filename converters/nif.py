@@ -276,10 +276,18 @@ def _external_ids(links: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for link in links:
         match = _WIKIDATA.match(link)
-        key = "wikidata" if match else re.sub(r"[^a-z0-9_-]", "-", urllib.parse.urlsplit(link).netloc.lower() or "uri")
+        key = "wikidata" if match else re.sub(r"[^a-z0-9_-]", "-", _host(link) or "uri")
         key = key if re.match(r"^[a-z]", key) else f"site-{key}"
         found.setdefault(key, match[1] if match else link)
     return found
+
+
+def _host(link: str) -> str:
+    """The lower-case host part of an IRI, or "" (a damaged one, such as a bracketed host that is no address)."""
+    try:
+        return urllib.parse.urlsplit(link).netloc.lower()
+    except ValueError:
+        return ""
 
 
 def _document_id(context: Any, n: int) -> str:
