@@ -1,15 +1,21 @@
-"""Benchmark how the cost per claim grows with one document's size: it must stay flat.
+"""Benchmark one large document: the cost per claim must stay flat as it grows, and memory a small multiple.
 
 Builds one document with N claims (12,500, 25,000 and 50,000 by default; as many
 sources as claims / 5, a text that grows with it) and times, in one process:
 
-- ``claimfmt.validate`` on its parsed JSON;
+- ``claimfmt.validate`` on its parsed JSON, and ``claimfmt validate`` on the file (a large
+  file is checked a claim at a time);
 - ``claimfmt show`` (``describe_document``), which looks a source up per attribution;
-- the W3C, brat, doccano and Label Studio writers.
+- the W3C, brat, doccano and Label Studio writers, and the brat, doccano and Label Studio
+  readers on what they wrote.
 
 It prints microseconds per claim for each size, and the ratio of the largest size's
 cost per claim to the smallest's (1.0 is linear; 4.0 would be quadratic over a 4x
-range). Run ``make bench`` or ``python benchmarks/bench_scaling.py --claims 1000 2000``.
+range). Then, on a document of about 46 MB (64,000 claims, each with spans in context,
+a cue, and half with a revised verdict), it measures the peak memory of ``claimfmt
+validate`` and ``claimfmt convert`` in fresh processes, as a multiple of the file.
+
+Run ``make bench`` or ``python benchmarks/bench_scaling.py --claims 1000 2000 --memory-claims 5000``.
 """
 
 from __future__ import annotations
@@ -18,15 +24,19 @@ import argparse
 import hashlib
 import random
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from bench_validate import timed
+import orjson
+from bench_validate import STATES, _span, _text, peak_rss_mb, timed
 
 import claimfmt
 from claimfmt.converters.base import LossReport, Options
 from claimfmt.converters.registry import get_converter
 from claimfmt.structuring import structure
 from claimfmt.summary import describe_document
+from claimfmt.validation import validate_sources
 
 _WORDS = ["minister", "said", "bridge", "closed", "reports", "Kyiv", "officials", "🌉", "émigré", "denied"]
 
@@ -62,32 +72,111 @@ def make_document(claims: int, seed: int = 3) -> dict[str, Any]:
     }
 
 
+def make_rich_document(claims: int, seed: int = 3) -> dict[str, Any]:
+    """One document as the benchmark corpus makes them (spans with context, cues, hedges, verdicts), at scale."""
+    rng = random.Random(seed)
+    text = _text(rng, claims * 60)
+    sources = [
+        {"id": f"s{n}", "kind": "person", "name": f"Source {n}", "anonymous": False, "mentions": [_span(rng, text, 30)]}
+        for n in range(max(1, claims // 5))
+    ]
+    found = []
+    for c in range(claims):
+        claim: dict[str, Any] = {
+            "id": f"c{c}",
+            "text": _text(rng, 80),
+            "spans": [_span(rng, text) for _ in range(rng.randrange(1, 3))],
+            "attributions": [
+                {
+                    "source": f"s{rng.randrange(len(sources))}",
+                    "stance": "asserts",
+                    "commitment": "probable",
+                    "cue": _span(rng, text, 12),
+                    "hedges": [{"kind": "conditional", "text": "if true", "span": _span(rng, text, 10)}]
+                    if rng.random() < 0.3
+                    else [],
+                }
+            ],
+        }
+        if rng.random() < 0.5:
+            claim["verifications"] = [
+                {"id": "v1", "state": "unverified", "assessed_at": "2024-03-01"},
+                {
+                    "id": "v2",
+                    "state": rng.choice(STATES),
+                    "verdict": {"label": "Mostly False", "value": 2, "best": 6, "worst": 1},
+                    "assessed_at": "2024-03-02T10:00:00Z",
+                    "review_url": f"https://factcheck.example.org/{c}",
+                    "supersedes": "v1",
+                },
+            ]
+        found.append(claim)
+    article = {"language": "en", "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest()}
+    return {"claimfmt": "1.1", "id": f"big-{claims}", "article": article, "sources": sources, "claims": found}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, nargs="+", default=[12_500, 25_000, 50_000])
+    parser.add_argument(
+        "--memory-claims", type=int, default=64_000, help="claims in the document memory is measured on"
+    )
     args = parser.parse_args()
-    jobs = {
-        "validate": lambda data, document: claimfmt.validate(data),
-        "show": lambda data, document: describe_document(document),
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        per_claim(args.claims, work)
+        memory(args.memory_claims, work)
+    return 0
+
+
+def per_claim(sizes: list[int], work: Path) -> None:
+    jobs: dict[str, Any] = {
+        "validate": lambda data, document, path: claimfmt.validate(data),
+        "validate FILE": lambda data, document, path: validate_sources([path]),
+        "show": lambda data, document, path: describe_document(document),
     }
     for peer in ("w3c", "doccano", "labelstudio"):
         converter = get_converter(peer)
-        jobs[f"-> {peer}"] = lambda data, document, c=converter: list(
+        jobs[f"-> {peer}"] = lambda data, document, path, c=converter: list(
             c.write_records([document], Options(), LossReport(source="claimfmt", target="-"))
         )
-    jobs["-> brat"] = lambda data, document: _brat(document)
-    per_claim: dict[str, list[float]] = {name: [] for name in jobs}
-    print(f"cost per claim, one document ({', '.join(f'{n:,}' for n in args.claims)} claims): µs per claim")
-    for count in args.claims:
+    jobs["-> brat"] = lambda data, document, path: _brat(document)
+    suffixes = {"brat": "", "doccano": ".jsonl", "labelstudio": ".json"}
+    for peer in suffixes:
+        jobs[f"{peer} ->"] = lambda data, document, path, p=peer: _read(p, _written(path, p, suffixes[p]))
+    costs: dict[str, list[float]] = {name: [] for name in jobs}
+    print(f"cost per claim, one document ({', '.join(f'{n:,}' for n in sizes)} claims): µs per claim")
+    for count in sizes:
         data = make_document(count)
+        path = work / f"big-{count}.json"
+        path.write_bytes(orjson.dumps(data))
         document = structure(data, claimfmt.Document)
+        for peer, suffix in suffixes.items():  # what the readers read, written before the clock starts
+            _write(document, peer, _written(str(path), peer, suffix))
         for name, job in jobs.items():
-            seconds, _ = timed(lambda job=job, data=data, document=document: job(data, document))
-            per_claim[name].append(seconds / count * 1e6)
-    for name, costs in per_claim.items():
-        growth = costs[-1] / costs[0]
-        print(f"  {name:<16} " + "  ".join(f"{c:8.1f}" for c in costs) + f"   growth {growth:.2f}x")
-    return 0
+            seconds, _ = timed(lambda job=job, data=data, document=document, path=path: job(data, document, str(path)))
+            costs[name].append(seconds / count * 1e6)
+    for name, found in costs.items():
+        growth = found[-1] / found[0]
+        print(f"  {name:<16} " + "  ".join(f"{c:8.1f}" for c in found) + f"   growth {growth:.2f}x")
+
+
+def memory(claims: int, work: Path) -> None:
+    path = work / "large.json"
+    path.write_bytes(orjson.dumps(make_rich_document(claims)))
+    megabytes = path.stat().st_size / 1e6
+    print(f"peak memory on one document of {claims:,} claims ({megabytes:.0f} MB), fresh processes:")
+    cli = [sys.executable, "-m", "claimfmt"]
+    bare = peak_rss_mb(sys.executable, "-c", "import claimfmt.cli, claimfmt.validation, claimfmt.conversion")
+    print(f"  {'the interpreter with claimfmt imported':<40} {bare:6.0f} MB")
+    for name, command in (
+        ("claimfmt validate", ["validate", str(path)]),
+        ("claimfmt convert --to claimfmt", ["convert", str(path), "--from", "claimfmt", "--to", "claimfmt"]),
+        ("claimfmt convert --to w3c", ["convert", str(path), "--from", "claimfmt", "--to", "w3c"]),
+    ):
+        out = work / "out.json"
+        peak = peak_rss_mb(*cli, *command, *(["-o", str(out)] if "convert" in command else []))
+        print(f"  {name:<40} {peak:6.0f} MB  {peak / megabytes:4.1f}x the file")
 
 
 def _brat(document: claimfmt.Document) -> str:
@@ -95,6 +184,20 @@ def _brat(document: claimfmt.Document) -> str:
     from claimfmt.converters.mapping import preset
 
     return render_ann(document, preset("default"), document.id, LossReport(source="claimfmt", target="brat"))
+
+
+def _written(path: str, peer: str, suffix: str) -> Path:
+    """Where ``peer``'s writer put the document of ``path`` (a folder of its own for brat)."""
+    return Path(f"{path}.{peer}{suffix}")
+
+
+def _write(document: claimfmt.Document, peer: str, path: Path) -> None:
+    get_converter(peer).write([document], path, Options(), LossReport(source="claimfmt", target=peer))
+
+
+def _read(peer: str, path: Path) -> None:
+    reads = list(get_converter(peer).read([path], Options(), LossReport(source=peer, target="claimfmt")))
+    assert len(reads) == 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ Generates a seeded corpus (default 20,000 documents of 10-30 KB, unicode text, 5
 claims each) and a copy with 1% of documents broken, then measures in one run:
 
 - the floor: ``orjson.loads`` per line;
+- claimfmt validation against the floor, measured in turns (a run of each, again and again, the
+  best of each counting) on three corpora: the main one, small documents of about 4 KB, and the
+  seed article repeated;
 - python-jsonschema (with format checks) and check-jsonschema, on a sample;
 - claimfmt validation (schema + semantic checks), one process and ``--jobs 2``;
 - the same under a competing load (one other process spinning on a core, as on a busy CI
@@ -168,6 +171,47 @@ def seeded_corpus(documents: int, seed: int) -> Path:
     return corpus
 
 
+def in_turns(functions: list[Callable[[], Any]], repeat: int) -> list[float]:
+    """The best wall time of each function, run in turns: a busy moment of the machine hits them all alike."""
+    best = [float("inf")] * len(functions)
+    for _ in range(repeat):
+        for n, function in enumerate(functions):
+            started = time.perf_counter()
+            function()
+            best[n] = min(best[n], time.perf_counter() - started)
+    return best
+
+
+def against_the_floor(path: Path, repeat: int) -> tuple[float, float, int]:
+    """Seconds for the floor (orjson per line) and for ``claimfmt validate --jobs 1`` on ``path``, and documents."""
+    run = validate_sources([str(path)])
+    assert not run.failed(), run.counts()
+    floor_s, validate_s = in_turns(
+        [lambda: sum(1 for line in lines(path) if orjson.loads(line)), lambda: validate_sources([str(path)])], repeat
+    )
+    return floor_s, validate_s, run.documents
+
+
+def seed_corpus(documents: int) -> Path:
+    """The seed article (examples/) repeated ``documents`` times, one per line, under ``OUT``."""
+    corpus = OUT / f"seed-{documents}.jsonl"
+    if not corpus.exists():
+        seed = Path(__file__).resolve().parents[1] / "examples" / "seed-article.claimfmt.json"
+        corpus.write_bytes((orjson.dumps(orjson.loads(seed.read_bytes())) + b"\n") * documents)
+    return corpus
+
+
+def small_corpus(documents: int, seed: int) -> Path:
+    """Seeded documents of about 4 KB (1-2 thousand characters of text, 2-5 claims), under ``OUT``."""
+    corpus = OUT / f"small-{documents}.jsonl"
+    if not corpus.exists():
+        rng = random.Random(seed)
+        with corpus.open("wb") as out:
+            for number in range(documents):
+                out.write(orjson.dumps(make_document(rng, number, small=True)) + b"\n")
+    return corpus
+
+
 def timed(function: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
     """Best wall time of ``repeat`` runs (this machine is shared: the minimum is the least noisy)."""
     best, result = float("inf"), None
@@ -272,10 +316,17 @@ def main() -> int:
             f"exit {done.returncode})"
         )
 
-    one_s, run1 = timed(lambda: validate_sources([str(corpus)]), args.repeat)
+    run1, run2 = validate_sources([str(corpus)]), validate_parallel([str(corpus)], jobs=2)
     assert run1.documents == args.documents and not run1.issues, run1.counts()
-    two_s, run2 = timed(lambda: validate_parallel([str(corpus)], jobs=2), args.repeat)
     assert run2.documents == args.documents and not run2.issues
+    parse_s, one_s, two_s = in_turns(
+        [
+            lambda: sum(1 for line in lines(corpus) if orjson.loads(line)),
+            lambda: validate_sources([str(corpus)]),
+            lambda: validate_parallel([str(corpus)], jobs=2),
+        ],
+        args.repeat,
+    )
     print(
         f"claimfmt validate --jobs 1            {one_s:7.2f} s  {size_mb / one_s:6.0f} MB/s "
         f"{one_s / parse_s:6.2f}x the floor, {(size_mb / one_s) / ref_rate:5.0f}x python jsonschema"
@@ -284,6 +335,18 @@ def main() -> int:
         f"claimfmt validate --jobs 2            {two_s:7.2f} s  {size_mb / two_s:6.0f} MB/s "
         f"{one_s / two_s:6.2f}x the throughput of --jobs 1"
     )
+
+    print("claimfmt validate --jobs 1 on other corpora, in turns with their floor:")
+    for name, path in (
+        ("small documents", small_corpus(args.documents, args.seed)),
+        ("the seed article", seed_corpus(args.documents)),
+    ):
+        floor_s, check_s, count = against_the_floor(path, max(args.repeat, 5))
+        kb = path.stat().st_size / count / 1e3
+        print(
+            f"  {name:<18} ({kb:4.1f} KB each)  floor {floor_s / count * 1e6:6.1f} µs  "
+            f"validate --jobs 1 {check_s / count * 1e6:6.1f} µs  {check_s / floor_s:5.2f}x the floor"
+        )
 
     under_load(corpus, size_mb, args.repeat)
 

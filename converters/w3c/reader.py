@@ -353,7 +353,7 @@ class _Reader:
         # Now that the document around them is known, keep what the writer would not give back.
         writer = _Writer(document, self.options, LossReport(source="claimfmt", target="w3c"))
         finished = []
-        claims_json = iter(writer.json["claims"])
+        claims_json = iter(writer.claims_json())
         for draft in drafts:
             if draft.claim is None:
                 continue

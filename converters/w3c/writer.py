@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
+import attrs
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from claimfmt.converters.base import LossReport, Options
@@ -26,7 +27,7 @@ from claimfmt.converters.w3c.terms import (
 )
 from claimfmt.dates import to_utc
 from claimfmt.model import Article, Claim, Document, Span, Verification
-from claimfmt.structuring import as_json
+from claimfmt.structuring import as_json, unstructure
 
 
 class _Writer:
@@ -44,8 +45,9 @@ class _Writer:
         """``bare`` says whether bare annotations may carry the document (None: work it out); ``text`` is the
         article's text to count offsets in where the document carries none (it was withheld)."""
         self.document = document
-        # The document's JSON (kept, or made once): its parts go into our terms as they are.
-        self.json = as_json(document, keep=True)
+        # The document's JSON: its parts go into our terms as they are. Where the document holds none (a large
+        # one, read part by part), each claim's is made as its annotation is, not all at once.
+        self.json = as_json(document) if document._json is not None else as_json(attrs.evolve(document, claims=()))
         self.options = options
         self.report = report
         extensions = document.extensions or {}
@@ -71,12 +73,18 @@ class _Writer:
     def items(self, *, standalone: bool) -> list[JSON]:
         self.annotations = [
             self.annotation(claim, data, standalone=standalone)
-            for claim, data in zip(self.document.claims, self.json["claims"], strict=True)
+            for claim, data in zip(self.document.claims, self.claims_json(), strict=True)
         ]
         items: list[JSON] = list(self.annotations)
         for other in (self.document.extensions or {}).get(_OTHER, ()):
             items.insert(min(other["index"], len(items)), other["value"])
         return items
+
+    def claims_json(self) -> Iterable[dict[str, JSON]]:
+        """The JSON of each claim, in order: the document's, or made one at a time."""
+        if self.document._json is not None:
+            return self.json["claims"]  # type: ignore[no-any-return]
+        return (unstructure(claim) for claim in self.document.claims)
 
     def context(self, uses_ours: bool) -> JSON:
         return [ANNO_CONTEXT, CLAIMFMT_CONTEXT] if uses_ours else ANNO_CONTEXT
