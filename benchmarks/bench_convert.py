@@ -11,7 +11,10 @@ measures in one process:
 - claimfmt -> brat / doccano / labelstudio / prodigy / spacy / nif / uima-xmi / uima-json -> claimfmt,
   under the default mapping;
 - the baseline a JSON-LD-based converter starts from: pyld expanding each collection
-  we write (on a sample; both contexts served from files).
+  we write (on a sample; both contexts served from files);
+- floors of their own for formats whose cost is not all claimfmt's: creating the files of a
+  folder format (brat, UIMA) on this file system, and the peer's own library reading and
+  writing back what we wrote (rdflib for NIF, dkpro-cassis for UIMA, spaCy for DocBin).
 
 Run ``make bench`` or ``python benchmarks/bench_convert.py --documents N``.
 """
@@ -19,6 +22,7 @@ Run ``make bench`` or ``python benchmarks/bench_convert.py --documents N``.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import random
 import sys
@@ -64,12 +68,16 @@ def main() -> int:
         peers = [("w3c", True), ("claimreview", True), ("averitec", False)]
         peers += [("brat", True), ("doccano", True), ("labelstudio", True), ("prodigy", True)]
         peers += [("spacy", True), ("nif", True), ("uima-xmi", True), ("uima-json", True)]
+        floors: list[tuple[str, float, float, float]] = []
         for peer, exact in peers:
             out, into, back = _round_trip(corpus, work, peer)
             rows += [
                 (f"claimfmt -> {peer} (validated, atomic)", out),
                 (f"{peer} -> claimfmt (validated, atomic)", into),
             ]
+            own = _own_floor(peer, work)
+            if own is not None:
+                floors.append((own[0], own[1], out, into))
             if exact:
                 originals = [orjson.loads(line) for line in lines(corpus)]
                 if peer == "claimreview":  # with --record, what may be published comes back: publishable()
@@ -93,7 +101,79 @@ def main() -> int:
             print(f"pyld expand / claimfmt w3c -> claimfmt: {rows[-1][1] / rows[2][1]:.1f}x")
         else:
             print(f"pyld baseline skipped: {ANNO_JSONLD} is absent")
+        print("floors of their own (what the format costs whoever writes it):")
+        for name, seconds, out, into in floors:
+            print(
+                f"  {name:<70} {seconds / args.documents * 1e3:7.3f} ms/doc; "
+                f"claimfmt -> / <- {out / seconds:5.1f}x / {into / seconds:5.1f}x that"
+            )
     return 0 if same else 1
+
+
+def _own_floor(peer: str, work: Path) -> tuple[str, float] | None:
+    """What a format costs apart from claimfmt, measured on the files claimfmt wrote (best of 3), or None."""
+    written = work / (peer if peer in FOLDERS else f"{peer}{SUFFIXES.get(peer, '.jsonl')}")
+    if peer == "brat":
+        files = {path.name: path.read_bytes() for path in written.iterdir()}
+
+        def create() -> None:
+            with tempfile.TemporaryDirectory(dir=work) as folder:
+                for name, data in files.items():
+                    Path(folder, name).write_bytes(data)
+
+        return f"brat: creating its {len(files)} files (no sync)", timed(create, 3)[0]
+    if peer == "nif":
+        import rdflib
+
+        def graph() -> None:
+            found = rdflib.Graph()
+            found.parse(written, format="turtle")
+            found.serialize(format="nt")
+
+        return "nif: rdflib parsing our Turtle and writing it as N-Triples", timed(graph, 3)[0]
+    if peer in ("uima-xmi", "uima-json"):
+        import cassis
+
+        cases = sorted(written.glob("*.xmi" if peer == "uima-xmi" else "*.json"))
+        system = written / "TypeSystem.xml"
+
+        def cas() -> None:
+            types = cassis.load_typesystem(io.BytesIO(system.read_bytes())) if system.exists() else None
+            for case in cases:
+                if types is not None:
+                    cassis.load_cas_from_xmi(io.BytesIO(case.read_bytes()), typesystem=types).to_xmi()
+                else:
+                    cassis.load_cas_from_json(io.BytesIO(case.read_bytes())).to_json()
+
+        return f"{peer}: dkpro-cassis loading our CAS files and writing them again", timed(cas, 3)[0]
+    if peer == "spacy":
+        import spacy
+        from spacy.tokens import DocBin
+
+        vocab = spacy.blank("xx").vocab
+
+        def docbin() -> None:
+            found = DocBin().from_disk(written)
+            again = DocBin(store_user_data=True)
+            for doc in found.get_docs(vocab):
+                again.add(doc)
+            again.to_bytes()
+
+        return "spacy: spaCy loading our DocBin's Docs and packing them again", timed(docbin, 3)[0]
+    if written.is_file() and written.suffix in (".jsonl", ".json"):
+
+        def parse() -> None:
+            for line in lines(written):
+                orjson.dumps(orjson.loads(line))
+
+        size = written.stat().st_size / (lines_in(written) or 1) / 1e3
+        return f"{peer}: orjson loads + dumps of the file we wrote ({size:.0f} KB a line)", timed(parse, 3)[0]
+    return None
+
+
+def lines_in(path: Path) -> int:
+    with path.open("rb") as stream:
+        return sum(1 for _ in stream)
 
 
 def _round_trip(corpus: Path, work: Path, peer: str) -> tuple[float, float, Path]:

@@ -103,6 +103,8 @@ def additions(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict
     each: dict[str, JSON] = {}
     for key, value in original.items():
         other: JSON = rebuilt.get(key)
+        if value is other or (type(value) in _CONTAINERS and value == other):
+            continue  # equal objects have the same keys at every depth: nothing to add (told in C)
         if isinstance(value, dict) and isinstance(other, dict):
             if part := additions(value, other):
                 inner[key] = part
