@@ -7,7 +7,8 @@ ratio to a bare interpreter measured in the same run:
 - ``python -c pass`` (the floor);
 - ``python -c "import claimfmt"``;
 - ``claimfmt --version``;
-- ``claimfmt validate`` on one small document.
+- ``claimfmt validate`` on one small document;
+- ``claimfmt convert`` of the seed article to W3C (only the two converters it needs are imported).
 
 Bytecode caching is on (``PYTHONDONTWRITEBYTECODE`` removed), as on a user's machine.
 Run ``make bench`` or ``python benchmarks/bench_startup.py --runs N``.
@@ -25,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "cases" / "readers" / "claimfmt" / "document.json"
+SEED = ROOT / "examples" / "seed-article.claimfmt.json"
 
 
 def main() -> int:
@@ -38,6 +40,7 @@ def main() -> int:
         "import claimfmt": [sys.executable, "-c", "import claimfmt"],
         "claimfmt --version": [*cli, "--version"],
         f"claimfmt validate ({SMALL.stat().st_size / 1e3:.1f} kB document)": [*cli, "validate", str(SMALL)],
+        "claimfmt convert (the seed article to W3C)": [*cli, "convert", str(SEED), "--from", "claimfmt", "--to", "w3c"],
     }
     for command in commands.values():  # warm the bytecode cache and the file cache
         subprocess.run(command, env=env, capture_output=True, check=True)

@@ -84,41 +84,10 @@ def make_document(rng: random.Random, number: int, *, small: bool = False) -> di
                 "mentions": [_span(rng, text, 30) for _ in range(rng.randrange(0, 3))],
             }
         )
-    claims = []
-    for c in range(rng.randrange(2, 6) if small else rng.randrange(5, 31)):
-        claim: dict[str, Any] = {
-            "id": f"c{c}",
-            "text": _text(rng, 80),
-            "spans": [_span(rng, text) for _ in range(rng.randrange(1, 3))],
-            "attributions": [
-                {
-                    "source": f"s{rng.randrange(len(sources))}",
-                    "stance": rng.choice(["asserts", "denies", "questions", "reports"]),
-                    "commitment": rng.choice(["certain", "probable", "possible", "underspecified"]),
-                    "cue": _span(rng, text, 12),
-                    "via": [{"source": f"s{rng.randrange(len(sources))}", "stance": "reports"}]
-                    if rng.random() < 0.2
-                    else [],
-                    "hedges": [{"kind": "conditional", "text": "if true", "span": _span(rng, text, 10)}]
-                    if rng.random() < 0.3
-                    else [],
-                }
-                for _ in range(rng.randrange(1, 3))
-            ],
-        }
-        if rng.random() < 0.5:
-            claim["verifications"] = [
-                {"id": "v1", "state": "unverified", "assessed_at": "2024-03-01"},
-                {
-                    "id": "v2",
-                    "state": rng.choice(STATES),
-                    "verdict": {"label": "Mostly False", "value": 2, "best": 6, "worst": 1},
-                    "assessed_at": "2024-03-02T10:00:00Z",
-                    "review_url": f"https://factcheck.example.org/{number}/{c}",
-                    "supersedes": "v1",
-                },
-            ]
-        claims.append(claim)
+    claims = [
+        make_claim(rng, text, len(sources), c, f"https://factcheck.example.org/{number}/{c}")
+        for c in range(rng.randrange(2, 6) if small else rng.randrange(5, 31))
+    ]
     relations = [{"type": "contradicts", "from": "c0", "to": f"c{i}"} for i in range(1, min(4, len(claims)))]
     return {
         "claimfmt": "1.1",
@@ -135,6 +104,47 @@ def make_document(rng: random.Random, number: int, *, small: bool = False) -> di
         "claims": claims,
         "relations": relations,
     }
+
+
+def make_claim(rng: random.Random, text: str, sources: int, c: int, review_url: str) -> dict[str, Any]:
+    """Claim ``c`` of a document: spans of ``text``, one or two attributions to its ``sources``, and half the
+    time a revised verdict."""
+    claim: dict[str, Any] = {
+        "id": f"c{c}",
+        "text": _text(rng, 80),
+        "spans": [_span(rng, text) for _ in range(rng.randrange(1, 3))],
+        "attributions": [
+            {
+                "source": f"s{rng.randrange(sources)}",
+                "stance": rng.choice(["asserts", "denies", "questions", "reports"]),
+                "commitment": rng.choice(["certain", "probable", "possible", "underspecified"]),
+                "cue": _span(rng, text, 12),
+                "via": [{"source": f"s{rng.randrange(sources)}", "stance": "reports"}] if rng.random() < 0.2 else [],
+                "hedges": [{"kind": "conditional", "text": "if true", "span": _span(rng, text, 10)}]
+                if rng.random() < 0.3
+                else [],
+            }
+            for _ in range(rng.randrange(1, 3))
+        ],
+    }
+    if rng.random() < 0.5:
+        claim["verifications"] = revisions(rng, review_url)
+    return claim
+
+
+def revisions(rng: random.Random, review_url: str) -> list[dict[str, Any]]:
+    """A claim's verifications: an unverified one, then a review with a verdict that supersedes it."""
+    return [
+        {"id": "v1", "state": "unverified", "assessed_at": "2024-03-01"},
+        {
+            "id": "v2",
+            "state": rng.choice(STATES),
+            "verdict": {"label": "Mostly False", "value": 2, "best": 6, "worst": 1},
+            "assessed_at": "2024-03-02T10:00:00Z",
+            "review_url": review_url,
+            "supersedes": "v1",
+        },
+    ]
 
 
 def break_document(rng: random.Random, document: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import argparse
 import glob
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,167 +90,9 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-
-    validate = commands.add_parser(
-        "validate",
-        help="check documents against the schema and the semantic rules",
-        description="Check documents against the JSON Schema of the version each declares, then the semantic "
-        "rules (ids, references, spans, hashes, verdicts, relations, history). Inputs: JSON, JSON arrays, JSONL, "
-        ".gz, folders, globs, - for stdin.",
-        epilog="Exit status: 0 valid, 1 invalid data (or warnings with --strict), 2 usage or tool failure. "
-        "Codes are listed in docs/codes.md.",
-    )
-    if wanted in (None, "validate"):
-        _validate_arguments(validate)
-
-    show = commands.add_parser(
-        "show",
-        help="print a readable account of each document",
-        description="Print each document's claims, "
-        "who makes them and how (stance, cue, channel, hedges), and their verification state.",
-    )
-    if wanted in (None, "show"):
-        _show_arguments(show)
-
-    view = commands.add_parser(
-        "view",
-        help="write the HTML view of the documents and open it in the browser",
-        description="Like show --html, to -o FILE or a file in the temporary folder, then opened in the "
-        "default browser. The page is self-contained: it fetches nothing.",
-    )
-    if wanted in (None, "view"):
-        _view_arguments(view)
-
-    stats = commands.add_parser(
-        "stats",
-        help="count documents, claims, sources, stances and states per corpus",
-        description="Counts per corpus (each PATH is one corpus): documents, claims, sources by kind and "
-        "anonymity, attributions by stance, claims by verification state, and the verdict label -> state table.",
-    )
-    if wanted in (None, "stats"):
-        _stats_arguments(stats)
-
-    convert = commands.add_parser(
-        "convert",
-        help="convert between claimfmt and peer formats (W3C Web Annotation, ...)",
-        description="Convert records from one format to another, streamed, with a loss report on stderr: "
-        "what could not be carried, and what was kept under extensions. Inputs: files, folders, globs, "
-        "- for stdin; JSON, JSON arrays, JSONL, .gz. Output: one value as JSON, several as a JSON array, "
-        "or JSONL for a .jsonl/.ndjson path or --jsonl; written atomically, and left as it was when no "
-        "document could be converted.",
-        epilog="Exit status: 0 converted, 1 some input could not be converted (each failure is reported, "
-        "the rest is still written), 2 usage or tool failure. See `claimfmt convert --list` for formats.",
-    )
-    if wanted in (None, "convert"):
-        _convert_arguments(convert)
-
-    config = commands.add_parser(
-        "labelstudio-config",
-        help="print the Label Studio labelling config that matches an annotation mapping",
-        description="Print the Label Studio labelling configuration (XML) for the default mapping, or the one "
-        "given, so that a team can start annotating claims in Label Studio at once.",
-    )
-    if wanted in (None, "labelstudio-config"):
-        _config_arguments(config)
-
-    diff = commands.add_parser(
-        "diff",
-        help="field-by-field differences between two versions of a corpus",
-        description="Show what differs between two versions of a corpus (or two annotators' files): documents "
-        "and claims added, removed or changed (span moved, text changed, stance flipped, state changed, "
-        "assessment added, any other field), claims matched by id or, where ids differ, by their first span.",
-        epilog="Exit status: 0 the same, 1 different, 2 usage or tool failure (an input that cannot be read).",
-    )
-    if wanted in (None, "diff"):
-        _diff_arguments(diff)
-
-    agree = commands.add_parser(
-        "agree",
-        help="agreement between annotators: span F1, attribution fields, Krippendorff's alpha and kappas",
-        description="Measure how far several annotators of the same articles agree. Documents are grouped into "
-        "articles (--group-by) and each pair of annotators is compared: spans of claims, source mentions, cues, "
-        "hedges and attributions (precision, recall, F1; exact and by overlap: ranges that share a character, "
-        "paired one to one by the highest Jaccard index), attributions paired by claim span (agreement on "
-        "source, cue, stance, commitment, mode, via), and categories (stance, commitment, mode, verification "
-        "state, hedge kind: Krippendorff's alpha, Fleiss' and Cohen's kappa). Inputs in any readable format, "
-        "mixed; an annotator is named by the document's provenance, else by its id.",
-        epilog="Exit status: 0 measured, 1 some input could not be read or no article has two annotators, "
-        "2 usage or tool failure. See docs/agreement.md.",
-    )
-    if wanted in (None, "agree"):
-        _agree_arguments(agree)
-
-    merge = commands.add_parser(
-        "merge",
-        help="adjudicate: one consensus document per article from several annotators",
-        description="Build one document per article from its annotators' documents: a claim, attribution or "
-        "relation is kept when at least K annotators marked it (--min-agree; default a majority), other "
-        "values are decided by majority (the first annotator's on a tie), and every kept item names who marked "
-        "it (extension org.claimfmt.merge:annotators). With --curator NAME, that annotator's document is the "
-        "base, and what the others agree on is added to it. Every conflict is in the --report, with the "
-        "pointer and each annotator's value; ties are also warned of on stderr.",
-        epilog="Exit status: 0 merged, 1 some input could not be read or merged, 2 usage or tool failure.",
-    )
-    if wanted in (None, "merge"):
-        _merge_arguments(merge)
-
-    migrate = commands.add_parser(
-        "migrate",
-        help=f"upgrade files to format {schema_versions()[-1]}, in place",
-        description=f"Upgrade claimfmt files (JSON, JSON arrays, JSONL, gzipped or not; folders) to format "
-        f"{schema_versions()[-1]}, losslessly: 1.0's verification and history become verifications linked by "
-        "supersedes, via ids become objects. Each file is rewritten atomically and keeps its form; a file with a "
-        "document that cannot be upgraded (invalid for the version it declares) is left as it is and the "
-        "problems are reported (exit 1).",
-    )
-    if wanted in (None, "migrate"):
-        _migrate_arguments(migrate)
-
-    hydrate = commands.add_parser(
-        "hydrate",
-        help="fill in article texts that were withheld, and place the spans again",
-        description="Fill article.text from texts you supply (a folder of .txt files named by document id or by "
-        'SHA-256, a JSONL of {"id", "text"} lines, or a WARC file of the pages, found by the article URL), check '
-        "text_sha256, and place every span again by its quote (docs/anchoring.md). Reports per document: "
-        "hydrated, hash mismatch, spans kept, moved exactly, fuzzily, orphaned. Nothing is fetched. Exit 1 when a "
-        "text's hash does not match (and --accept-mismatch is not given) or an input is invalid.",
-    )
-    if wanted in (None, "hydrate"):
-        _hydrate_arguments(hydrate)
-
-    strip = commands.add_parser(
-        "strip",
-        help="remove article texts for redistribution, keeping their SHA-256 and the quotes",
-        description="Remove article.text from every document, keeping text_sha256 (computed), the spans' quotes, "
-        "context and offsets, so that `claimfmt hydrate` can put the texts back.",
-    )
-    if wanted in (None, "strip"):
-        _strip_arguments(strip)
-
-    schema = commands.add_parser("schema", help="print a shipped JSON Schema", description="Print a shipped schema.")
-    if wanted in (None, "schema"):
-        _schema_arguments(schema)
-
+    for name, command in _COMMANDS.items():
+        command(commands, wanted in (None, name))
     return parser
-
-
-_COMMANDS = frozenset(
-    (
-        "validate",
-        "show",
-        "view",
-        "stats",
-        "convert",
-        "labelstudio-config",
-        "diff",
-        "agree",
-        "merge",
-        "migrate",
-        "hydrate",
-        "strip",
-        "schema",
-    )
-)
 
 
 def _command(argv: Sequence[str] | None) -> str | None:
@@ -264,7 +106,18 @@ def _command(argv: Sequence[str] | None) -> str | None:
     return words[0] if words and words[0] in _COMMANDS else ""
 
 
-def _validate_arguments(validate: argparse.ArgumentParser) -> None:
+def _validate_command(commands: Any, full: bool) -> None:
+    validate = commands.add_parser(
+        "validate",
+        help="check documents against the schema and the semantic rules",
+        description="Check documents against the JSON Schema of the version each declares, then the semantic "
+        "rules (ids, references, spans, hashes, verdicts, relations, history). Inputs: JSON, JSON arrays, JSONL, "
+        ".gz, folders, globs, - for stdin.",
+        epilog="Exit status: 0 valid, 1 invalid data (or warnings with --strict), 2 usage or tool failure. "
+        "Codes are listed in docs/codes.md.",
+    )
+    if not full:
+        return
     validate.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, glob, or - for stdin")
     validate.add_argument(
         "--format", choices=["text", "json", "github", "sarif"], default="text", help="report format (default: text)"
@@ -299,7 +152,15 @@ def _validate_arguments(validate: argparse.ArgumentParser) -> None:
     validate.set_defaults(run=_run_validate)
 
 
-def _show_arguments(show: argparse.ArgumentParser) -> None:
+def _show_command(commands: Any, full: bool) -> None:
+    show = commands.add_parser(
+        "show",
+        help="print a readable account of each document",
+        description="Print each document's claims, "
+        "who makes them and how (stance, cue, channel, hedges), and their verification state.",
+    )
+    if not full:
+        return
     show.add_argument("paths", nargs="+", metavar="PATH")
     show.add_argument(
         "--html",
@@ -311,14 +172,30 @@ def _show_arguments(show: argparse.ArgumentParser) -> None:
     show.set_defaults(run=_run_show)
 
 
-def _view_arguments(view: argparse.ArgumentParser) -> None:
+def _view_command(commands: Any, full: bool) -> None:
+    view = commands.add_parser(
+        "view",
+        help="write the HTML view of the documents and open it in the browser",
+        description="Like show --html, to -o FILE or a file in the temporary folder, then opened in the "
+        "default browser. The page is self-contained: it fetches nothing.",
+    )
+    if not full:
+        return
     view.add_argument("paths", nargs="+", metavar="PATH")
     view.add_argument("-o", "--output", metavar="FILE", help="the page to write (default: a temporary file)")
     view.add_argument("--no-open", action="store_true", help="write the page and print its path, but do not open it")
     view.set_defaults(run=_run_view, html=True)
 
 
-def _stats_arguments(stats: argparse.ArgumentParser) -> None:
+def _stats_command(commands: Any, full: bool) -> None:
+    stats = commands.add_parser(
+        "stats",
+        help="count documents, claims, sources, stances and states per corpus",
+        description="Counts per corpus (each PATH is one corpus): documents, claims, sources by kind and "
+        "anonymity, attributions by stance, claims by verification state, and the verdict label -> state table.",
+    )
+    if not full:
+        return
     stats.add_argument("paths", nargs="+", metavar="PATH")
     stats.add_argument("--format", choices=["text", "json"], default="text")
     stats.add_argument(
@@ -330,7 +207,20 @@ def _stats_arguments(stats: argparse.ArgumentParser) -> None:
     stats.set_defaults(run=_run_stats)
 
 
-def _convert_arguments(convert: argparse.ArgumentParser) -> None:
+def _convert_command(commands: Any, full: bool) -> None:
+    convert = commands.add_parser(
+        "convert",
+        help="convert between claimfmt and peer formats (W3C Web Annotation, ...)",
+        description="Convert records from one format to another, streamed, with a loss report on stderr: "
+        "what could not be carried, and what was kept under extensions. Inputs: files, folders, globs, "
+        "- for stdin; JSON, JSON arrays, JSONL, .gz. Output: one value as JSON, several as a JSON array, "
+        "or JSONL for a .jsonl/.ndjson path or --jsonl; written atomically, and left as it was when no "
+        "document could be converted.",
+        epilog="Exit status: 0 converted, 1 some input could not be converted (each failure is reported, "
+        "the rest is still written), 2 usage or tool failure. See `claimfmt convert --list` for formats.",
+    )
+    if not full:
+        return
     convert.add_argument("inputs", nargs="*", metavar="INPUT", help="file, folder, glob, or - for stdin")
     convert.add_argument(
         "--from",
@@ -373,19 +263,52 @@ def _convert_arguments(convert: argparse.ArgumentParser) -> None:
     convert.set_defaults(run=_run_convert)
 
 
-def _config_arguments(config: argparse.ArgumentParser) -> None:
+def _config_command(commands: Any, full: bool) -> None:
+    config = commands.add_parser(
+        "labelstudio-config",
+        help="print the Label Studio labelling config that matches an annotation mapping",
+        description="Print the Label Studio labelling configuration (XML) for the default mapping, or the one "
+        "given, so that a team can start annotating claims in Label Studio at once.",
+    )
+    if not full:
+        return
     _mapping_options(config)
     config.set_defaults(run=_run_labelstudio_config)
 
 
-def _diff_arguments(diff: argparse.ArgumentParser) -> None:
+def _diff_command(commands: Any, full: bool) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="field-by-field differences between two versions of a corpus",
+        description="Show what differs between two versions of a corpus (or two annotators' files): documents "
+        "and claims added, removed or changed (span moved, text changed, stance flipped, state changed, "
+        "assessment added, any other field), claims matched by id or, where ids differ, by their first span.",
+        epilog="Exit status: 0 the same, 1 different, 2 usage or tool failure (an input that cannot be read).",
+    )
+    if not full:
+        return
     diff.add_argument("old", metavar="A", help="the first version: a file or folder")
     diff.add_argument("new", metavar="B", help="the second version")
     diff.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     diff.set_defaults(run=_run_diff)
 
 
-def _agree_arguments(agree: argparse.ArgumentParser) -> None:
+def _agree_command(commands: Any, full: bool) -> None:
+    agree = commands.add_parser(
+        "agree",
+        help="agreement between annotators: span F1, attribution fields, Krippendorff's alpha and kappas",
+        description="Measure how far several annotators of the same articles agree. Documents are grouped into "
+        "articles (--group-by) and each pair of annotators is compared: spans of claims, source mentions, cues, "
+        "hedges and attributions (precision, recall, F1; exact and by overlap: ranges that share a character, "
+        "paired one to one by the highest Jaccard index), attributions paired by claim span (agreement on "
+        "source, cue, stance, commitment, mode, via), and categories (stance, commitment, mode, verification "
+        "state, hedge kind: Krippendorff's alpha, Fleiss' and Cohen's kappa). Inputs in any readable format, "
+        "mixed; an annotator is named by the document's provenance, else by its id.",
+        epilog="Exit status: 0 measured, 1 some input could not be read or no article has two annotators, "
+        "2 usage or tool failure. See docs/agreement.md.",
+    )
+    if not full:
+        return
     _annotator_inputs(agree)
     agree.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output (default: text)")
     agree.add_argument("--by-document", action="store_true", help="also each article's own figures")
@@ -394,7 +317,20 @@ def _agree_arguments(agree: argparse.ArgumentParser) -> None:
     agree.set_defaults(run=_run_agree)
 
 
-def _merge_arguments(merge: argparse.ArgumentParser) -> None:
+def _merge_command(commands: Any, full: bool) -> None:
+    merge = commands.add_parser(
+        "merge",
+        help="adjudicate: one consensus document per article from several annotators",
+        description="Build one document per article from its annotators' documents: a claim, attribution or "
+        "relation is kept when at least K annotators marked it (--min-agree; default a majority), other "
+        "values are decided by majority (the first annotator's on a tie), and every kept item names who marked "
+        "it (extension org.claimfmt.merge:annotators). With --curator NAME, that annotator's document is the "
+        "base, and what the others agree on is added to it. Every conflict is in the --report, with the "
+        "pointer and each annotator's value; ties are also warned of on stderr.",
+        epilog="Exit status: 0 merged, 1 some input could not be read or merged, 2 usage or tool failure.",
+    )
+    if not full:
+        return
     _annotator_inputs(merge)
     merge.add_argument("-o", "--output", default="-", metavar="OUT", help="merged documents (default: - stdout)")
     merge.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
@@ -404,7 +340,18 @@ def _merge_arguments(merge: argparse.ArgumentParser) -> None:
     merge.set_defaults(run=_run_merge)
 
 
-def _migrate_arguments(migrate: argparse.ArgumentParser) -> None:
+def _migrate_command(commands: Any, full: bool) -> None:
+    migrate = commands.add_parser(
+        "migrate",
+        help=f"upgrade files to format {schema_versions()[-1]}, in place",
+        description=f"Upgrade claimfmt files (JSON, JSON arrays, JSONL, gzipped or not; folders) to format "
+        f"{schema_versions()[-1]}, losslessly: 1.0's verification and history become verifications linked by "
+        "supersedes, via ids become objects. Each file is rewritten atomically and keeps its form; a file with a "
+        "document that cannot be upgraded (invalid for the version it declares) is left as it is and the "
+        "problems are reported (exit 1).",
+    )
+    if not full:
+        return
     migrate.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to upgrade in place")
     migrate.add_argument(
         "-o", "--output", metavar="OUT", help="write the one input's upgrade here (- for stdout) instead of in place"
@@ -412,7 +359,18 @@ def _migrate_arguments(migrate: argparse.ArgumentParser) -> None:
     migrate.set_defaults(run=_run_migrate)
 
 
-def _hydrate_arguments(hydrate: argparse.ArgumentParser) -> None:
+def _hydrate_command(commands: Any, full: bool) -> None:
+    hydrate = commands.add_parser(
+        "hydrate",
+        help="fill in article texts that were withheld, and place the spans again",
+        description="Fill article.text from texts you supply (a folder of .txt files named by document id or by "
+        'SHA-256, a JSONL of {"id", "text"} lines, or a WARC file of the pages, found by the article URL), check '
+        "text_sha256, and place every span again by its quote (docs/anchoring.md). Reports per document: "
+        "hydrated, hash mismatch, spans kept, moved exactly, fuzzily, orphaned. Nothing is fetched. Exit 1 when a "
+        "text's hash does not match (and --accept-mismatch is not given) or an input is invalid.",
+    )
+    if not full:
+        return
     hydrate.add_argument("inputs", nargs="+", metavar="INPUT", help="claimfmt files or folders")
     hydrate.add_argument("--texts", required=True, metavar="DIR|FILE.jsonl|FILE.warc.gz", help="where the texts are")
     hydrate.add_argument(
@@ -433,14 +391,25 @@ def _hydrate_arguments(hydrate: argparse.ArgumentParser) -> None:
     hydrate.set_defaults(run=_run_hydrate)
 
 
-def _strip_arguments(strip: argparse.ArgumentParser) -> None:
+def _strip_command(commands: Any, full: bool) -> None:
+    strip = commands.add_parser(
+        "strip",
+        help="remove article texts for redistribution, keeping their SHA-256 and the quotes",
+        description="Remove article.text from every document, keeping text_sha256 (computed), the spans' quotes, "
+        "context and offsets, so that `claimfmt hydrate` can put the texts back.",
+    )
+    if not full:
+        return
     strip.add_argument("inputs", nargs="+", metavar="INPUT", help="claimfmt files or folders")
     strip.add_argument("-o", "--output", default="-", metavar="OUT", help="output file (default: - for stdout)")
     strip.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
     strip.set_defaults(run=_run_strip)
 
 
-def _schema_arguments(schema: argparse.ArgumentParser) -> None:
+def _schema_command(commands: Any, full: bool) -> None:
+    schema = commands.add_parser("schema", help="print a shipped JSON Schema", description="Print a shipped schema.")
+    if not full:
+        return
     schema.add_argument(
         "--version",
         dest="schema_version",
@@ -449,6 +418,24 @@ def _schema_arguments(schema: argparse.ArgumentParser) -> None:
         help=f"format version (default: {schema_versions()[-1]})",
     )
     schema.set_defaults(run=_run_schema)
+
+
+#: Each command: a function that adds its parser, with its options where asked (``full``).
+_COMMANDS: dict[str, Callable[[Any, bool], None]] = {
+    "validate": _validate_command,
+    "show": _show_command,
+    "view": _view_command,
+    "stats": _stats_command,
+    "convert": _convert_command,
+    "labelstudio-config": _config_command,
+    "diff": _diff_command,
+    "agree": _agree_command,
+    "merge": _merge_command,
+    "migrate": _migrate_command,
+    "hydrate": _hydrate_command,
+    "strip": _strip_command,
+    "schema": _schema_command,
+}
 
 
 def _mapping_options(parser: argparse.ArgumentParser) -> None:
