@@ -144,13 +144,8 @@ def _verifications(items: list[dict[str, Any]]) -> bool:
     if len(items) == 1:  # most claims: one assessment, which can revise nothing
         (item,) = items
         return "supersedes" not in item and ("verdict" not in item or _in_range(item["verdict"]))
-    by_id: dict[str, int] = {}
-    for n, item in enumerate(items):
-        if "id" in item:
-            if item["id"] in by_id:
-                return False
-            by_id[item["id"]] = n
-    for n, item in enumerate(items):
+    earlier_ids: dict[str, dict[str, Any]] = {}  # the entries before this one, by id
+    for item in items:
         if "verdict" in item:
             verdict = item["verdict"]
             if "value" in verdict and "best" in verdict and "worst" in verdict:
@@ -158,13 +153,18 @@ def _verifications(items: list[dict[str, Any]]) -> bool:
                 if not (worst <= value <= best or best <= value <= worst):
                     return False
         if "supersedes" in item:
-            replaced = by_id.get(item["supersedes"])
-            # Every revision so far names an earlier entry, so no chain can loop back: only the dates are left.
-            if replaced is None or replaced >= n:
+            # Only an earlier entry may be revised (not a later one, not itself, not none): then no chain can loop
+            # back, and only the dates are left.
+            replaced = earlier_ids.get(item["supersedes"])
+            if replaced is None:
                 return False
-            stamp, earlier = item.get("assessed_at"), items[replaced].get("assessed_at")
+            stamp, earlier = item.get("assessed_at"), replaced.get("assessed_at")
             if stamp is not None and earlier is not None and stamp != earlier and sort_key(stamp) < sort_key(earlier):
                 return False
+        if "id" in item:
+            if item["id"] in earlier_ids:
+                return False
+            earlier_ids[item["id"]] = item
     return True
 
 
