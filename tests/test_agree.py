@@ -219,6 +219,16 @@ def test_the_json_report_follows_its_schema_and_the_csv_agrees(document: Documen
                 assert float(row["value"]) == pytest.approx(expected, abs=1e-4)
 
 
+def test_an_article_id_with_a_carriage_return_is_quoted_in_the_csv() -> None:
+    """A case hypothesis found: a lone \r left unquoted made the CSV unreadable by the csv module itself."""
+    a, b = (
+        doc("A", [(0, 10, Stance.ASSERTS)], identifier="x\ry"),
+        doc("B", [(0, 10, Stance.ASSERTS)], identifier="x\ry"),
+    )
+    rows = list(csv.DictReader(io.StringIO(to_csv(report_of(a, b, group="id"), documents=True), newline="")))
+    assert {row["article"] for row in rows if row["scope"] == "article"} == {"x\ry"}
+
+
 # --- grouping and bad input -----------------------------------------------------------------------------
 
 

@@ -567,9 +567,13 @@ CSV_COLUMNS = ("scope", "article", "annotator_a", "annotator_b", "measure", "lab
 
 
 def to_csv(report: AgreementReport, *, documents: bool = False, pairs: bool = False) -> str:
-    """The report as CSV, one measure per row (long form, for spreadsheets and dataframes)."""
+    """The report as CSV, one measure per row (long form, for spreadsheets and dataframes).
+
+    As RFC 4180 has it, lines end in CRLF: the csv module then quotes a field holding a lone
+    carriage return (an article id, say), which with lines ending in LF it would leave bare.
+    """
     buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\n")
+    out = csv.writer(buffer)
     out.writerow(CSV_COLUMNS)
     scopes: list[tuple[str, str, str, str, Scores]] = [("overall", "", "", "", report.overall)]
     if documents:
