@@ -14,7 +14,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any, ClassVar, TypeVar
 
 import attrs
 
@@ -46,6 +46,10 @@ __all__ = [
     "required_text",
     "unmapped",
 ]
+
+
+#: A document, or its JSON as a reader makes it before the document is built.
+DocumentOrJSON = TypeVar("DocumentOrJSON", Document, dict[str, Any])
 
 
 class ConversionError(ClaimfmtError):
@@ -318,10 +322,13 @@ class Converter:
         records = self.write_records(watched(), options, report)
         return write_json_values(target, records, jsonl=jsonl, one_as_array=lambda: any(arrays))
 
-    def in_array_of_one(self, document: Document, origin: Origin) -> Document:
-        """``document`` marked as read from a file that is an array of one record (see :attr:`file_shape`)."""
+    def in_array_of_one(self, document: DocumentOrJSON, origin: Origin) -> DocumentOrJSON:
+        """``document`` (or its JSON) marked as read from a file that is an array of one record (see
+        :attr:`file_shape`)."""
         if self.file_shape is None or origin.array != 1:
             return document
+        if isinstance(document, dict):
+            return {**document, "extensions": {**document.get("extensions", {}), self.file_shape: "array"}}
         return evolve(document, extensions={**(document.extensions or {}), self.file_shape: "array"})
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[Any]:

@@ -70,9 +70,9 @@ class LabelStudio(Converter):
             kept = as_object(task.get("meta")).get("claimfmt")
             plain = _without_record(task)
             found = _rebuild(plain, origin, mapping, unit, report, options.anchoring)
-            if found and self.file_shape is not None and origin.array == 1:
+            if found:
                 # A file that is an array of one task is written back as one (not as the bare task).
-                found[0]["extensions"] = {**found[0].get("extensions", {}), self.file_shape: "array"}
+                found[0] = self.in_array_of_one(found[0], origin)
             documents = (
                 _restored(found, kept, report, origin) if kept is not None and found else [trusted(d) for d in found]
             )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 
-import attrs
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from claimfmt.converters.base import LossReport, Options
@@ -27,7 +26,7 @@ from claimfmt.converters.w3c.terms import (
 )
 from claimfmt.dates import to_utc
 from claimfmt.model import Article, Claim, Document, Span, Verification
-from claimfmt.structuring import as_json, unstructure
+from claimfmt.structuring import claim_by_claim, unstructure
 
 
 class _Writer:
@@ -47,7 +46,7 @@ class _Writer:
         self.document = document
         # The document's JSON: its parts go into our terms as they are. Where the document holds none (a large
         # one, read part by part), each claim's is made as its annotation is, not all at once.
-        self.json = as_json(document) if document._json is not None else as_json(attrs.evolve(document, claims=()))
+        self.json = claim_by_claim(document)[0]
         self.options = options
         self.report = report
         extensions = document.extensions or {}
@@ -81,7 +80,7 @@ class _Writer:
         return items
 
     def claims_json(self) -> Iterable[dict[str, JSON]]:
-        """The JSON of each claim, in order: the document's, or made one at a time."""
+        """The JSON of each claim, in order (made one at a time where the document holds no JSON)."""
         if self.document._json is not None:
             return self.json["claims"]  # type: ignore[no-any-return]
         return (unstructure(claim) for claim in self.document.claims)

@@ -70,6 +70,7 @@ def read_large(path: str | os.PathLike[str]) -> Document | None:
     import msgspec
 
     from claimfmt.model import Article, Claim, Document, Provenance, Relation, Source
+    from claimfmt.structuring import for_msgspec
 
     found = _settled(Path(path))
     if found is None:
@@ -83,10 +84,9 @@ def read_large(path: str | os.PathLike[str]) -> Document | None:
             article=msgspec.convert(head["article"], Article, strict=True),
             sources=msgspec.convert(head["sources"], tuple[Source, ...], strict=True),
             claims=msgspec.json.decode(parts["claims"], type=tuple[Claim, ...], strict=True),
-            # msgspec knows attributes by their Python names: Relation.from_ is "from" in JSON.
             relations=None
             if relations is None
-            else msgspec.convert([{**r, "from_": r["from"]} for r in relations], tuple[Relation, ...], strict=True),
+            else msgspec.convert(for_msgspec(relations), tuple[Relation, ...], strict=True),
             provenance=msgspec.convert(head["provenance"], Provenance, strict=True) if "provenance" in head else None,
             extensions=head.get("extensions"),
         )

@@ -23,8 +23,8 @@ from pathlib import Path
 import attrs
 
 from claimfmt.issues import Issue, Severity
-from claimfmt.reading import JSONL_SUFFIXES, Record, _files_in, _read_jsonl, _records, _suffix, iter_records
-from claimfmt.validation import Run, Selection, parquet_files, surely_valid, validate_record
+from claimfmt.reading import JSONL_SUFFIXES, Record, _files_in, _read_jsonl, _suffix, iter_records
+from claimfmt.validation import Run, Selection, parquet_files, settled_records, surely_valid, validate_record
 
 __all__ = ["Result", "Task", "collect", "sequential_reason", "tasks", "validate_parallel", "validate_task"]
 
@@ -200,18 +200,13 @@ def validate_task(task: Task, wanted: Selection) -> Result:
         assert first_line is not None
         records = _read_jsonl(io.BytesIO(block), file, first_line=first_line, quick=surely_valid)
     else:
-        from claimfmt.large import is_large, validate_large
-
-        if is_large(file) and validate_large(file) == []:  # one valid document, settled a claim at a time
-            return file, 1, 0, [], 0
-        records = _records([file], surely_valid)
+        records = settled_records(file)
     documents = invalid = 0
     issues: list[Issue] = []
     for record in records:
-        if type(record) is str:  # settled at once: nothing to report
+        if isinstance(record, str):  # settled at once: nothing to report
             documents += 1
             continue
-        assert isinstance(record, Record)
         found = [i for i in validate_record(record) if wanted(i.code)]
         documents += 1
         invalid += any(i.severity is Severity.ERROR for i in found)

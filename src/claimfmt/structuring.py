@@ -9,7 +9,7 @@ or a value of the wrong JSON type is an error (cattrs on its own would turn
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -25,7 +25,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from claimfmt import model
 from claimfmt.issues import DocumentError, Issue, escape_pointer_token, json_type
 
-__all__ = ["as_json", "evolve", "structure", "trusted", "unstructure"]
+__all__ = ["as_json", "claim_by_claim", "evolve", "for_msgspec", "structure", "trusted", "unstructure"]
 
 T = TypeVar("T")
 
@@ -203,8 +203,7 @@ def trusted(data: dict[str, Any], *, issues: Sequence[Issue] | None = None) -> m
     import msgspec  # loaded with the first conversion: validating needs no model
 
     relations = data.get("relations")
-    # msgspec knows attributes by their Python names: Relation.from_ is "from" in JSON.
-    shaped = {**data, "relations": [{**r, "from_": r["from"]} for r in relations]} if relations else data
+    shaped = {**data, "relations": for_msgspec(relations)} if relations else data
     try:
         document: model.Document = msgspec.convert(shaped, model.Document, strict=True)
     except msgspec.ValidationError:
@@ -213,6 +212,12 @@ def trusted(data: dict[str, Any], *, issues: Sequence[Issue] | None = None) -> m
     if issues is not None:
         object.__setattr__(document, "_issues", tuple(issues))
     return document
+
+
+def for_msgspec(relations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Relations' JSON as msgspec reads them into the model: it knows attributes by their Python names
+    (``Relation.from_`` is ``from`` in JSON)."""
+    return [{**relation, "from_": relation["from"]} for relation in relations]
 
 
 def as_json(document: model.Document, *, keep: bool = False) -> dict[str, Any]:
@@ -259,6 +264,14 @@ def _note_token(exc: BaseException) -> str:
         if isinstance(note, IterableValidationNote):
             return f"/{note.index}"
     return ""
+
+
+def claim_by_claim(document: model.Document) -> tuple[dict[str, Any], Iterable[dict[str, Any]]]:
+    """The document's JSON, and each claim's: those it holds, or, where it holds none (a large document read
+    part by part), its JSON without claims and each claim's made as it is asked for, not all at once."""
+    if document._json is not None:
+        return document._json, document._json["claims"]
+    return as_json(attrs.evolve(document, claims=())), (unstructure(claim) for claim in document.claims)
 
 
 _DOCUMENT_FIELDS = {field.name: field.type for field in attrs.fields(model.Document) if field.init}

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ __all__ = [
     "validate",
     "validate_passing",
     "validate_record",
+    "settled_records",
     "surely_valid",
     "validate_sources",
 ]
@@ -165,8 +166,6 @@ def surely_valid(data: Any) -> bool:
 
 def validate_record(record: Record) -> list[Issue]:
     """Every issue in one record read from a file, placed in that file."""
-    if record.issue is None and type(record.data) is dict and _surely_valid(record.data):
-        return []
     issues = [record.issue] if record.issue is not None else validate(record.data)
     located = []
     for issue in issues:
@@ -213,15 +212,10 @@ def validate_sources(
             run.add(parquet, found, max_errors=max_errors, documents=documents, invalid=invalid)
         if isinstance(source, str | os.PathLike) and _suffix(Path(source)) == ".parquet":
             continue
-        for record in _records(_large_settled(source, run), surely_valid):
-            if type(record) is str:  # a document settled at once: what run.add does for one without issues
+        for record in settled_records(source):
+            if isinstance(record, str):  # a document settled at once: what run.add does for one without issues
                 run.documents += 1
                 run.files.add(record)
-                continue
-            assert isinstance(record, Record)
-            if type(record.data) is dict and record.issue is None and _surely_valid(record.data):
-                run.documents += 1
-                run.files.add(record.file)
             else:
                 run.add(record.file, [i for i in validate_record(record) if wanted(i.code)], max_errors=max_errors)
                 if run.partial:
@@ -235,18 +229,20 @@ def validate_sources(
     return run
 
 
-def _large_settled(source: SourceLike, run: Run) -> list[SourceLike]:
-    """The files of ``source`` to read whole: a large file of one valid document is settled a claim at a time
-    (``claimfmt.large``) and counted in ``run``, where reading it whole would hold five times its size."""
+def settled_records(source: SourceLike) -> Iterator[Record | str]:
+    """The records of ``source``; a document settled at once comes as its file's name alone.
+
+    Those are the JSONL documents the one pass settles (a Record of each costs several percent of
+    reading a small one), and a large file of one valid document, settled a claim at a time
+    (``claimfmt.large``: read whole, it would hold five times its size).
+    """
     from claimfmt.large import is_large, validate_large
 
-    rest: list[SourceLike] = []
     for file in source_files(source):
         if isinstance(file, str | os.PathLike) and is_large(file) and validate_large(file) == []:
-            run.add(str(file), [])
+            yield str(file)
         else:
-            rest.append(file)
-    return rest
+            yield from _records([file], surely_valid)
 
 
 class _Progress:

@@ -23,7 +23,7 @@ import orjson
 
 from claimfmt.model import Document
 from claimfmt.reading import JSONL_SUFFIXES, _suffix
-from claimfmt.structuring import as_json
+from claimfmt.structuring import as_json, claim_by_claim
 
 __all__ = [
     "AtomicFiles",
@@ -62,10 +62,8 @@ def to_json(document: DocumentLike) -> Any:
     if not isinstance(document, Document):
         return document
     if document._json is None and len(document.claims) > STREAMED_CLAIMS:
-        from claimfmt.structuring import unstructure
-
-        head = as_json(attrs.evolve(document, claims=()))
-        return Streamed(head=head, key="claims", items=(unstructure(claim) for claim in document.claims))
+        head, claims = claim_by_claim(document)
+        return Streamed(head=head, key="claims", items=claims)
     return as_json(document)
 
 
