@@ -17,7 +17,7 @@ from claimfmt.issues import Issue, Severity
 from claimfmt.reading import Record, SourceLike, _records, _suffix, decode_issue, source_files
 from claimfmt.schema_check import schema_issues, span_lenient_validator
 from claimfmt.validators import run_checks
-from claimfmt.validators.registry import plugin_checks
+from claimfmt.validators.registry import all_checks, plugin_checks
 from claimfmt.validators.settled import settled
 from claimfmt.versions import CURRENT_VERSION, check_version
 
@@ -47,14 +47,14 @@ def validate(document: Document | Mapping[str, Any] | str | bytes | os.PathLike[
     number of documents, read as ``claimfmt validate`` reads it, and each issue
     is placed in its file; a missing file raises :class:`OSError`.
     """
-    if type(document) is dict and _surely_valid(document):
-        return []
     if isinstance(document, os.PathLike):
         return validate_sources([document]).issues
-    if isinstance(document, str | bytes):
+    if type(document) is dict:
+        data: Any = document
+    elif isinstance(document, str | bytes):
         raw = document.encode() if isinstance(document, str) else document
         try:
-            data: Any = orjson.loads(raw)
+            data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             return [decode_issue(raw, exc)]
     elif isinstance(document, Mapping):
@@ -66,14 +66,17 @@ def validate(document: Document | Mapping[str, Any] | str | bytes | os.PathLike[
         from claimfmt.structuring import as_json, unstructure
 
         data = as_json(document) if hasattr(document, "_json") else unstructure(document)
+    if type(data) is dict and _surely_valid(data):
+        return []
     problem = check_version(data)
     if problem is not None:
         return [problem]
     issues = schema_issues(data, data["claimfmt"])
     if issues:
         return issues
-    # Checked as declared, not upgraded: every pointer then names the file as it is.
-    return run_checks(data)
+    # Checked as declared, not upgraded: every pointer then names the file as it is. The one pass already
+    # found something to look at (or plugins are installed): every check runs.
+    return run_checks(data, checks=all_checks())
 
 
 @attrs.define(kw_only=True)
