@@ -12,9 +12,9 @@ from __future__ import annotations
 import importlib
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, ClassVar, TypeVar
+from typing import IO, Any, ClassVar, TypeAlias, TypeVar
 
 import attrs
 
@@ -35,9 +35,11 @@ __all__ = [
     "Options",
     "Origin",
     "Read",
+    "Shape",
     "counted",
     "input_files",
     "kept_by_reader",
+    "only_written",
     "optional",
     "readable",
     "patched",
@@ -448,6 +450,33 @@ def input_files(sources: Iterable[SourceLike], name: str, suffixes: tuple[str, .
             yield from sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(suffixes))
         else:
             yield path
+
+
+#: The keys a writer always writes, by object: a key naming another shape holds that object, or a list of them.
+Shape: TypeAlias = Mapping[str, "Shape | None"]
+
+
+def only_written(record: Any, shape: Shape) -> bool:
+    """Whether ``record`` holds no key its writer's ``shape`` lacks, at any depth the shape describes.
+
+    A reader that finds so of a record claimfmt wrote knows the tool added nothing to it, without writing
+    the document again to compare (what :func:`kept_by_reader` would find is then nothing). The writer must
+    write every key of ``shape`` wherever it writes the object holding it.
+    """
+    if type(record) is not dict:
+        return True  # additions() only looks into objects
+    for key, value in record.items():
+        if key not in shape:
+            return False
+        inner = shape[key]
+        if inner is None:
+            continue
+        if type(value) is list:
+            if not all(only_written(item, inner) for item in value):
+                return False
+        elif not only_written(value, inner):
+            return False
+    return True
 
 
 def kept_by_reader(

@@ -35,7 +35,9 @@ from claimfmt.converters.base import (
     Origin,
     Read,
     counted,
+    Shape,
     kept_by_reader,
+    only_written,
     patched,
     readable,
 )
@@ -53,6 +55,12 @@ JSON = Any
 RECORD = "claimfmt"
 _LINE = "org.doccano:line"
 _TEXT_KEYS = ("text", "data")
+#: What the writer writes of every line (before the patch a reader kept: a document holding one goes the long way).
+_WRITTEN: Shape = {
+    "text": None,
+    "entities": {"id": None, "start_offset": None, "end_offset": None, "label": None},
+    "relations": {"id": None, "from_id": None, "to_id": None, "type": None},
+}
 
 
 class Doccano(Converter):
@@ -146,6 +154,8 @@ def _parked(
     A line claimfmt ``written`` (it holds our record) keeps only what doccano added to it: its entities
     and relations are the document's, edits and all, not a patch on them.
     """
+    if written and _LINE not in (document.extensions or {}) and only_written(line, _WRITTEN):
+        return document  # nothing doccano added: writing the document again would find nothing to keep
     again = _line(document, mapping, unit, LossReport(source="-", target="-"))
     return kept_by_reader(document, line, again, written=written, extension=_LINE, field="doccano", report=report)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import claimfmt
 import claimfmt.cli
@@ -19,6 +20,7 @@ from claimfmt.converters.mapping import preset
 from claimfmt.converters.offsets import Unit
 from claimfmt.model import Document
 from claimfmt.reading import Record
+from claimfmt.structuring import evolve
 from claimfmt.testing import documents
 
 from .conftest import EXAMPLES, shared
@@ -389,3 +391,33 @@ def test_label_studio_keeps_the_shape_of_the_file(tmp_path: Path, shape: str) ->
         claimfmt.cli.main(["convert", str(middle), "--from", "claimfmt", "--to", "labelstudio", "-o", str(back)]) == 0
     )
     assert json.loads(back.read_text(encoding="utf-8")) == value
+
+
+_ADDED = [("top", "meta"), ("entity", "annotator"), ("relation", "score")]
+
+
+@given(document=documents(text=True), added=st.lists(st.sampled_from(_ADDED), max_size=2, unique=True))
+def test_doccano_reader_writes_again_only_where_doccano_may_have_added_something(
+    document: Document, added: list[tuple[str, str]]
+) -> None:
+    """A line of only the writer's keys is read without writing the document again: that must find nothing."""
+    from claimfmt.converters import doccano
+    from claimfmt.converters.base import only_written
+    from claimfmt.converters.patches import additions, diff
+
+    (line,) = _write(Doccano(), [document])
+    plain = {key: value for key, value in line.items() if key != doccano.RECORD}
+    assert only_written(plain, doccano._WRITTEN)  # the shortcut is taken on what claimfmt writes
+    for where, key in added:
+        items = [plain] if where == "top" else plain["entities" if where == "entity" else "relations"]
+        for item in items:
+            item[key] = 1
+    written = doccano.RECORD in line
+    (back,), _ = _read(Doccano(), [{**plain, doccano.RECORD: line[doccano.RECORD]} if written else plain])
+    rest = {k: v for k, v in (back.extensions or {}).items() if k != doccano._LINE}
+    unparked = evolve(back, extensions=rest or None)  # what the reader had before it kept anything
+    again = doccano._line(unparked, preset("default"), Unit.UTF16, LossReport(source="-", target="-"))
+    if written and only_written(plain, doccano._WRITTEN):
+        assert additions(plain, again) is None
+    kept = additions(plain, again) if written else diff(plain, again)
+    assert (back.extensions or {}).get(doccano._LINE) == kept
