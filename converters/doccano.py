@@ -34,8 +34,8 @@ from claimfmt.converters.base import (
     Options,
     Origin,
     Read,
-    counted,
     Shape,
+    counted,
     kept_by_reader,
     only_written,
     patched,
@@ -99,11 +99,14 @@ class Doccano(Converter):
             if document.article.text is None:
                 report.drop("documents without text (doccano needs the text)")
                 continue
-            line = _line(document, mapping, unit, report)
+            line, seen = _written(document, mapping, unit, report)
             scratch = LossReport(source="doccano", target="claimfmt")
             # Read back as a reader will: a line without an id is named by its place in the file.
             identifier = str(line["id"]) if isinstance(line.get("id"), int | str) else f"doccano-{written}"
-            rebuilt = _rebuild(line, identifier, mapping, unit, scratch, Origin(file="-", index=written))
+            if seen is not None:
+                rebuilt = read_json(seen, mapping, identifier, scratch)[0]
+            else:
+                rebuilt = _rebuild(line, identifier, mapping, unit, scratch, Origin(file="-", index=written))
             written += 1
             kept = remainder.keep(document, rebuilt, parked=_LINE)
             report.recorded.update(remainder.fields(kept))
@@ -223,9 +226,21 @@ def _rebuild(
 
 def _line(document: Document, mapping: AnnotationMapping, unit: Unit, report: LossReport) -> dict[str, JSON]:
     """The doccano line for a document: its spans as entities, attributions as relations."""
+    return _written(document, mapping, unit, report)[0]
+
+
+def _written(
+    document: Document, mapping: AnnotationMapping, unit: Unit, report: LossReport
+) -> tuple[dict[str, JSON], Standoff | None]:
+    """The doccano line for a document, and the stand-off a reader makes of it (None: it holds a kept patch).
+
+    The writer compares the document with what the reader gives back; building the reader's stand-off here,
+    in code points, spares it the offsets and the line's parse (a property keeps the two in step).
+    """
     text = document.article.text or ""
     offsets = OffsetMap(text)
     standoff = write_document(document, mapping, report)
+    seen = Standoff(text=text)
     numbers: dict[str, int] = {}
     entities: list[dict[str, JSON]] = []
     triggers = {link.trigger for link in standoff.links if link.trigger is not None}
@@ -234,6 +249,7 @@ def _line(document: Document, mapping: AnnotationMapping, unit: Unit, report: Lo
             continue  # an event trigger: doccano relations have none
         start, end = span.fragments[0]
         numbers[span.id] = len(entities)
+        seen.spans.append(TextBound(f"T{len(entities)}", span.type, [(start, end)], text[start:end]))
         entities.append(
             {
                 "id": len(entities),
@@ -246,8 +262,14 @@ def _line(document: Document, mapping: AnnotationMapping, unit: Unit, report: Lo
     for link in standoff.links:
         ends = [target for _, target in link.args[:2] if target in numbers]
         if len(ends) == 2:
-            relations.append(
-                {"id": len(relations), "from_id": numbers[ends[0]], "to_id": numbers[ends[1]], "type": link.type}
-            )
+            first, second = numbers[ends[0]], numbers[ends[1]]
+            # The reader names each end's role by its label.
+            args = [(entities[first]["label"], f"T{first}"), (entities[second]["label"], f"T{second}")]
+            seen.links.append(Link(f"R{len(relations)}", link.type, args))
+            relations.append({"id": len(relations), "from_id": first, "to_id": second, "type": link.type})
     line: dict[str, JSON] = {"text": text, "entities": entities, "relations": relations}
-    return patched(line, (document.extensions or {}).get(_LINE), report, f"document {document.id!r}")
+    kept = (document.extensions or {}).get(_LINE)
+    if kept is None:
+        return line, seen
+    # A patch kept from a doccano file may say anything: what a reader makes of the line is found by reading it.
+    return patched(line, kept, report, f"document {document.id!r}"), None

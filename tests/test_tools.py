@@ -421,3 +421,18 @@ def test_doccano_reader_writes_again_only_where_doccano_may_have_added_something
         assert additions(plain, again) is None
     kept = additions(plain, again) if written else diff(plain, again)
     assert (back.extensions or {}).get(doccano._LINE) == kept
+
+
+# Code units every span can be written in (a span may end inside a grapheme cluster).
+@given(document=documents(text=True), unit=st.sampled_from([Unit.CODEPOINT, Unit.UTF16, Unit.UTF8]))
+def test_doccano_writer_reads_its_line_back_as_a_reader_parses_it(document: Document, unit: Unit) -> None:
+    """The writer does not parse its own line to know what it gives back: the two must agree."""
+    from claimfmt.converters import doccano
+    from claimfmt.converters.base import Origin
+    from claimfmt.converters.standoff import read_json
+
+    mapping, report = preset("default"), LossReport(source="-", target="-")
+    line, seen = doccano._written(document, mapping, unit, report)
+    assert seen is not None
+    parsed = doccano._rebuild(line, "d", mapping, unit, report, Origin(file="-"))
+    assert read_json(seen, mapping, "d", report)[0] == parsed
