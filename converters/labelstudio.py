@@ -83,10 +83,10 @@ class LabelStudio(Converter):
         mapping = options.mapping or preset("default")
         unit = options.offset_unit or self.default_unit
         for number, group in enumerate(_groups(documents)):
-            task = _task(group, mapping, unit, report)
             scratch = LossReport(source="labelstudio", target="claimfmt")
-            # Read back as a reader will: a task without an id is named by its place in the file.
-            again = _rebuild(task, Origin(file="-", index=number), mapping, unit, scratch)
+            task, again = _written(group, mapping, unit, report, number=number, scratch=scratch)
+            if again is None:  # read back as a reader will, from the task as written
+                again = _rebuild(task, Origin(file="-", index=number), mapping, unit, scratch)
             if len(again) == len(group):
                 kept = [remainder.keep(d, a, every_claim=True, parked=_TASK) for d, a in zip(group, again, strict=True)]
                 if not all(remainder.bare(r) for r in kept):
@@ -188,16 +188,8 @@ def _rebuild(
                 report.adjust("cancelled annotations skipped")
                 continue
             standoff = _standoff(text or "", key, annotation.objects("result"), origin, unit, report, anchoring)
-            data, _ = read_json(standoff, mapping, f"{identifier}-{kind[0]}{n + 1}", report)
-            if text is None:
-                data["article"] = {}
             who = annotation.data.get("completed_by", annotation.data.get("model_version"))
-            if isinstance(who, int | str) and str(who):
-                data["provenance"] = {
-                    "annotators": [{"kind": "model" if kind == "prediction" else "human", "name": str(who)}]
-                }
-            data["extensions"] = {_GROUP: identifier, NS + "kind": kind}
-            documents.append(data)
+            documents.append(_annotation(standoff, text is None, identifier, kind, n, who, mapping, report))
     if not documents:
         # A task nobody has annotated yet (or whose annotations were all cancelled) is still a document.
         data, _ = read_json(Standoff(text=text or ""), mapping, identifier, report)
@@ -206,6 +198,26 @@ def _rebuild(
         data["extensions"] = {_GROUP: identifier, NS + "kind": "task"}
         documents.append(data)
     return documents
+
+
+def _annotation(
+    standoff: Standoff,
+    textless: bool,
+    identifier: str,
+    kind: str,
+    n: int,
+    who: JSON,
+    mapping: AnnotationMapping,
+    report: LossReport,
+) -> dict[str, JSON]:
+    """The JSON of the document of a task's ``n``-th annotation (or prediction), whose results give ``standoff``."""
+    data, _ = read_json(standoff, mapping, f"{identifier}-{kind[0]}{n + 1}", report)
+    if textless:
+        data["article"] = {}
+    if isinstance(who, int | str) and str(who):
+        data["provenance"] = {"annotators": [{"kind": "model" if kind == "prediction" else "human", "name": str(who)}]}
+    data["extensions"] = {_GROUP: identifier, NS + "kind": kind}
+    return data
 
 
 def _rebuild_min(
@@ -324,48 +336,89 @@ def _groups(documents: Iterable[Document]) -> Iterator[list[Document]]:
 
 def _task(documents: list[Document], mapping: AnnotationMapping, unit: Unit, report: LossReport) -> dict[str, JSON]:
     """The task for a group of documents on one text: an annotation (or prediction) each."""
+    return _written(documents, mapping, unit, report)[0]
+
+
+def _written(
+    documents: list[Document],
+    mapping: AnnotationMapping,
+    unit: Unit,
+    report: LossReport,
+    *,
+    number: int = 0,
+    scratch: LossReport | None = None,
+) -> tuple[dict[str, JSON], list[dict[str, JSON]] | None]:
+    """The task for a group of documents, and the JSON of the documents a reader makes of it (the ``number``-th
+    task of a file) without parsing its results, with what reading says told to ``scratch`` (None: no
+    ``scratch`` was given, or the task holds a kept patch, or is a JSON-MIN record).
+
+    The writer compares each document with what the reader gives back; a property keeps the two ways of
+    telling that in step.
+    """
     first = documents[0]
     extensions = first.extensions or {}
     text = first.article.text
     if extensions.get(NS + "kind") == "min":
         task: dict[str, JSON] = {
             "text": text or "",
-            "label": [dict(r["value"]) for r in _results(first, mapping, unit, report) if r.get("type") == "labels"],
+            "label": [dict(r["value"]) for r in _results(first, mapping, unit, report)[0] if r.get("type") == "labels"],
         }
-        return patched(task, extensions.get(_TASK), report, f"document {first.id!r}")
+        return patched(task, extensions.get(_TASK), report, f"document {first.id!r}"), None
     task = {"data": {"text": text} if text is not None else {}}
-    annotations, predictions = [], []
+    textless = text is None
+    identifier = f"labelstudio-{number}"  # a task without an id is named by its place in the file
+    annotations: list[JSON] = []
+    predictions: list[JSON] = []
+    seen: list[dict[str, JSON]] = []
     for document in documents:
         if (document.extensions or {}).get(NS + "kind") == "task":
             continue
-        entry: dict[str, JSON] = {"result": _results(document, mapping, unit, report)}
+        results, standoff = _results(document, mapping, unit, report)
+        entry: dict[str, JSON] = {"result": results}
         annotators = document.provenance.annotators if document.provenance else None
+        kind, entries, who = "annotation", annotations, "completed_by"
         if (document.extensions or {}).get(NS + "kind") == "prediction":
-            if annotators:
-                entry["model_version"] = annotators[0].name
-            predictions.append(entry)
-        else:
-            if annotators:
-                entry["completed_by"] = annotators[0].name
-            annotations.append(entry)
+            kind, entries, who = "prediction", predictions, "model_version"
+        if annotators:
+            entry[who] = annotators[0].name
+        if scratch is not None:
+            who_is = entry.get(who)
+            seen.append(_annotation(standoff, textless, identifier, kind, len(entries), who_is, mapping, scratch))
+        entries.append(entry)
     task["annotations"] = annotations
     if predictions:
         task["predictions"] = predictions
-    return patched(task, extensions.get(_TASK), report, f"document {first.id!r}")
+    # The reader takes annotations before predictions.
+    seen.sort(key=lambda data: data["extensions"][NS + "kind"] == "prediction")
+    if scratch is not None and not seen:
+        data, _ = read_json(Standoff(text=text or ""), mapping, identifier, scratch)
+        if textless:
+            data["article"] = {}
+        data["extensions"] = {_GROUP: identifier, NS + "kind": "task"}
+        seen.append(data)
+    kept = extensions.get(_TASK)
+    if kept is None:
+        return task, seen if scratch is not None else None
+    return patched(task, kept, report, f"document {first.id!r}"), None
 
 
-def _results(document: Document, mapping: AnnotationMapping, unit: Unit, report: LossReport) -> list[JSON]:
+def _results(
+    document: Document, mapping: AnnotationMapping, unit: Unit, report: LossReport
+) -> tuple[list[JSON], Standoff]:
+    """A document's results, and the stand-off a reader makes of them (in code points, their ids its own)."""
     text = document.article.text or ""
     offsets = OffsetMap(text)
     standoff = write_document(document, mapping, report)
+    seen = Standoff(text=text)
     results: list[JSON] = []
-    regions = set()
+    regions: dict[str, str] = {}
     triggers = {link.trigger for link in standoff.links if link.trigger is not None}
     for span in standoff.spans:
         if span.id in triggers and span.type in mapping.attribution_types:
             continue  # an event trigger: Label Studio relations have none
         start, end = span.fragments[0]
-        regions.add(span.id)
+        regions[span.id] = span.type
+        seen.spans.append(TextBound(span.id, span.type, [(start, end)], text[start:end]))
         value = {
             "start": offsets.from_codepoints(start, unit),
             "end": offsets.from_codepoints(end, unit),
@@ -375,18 +428,13 @@ def _results(document: Document, mapping: AnnotationMapping, unit: Unit, report:
         results.append({"id": span.id, "from_name": "label", "to_name": "text", "type": "labels", "value": value})
     for attribute in standoff.attributes:
         if attribute.target in regions and attribute.value is not None:
+            name, target = attribute.name, attribute.target
+            seen.attributes.append(Attribute(f"{target}:{name}:0", name, target, str(attribute.value)))
             value = {"choices": [attribute.value]}
-            results.append(
-                {
-                    "id": attribute.target,
-                    "from_name": attribute.name,
-                    "to_name": "text",
-                    "type": "choices",
-                    "value": value,
-                }
-            )
+            results.append({"id": target, "from_name": name, "to_name": "text", "type": "choices", "value": value})
     for note in standoff.notes:
         if note.target in regions:
+            seen.notes.append(Note(f"{note.target}:{note.type}:0", note.type, note.target, note.text))
             value = {"text": [note.text]}
             results.append(
                 {"id": note.target, "from_name": note.type, "to_name": "text", "type": "textarea", "value": value}
@@ -394,10 +442,11 @@ def _results(document: Document, mapping: AnnotationMapping, unit: Unit, report:
     for link in standoff.links:
         ends = [target for _, target in link.args[:2] if target in regions]
         if len(ends) == 2:
+            seen.links.append(Link(f"{ends[0]}:{ends[1]}", link.type, [(regions[e], e) for e in ends]))
             results.append(
                 {"from_id": ends[0], "to_id": ends[1], "type": "relation", "direction": "right", "labels": [link.type]}
             )
-    return results
+    return results, seen
 
 
 def labelling_config(mapping: AnnotationMapping) -> str:

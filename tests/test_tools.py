@@ -436,3 +436,27 @@ def test_doccano_writer_reads_its_line_back_as_a_reader_parses_it(document: Docu
     assert seen is not None
     parsed = doccano._rebuild(line, "d", mapping, unit, report, Origin(file="-"))
     assert read_json(seen, mapping, "d", report)[0] == parsed
+
+
+@given(
+    document=documents(text=True),
+    kinds=st.lists(st.sampled_from(["annotation", "prediction", "task"]), min_size=1, max_size=3),
+    unit=st.sampled_from([Unit.CODEPOINT, Unit.UTF16, Unit.UTF8]),
+)
+def test_labelstudio_writer_reads_its_task_back_as_a_reader_parses_it(
+    document: Document, kinds: list[str], unit: Unit
+) -> None:
+    """The writer does not parse its own results to know what they give back: the two must agree."""
+    from claimfmt.converters import labelstudio
+    from claimfmt.converters.base import Origin
+
+    ns = labelstudio.NS
+    group = [
+        evolve(document, extensions={**(document.extensions or {}), labelstudio._GROUP: "g", ns + "kind": kind})
+        for kind in kinds
+    ]
+    mapping, report, scratch = preset("default"), LossReport(source="-", target="-"), LossReport(source="-", target="-")
+    task, seen = labelstudio._written(group, mapping, unit, report, number=3, scratch=scratch)
+    assert seen is not None
+    parsed = labelstudio._rebuild(task, Origin(file="-", index=3), mapping, unit, LossReport(source="-", target="-"))
+    assert seen == parsed
