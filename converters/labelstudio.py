@@ -31,12 +31,22 @@ from typing import Any, ClassVar
 
 from claimfmt.converters import remainder
 from claimfmt.converters.anchoring import DEFAULT_ANCHORING, Anchoring
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, patched, readable
+from claimfmt.converters.base import (
+    Converter,
+    LossReport,
+    Options,
+    Origin,
+    Read,
+    Shape,
+    only_written,
+    patched,
+    readable,
+)
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 from claimfmt.converters.patches import additions, diff
 from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBound, read_json, write_document
-from claimfmt.converters.values import Fields, as_object
+from claimfmt.converters.values import Fields, as_list, as_object
 from claimfmt.model import Document
 from claimfmt.reading import Record
 from claimfmt.structuring import evolve, trusted
@@ -114,6 +124,8 @@ def _parked(
     """
     if not documents:
         return []
+    if written and _TASK not in (documents[0].extensions or {}) and _only_written(task, documents, mapping, unit):
+        return documents  # nothing Label Studio added: writing the documents again would find nothing to keep
     again = _task(documents, mapping, unit, LossReport(source="-", target="-"))
     kept = additions(task, again) if written else diff(task, again)
     if kept:
@@ -122,6 +134,42 @@ def _parked(
         first = documents[0]
         documents[0] = evolve(first, extensions={**(first.extensions or {}), _TASK: kept})
     return documents
+
+
+#: The keys the writer writes of each kind of result (and of its value), whichever document it writes.
+_RESULTS: dict[str, Shape] = {
+    "labels": {
+        "id": None,
+        "from_name": None,
+        "to_name": None,
+        "type": None,
+        "value": {"start": None, "end": None, "text": None, "labels": None},
+    },
+    "choices": {"id": None, "from_name": None, "to_name": None, "type": None, "value": {"choices": None}},
+    "textarea": {"id": None, "from_name": None, "to_name": None, "type": None, "value": {"text": None}},
+    "relation": {"from_id": None, "to_id": None, "type": None, "direction": None, "labels": None},
+}
+
+
+def _only_written(task: dict[str, JSON], documents: list[Document], mapping: AnnotationMapping, unit: Unit) -> bool:
+    """Whether a task holds no key the writer would not write again for ``documents``, told without their results.
+
+    The task's keys outside its results depend on the documents alone (who annotated, which are predictions);
+    each result the writer writes holds every key of its kind's shape.
+    """
+    skeleton = _written(documents, mapping, unit, LossReport(source="-", target="-"), results=False)[0]
+    if additions(task, skeleton) is not None:
+        return False
+    entries = [*as_list(task.get("annotations")), *as_list(task.get("predictions"))]
+    for entry in entries:
+        for result in as_list(entry.get("result")) if isinstance(entry, dict) else ():
+            if not isinstance(result, dict):
+                continue
+            kind = result.get("type")
+            shape = _RESULTS.get(kind) if isinstance(kind, str) else None
+            if shape is None or not only_written(result, shape):
+                return False
+    return True
 
 
 def _restored(documents: list[dict[str, JSON]], kept: JSON, report: LossReport, origin: Origin) -> list[Document]:
@@ -347,10 +395,12 @@ def _written(
     *,
     number: int = 0,
     scratch: LossReport | None = None,
+    results: bool = True,
 ) -> tuple[dict[str, JSON], list[dict[str, JSON]] | None]:
     """The task for a group of documents, and the JSON of the documents a reader makes of it (the ``number``-th
     task of a file) without parsing its results, with what reading says told to ``scratch`` (None: no
-    ``scratch`` was given, or the task holds a kept patch, or is a JSON-MIN record).
+    ``scratch`` was given, or the task holds a kept patch, or is a JSON-MIN record). Without ``results``, every
+    ``result`` is left empty.
 
     The writer compares each document with what the reader gives back; a property keeps the two ways of
     telling that in step.
@@ -373,8 +423,8 @@ def _written(
     for document in documents:
         if (document.extensions or {}).get(NS + "kind") == "task":
             continue
-        results, standoff = _results(document, mapping, unit, report)
-        entry: dict[str, JSON] = {"result": results}
+        found, standoff = _results(document, mapping, unit, report) if results else ([], Standoff(text=""))
+        entry: dict[str, JSON] = {"result": found}
         annotators = document.provenance.annotators if document.provenance else None
         kind, entries, who = "annotation", annotations, "completed_by"
         if (document.extensions or {}).get(NS + "kind") == "prediction":

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import claimfmt
@@ -393,10 +393,13 @@ def test_label_studio_keeps_the_shape_of_the_file(tmp_path: Path, shape: str) ->
     assert json.loads(back.read_text(encoding="utf-8")) == value
 
 
+_SEED = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
 _ADDED = [("top", "meta"), ("entity", "annotator"), ("relation", "score")]
 
 
 @given(document=documents(text=True), added=st.lists(st.sampled_from(_ADDED), max_size=2, unique=True))
+@example(document=_SEED, added=[("entity", "annotator")]).via("an entity the tool added to, always tried")
+@example(document=_SEED, added=[("relation", "score")]).via("a relation the tool added to, always tried")
 def test_doccano_reader_writes_again_only_where_doccano_may_have_added_something(
     document: Document, added: list[tuple[str, str]]
 ) -> None:
@@ -460,3 +463,54 @@ def test_labelstudio_writer_reads_its_task_back_as_a_reader_parses_it(
     assert seen is not None
     parsed = labelstudio._rebuild(task, Origin(file="-", index=3), mapping, unit, LossReport(source="-", target="-"))
     assert seen == parsed
+
+
+# What Label Studio adds to a task it imports and exports again, at each depth the writer writes.
+_LABELSTUDIO_ADDS = [
+    ("task", "id", 7),
+    ("task", "predictions", []),
+    ("task", "meta", {"batch": 1}),
+    ("data", "source", "feed"),
+    ("annotation", "id", 12),
+    ("annotation", "lead_time", 3.5),
+    ("result", "origin", "manual"),
+    ("value", "score", 0.5),
+]
+
+
+@given(
+    document=documents(text=True),
+    added=st.lists(st.sampled_from(_LABELSTUDIO_ADDS), max_size=2, unique_by=lambda a: a[:2]),
+)
+@example(document=_SEED, added=[_LABELSTUDIO_ADDS[-2]]).via("a result the tool added to, always tried")
+@example(document=_SEED, added=[_LABELSTUDIO_ADDS[-1]]).via("a value the tool added to, always tried")
+@example(document=_SEED, added=[]).via("the seed as written, always tried")
+def test_labelstudio_reader_writes_again_only_where_label_studio_may_have_added_something(
+    document: Document, added: list[tuple[str, str, Any]]
+) -> None:
+    """A task of only the writer's keys is read without writing its documents again: that must find nothing."""
+    from unittest import mock
+
+    from claimfmt.converters import labelstudio
+
+    (task,) = _write(LabelStudio(), [document])
+    if "claimfmt" in task.get("meta", {}) and not added:  # written by claimfmt, as it was: the shortcut is taken
+        with mock.patch.object(labelstudio, "_task", side_effect=AssertionError("written again")):
+            _read(LabelStudio(), [task])
+    for where, key, value in added:
+        annotations = task["annotations"]
+        results = [r for a in annotations for r in a["result"]]
+        items = {
+            "task": [task],
+            "data": [task["data"]],
+            "annotation": annotations,
+            "result": results,
+            "value": [r["value"] for r in results if "value" in r],
+        }[where]
+        for item in items:
+            item[key] = value
+    shortcut, _ = _read(LabelStudio(), [task])
+    with mock.patch.object(labelstudio, "_only_written", return_value=False):
+        long_way, _ = _read(LabelStudio(), [task])
+    assert shortcut == long_way
+    assert [d.extensions for d in shortcut] == [d.extensions for d in long_way]
