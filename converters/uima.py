@@ -424,9 +424,11 @@ def _kept(
             elif not whole:
                 continue  # a slot feature the mapping read: its links are the document's
             elif hasattr(value, "elements") and all(_is_link(e) for e in value.elements or []):
-                values[feature.name] = {
-                    "slots": [[e.role, _place(e.target)] for e in value.elements or [] if id(e.target) in ids]
-                }
+                slots = [e for e in value.elements or [] if id(e.target) in ids]
+                if not all(is_portable(e.role) for e in slots):  # a damaged file: a number as a role
+                    report.drop(f"uima: slot roles no JSON reader takes ({_short(fs.type.name)}.{feature.name})")
+                    slots = [e for e in slots if is_portable(e.role)]
+                values[feature.name] = {"slots": [[e.role, _place(e.target)] for e in slots]}
             else:
                 report.drop(
                     f"uima: features that are not primitive nor annotations ({_short(fs.type.name)}.{feature.name})"

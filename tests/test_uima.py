@@ -223,3 +223,17 @@ def test_a_claim_moved_in_inception_is_where_the_annotator_put_it(tmp_path: Path
     # Its fragment was keyed by its old place: dropped, and said so; every other claim is as it was.
     assert "record-stale" in {i.code for i in report.issues}
     assert [c for c in back.claims if c is not edited] == [c for c in seed.claims if c.id != moved.id]
+
+
+def test_a_slot_role_no_json_reader_takes_is_dropped_and_said(tmp_path: Path) -> None:
+    """A damaged CAS with a 70-bit number as a slot's role: the document is read and written, the role said."""
+    data = json.loads(SAMPLES["uima-json"].read_text(encoding="utf-8"))
+    links = [fs for fs in data["%FEATURE_STRUCTURES"] if "role" in fs]
+    assert links, "the sample holds slot links"
+    for fs in links:
+        fs["role"] = 2**70
+    damaged = tmp_path / "document.json"
+    damaged.write_text(json.dumps(data), encoding="utf-8")
+    (document,), report = _read("uima-json", damaged)
+    assert any("slot roles no JSON reader takes" in reason for reason in report.dropped)
+    claimfmt.dump(document, tmp_path / "out.json")  # nothing unwritable was kept
