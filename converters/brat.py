@@ -177,11 +177,11 @@ def read_lines(
     """A document from the lines of a ``.ann`` file and its text."""
     standoff, others, kept_record = parse_ann(lines, text, name, report, anchoring)
     data, kept = _mapped(standoff, others, identifier, mapping, report, annotator)
-    document = trusted(data)
     if kept_record:
-        restored = remainder.restore(document, kept_record, report, Origin(file=name))
-        if restored is not document:
+        restored = remainder.restored(data, kept_record, report, Origin(file=name))
+        if restored is not None:
             return restored
+    document = trusted(data)
     for line in kept:
         report.park(f"brat {line.split(chr(9), 2)[1].split(' ')[0] if chr(9) in line else 'line'}")
     return document
@@ -289,14 +289,15 @@ def parse_ann(
     elif not lines[-1].endswith("\n"):
         report.warn("brat-no-final-newline", "the file does not end with a newline", Origin(file=name, line=len(lines)))
     for number, raw in enumerate(lines, start=1):
-        origin = Origin(file=name, line=number)
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue
         fields = line.split("\t")
         if len(fields) == 1 or (line[:1] in "TN#" and len(fields) == 2 and " " in fields[0]):
             fields = _respaced(line)
-            report.warn("brat-spaces", "fields separated by spaces, not tabs (read anyway)", origin)
+            report.warn(
+                "brat-spaces", "fields separated by spaces, not tabs (read anyway)", Origin(file=name, line=number)
+            )
         identifier = fields[0]
         kind = identifier[:1]
         body = fields[1] if len(fields) > 1 else ""
@@ -304,7 +305,7 @@ def parse_ann(
             if kind == "T":
                 standoff.spans.append(
                     _text_bound(
-                        identifier, body, fields[2] if len(fields) > 2 else "", offsets, origin, report, anchoring
+                        identifier, body, fields[2] if len(fields) > 2 else "", offsets, report, anchoring, name, number
                     )
                 )
             elif kind in "RE":
@@ -329,9 +330,12 @@ def parse_ann(
             elif kind in "N*":
                 others.append("\t".join(fields))
             else:
-                report.error("brat-bad-line", f"not a brat annotation line: {line[:60]!r}", origin)
+                report.error(
+                    "brat-bad-line", f"not a brat annotation line: {line[:60]!r}", Origin(file=name, line=number)
+                )
         except (ValueError, IndexError, orjson.JSONDecodeError) as exc:
-            report.error("brat-bad-line", f"cannot read {line[:60]!r}: {exc}", origin)
+            report.error("brat-bad-line", f"cannot read {line[:60]!r}: {exc}", Origin(file=name, line=number))
+
     if host is not None:
         # The span our writer made only to carry its record note is not an annotation.
         standoff.spans = [s for s in standoff.spans if not (s.id == host and s.type == _HOST)]
@@ -365,9 +369,10 @@ def _text_bound(
     body: str,
     echoed: str,
     offsets: OffsetMap,
-    origin: Origin,
     report: LossReport,
     anchoring: Anchoring,
+    name: str,
+    number: int,
 ) -> TextBound:
     kind, _, places = body.partition(" ")
     fragments = []
@@ -375,8 +380,9 @@ def _text_bound(
         start, end = piece.split()
         fragments.append((int(start), int(end)))
     text = offsets.text
-    found = _one_line(" ".join(text[s:e] for s, e in fragments))
+    found = _one_line(" ".join([text[s:e] for s, e in fragments]))
     if echoed and found != echoed:
+        origin = Origin(file=name, line=number)  # made only where there is something to say
         ambiguous = False
         if len(fragments) == 1:
             anchor = anchoring.place(offsets, echoed, start=fragments[0][0], end=fragments[0][1])

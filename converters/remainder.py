@@ -31,7 +31,7 @@ from claimfmt.model import Document
 from claimfmt.structuring import as_json, evolve, trusted
 from claimfmt.versions import CURRENT_VERSION
 
-__all__ = ["VERSION", "article_text", "bare", "fields", "keep", "pair", "restore"]
+__all__ = ["VERSION", "article_text", "bare", "fields", "keep", "pair", "restore", "restored"]
 
 JSON = Any
 #: The version of the remainder's layout; a reader refuses (and sets aside) any other.
@@ -206,6 +206,21 @@ def restore(
     ``edited`` may be the document's JSON, as a reader makes it (``standoff.read_json``): only
     the document the record gives is built then.
     """
+    document = restored(edited, remainder, report, origin, stable_ids=stable_ids)
+    if document is not None:
+        return document
+    return trusted(edited) if isinstance(edited, dict) else edited
+
+
+def restored(
+    edited: Document | dict[str, JSON],
+    remainder: JSON,
+    report: LossReport,
+    origin: Origin,
+    *,
+    stable_ids: bool = True,
+) -> Document | None:
+    """:func:`restore`, or None where the remainder is set aside (a reader may then do more with ``edited``)."""
     from claimfmt.validation import validate
 
     data = edited if isinstance(edited, dict) else as_json(edited)
@@ -222,13 +237,13 @@ def restore(
             raise PatchError(f"the record makes a document of format {applied.get('claimfmt')!r}")
     except PatchError as exc:
         set_aside(exc, what, "the document read from the annotations alone", report, origin)
-        return trusted(edited) if isinstance(edited, dict) else edited
+        return None
     # Checked as JSON, then built the fast way: the JSON is the document's (it is new, made by _apply).
     issues = validate(applied)
     errors = [issue for issue in issues if issue.severity is Severity.ERROR]
     if errors:
         set_aside(DocumentError(errors), what, "the document read from the annotations alone", report, origin)
-        return trusted(edited) if isinstance(edited, dict) else edited
+        return None
     return trusted(applied, issues=issues)
 
 
