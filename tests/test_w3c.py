@@ -717,3 +717,35 @@ def test_made_up_document_ids_differ_between_inputs(tmp_path: Path) -> None:
         _, middle = _cli_round_trip(tmp_path, annotation, name=f"f{n}.json")
         ids.append(middle["id"])
     assert ids[0] != ids[1] and all(i.startswith("w3c-") for i in ids)
+
+
+_OTHER_ITEMS = st.lists(
+    st.fixed_dictionaries({"index": st.integers(0, 5), "value": st.fixed_dictionaries({"type": st.just("Thing")})}),
+    max_size=3,
+)
+
+
+@given(documents(), st.sampled_from(["collection", "page"]), _OTHER_ITEMS, st.booleans())
+def test_a_collection_written_an_annotation_at_a_time_is_written_as_a_whole_one(
+    document: Document, shape: str, others: list[dict[str, Any]], jsonl: bool
+) -> None:
+    """A page of many annotations is written as they are made: the bytes are those of writing it whole."""
+    import io
+
+    import claimfmt.writing as writing
+    from claimfmt.converters.w3c import W3C
+    from claimfmt.converters.w3c.terms import _OTHER, _SHAPE
+
+    extensions = {**(document.extensions or {}), _SHAPE: shape, **({_OTHER: others} if others else {})}
+    document = attrs.evolve(document, extensions=extensions)
+    whole = io.BytesIO()
+    writing.write_json_values(whole, to_w3c(document), jsonl=jsonl)
+    was, writing.STREAMED_CLAIMS = writing.STREAMED_CLAIMS, -1
+    try:
+        values = list(W3C().write_records([document], Options(), LossReport(source="claimfmt", target="w3c")))
+        assert [type(value) for value in values] == [writing.Streamed]
+        streamed = io.BytesIO()
+        writing.write_json_values(streamed, values, jsonl=jsonl)
+    finally:
+        writing.STREAMED_CLAIMS = was
+    assert streamed.getvalue() == whole.getvalue()

@@ -51,7 +51,7 @@ class W3C(Converter):
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
         for document in documents:
-            yield from write(document, options, report)
+            yield from write(document, options, report, stream=True)
 
 
 def to_w3c(document: Document, options: Options | None = None, report: LossReport | None = None) -> list[JSON]:

@@ -24,11 +24,15 @@ from claimfmt.reading import Record
 __all__ = ["write"]
 
 
-def write(document: Document, options: Options, report: LossReport) -> list[JSON]:
-    """The W3C JSON values of ``document``: public, or with ``options.record`` carrying the claimfmt record."""
+def write(document: Document, options: Options, report: LossReport, *, stream: bool = False) -> list[JSON]:
+    """The W3C JSON values of ``document``: public, or with ``options.record`` carrying the claimfmt record.
+
+    With ``stream``, a public collection of many claims may be a :class:`~claimfmt.writing.Streamed` value,
+    for a writer to write an annotation at a time.
+    """
     text = document.article.text
     if not options.record:
-        return _Writer(withheld(document, report), options, report, text=text).values()
+        return _Writer(withheld(document, report), options, report, text=text, stream=stream).values()
     public = withheld(document, None)
     bare = _bare(document)
     while True:

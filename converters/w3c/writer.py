@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
+from claimfmt import writing
 from claimfmt.converters.base import LossReport, Options
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 from claimfmt.converters.w3c.terms import (
@@ -28,6 +29,8 @@ from claimfmt.dates import to_utc
 from claimfmt.model import Article, Claim, Document, Span, Verification
 from claimfmt.structuring import claim_by_claim, unstructure
 
+_ANNOTATION_HERE: JSON = object()  # where an annotation goes among the items kept from reading
+
 
 class _Writer:
     """W3C JSON for one document."""
@@ -40,10 +43,13 @@ class _Writer:
         *,
         bare: bool | None = None,
         text: str | None = None,
+        stream: bool = False,
     ) -> None:
         """``bare`` says whether bare annotations may carry the document (None: work it out); ``text`` is the
-        article's text to count offsets in where the document carries none (it was withheld)."""
+        article's text to count offsets in where the document carries none (it was withheld); ``stream`` lets a
+        page of many items be written as they are made."""
         self.document = document
+        self.stream = stream
         # The document's JSON: its parts go into our terms as they are. Where the document holds none (a large
         # one, read part by part), each claim's is made as its annotation is, not all at once.
         self.json = claim_by_claim(document)[0]
@@ -62,22 +68,54 @@ class _Writer:
         self.annotations: list[dict[str, JSON]] = []
 
     def values(self) -> list[JSON]:
-        items = self.items(standalone=self.shape == "annotation")
         if self.shape == "annotation":
-            return items
+            return self.items(standalone=True)
+        if self.streamed():
+            # The page's items are written one at a time as they are made, not held as a whole.
+            if self.shape == "page":
+                return [writing.Streamed(head=self.page([], standalone=True), at=("items",), items=self.each())]
+            total = len(self.document.claims) + len((self.document.extensions or {}).get(_OTHER, ()))
+            return [writing.Streamed(head=self.collection([], total=total), at=("first", "items"), items=self.each())]
+        items = self.items(standalone=False)
         if self.shape == "page":
             return [self.page(items, standalone=True)]
         return [self.collection(items)]
+
+    def streamed(self) -> bool:
+        """Whether the page's items are written as they come: many claims, no JSON held, nothing read verbatim."""
+        extensions = self.document.extensions or {}
+        return (
+            self.stream
+            and self.document._json is None
+            and len(self.document.claims) > writing.STREAMED_CLAIMS
+            and not extensions.get(_COLLECTION)
+            and not extensions.get(_PAGE)
+        )
 
     def items(self, *, standalone: bool) -> list[JSON]:
         self.annotations = [
             self.annotation(claim, data, standalone=standalone)
             for claim, data in zip(self.document.claims, self.claims_json(), strict=True)
         ]
-        items: list[JSON] = list(self.annotations)
-        for other in (self.document.extensions or {}).get(_OTHER, ()):
-            items.insert(min(other["index"], len(items)), other["value"])
-        return items
+        return list(self.placed(iter(self.annotations)))
+
+    def each(self) -> Iterator[JSON]:
+        """The page's items made one at a time (the annotations are not kept: nothing is recorded on them)."""
+        claims = zip(self.document.claims, self.claims_json(), strict=True)
+        return self.placed(self.annotation(claim, data, standalone=False) for claim, data in claims)
+
+    def placed(self, annotations: Iterator[JSON]) -> Iterator[JSON]:
+        """The annotations with the items that are not annotations (kept from reading) put back in their places."""
+        others = (self.document.extensions or {}).get(_OTHER, ())
+        if not others:
+            yield from annotations
+            return
+        # Each was inserted where it was, in turn: its place is known once all are, so they are placed first.
+        slots: list[JSON] = [_ANNOTATION_HERE] * len(self.document.claims)
+        for other in others:
+            slots.insert(min(other["index"], len(slots)), other["value"])
+        for slot in slots:
+            yield next(annotations) if slot is _ANNOTATION_HERE else slot
 
     def claims_json(self) -> Iterable[dict[str, JSON]]:
         """The JSON of each claim, in order (made one at a time where the document holds no JSON)."""
@@ -88,12 +126,13 @@ class _Writer:
     def context(self, uses_ours: bool) -> JSON:
         return [ANNO_CONTEXT, CLAIMFMT_CONTEXT] if uses_ours else ANNO_CONTEXT
 
-    def collection(self, items: list[JSON]) -> JSON:
+    def collection(self, items: list[JSON], *, total: int | None = None) -> JSON:
+        """The collection, its first page holding ``items`` (``total`` of them, where they are written apart)."""
         document, article = self.document, self.document.article
         out: dict[str, JSON] = {"@context": self.context(True), "id": self.cid, "type": "AnnotationCollection"}
         if article.title:
             out["label"] = article.title
-        out["total"] = len(items)
+        out["total"] = len(items) if total is None else total
         provenance = document.provenance
         if provenance is not None:
             for key in ("created", "modified"):

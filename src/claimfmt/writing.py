@@ -42,14 +42,16 @@ DocumentLike = Document | Mapping[str, Any]
 
 @attrs.frozen(kw_only=True)
 class Streamed:
-    """A JSON object written a piece at a time: ``head`` with the array at ``key`` made of ``items`` as they come.
+    """A JSON object written a piece at a time: ``head`` with the array at the keys ``at`` (one per depth) made of
+    ``items`` as they come.
 
     A document of many claims that holds no JSON (one read part by part, ``claimfmt.large``) is
-    written so, one claim's JSON at a time, instead of as a whole the size of the document again.
+    written so, one claim's JSON at a time, instead of as a whole the size of the document again;
+    so is its W3C collection, an annotation at a time.
     """
 
     head: dict[str, Any]
-    key: str
+    at: tuple[str, ...]
     items: Iterable[Any]
 
 
@@ -63,7 +65,7 @@ def to_json(document: DocumentLike) -> Any:
         return document
     if document._json is None and len(document.claims) > STREAMED_CLAIMS:
         head, claims = claim_by_claim(document)
-        return Streamed(head=head, key="claims", items=claims)
+        return Streamed(head=head, at=("claims",), items=claims)
     return as_json(document)
 
 
@@ -88,7 +90,13 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
     # The head is written around a marker where the array goes; each item is written where the marker was,
     # indented as orjson indents an array at that depth.
     marker = f"\x00claimfmt-streamed-{id(value)}"
-    head = orjson.dumps({**value.head, value.key: marker}, option=option)
+    marked = outer = dict(value.head)
+    for key in value.at[:-1]:  # copied on the way down: the head is not changed
+        below = dict(outer[key])
+        outer[key] = below
+        outer = below
+    outer[value.at[-1]] = marker
+    head = orjson.dumps(marked, option=option)
     at = head.index(orjson.dumps(marker))
     out.write(head[:at])
     indent = option & orjson.OPT_INDENT_2
