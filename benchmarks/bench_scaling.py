@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import random
 import sys
 import tempfile
@@ -37,6 +38,7 @@ from claimfmt.converters.registry import get_converter
 from claimfmt.structuring import structure
 from claimfmt.summary import describe_document
 from claimfmt.validation import validate_sources
+from claimfmt.writing import write_json_values
 
 _WORDS = ["minister", "said", "bridge", "closed", "reports", "Kyiv", "officials", "🌉", "émigré", "denied"]
 
@@ -108,8 +110,9 @@ def per_claim(sizes: list[int], work: Path) -> None:
     }
     for peer in ("w3c", "doccano", "labelstudio"):
         converter = get_converter(peer)
-        jobs[f"-> {peer}"] = lambda data, document, path, c=converter: list(
-            c.write_records([document], Options(), LossReport(source="claimfmt", target="-"))
+        # Written out, as the CLI writes them: a writer may make its values as they are written (W3C's items).
+        jobs[f"-> {peer}"] = lambda data, document, path, c=converter: write_json_values(
+            io.BytesIO(), c.write_records([document], Options(), LossReport(source="claimfmt", target="-"))
         )
     jobs["-> brat"] = lambda data, document, path: _brat(document)
     suffixes = {"brat": "", "doccano": ".jsonl", "labelstudio": ".json"}
