@@ -20,15 +20,31 @@ _WORD = re.compile(r"\S+")
 
 def make(text: str, boundaries: Iterable[int]) -> list[tuple[int, int]]:
     """(start, end) of tokens: runs of non-space characters, cut at every boundary."""
+    words = [word.span() for word in _WORD.finditer(text)]
     cuts = sorted(set(boundaries))
+    if not cuts:
+        return words
+    # Boundaries are few and words many: each boundary finds its word by bisection, and the words between
+    # are copied as they are.
+    starts = [start for start, _ in words]
     tokens: list[tuple[int, int]] = []
-    for word in _WORD.finditer(text):
-        start, end = word.start(), word.end()
-        # Only the cuts inside this word, found by bisection: linear in the text, not words times cuts.
-        for cut in cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)]:
-            tokens.append((start, cut))
-            start = cut
+    copied = 0  # the words before this one are in tokens
+    n = 0
+    while n < len(cuts):
+        w = bisect.bisect_right(starts, cuts[n]) - 1
+        if w < 0 or not words[w][0] < cuts[n] < words[w][1]:
+            n += 1  # at an edge of a word, or in white space: nothing to cut
+            continue
+        tokens += words[copied:w]
+        start, end = words[w]
+        while n < len(cuts) and cuts[n] < end:
+            if cuts[n] > start:
+                tokens.append((start, cuts[n]))
+                start = cuts[n]
+            n += 1
         tokens.append((start, end))
+        copied = w + 1
+    tokens += words[copied:]
     return tokens
 
 

@@ -7,12 +7,15 @@ covers both. The native mapping is measured with claimfmt's record taken out of 
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import claimfmt
 from claimfmt.converters.base import LossReport, Options
@@ -251,3 +254,21 @@ def test_a_claim_narrowed_in_the_tool_is_where_the_annotator_put_it(tmp_path: Pa
     # Spans have no ids here: its fragment followed its old first span, so it is dropped, and said so.
     assert "record-stale" in {i.code for i in report.issues}
     assert [c for c in back.claims if c is not edited] == [c for c in seed.claims if c.id != moved.id]
+
+
+@given(st.text(alphabet=" \t\nab\u00e9\U0001d54f", max_size=40), st.lists(st.integers(-2, 45), max_size=6))
+def test_tokens_are_the_words_cut_at_every_boundary_inside_one(text: str, boundaries: list[int]) -> None:
+    from claimfmt.converters.tokens import make
+
+    tokens = make(text, boundaries)
+    # Every non-space character is in one token, in order, and no token holds white space.
+    assert "".join(text[s:e] for s, e in tokens) == "".join(text.split())
+    assert all(s < e and not any(c.isspace() for c in text[s:e]) for s, e in tokens)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(tokens))
+    edges = {edge for token in tokens for edge in token}
+    # A boundary inside a word is an edge of a token; tokens end only at white space or at a boundary.
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    for boundary in boundaries:
+        if any(s < boundary < e for s, e in words):
+            assert boundary in edges
+    assert edges <= {edge for word in words for edge in word} | set(boundaries)
