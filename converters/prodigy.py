@@ -21,8 +21,20 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from claimfmt.converters import remainder
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, kept_by_reader, patched, readable
+from claimfmt.converters.base import (
+    Converter,
+    LossReport,
+    Options,
+    Origin,
+    Read,
+    Shape,
+    kept_by_reader,
+    only_written,
+    patched,
+    readable,
+)
 from claimfmt.converters.mapping import AnnotationMapping, preset
+from claimfmt.converters.patches import additions
 from claimfmt.converters.standoff import Link, Standoff, TextBound, plain_spans, read_json, write_document
 from claimfmt.converters.tokens import Tokens, fits, make
 from claimfmt.converters.values import Fields
@@ -133,19 +145,22 @@ def _bounds(span: dict[str, JSON]) -> tuple[int, int]:
     return span["start"], span["end"]
 
 
-def _task(document: Document, mapping: AnnotationMapping, report: LossReport) -> dict[str, JSON]:
-    """The Prodigy task for a document: spans, relations between a claim and its source, tokens."""
+def _task(
+    document: Document, mapping: AnnotationMapping, report: LossReport, *, tokens: bool = True
+) -> dict[str, JSON]:
+    """The Prodigy task for a document: spans, relations between a claim and its source, tokens (without
+    ``tokens``, an empty list of them, and spans without token indexes: what the task's keys are)."""
     text = document.article.text or ""
     standoff = write_document(document, mapping, report)
     spans = plain_spans(standoff, mapping)
     boundaries = [edge for s in spans for edge in s.fragments[0]]
     kept = (document.extensions or {}).get(_TOKENS)
-    places = fits(kept, text, boundaries)
+    places = fits(kept, text, boundaries) if tokens else []
     if places is not None:
-        tokens = kept
+        written = kept if tokens else []
     else:
         places = make(text, boundaries)
-        tokens = [
+        written = [
             {"text": text[s:e], "start": s, "end": e, "id": n, "ws": e < len(text) and text[e].isspace()}
             for n, (s, e) in enumerate(places)
         ]
@@ -153,7 +168,7 @@ def _task(document: Document, mapping: AnnotationMapping, report: LossReport) ->
     out: dict[str, dict[str, JSON]] = {}
     for item in spans:
         start, end = item.fragments[0]
-        first, last = index.around(start, end)
+        first, last = index.around(start, end) if tokens else (0, 0)
         out[item.id] = {"start": start, "end": end, "token_start": first, "token_end": last, "label": item.type}
     relations = []
     for link in standoff.links:
@@ -164,7 +179,7 @@ def _task(document: Document, mapping: AnnotationMapping, report: LossReport) ->
                 {"head": head["token_end"], "child": child["token_end"], "head_span": head, "child_span": child,
                  "label": link.type}
             )  # fmt: skip
-    task: dict[str, JSON] = {"text": text, "tokens": tokens, "spans": list(out.values())}
+    task: dict[str, JSON] = {"text": text, "tokens": written, "spans": list(out.values())}
     if relations:
         task["relations"] = relations
     task["answer"] = "accept"
@@ -175,5 +190,22 @@ def _parked(
     task: dict[str, JSON], document: Document, mapping: AnnotationMapping, report: LossReport, *, written: bool
 ) -> Document:
     """``document`` with what the writer would not give back of ``task`` kept (and counted)."""
+    if written and not {_TASK, _TOKENS} & set(document.extensions or ()) and _only_written(task, document, mapping):
+        return document  # nothing Prodigy added: writing the document again would find nothing to keep
     again = _task(document, mapping, LossReport(source="-", target="-"))
     return kept_by_reader(document, task, again, written=written, extension=_TASK, field="prodigy", report=report)
+
+
+#: The keys the writer writes of each token it makes.
+_TOKEN: Shape = {"text": None, "start": None, "end": None, "id": None, "ws": None}
+
+
+def _only_written(task: dict[str, JSON], document: Document, mapping: AnnotationMapping) -> bool:
+    """Whether a task holds no key the writer would not write again for ``document`` (which keeps no tokens),
+    told without making its tokens: the task's other keys do not depend on them, and each token made holds
+    every key of its shape."""
+    skeleton = _task(document, mapping, LossReport(source="-", target="-"), tokens=False)
+    tokens = task.get("tokens")
+    return additions(task, skeleton) is None and (
+        not isinstance(tokens, list) or all(only_written(token, _TOKEN) for token in tokens)
+    )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import claimfmt
@@ -272,3 +272,61 @@ def test_tokens_are_the_words_cut_at_every_boundary_inside_one(text: str, bounda
         if any(s < boundary < e for s, e in words):
             assert boundary in edges
     assert edges <= {edge for word in words for edge in word} | set(boundaries)
+
+
+_SEED = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
+# What Prodigy adds to a task it annotated, at each depth the writer writes.
+_PRODIGY_ADDS = [
+    ("task", "_input_hash", 7),
+    ("task", "meta", {"source": "feed"}),
+    ("token", "disabled", True),
+    ("span", "source", "manual"),
+    ("relation", "color", "#fff"),
+    ("head_span", "token_count", 2),
+]
+
+
+@given(
+    document=documents(text=True),
+    added=st.lists(st.sampled_from(_PRODIGY_ADDS), max_size=2, unique_by=lambda a: a[:2]),
+)
+@example(document=_SEED, added=[("token", "disabled", True)]).via("a token the tool added to, always tried")
+@example(document=_SEED, added=[("relation", "color", "#fff")]).via("a relation the tool added to, always tried")
+@example(document=_SEED, added=[]).via("the seed as written, always tried")
+def test_prodigy_reader_writes_again_only_where_prodigy_may_have_added_something(
+    document: Document, added: list[tuple[str, str, Any]]
+) -> None:
+    """A task of only the writer's keys is read without making its tokens again: that must find nothing."""
+    from unittest import mock
+
+    from claimfmt.converters import prodigy
+    from claimfmt.reading import Record
+
+    def read(task: dict[str, Any]) -> list[Document]:
+        report = LossReport(source="prodigy", target="claimfmt")
+        records = iter([Record(file="in", index=0, data=task)])
+        return [r.document for r in prodigy.Prodigy().read_records(records, Options(), report)]
+
+    written = list(prodigy.Prodigy().write_records([document], Options(), LossReport(source="claimfmt", target="-")))
+    if not written:
+        return  # no text: Prodigy holds nothing
+    task = json.loads(json.dumps(written[0]))
+    if prodigy.RECORD in task and not added:  # written by claimfmt, as it was: the shortcut is taken
+        with mock.patch.object(prodigy, "make", side_effect=AssertionError("tokens made again")):
+            read(task)
+    for where, key, value in added:
+        relations = task.get("relations", [])
+        items = {
+            "task": [task],
+            "token": task["tokens"],
+            "span": task["spans"],
+            "relation": relations,
+            "head_span": [r["head_span"] for r in relations],
+        }[where]
+        for item in items:
+            item[key] = value
+    shortcut = read(task)
+    with mock.patch.object(prodigy, "_only_written", return_value=False):
+        long_way = read(task)
+    assert shortcut == long_way
+    assert [d.extensions for d in shortcut] == [d.extensions for d in long_way]
