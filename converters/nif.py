@@ -61,6 +61,7 @@ _TRIPLES = "org.nif:triples"
 _FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".xml": "xml"}
 _WIKIDATA = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/(Q\d+)$")
 _URN = "urn:claimfmt:document:"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Triples up to which Turtle is written with prefixes and grouped subjects (see NIF.write).
 _PRETTY_LIMIT = 20_000
 
@@ -123,6 +124,11 @@ class NIF(Converter):
             payload = graph.serialize(format="nt")
         else:
             payload = graph.serialize(format=_FORMATS.get(suffix, "turtle"))
+        if _FORMATS.get(suffix, "turtle") in ("turtle", "nt"):
+            # rdflib writes control characters in literals as they are, and a NUL makes the file binary to any
+            # reader (ours refuses it): they are written as the \u escapes Turtle has for them. IRIs are
+            # percent-encoded, so literals are the only place they can be.
+            payload = _CONTROL.sub(lambda found: f"\\u{ord(found.group()):04X}", payload)
         with atomic_writer(target) as out:
             out.write(payload.encode("utf-8"))
         return count

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import rdflib
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from rdflib.compare import isomorphic
 
 import claimfmt
@@ -16,7 +16,7 @@ from claimfmt.converters.base import LossReport, Options
 from claimfmt.converters.mapping import preset
 from claimfmt.converters.nif import CLAIMFMT_NS, NIF_NS
 from claimfmt.converters.registry import get_converter
-from claimfmt.model import Document
+from claimfmt.model import Article, Claim, Document, Span
 from claimfmt.testing import documents
 
 from .conftest import EXAMPLES, shared
@@ -25,6 +25,14 @@ from .test_edits import NATIVE, _lost, _unique_first_spans, _unique_mentions
 
 SAMPLE = READERS / "nif" / "sample.ttl"
 NIF = rdflib.Namespace(NIF_NS)
+_TEXT = "a\x00b\x01\x0bc\x1f"
+_CONTROLS = Document(
+    claimfmt="1.1",
+    id="\x08",
+    article=Article(text=_TEXT),
+    sources=(),
+    claims=(Claim(id="c1", text="b\x01", spans=(Span(start=2, end=4, exact=_TEXT[2:4]),), attributions=()),),
+)
 RECORD = rdflib.URIRef(CLAIMFMT_NS + "record")
 
 
@@ -43,6 +51,7 @@ def _read(path: Path) -> tuple[list[Document], LossReport]:
 @pytest.mark.parametrize("suffix", [".ttl", ".jsonld"])
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=documents(text=True))
+@example(document=_CONTROLS).via("control characters in a literal, a NUL among them")
 def test_claimfmt_to_nif_to_claimfmt_is_the_identity(tmp_path_factory: Any, suffix: str, document: Document) -> None:
     path = tmp_path_factory.mktemp("nif") / f"export{suffix}"
     _write(path, [document])
