@@ -62,6 +62,7 @@ _FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-
 _WIKIDATA = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:wiki|entity)/(Q\d+)$")
 _URN = "urn:claimfmt:document:"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: Triples up to which Turtle is written with prefixes and grouped subjects (see NIF.write).
 _PRETTY_LIMIT = 20_000
 
@@ -101,6 +102,7 @@ class NIF(Converter):
         mapping = options.mapping or preset("default")
         graph = _bound(rdflib.Graph())
         count = 0
+        xml = _FORMATS.get(Path(target).suffix.lower(), "turtle") == "xml"
         for n, document in enumerate(documents):
             if document.article.text is None:
                 report.drop("documents without text (a nif:Context needs its text)")
@@ -109,9 +111,17 @@ class NIF(Converter):
             context = _context(rdflib, document)
             rebuilt = _rebuild(rdflib, written, context, mapping, n, Options(), LossReport(source="-", target="-"))
             kept = remainder.keep(document, rebuilt, parked=_TRIPLES)
-            report.recorded.update(remainder.fields(kept))
             if kept:
                 written.add((context, rdflib.URIRef(CLAIMFMT_NS + "record"), _json_literal(rdflib, kept)))
+            if xml and any(_NOT_XML.search(str(o)) for o in written.objects() if isinstance(o, rdflib.Literal)):
+                # rdflib would write them as they are, and no XML parser reads the file back.
+                report.error(
+                    "not-convertible",
+                    f"document {document.id!r} holds characters XML 1.0 cannot (control characters): not written; "
+                    "Turtle and JSON-LD hold them",
+                )
+                continue
+            report.recorded.update(remainder.fields(kept))
             graph += written
             count += 1
         suffix = Path(target).suffix.lower()

@@ -157,3 +157,14 @@ def test_polnear_through_nif_and_back(tmp_path: Path) -> None:
     assert sorted(
         json.dumps(json.loads(line), sort_keys=True) for line in back.read_text().split("\n") if line
     ) == sorted(json.dumps(d, sort_keys=True) for d in originals)
+
+
+def test_rdf_xml_refuses_what_xml_cannot_hold_and_writes_the_rest(tmp_path: Path) -> None:
+    """RDF/XML cannot hold control characters: that document is refused and said, the others written."""
+    path = tmp_path / "export.rdf"
+    plain = Document(claimfmt="1.1", id="plain", article=Article(text="plain text"), sources=(), claims=())
+    report = LossReport(source="claimfmt", target="nif")
+    get_converter("nif").write([_CONTROLS, plain], path, Options(), report)
+    assert [i.code for i in report.issues] == ["not-convertible"] and "'\\x08'" in report.issues[0].message
+    (back,), read = _read(path)
+    assert back.id == "plain" and back.article.text == "plain text" and not read.failed
