@@ -90,9 +90,26 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for name, command in _COMMANDS.items():
-        command(commands, wanted in (None, name))
+    for name, (texts, options) in _COMMANDS.items():
+        command = commands.add_parser(name, **texts)
+        if wanted in (None, name):
+            options(command)
     return parser
+
+
+_Options = Callable[[argparse.ArgumentParser], None]
+#: Each command by name: what ``--help`` says of it, and the function that adds its options to its parser.
+_COMMANDS: dict[str, tuple[dict[str, Any], _Options]] = {}
+
+
+def _subcommand(name: str, **texts: Any) -> Callable[[_Options], _Options]:
+    """Register a command: its ``add_parser`` texts, and (decorated) the function that adds its options."""
+
+    def register(options: _Options) -> _Options:
+        _COMMANDS[name] = (texts, options)
+        return options
+
+    return register
 
 
 def _command(argv: Sequence[str] | None) -> str | None:
@@ -106,18 +123,16 @@ def _command(argv: Sequence[str] | None) -> str | None:
     return words[0] if words and words[0] in _COMMANDS else ""
 
 
-def _validate_command(commands: Any, full: bool) -> None:
-    validate = commands.add_parser(
-        "validate",
-        help="check documents against the schema and the semantic rules",
-        description="Check documents against the JSON Schema of the version each declares, then the semantic "
-        "rules (ids, references, spans, hashes, verdicts, relations, history). Inputs: JSON, JSON arrays, JSONL, "
-        ".gz, folders, globs, - for stdin.",
-        epilog="Exit status: 0 valid, 1 invalid data (or warnings with --strict), 2 usage or tool failure. "
-        "Codes are listed in docs/codes.md.",
-    )
-    if not full:
-        return
+@_subcommand(
+    "validate",
+    help="check documents against the schema and the semantic rules",
+    description="Check documents against the JSON Schema of the version each declares, then the semantic "
+    "rules (ids, references, spans, hashes, verdicts, relations, history). Inputs: JSON, JSON arrays, JSONL, "
+    ".gz, folders, globs, - for stdin.",
+    epilog="Exit status: 0 valid, 1 invalid data (or warnings with --strict), 2 usage or tool failure. "
+    "Codes are listed in docs/codes.md.",
+)
+def _validate_options(validate: argparse.ArgumentParser) -> None:
     validate.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, glob, or - for stdin")
     validate.add_argument(
         "--format", choices=["text", "json", "github", "sarif"], default="text", help="report format (default: text)"
@@ -152,15 +167,13 @@ def _validate_command(commands: Any, full: bool) -> None:
     validate.set_defaults(run=_run_validate)
 
 
-def _show_command(commands: Any, full: bool) -> None:
-    show = commands.add_parser(
-        "show",
-        help="print a readable account of each document",
-        description="Print each document's claims, "
-        "who makes them and how (stance, cue, channel, hedges), and their verification state.",
-    )
-    if not full:
-        return
+@_subcommand(
+    "show",
+    help="print a readable account of each document",
+    description="Print each document's claims, "
+    "who makes them and how (stance, cue, channel, hedges), and their verification state.",
+)
+def _show_options(show: argparse.ArgumentParser) -> None:
     show.add_argument("paths", nargs="+", metavar="PATH")
     show.add_argument(
         "--html",
@@ -172,30 +185,26 @@ def _show_command(commands: Any, full: bool) -> None:
     show.set_defaults(run=_run_show)
 
 
-def _view_command(commands: Any, full: bool) -> None:
-    view = commands.add_parser(
-        "view",
-        help="write the HTML view of the documents and open it in the browser",
-        description="Like show --html, to -o FILE or a file in the temporary folder, then opened in the "
-        "default browser. The page is self-contained: it fetches nothing.",
-    )
-    if not full:
-        return
+@_subcommand(
+    "view",
+    help="write the HTML view of the documents and open it in the browser",
+    description="Like show --html, to -o FILE or a file in the temporary folder, then opened in the "
+    "default browser. The page is self-contained: it fetches nothing.",
+)
+def _view_options(view: argparse.ArgumentParser) -> None:
     view.add_argument("paths", nargs="+", metavar="PATH")
     view.add_argument("-o", "--output", metavar="FILE", help="the page to write (default: a temporary file)")
     view.add_argument("--no-open", action="store_true", help="write the page and print its path, but do not open it")
     view.set_defaults(run=_run_view, html=True)
 
 
-def _stats_command(commands: Any, full: bool) -> None:
-    stats = commands.add_parser(
-        "stats",
-        help="count documents, claims, sources, stances and states per corpus",
-        description="Counts per corpus (each PATH is one corpus): documents, claims, sources by kind and "
-        "anonymity, attributions by stance, claims by verification state, and the verdict label -> state table.",
-    )
-    if not full:
-        return
+@_subcommand(
+    "stats",
+    help="count documents, claims, sources, stances and states per corpus",
+    description="Counts per corpus (each PATH is one corpus): documents, claims, sources by kind and "
+    "anonymity, attributions by stance, claims by verification state, and the verdict label -> state table.",
+)
+def _stats_options(stats: argparse.ArgumentParser) -> None:
     stats.add_argument("paths", nargs="+", metavar="PATH")
     stats.add_argument("--format", choices=["text", "json"], default="text")
     stats.add_argument(
@@ -207,20 +216,18 @@ def _stats_command(commands: Any, full: bool) -> None:
     stats.set_defaults(run=_run_stats)
 
 
-def _convert_command(commands: Any, full: bool) -> None:
-    convert = commands.add_parser(
-        "convert",
-        help="convert between claimfmt and peer formats (W3C Web Annotation, ...)",
-        description="Convert records from one format to another, streamed, with a loss report on stderr: "
-        "what could not be carried, and what was kept under extensions. Inputs: files, folders, globs, "
-        "- for stdin; JSON, JSON arrays, JSONL, .gz. Output: one value as JSON, several as a JSON array, "
-        "or JSONL for a .jsonl/.ndjson path or --jsonl; written atomically, and left as it was when no "
-        "document could be converted.",
-        epilog="Exit status: 0 converted, 1 some input could not be converted (each failure is reported, "
-        "the rest is still written), 2 usage or tool failure. See `claimfmt convert --list` for formats.",
-    )
-    if not full:
-        return
+@_subcommand(
+    "convert",
+    help="convert between claimfmt and peer formats (W3C Web Annotation, ...)",
+    description="Convert records from one format to another, streamed, with a loss report on stderr: "
+    "what could not be carried, and what was kept under extensions. Inputs: files, folders, globs, "
+    "- for stdin; JSON, JSON arrays, JSONL, .gz. Output: one value as JSON, several as a JSON array, "
+    "or JSONL for a .jsonl/.ndjson path or --jsonl; written atomically, and left as it was when no "
+    "document could be converted.",
+    epilog="Exit status: 0 converted, 1 some input could not be converted (each failure is reported, "
+    "the rest is still written), 2 usage or tool failure. See `claimfmt convert --list` for formats.",
+)
+def _convert_options(convert: argparse.ArgumentParser) -> None:
     convert.add_argument("inputs", nargs="*", metavar="INPUT", help="file, folder, glob, or - for stdin")
     convert.add_argument(
         "--from",
@@ -263,52 +270,46 @@ def _convert_command(commands: Any, full: bool) -> None:
     convert.set_defaults(run=_run_convert)
 
 
-def _config_command(commands: Any, full: bool) -> None:
-    config = commands.add_parser(
-        "labelstudio-config",
-        help="print the Label Studio labelling config that matches an annotation mapping",
-        description="Print the Label Studio labelling configuration (XML) for the default mapping, or the one "
-        "given, so that a team can start annotating claims in Label Studio at once.",
-    )
-    if not full:
-        return
+@_subcommand(
+    "labelstudio-config",
+    help="print the Label Studio labelling config that matches an annotation mapping",
+    description="Print the Label Studio labelling configuration (XML) for the default mapping, or the one "
+    "given, so that a team can start annotating claims in Label Studio at once.",
+)
+def _config_options(config: argparse.ArgumentParser) -> None:
     _mapping_options(config)
     config.set_defaults(run=_run_labelstudio_config)
 
 
-def _diff_command(commands: Any, full: bool) -> None:
-    diff = commands.add_parser(
-        "diff",
-        help="field-by-field differences between two versions of a corpus",
-        description="Show what differs between two versions of a corpus (or two annotators' files): documents "
-        "and claims added, removed or changed (span moved, text changed, stance flipped, state changed, "
-        "assessment added, any other field), claims matched by id or, where ids differ, by their first span.",
-        epilog="Exit status: 0 the same, 1 different, 2 usage or tool failure (an input that cannot be read).",
-    )
-    if not full:
-        return
+@_subcommand(
+    "diff",
+    help="field-by-field differences between two versions of a corpus",
+    description="Show what differs between two versions of a corpus (or two annotators' files): documents "
+    "and claims added, removed or changed (span moved, text changed, stance flipped, state changed, "
+    "assessment added, any other field), claims matched by id or, where ids differ, by their first span.",
+    epilog="Exit status: 0 the same, 1 different, 2 usage or tool failure (an input that cannot be read).",
+)
+def _diff_options(diff: argparse.ArgumentParser) -> None:
     diff.add_argument("old", metavar="A", help="the first version: a file or folder")
     diff.add_argument("new", metavar="B", help="the second version")
     diff.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     diff.set_defaults(run=_run_diff)
 
 
-def _agree_command(commands: Any, full: bool) -> None:
-    agree = commands.add_parser(
-        "agree",
-        help="agreement between annotators: span F1, attribution fields, Krippendorff's alpha and kappas",
-        description="Measure how far several annotators of the same articles agree. Documents are grouped into "
-        "articles (--group-by) and each pair of annotators is compared: spans of claims, source mentions, cues, "
-        "hedges and attributions (precision, recall, F1; exact and by overlap: ranges that share a character, "
-        "paired one to one by the highest Jaccard index), attributions paired by claim span (agreement on "
-        "source, cue, stance, commitment, mode, via), and categories (stance, commitment, mode, verification "
-        "state, hedge kind: Krippendorff's alpha, Fleiss' and Cohen's kappa). Inputs in any readable format, "
-        "mixed; an annotator is named by the document's provenance, else by its id.",
-        epilog="Exit status: 0 measured, 1 some input could not be read or no article has two annotators, "
-        "2 usage or tool failure. See docs/agreement.md.",
-    )
-    if not full:
-        return
+@_subcommand(
+    "agree",
+    help="agreement between annotators: span F1, attribution fields, Krippendorff's alpha and kappas",
+    description="Measure how far several annotators of the same articles agree. Documents are grouped into "
+    "articles (--group-by) and each pair of annotators is compared: spans of claims, source mentions, cues, "
+    "hedges and attributions (precision, recall, F1; exact and by overlap: ranges that share a character, "
+    "paired one to one by the highest Jaccard index), attributions paired by claim span (agreement on "
+    "source, cue, stance, commitment, mode, via), and categories (stance, commitment, mode, verification "
+    "state, hedge kind: Krippendorff's alpha, Fleiss' and Cohen's kappa). Inputs in any readable format, "
+    "mixed; an annotator is named by the document's provenance, else by its id.",
+    epilog="Exit status: 0 measured, 1 some input could not be read or no article has two annotators, "
+    "2 usage or tool failure. See docs/agreement.md.",
+)
+def _agree_options(agree: argparse.ArgumentParser) -> None:
     _annotator_inputs(agree)
     agree.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output (default: text)")
     agree.add_argument("--by-document", action="store_true", help="also each article's own figures")
@@ -317,20 +318,18 @@ def _agree_command(commands: Any, full: bool) -> None:
     agree.set_defaults(run=_run_agree)
 
 
-def _merge_command(commands: Any, full: bool) -> None:
-    merge = commands.add_parser(
-        "merge",
-        help="adjudicate: one consensus document per article from several annotators",
-        description="Build one document per article from its annotators' documents: a claim, attribution or "
-        "relation is kept when at least K annotators marked it (--min-agree; default a majority), other "
-        "values are decided by majority (the first annotator's on a tie), and every kept item names who marked "
-        "it (extension org.claimfmt.merge:annotators). With --curator NAME, that annotator's document is the "
-        "base, and what the others agree on is added to it. Every conflict is in the --report, with the "
-        "pointer and each annotator's value; ties are also warned of on stderr.",
-        epilog="Exit status: 0 merged, 1 some input could not be read or merged, 2 usage or tool failure.",
-    )
-    if not full:
-        return
+@_subcommand(
+    "merge",
+    help="adjudicate: one consensus document per article from several annotators",
+    description="Build one document per article from its annotators' documents: a claim, attribution or "
+    "relation is kept when at least K annotators marked it (--min-agree; default a majority), other "
+    "values are decided by majority (the first annotator's on a tie), and every kept item names who marked "
+    "it (extension org.claimfmt.merge:annotators). With --curator NAME, that annotator's document is the "
+    "base, and what the others agree on is added to it. Every conflict is in the --report, with the "
+    "pointer and each annotator's value; ties are also warned of on stderr.",
+    epilog="Exit status: 0 merged, 1 some input could not be read or merged, 2 usage or tool failure.",
+)
+def _merge_options(merge: argparse.ArgumentParser) -> None:
     _annotator_inputs(merge)
     merge.add_argument("-o", "--output", default="-", metavar="OUT", help="merged documents (default: - stdout)")
     merge.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
@@ -340,18 +339,16 @@ def _merge_command(commands: Any, full: bool) -> None:
     merge.set_defaults(run=_run_merge)
 
 
-def _migrate_command(commands: Any, full: bool) -> None:
-    migrate = commands.add_parser(
-        "migrate",
-        help=f"upgrade files to format {schema_versions()[-1]}, in place",
-        description=f"Upgrade claimfmt files (JSON, JSON arrays, JSONL, gzipped or not; folders) to format "
-        f"{schema_versions()[-1]}, losslessly: 1.0's verification and history become verifications linked by "
-        "supersedes, via ids become objects. Each file is rewritten atomically and keeps its form; a file with a "
-        "document that cannot be upgraded (invalid for the version it declares) is left as it is and the "
-        "problems are reported (exit 1).",
-    )
-    if not full:
-        return
+@_subcommand(
+    "migrate",
+    help=f"upgrade files to format {schema_versions()[-1]}, in place",
+    description=f"Upgrade claimfmt files (JSON, JSON arrays, JSONL, gzipped or not; folders) to format "
+    f"{schema_versions()[-1]}, losslessly: 1.0's verification and history become verifications linked by "
+    "supersedes, via ids become objects. Each file is rewritten atomically and keeps its form; a file with a "
+    "document that cannot be upgraded (invalid for the version it declares) is left as it is and the "
+    "problems are reported (exit 1).",
+)
+def _migrate_options(migrate: argparse.ArgumentParser) -> None:
     migrate.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to upgrade in place")
     migrate.add_argument(
         "-o", "--output", metavar="OUT", help="write the one input's upgrade here (- for stdout) instead of in place"
@@ -359,18 +356,16 @@ def _migrate_command(commands: Any, full: bool) -> None:
     migrate.set_defaults(run=_run_migrate)
 
 
-def _hydrate_command(commands: Any, full: bool) -> None:
-    hydrate = commands.add_parser(
-        "hydrate",
-        help="fill in article texts that were withheld, and place the spans again",
-        description="Fill article.text from texts you supply (a folder of .txt files named by document id or by "
-        'SHA-256, a JSONL of {"id", "text"} lines, or a WARC file of the pages, found by the article URL), check '
-        "text_sha256, and place every span again by its quote (docs/anchoring.md). Reports per document: "
-        "hydrated, hash mismatch, spans kept, moved exactly, fuzzily, orphaned. Nothing is fetched. Exit 1 when a "
-        "text's hash does not match (and --accept-mismatch is not given) or an input is invalid.",
-    )
-    if not full:
-        return
+@_subcommand(
+    "hydrate",
+    help="fill in article texts that were withheld, and place the spans again",
+    description="Fill article.text from texts you supply (a folder of .txt files named by document id or by "
+    'SHA-256, a JSONL of {"id", "text"} lines, or a WARC file of the pages, found by the article URL), check '
+    "text_sha256, and place every span again by its quote (docs/anchoring.md). Reports per document: "
+    "hydrated, hash mismatch, spans kept, moved exactly, fuzzily, orphaned. Nothing is fetched. Exit 1 when a "
+    "text's hash does not match (and --accept-mismatch is not given) or an input is invalid.",
+)
+def _hydrate_options(hydrate: argparse.ArgumentParser) -> None:
     hydrate.add_argument("inputs", nargs="+", metavar="INPUT", help="claimfmt files or folders")
     hydrate.add_argument("--texts", required=True, metavar="DIR|FILE.jsonl|FILE.warc.gz", help="where the texts are")
     hydrate.add_argument(
@@ -391,25 +386,21 @@ def _hydrate_command(commands: Any, full: bool) -> None:
     hydrate.set_defaults(run=_run_hydrate)
 
 
-def _strip_command(commands: Any, full: bool) -> None:
-    strip = commands.add_parser(
-        "strip",
-        help="remove article texts for redistribution, keeping their SHA-256 and the quotes",
-        description="Remove article.text from every document, keeping text_sha256 (computed), the spans' quotes, "
-        "context and offsets, so that `claimfmt hydrate` can put the texts back.",
-    )
-    if not full:
-        return
+@_subcommand(
+    "strip",
+    help="remove article texts for redistribution, keeping their SHA-256 and the quotes",
+    description="Remove article.text from every document, keeping text_sha256 (computed), the spans' quotes, "
+    "context and offsets, so that `claimfmt hydrate` can put the texts back.",
+)
+def _strip_options(strip: argparse.ArgumentParser) -> None:
     strip.add_argument("inputs", nargs="+", metavar="INPUT", help="claimfmt files or folders")
     strip.add_argument("-o", "--output", default="-", metavar="OUT", help="output file (default: - for stdout)")
     strip.add_argument("--jsonl", action="store_true", default=None, help="write JSONL whatever OUT is called")
     strip.set_defaults(run=_run_strip)
 
 
-def _schema_command(commands: Any, full: bool) -> None:
-    schema = commands.add_parser("schema", help="print a shipped JSON Schema", description="Print a shipped schema.")
-    if not full:
-        return
+@_subcommand("schema", help="print a shipped JSON Schema", description="Print a shipped schema.")
+def _schema_options(schema: argparse.ArgumentParser) -> None:
     schema.add_argument(
         "--version",
         dest="schema_version",
@@ -418,24 +409,6 @@ def _schema_command(commands: Any, full: bool) -> None:
         help=f"format version (default: {schema_versions()[-1]})",
     )
     schema.set_defaults(run=_run_schema)
-
-
-#: Each command: a function that adds its parser, with its options where asked (``full``).
-_COMMANDS: dict[str, Callable[[Any, bool], None]] = {
-    "validate": _validate_command,
-    "show": _show_command,
-    "view": _view_command,
-    "stats": _stats_command,
-    "convert": _convert_command,
-    "labelstudio-config": _config_command,
-    "diff": _diff_command,
-    "agree": _agree_command,
-    "merge": _merge_command,
-    "migrate": _migrate_command,
-    "hydrate": _hydrate_command,
-    "strip": _strip_command,
-    "schema": _schema_command,
-}
 
 
 def _mapping_options(parser: argparse.ArgumentParser) -> None:
