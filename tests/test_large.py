@@ -109,3 +109,40 @@ def test_what_is_not_one_valid_current_document_is_read_whole(
     if what not in ("bom", "gzip"):
         assert large.validate_large(path) in (None, [])
     assert [i.format() for i in validate_sources([path]).issues] == expected
+
+
+@given(json_documents(), st.booleans())
+def test_a_large_document_is_built_as_the_one_read_whole(doc: dict[str, Any], bom: bool) -> None:
+    # Built claim by claim from a mapped file, repeated values shared: the same document as read whole, or
+    # None (read whole then) exactly where the one pass does not settle it.
+    data = (b"\xef\xbb\xbf" if bom else b"") + orjson.dumps(doc)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "doc.json")
+        path.write_bytes(data)
+        built = large.read_large(path)
+        settled = large.validate_large(path)
+    whole = claimfmt.loads(orjson.dumps(doc))
+    assert (built is None) == (settled is None)
+    if built is not None:
+        assert built == whole
+        assert claimfmt.dumps(built) == claimfmt.dumps(whole)
+
+
+def test_the_claims_of_a_large_document_share_their_repeated_values(tmp_path: Path) -> None:
+    seed = orjson.loads((EXAMPLES / "seed-article.claimfmt.json").read_bytes())
+    path = tmp_path / "seed.json"
+    path.write_bytes(orjson.dumps(seed))
+    document = large.read_large(path)
+    assert document is not None and document == claimfmt.loads(orjson.dumps(seed))
+    ids = {source.id: source.id for source in document.sources}
+    cited = [a.source for claim in document.claims for a in claim.attributions]
+    assert cited and all(source is ids[source] for source in cited)
+    for field in ("assessed_by", "assessed_at"):
+        values = [getattr(v, field) for c in document.claims for v in c.verifications or ()]
+        assert len(values) > len(set(values)) and len({id(value) for value in values}) == len(set(values))
+
+
+def test_an_empty_or_unmappable_large_file_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    path.write_bytes(b"")
+    assert large.read_large(path) is None and large.validate_large(path) is None

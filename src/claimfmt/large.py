@@ -2,10 +2,12 @@
 
 A JSON file holding one document of many megabytes parses into Python objects five
 times its size. Above :data:`LARGE` bytes (4 MB), ``claimfmt validate`` splits the file into
-its top-level parts without parsing them (msgspec's raw values are slices of the bytes
-read), checks everything but the claims as usual, then parses, checks and forgets one
-claim at a time: the schema's claim rules, then the one pass of the semantic checks
-(``validators/settled.py``), which carries the ids and sources seen from claim to claim.
+its top-level parts without parsing them (msgspec's raw values are slices of the file,
+mapped into memory rather than read), checks everything but the claims as usual, then
+parses, checks and forgets one claim at a time: the schema's claim rules, then the one
+pass of the semantic checks (``validators/settled.py``), which carries the ids and sources
+seen from claim to claim. Pages of the file already looked at are handed back to the
+system as the pass goes, so that neither checking nor building holds the whole file.
 
 This settles a valid document, which is what a large file almost always is. A
 document with anything to report (an error, a warning), or of another format version,
@@ -14,7 +16,10 @@ or checked by plugins, is read whole the usual way, which says what and where.
 
 from __future__ import annotations
 
+import contextlib
+import mmap
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +33,7 @@ from claimfmt.validators.settled import claims_settled, started, tail_settled
 from claimfmt.versions import CURRENT_VERSION
 
 if TYPE_CHECKING:
-    from claimfmt.model import Document
+    from claimfmt.model import Claim, Document
 
 __all__ = ["LARGE", "is_large", "read_large", "validate_large"]
 
@@ -37,6 +42,9 @@ __all__ = ["LARGE", "is_large", "read_large", "validate_large"]
 LARGE = 4 * 2**20
 
 _BOM = b"\xef\xbb\xbf"
+
+#: Claims between two hand-backs of the file's pages: a few megabytes of a typical file.
+_WINDOW = 4096
 
 
 def is_large(path: str | os.PathLike[str]) -> bool:
@@ -62,28 +70,33 @@ def validate_large(path: str | os.PathLike[str]) -> list[Issue] | None:
 
 
 def read_large(path: str | os.PathLike[str]) -> Document | None:
-    """The one valid document in a large JSON file, built from its bytes part by part; None to read it whole.
+    """The one valid document in a large JSON file, built from its bytes claim by claim; None to read it whole.
 
-    No parsed JSON of the whole is ever held: each part is decoded straight into the model.
-    The document holds no JSON (``structuring.as_json`` makes it where it is asked for).
+    No parsed JSON of the whole is ever held: each claim is built into the model as soon as it is
+    checked. The document holds no JSON (``structuring.as_json`` makes it where it is asked for).
     """
     import msgspec
 
     from claimfmt.model import Article, Claim, Document, Provenance, Relation, Source
     from claimfmt.structuring import for_msgspec
 
-    found = _settled(Path(path))
-    if found is None:
-        return None
-    head, parts = found
+    claims: list[Claim] = []
+    shared: dict[str, str] = {}
+
+    def keep(claim: dict[str, Any]) -> None:
+        claims.append(msgspec.convert(_shared(claim, shared), Claim, strict=True))
+
     try:
+        head = _settled(Path(path), keep, shared)
+        if head is None:
+            return None
         relations = head.get("relations")
         document = Document(
             claimfmt=head["claimfmt"],
             id=head["id"],
             article=msgspec.convert(head["article"], Article, strict=True),
             sources=msgspec.convert(head["sources"], tuple[Source, ...], strict=True),
-            claims=msgspec.json.decode(parts["claims"], type=tuple[Claim, ...], strict=True),
+            claims=tuple(claims),
             relations=None
             if relations is None
             else msgspec.convert(for_msgspec(relations), tuple[Relation, ...], strict=True),
@@ -96,28 +109,93 @@ def read_large(path: str | os.PathLike[str]) -> Document | None:
     return document
 
 
-def _settled(path: Path) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """The document's parsed parts but its claims, and its raw parts, where it settles a claim at a time."""
+def _settled(
+    path: Path, keep: Callable[[dict[str, Any]], None] | None = None, shared: dict[str, str] | None = None
+) -> dict[str, Any] | None:
+    """The document's parsed parts but its claims, where it settles a claim at a time (each handed to ``keep``).
+
+    ``shared`` receives the sources' ids, for the claims to refer to them with the same strings.
+    """
     import msgspec  # only for large files
 
-    data = path.read_bytes()
-    data = data[len(_BOM) :] if data.startswith(_BOM) else data
-    try:
-        parts = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
-        claims = msgspec.json.decode(parts["claims"], type=list[msgspec.Raw])
-    except (msgspec.DecodeError, msgspec.ValidationError, KeyError):
-        return None
-    head: dict[str, Any] = {key: orjson.loads(memoryview(raw)) for key, raw in parts.items() if key != "claims"}
-    if head.get("claimfmt") != CURRENT_VERSION or plugin_checks():
-        return None
-    if not span_lenient_validator(CURRENT_VERSION).is_valid({**head, "claims": []}):
-        return None
-    seen = started(head)
-    if seen is None:
-        return None
-    valid_claim = span_lenient_validator(CURRENT_VERSION, "claim").is_valid
-    for raw in claims:
-        claim = orjson.loads(memoryview(raw))
-        if not (valid_claim(claim) and claims_settled(seen, [claim])):
+    with _mapped(path) as data:
+        try:
+            parts = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+            claims = msgspec.json.decode(parts.pop("claims"), type=list[msgspec.Raw])
+        except (msgspec.DecodeError, msgspec.ValidationError, KeyError):
             return None
-    return (head, parts) if tail_settled(seen, head) else None
+        _hand_back(data)  # every page was read to find the parts: only the head's are read again now
+        head: dict[str, Any] = {key: orjson.loads(memoryview(raw)) for key, raw in parts.items()}
+        del parts
+        if head.get("claimfmt") != CURRENT_VERSION or plugin_checks():
+            return None
+        if not span_lenient_validator(CURRENT_VERSION).is_valid({**head, "claims": []}):
+            return None
+        seen = started(head)
+        if seen is None:
+            return None
+        if shared is not None:
+            shared.update((source["id"], source["id"]) for source in head["sources"])
+        valid_claim = span_lenient_validator(CURRENT_VERSION, "claim").is_valid
+        for number, raw in enumerate(claims, start=1):
+            claim = orjson.loads(memoryview(raw))
+            if not (valid_claim(claim) and claims_settled(seen, [claim])):
+                return None
+            if keep is not None:
+                keep(claim)
+            if not number % _WINDOW:
+                _hand_back(data)
+        return head if tail_settled(seen, head) else None
+
+
+@contextlib.contextmanager
+def _mapped(path: Path) -> Iterator[Any]:
+    """The file's bytes past a byte order mark: mapped into memory where the system can, else read."""
+    with path.open("rb") as file:
+        try:
+            mapped: mmap.mmap | None = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except (ValueError, OSError):  # an empty file, or a file system that cannot map
+            mapped = None
+        data = memoryview(mapped if mapped is not None else file.read())
+    try:
+        yield data[len(_BOM) :] if data[: len(_BOM)] == _BOM else data
+    finally:
+        if mapped is not None:
+            with contextlib.suppress(BufferError):  # raw parts still held: unmapped when the last goes
+                data.release()
+                mapped.close()
+
+
+def _hand_back(data: memoryview) -> None:
+    """Give the pages of a mapped file back to the system (read again from its cache if touched again)."""
+    mapped = data.obj
+    if isinstance(mapped, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        mapped.madvise(mmap.MADV_DONTNEED)
+
+
+def _shared(claim: dict[str, Any], strings: dict[str, str]) -> dict[str, Any]:
+    """The claim with the values that repeat across claims (its sources' ids, verdict labels, dates, review
+    pages) made the same string objects: across tens of thousands of claims, those copies cost more than
+    the model of a claim's own text."""
+    share = strings.setdefault
+    if "date" in claim:
+        claim["date"] = share(claim["date"], claim["date"])
+    for attribution in claim["attributions"]:
+        attribution["source"] = share(attribution["source"], attribution["source"])
+        for via in attribution.get("via", ()):
+            via["source"] = share(via["source"], via["source"])
+        for hedge in attribution.get("hedges", ()):
+            if "text" in hedge:
+                hedge["text"] = share(hedge["text"], hedge["text"])
+    for verification in claim.get("verifications", ()):
+        for key in _REPEATED:
+            if key in verification:
+                verification[key] = share(verification[key], verification[key])
+        verdict = verification.get("verdict")
+        if verdict is not None and "label" in verdict:
+            verdict["label"] = share(verdict["label"], verdict["label"])
+    return claim
+
+
+#: A verification's fields whose values repeat across the claims of a document.
+_REPEATED = ("id", "assessed_by", "assessed_at", "supersedes", "review_url")

@@ -98,7 +98,7 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
     outer[value.at[-1]] = marker
     head = orjson.dumps(marked, option=option)
     at = head.index(orjson.dumps(marker))
-    out.write(head[:at])
+    out.write(memoryview(head)[:at])  # not a copy: the head holds the article's text
     indent = option & orjson.OPT_INDENT_2
     line = head[head.rfind(b"\n", 0, at) + 1 : at]  # the key's line, up to the marker
     depth = b"\n" + b" " * (len(line) - len(line.lstrip(b" "))) if indent else b""
@@ -110,7 +110,7 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
         out.write(data.replace(b"\n", inner) if indent else data)
         count += 1
     out.write(depth + b"]" if count else b"[]")
-    out.write(head[at + len(orjson.dumps(marker)) :])
+    out.write(memoryview(head)[at + len(orjson.dumps(marker)) :])
 
 
 def write_documents(
