@@ -174,9 +174,10 @@ def _hand_back(data: memoryview) -> None:
 
 
 def _shared(claim: dict[str, Any], strings: dict[str, str]) -> dict[str, Any]:
-    """The claim with the values that repeat across claims (its sources' ids, verdict labels, dates, review
-    pages) made the same string objects: across tens of thousands of claims, those copies cost more than
-    the model of a claim's own text."""
+    """The claim with the values that repeat across claims (its sources' ids, reviewers, verdict labels, dates,
+    hedges' words) made the same string objects: across tens of thousands of claims, a copy of each for every
+    claim costs a tenth of the model. Values that rarely repeat (a review's page) are not looked up: the
+    table of them would cost more than it saves."""
     share = strings.setdefault
     if "date" in claim:
         claim["date"] = share(claim["date"], claim["date"])
@@ -198,4 +199,4 @@ def _shared(claim: dict[str, Any], strings: dict[str, str]) -> dict[str, Any]:
 
 
 #: A verification's fields whose values repeat across the claims of a document.
-_REPEATED = ("id", "assessed_by", "assessed_at", "supersedes", "review_url")
+_REPEATED = ("id", "assessed_by", "assessed_at", "supersedes")
