@@ -23,16 +23,27 @@ import claimfmt.cli
 from claimfmt.converters.base import LossReport, Options
 from claimfmt.converters.offsets import Unit
 from claimfmt.converters.publishing import withheld
-from claimfmt.converters.w3c import ANNO_CONTEXT, CLAIMFMT_CONTEXT, from_w3c, normalise, to_w3c
+from claimfmt.converters.w3c import ANNO_CONTEXT, CLAIMFMT_CONTEXT, normalise, to_w3c
+from claimfmt.converters.w3c import from_w3c as _from_w3c
 from claimfmt.issues import Severity
 from claimfmt.model import Article, Document, Span
 from claimfmt.schemas import jsonld_context
+from claimfmt.structuring import as_json, unstructure
 from claimfmt.testing import documents
 
 from .conftest import EXAMPLES, SHARED, shared
 
 SUITE = ("corpora", "w3c-web-annotation")
 RECORD = Options(record=True)
+
+
+def from_w3c(data: Any, options: Options | None = None) -> tuple[list[Document], LossReport]:
+    """``converters.w3c.from_w3c``, and each document's JSON (which the reader makes on the way, and writers
+    write) is what its model gives."""
+    documents, report = _from_w3c(data, options)
+    for document in documents:
+        assert as_json(document) == unstructure(document)
+    return documents, report
 
 
 def _suite_files(folder: str) -> list[Path]:
@@ -217,6 +228,20 @@ def test_the_seed_article_round_trips_and_is_valid_claimfmt_both_ways() -> None:
     (back,), report = from_w3c(to_w3c(document, RECORD))
     assert back == document
     assert report.issues == []
+
+
+@pytest.mark.parametrize("options", [Options(), RECORD], ids=["public", "record"])
+def test_an_annotation_deleted_on_a_server_takes_its_relations_along(options: Options) -> None:
+    document = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
+    assert document.relations and any(r.from_ == "c2" or r.to == "c2" for r in document.relations)
+    (collection,) = to_w3c(document, options)
+    items = collection["first"]["items"]
+    items[:] = [item for item in items if not item["id"].endswith("#c2")]
+    collection["total"] = len(items)
+    (back,), report = from_w3c(collection)  # the wrapper holds the JSON the reader made to the model
+    assert [c.id for c in back.claims] == [c.id for c in document.claims if c.id != "c2"]
+    assert back.relations == tuple(r for r in document.relations if "c2" not in (r.from_, r.to))
+    assert "record-stale" in {issue.code for issue in report.issues}
 
 
 _FOREIGN = [

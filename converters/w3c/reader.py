@@ -51,7 +51,7 @@ from claimfmt.model import (
     Verification,
 )
 from claimfmt.reading import Record
-from claimfmt.structuring import evolve, structure
+from claimfmt.structuring import evolve, holding, structure, unstructure
 from claimfmt.versions import CURRENT_VERSION, attribution_from_1_0, verifications_from_1_0
 
 _STANDARD_CONTAINERS = {"Composite", "List", "Independents"}
@@ -265,9 +265,7 @@ class _Reader:
                 extensions[_PAGE] = kept
         for key in (kept or {}).get("keys", {}):
             self.report.park(f"{kind}.{key}")
-        document = attrs.evolve(
-            document, extensions=extensions if extensions or document.extensions is not None else None
-        )
+        document = evolve(document, extensions=extensions if extensions or document.extensions is not None else None)
         return self.restored(document, record)
 
     def restored(self, document: Document, record: JSON) -> Document:
@@ -353,11 +351,15 @@ class _Reader:
         # Now that the document around them is known, keep what the writer would not give back.
         writer = _Writer(document, self.options, LossReport(source="claimfmt", target="w3c"))
         finished = []
+        # Each claim's JSON, made once here for the writer, becomes the document's: the record, the
+        # validation and the claimfmt writer then need not make it again.
+        finished_json = []
         claims_json = iter(writer.claims_json())
         for draft in drafts:
             if draft.claim is None:
                 continue
-            written = writer.annotation(draft.claim, next(claims_json), standalone=draft.standalone)
+            data = next(claims_json)
+            written = writer.annotation(draft.claim, data, standalone=draft.standalone)
             # A bare annotation read without @context, type or id is given back without them: its shape is
             # the input's (the reader makes up the same claim id again).
             kept = residue(draft.raw, written, always=frozenset() if draft.standalone else _ALWAYS_WRITTEN)
@@ -365,11 +367,18 @@ class _Reader:
             if draft.record is not _NONE:
                 self.fragments[claim.id] = draft.record
             if kept:
-                claim = attrs.evolve(claim, extensions={**(claim.extensions or {}), _ANNOTATION: kept})
+                extensions = {**(claim.extensions or {}), _ANNOTATION: kept}
+                claim = attrs.evolve(claim, extensions=extensions)
+                data = {**data, "extensions": extensions}  # the last field: where unstructure puts it too
                 for key in kept.get("keys", {}):
                     self.report.park(f"Annotation.{key}")
             finished.append(claim)
-        return evolve(document, claims=tuple(finished), relations=self.relations(document.relations, finished))
+            finished_json.append(data)
+        relations = self.relations(document.relations, finished)
+        data = {**writer.json, "claims": finished_json}
+        if relations != document.relations:
+            data["relations"] = unstructure(relations)
+        return holding(attrs.evolve(document, claims=tuple(finished), relations=relations), data)
 
     def relations(self, relations: tuple[Relation, ...] | None, claims: list[Claim]) -> tuple[Relation, ...] | None:
         """The relations of our term whose claims are still annotations (a server may have deleted one)."""

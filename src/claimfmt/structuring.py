@@ -25,7 +25,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from claimfmt import model
 from claimfmt.issues import DocumentError, Issue, escape_pointer_token, json_type
 
-__all__ = ["as_json", "claim_by_claim", "evolve", "for_msgspec", "structure", "trusted", "unstructure"]
+__all__ = ["as_json", "claim_by_claim", "evolve", "for_msgspec", "holding", "structure", "trusted", "unstructure"]
 
 T = TypeVar("T")
 
@@ -211,6 +211,13 @@ def trusted(data: dict[str, Any], *, issues: Sequence[Issue] | None = None) -> m
     object.__setattr__(document, "_json", data)  # frozen: set once, like _by_id
     if issues is not None:
         object.__setattr__(document, "_issues", tuple(issues))
+    return document
+
+
+def holding(document: model.Document, data: dict[str, Any]) -> model.Document:
+    """``document``, holding ``data`` as its JSON (:func:`as_json`): for a reader that made each part's JSON
+    on the way. ``data`` must be what :func:`unstructure` gives, key order included."""
+    object.__setattr__(document, "_json", data)  # frozen: set once, like _by_id
     return document
 
 
