@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -10,7 +11,8 @@ from hypothesis import strategies as st
 
 import claimfmt
 from claimfmt.issues import DocumentError
-from claimfmt.structuring import structure
+from claimfmt.model import Article, Attribution, Provenance, Source, Verification
+from claimfmt.structuring import structure, structure_valid, trusted
 from claimfmt.testing import json_documents
 
 
@@ -125,3 +127,41 @@ def test_the_document_must_be_an_object() -> None:
     with pytest.raises(DocumentError) as caught:
         claimfmt.loads("[]")
     assert [(i.code, i.pointer) for i in caught.value.issues] == [("not-an-object", "")]
+
+
+def _parts(document: dict[str, Any]) -> list[tuple[type, dict[str, Any]]]:
+    """The parts of a document a reader builds on their own, with their class."""
+    parts: list[tuple[type, dict[str, Any]]] = [(Article, document["article"])]
+    parts += [(Provenance, document["provenance"])] if "provenance" in document else []
+    parts += [(Source, source) for source in document["sources"]]
+    for claim in document["claims"]:
+        parts += [(Attribution, a) for a in claim["attributions"]]
+        parts += [(Verification, v) for v in claim.get("verifications", ())]
+    return parts
+
+
+@given(json_documents(), st.data(), st.sampled_from(["as-is", "unknown-key", "null", "wrong-type"]))
+def test_the_fast_way_builds_what_the_strict_way_builds(
+    document: dict[str, Any], data: st.DataObject, how: str
+) -> None:
+    # msgspec builds a valid document (trusted) and a valid part (structure_valid): the same model as cattrs.
+    assert trusted(copy.deepcopy(document)) == structure(document)
+    parts = _parts(document)
+    for cls, part in parts:
+        assert structure_valid(part, cls) == structure(part, cls)
+    # A part the schema does not take goes the strict way: the same error, at the same pointer.
+    cls, part = data.draw(st.sampled_from(parts))
+    keys = [key for key, value in part.items() if isinstance(value, str)]
+    if how == "unknown-key":
+        part["zz_unknown"] = 1
+    elif keys and how in {"null", "wrong-type"}:
+        part[data.draw(st.sampled_from(keys))] = None if how == "null" else [1]
+    try:
+        expected: Any = structure(part, cls)
+    except DocumentError as exc:
+        expected = [issue.format() for issue in exc.issues]
+    try:
+        found: Any = structure_valid(part, cls)
+    except DocumentError as exc:
+        found = [issue.format() for issue in exc.issues]
+    assert found == expected

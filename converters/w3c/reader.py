@@ -51,7 +51,7 @@ from claimfmt.model import (
     Verification,
 )
 from claimfmt.reading import Record
-from claimfmt.structuring import evolve, holding, structure, unstructure
+from claimfmt.structuring import evolve, holding, structure_valid, unstructure
 from claimfmt.versions import CURRENT_VERSION, attribution_from_1_0, verifications_from_1_0
 
 _STANDARD_CONTAINERS = {"Composite", "List", "Independents"}
@@ -287,7 +287,7 @@ class _Reader:
         for term, cls in single:
             if term in data:
                 try:
-                    fields[term] = structure(data[term], cls)
+                    fields[term] = structure_valid(data[term], cls)
                 except DocumentError as exc:
                     issues.extend(i.at(f"/{term}") for i in exc.issues)
         several: tuple[tuple[str, type], ...] = (("sources", Source), ("relations", Relation))
@@ -296,7 +296,7 @@ class _Reader:
                 values: list[Any] = []
                 for i, item in enumerate(_as_list(data[term])):
                     try:
-                        values.append(structure(item, cls))
+                        values.append(structure_valid(item, cls))
                     except DocumentError as exc:
                         issues.extend(issue.at(f"/{term}/{i}") for issue in exc.issues)
                 fields[term] = tuple(values)
@@ -462,7 +462,7 @@ class _Reader:
         for i, item in enumerate(_as_list(raw.get(term))):
             try:
                 # Attributions written by a 1.0 claimfmt list via ids.
-                values.append(structure(attribution_from_1_0(item) if cls is Attribution else item, cls))
+                values.append(structure_valid(attribution_from_1_0(item) if cls is Attribution else item, cls))
             except DocumentError as exc:
                 issues.extend(issue.at(f"{pointer}/{term}/{i}") for issue in exc.issues)
         if issues:
@@ -641,7 +641,7 @@ class _Reader:
             else:
                 found.append(data)
         try:
-            return tuple(structure(data, Verification) for data in found) or None
+            return tuple(structure_valid(data, Verification) for data in found) or None
         except DocumentError as exc:
             raise DocumentError([i.at(f"{pointer}/body") for i in exc.issues]) from None
 
