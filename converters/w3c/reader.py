@@ -206,6 +206,8 @@ class _Reader:
         self.used_ids: set[str] = set()
         #: Claim id -> its fragment of the claimfmt record, from the annotations that carry one.
         self.fragments: dict[str, JSON] = {}
+        #: What each target's selectors say, by the target's identity: worked out once, when the unit is detected.
+        self.selections: dict[int, _Selection] = {}
 
     # Containers -------------------------------------------------------------------------------------
 
@@ -478,9 +480,7 @@ class _Reader:
             if not isinstance(annotation, dict):
                 continue
             for target in _as_list(annotation.get("target")):
-                found = _Selection()
-                for selector in _as_list(target.get("selector")) if isinstance(target, dict) else ():
-                    found.merge(_select(selector))
+                found = self.selections[id(target)] = _selection(target)
                 if found.exact is not None and found.start is not None and found.end is not None:
                     echoed.append((found.start, found.end, found.exact))
         text = self.text
@@ -542,12 +542,9 @@ class _Reader:
                 if "TimeState" in _types(state) and self.published is None:
                     self.published = from_w3c_date(state.get("sourceDate"))
                 state = state.get("refinedBy")
-        selectors = _as_list(target.get("selector"))
-        if not selectors:
+        if not _as_list(target.get("selector")):
             return "text", None
-        found = _Selection()
-        for selector in selectors:
-            found.merge(_select(selector))
+        found = self.selections.pop(id(target), None) or _selection(target)
         if found.media and not found.textual:
             return "media", None
         span = self.span(found, label, origin, pointer)
@@ -662,6 +659,14 @@ class _Reader:
             unique = f"{candidate}-{n}"
         self.used_ids.add(unique)
         return unique
+
+
+def _selection(target: JSON) -> _Selection:
+    """What a target's selectors say, taken together."""
+    found = _Selection()
+    for selector in _as_list(target.get("selector")) if isinstance(target, dict) else ():
+        found.merge(_select(selector))
+    return found
 
 
 def made_up_id(raw: JSON) -> str:

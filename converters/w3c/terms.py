@@ -65,7 +65,10 @@ def _scalar(values: list[JSON]) -> JSON:
 def _types(value: JSON) -> set[str]:
     if not isinstance(value, dict):
         return set()
-    return {t for t in _as_list(value.get("type", value.get("@type"))) if isinstance(t, str)}
+    types = value.get("type", value.get("@type"))
+    if type(types) is str:  # the common case, asked for every object read
+        return {types}
+    return {t for t in _as_list(types) if isinstance(t, str)}
 
 
 def _iri(value: JSON) -> str | None:
