@@ -47,7 +47,10 @@ def withheld(document: Document, report: LossReport | None) -> Document:
 
 
 def _renamed(claim: Claim, renamed: dict[str, str]) -> Claim:
-    if not renamed:
+    """The claim citing its sources by their new ids (itself, where it cites none renamed)."""
+    cited = {a.source for a in claim.attributions}
+    cited.update(v.source for a in claim.attributions for v in a.via or ())
+    if renamed.keys().isdisjoint(cited):
         return claim
     attributions = tuple(
         attrs.evolve(

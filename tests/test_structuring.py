@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 import claimfmt
 from claimfmt.issues import DocumentError
 from claimfmt.model import Article, Attribution, Provenance, Source, Verification
-from claimfmt.structuring import structure, structure_valid, trusted
+from claimfmt.structuring import as_json, evolve, structure, structure_valid, trusted, unstructure
 from claimfmt.testing import json_documents
 
 
@@ -165,3 +166,23 @@ def test_the_fast_way_builds_what_the_strict_way_builds(
     except DocumentError as exc:
         found = [issue.format() for issue in exc.issues]
     assert found == expected
+
+
+@given(json_documents(), st.data())
+def test_evolve_keeps_the_json_in_step_with_the_model(document: dict[str, Any], data: st.DataObject) -> None:
+    # The JSON of claims and sources left as they were is kept, that of the others made anew.
+    held = trusted(copy.deepcopy(document))
+    changes: dict[str, Any] = {}
+    for name in data.draw(st.sets(st.sampled_from(["claims", "sources", "article"]))):
+        if name == "article":
+            changes[name] = attrs.evolve(held.article, title=data.draw(st.text(max_size=5)))
+            continue
+        items = list(getattr(held, name))
+        for index in data.draw(st.sets(st.integers(0, max(len(items) - 1, 0)))) if items else ():
+            items[index] = attrs.evolve(items[index], extensions={"org.example:changed": index})
+        if data.draw(st.booleans()) and items:
+            items.pop()  # one fewer: every item's JSON is made anew
+        changes[name] = tuple(items)
+    evolved = evolve(held, **changes)
+    assert as_json(evolved) == unstructure(evolved)
+    assert as_json(held) == unstructure(held) == document  # the document evolved from is not changed

@@ -328,8 +328,9 @@ _DOCUMENT_FIELDS = {field.name: field.type for field in attrs.fields(model.Docum
 def evolve(document: model.Document, **changes: Any) -> model.Document:
     """``attrs.evolve`` for a Document, keeping the JSON it holds (:func:`as_json`) in step.
 
-    Only the changed fields are unstructured; ``attrs.evolve`` would drop the JSON, and the
-    next writer or validator would make it all again.
+    Only the changed fields are unstructured, and of changed claims and sources only the items that are
+    not the same objects as before; ``attrs.evolve`` would drop the JSON, and the next writer or
+    validator would make it all again.
     """
     new = attrs.evolve(document, **changes)
     data = document._json
@@ -339,7 +340,17 @@ def evolve(document: model.Document, **changes: Any) -> model.Document:
             if name not in changes:
                 if name in data:
                     fresh[name] = data[name]
+            elif name in _ITEMS and len(changes[name]) == len(getattr(document, name)):
+                before = zip(getattr(document, name), data[name], strict=True)
+                fresh[name] = [
+                    json if item is old else unstructure(item)
+                    for item, (old, json) in zip(changes[name], before, strict=True)
+                ]
             elif changes[name] is not None:
                 fresh[name] = _converter.unstructure(changes[name], unstructure_as=kind)
         object.__setattr__(new, "_json", fresh)
     return new
+
+
+#: The document's lists whose items :func:`evolve` keeps the JSON of where they are unchanged.
+_ITEMS = frozenset({"claims", "sources"})
