@@ -6,7 +6,6 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-import attrs
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from claimfmt.issues import escape_pointer_token, json_type
@@ -40,7 +39,6 @@ def is_portable(value: Any) -> bool:
     return True
 
 
-@attrs.frozen
 class Fields:
     """One object of a peer record, read key by key with the JSON type each key must have.
 
@@ -49,10 +47,32 @@ class Fields:
     format has a list. Absent and null read as absent, silently.
     """
 
-    data: dict[str, Any]
-    pointer: str
-    report: LossReport
-    origin: Origin
+    __slots__ = ("_key", "_parent", "_pointer", "data", "origin", "report")
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        pointer: str | None,
+        report: LossReport,
+        origin: Origin,
+        parent: Fields | None = None,
+        key: str | int = "",
+    ) -> None:
+        self.data = data
+        self.report = report
+        self.origin = origin
+        # A reader looks at thousands of objects and reports on few: a pointer is made when one is asked for.
+        self._pointer = pointer
+        self._parent = parent
+        self._key = key
+
+    @property
+    def pointer(self) -> str:
+        """The JSON pointer of this object in the record."""
+        if self._pointer is None:
+            assert self._parent is not None
+            self._pointer = f"{self._parent.pointer}/{escape_pointer_token(str(self._key))}"
+        return self._pointer
 
     def _wrong(self, key: str, value: Any, expected: str) -> None:
         self.report.error(
@@ -90,9 +110,10 @@ class Fields:
         """The objects of a list, each as Fields; items of another type are reported."""
         found = []
         inside = self.at(key, {})
+        report, origin = self.report, self.origin
         for n, item in enumerate(self.array(key)):
             if isinstance(item, dict):
-                found.append(inside.at(str(n), item))
+                found.append(Fields(item, None, report, origin, inside, n))
             else:
                 inside._wrong(str(n), item, "an object")
         return found
@@ -112,7 +133,7 @@ class Fields:
 
     def at(self, key: str, value: dict[str, Any]) -> Fields:
         """Fields for ``value``, found at ``key`` under this object."""
-        return Fields(value, f"{self.pointer}/{escape_pointer_token(key)}", self.report, self.origin)
+        return Fields(value, None, self.report, self.origin, self, key)
 
 
 def as_list(value: Any) -> list[Any]:

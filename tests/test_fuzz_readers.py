@@ -352,3 +352,24 @@ def test_a_label_studio_record_whose_claims_are_not_an_object_is_set_aside(tmp_p
     status, err = _convert(path, "labelstudio")
     assert status == 0, err
     assert "[record-" in err and "Traceback" not in err
+
+
+def test_a_value_of_the_wrong_type_is_reported_at_its_pointer_at_any_depth() -> None:
+    from claimfmt.converters.base import Origin
+    from claimfmt.converters.values import Fields
+
+    report = LossReport(source="peer", target="claimfmt")
+    record = {"a/b": [{"c~": 1, "d": [{"e": "x"}, 3]}, "no"], "f": {"g": 2}}
+    top = Fields(record, "", report, Origin(file="f.json", line=4))
+    (first,) = top.objects("a/b")
+    assert first.text("c~") is None and first.pointer == "/a~1b/0"
+    (inner,) = first.objects("d")
+    assert inner.data == {"e": "x"} and inner.text("e") == "x" and inner.pointer == "/a~1b/0/d/0"
+    below = top.object("f")
+    assert below is not None and below.texts("g") == []
+    assert [(i.code, i.pointer, i.line) for i in report.issues] == [
+        ("wrong-type", "/a~1b/1", 4),
+        ("wrong-type", "/a~1b/0/c~0", 4),
+        ("wrong-type", "/a~1b/0/d/1", 4),
+        ("wrong-type", "/f/g", 4),
+    ]
