@@ -43,8 +43,8 @@ LARGE = 4 * 2**20
 
 _BOM = b"\xef\xbb\xbf"
 
-#: Claims between two hand-backs of the file's pages: a few megabytes of a typical file.
-_WINDOW = 4096
+#: Claims between two hand-backs of the file's pages: about a megabyte of a typical file.
+_WINDOW = 1024
 
 
 def is_large(path: str | os.PathLike[str]) -> bool:
@@ -80,27 +80,36 @@ def read_large(path: str | os.PathLike[str]) -> Document | None:
     from claimfmt.model import Article, Claim, Document, Provenance, Relation, Source
     from claimfmt.structuring import for_msgspec
 
+    built: dict[str, Any] = {}
     claims: list[Claim] = []
     shared: dict[str, str] = {}
+
+    def begin(head: dict[str, Any]) -> None:
+        # The head's parts are built, and their JSON let go, before the claims are: both are never held at once.
+        built["article"] = msgspec.convert(head.pop("article"), Article, strict=True)
+        built["sources"] = msgspec.convert(head.pop("sources"), tuple[Source, ...], strict=True)
+        if "provenance" in head:
+            built["provenance"] = msgspec.convert(head.pop("provenance"), Provenance, strict=True)
+        shared.update((source.id, source.id) for source in built["sources"])
 
     def keep(claim: dict[str, Any]) -> None:
         claims.append(msgspec.convert(_shared(claim, shared), Claim, strict=True))
 
     try:
-        head = _settled(Path(path), keep, shared)
+        head = _settled(Path(path), begin, keep)
         if head is None:
             return None
         relations = head.get("relations")
         document = Document(
             claimfmt=head["claimfmt"],
             id=head["id"],
-            article=msgspec.convert(head["article"], Article, strict=True),
-            sources=msgspec.convert(head["sources"], tuple[Source, ...], strict=True),
+            article=built["article"],
+            sources=built["sources"],
             claims=tuple(claims),
             relations=None
             if relations is None
             else msgspec.convert(for_msgspec(relations), tuple[Relation, ...], strict=True),
-            provenance=msgspec.convert(head["provenance"], Provenance, strict=True) if "provenance" in head else None,
+            provenance=built.get("provenance"),
             extensions=head.get("extensions"),
         )
     except msgspec.ValidationError:  # JSON msgspec would have to change to hold (an offset written 3.0)
@@ -110,11 +119,14 @@ def read_large(path: str | os.PathLike[str]) -> Document | None:
 
 
 def _settled(
-    path: Path, keep: Callable[[dict[str, Any]], None] | None = None, shared: dict[str, str] | None = None
+    path: Path,
+    begin: Callable[[dict[str, Any]], None] | None = None,
+    keep: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any] | None:
-    """The document's parsed parts but its claims, where it settles a claim at a time (each handed to ``keep``).
+    """The document's parsed parts but its claims, where it settles a claim at a time.
 
-    ``shared`` receives the sources' ids, for the claims to refer to them with the same strings.
+    ``begin`` is handed the parts but the claims once they are checked (it may take away all but the
+    relations), and ``keep`` each claim once it is.
     """
     import msgspec  # only for large files
 
@@ -134,11 +146,12 @@ def _settled(
         seen = started(head)
         if seen is None:
             return None
-        if shared is not None:
-            shared.update((source["id"], source["id"]) for source in head["sources"])
+        if begin is not None:
+            begin(head)
         valid_claim = span_lenient_validator(CURRENT_VERSION, "claim").is_valid
-        for number, raw in enumerate(claims, start=1):
-            claim = orjson.loads(memoryview(raw))
+        claims.reverse()  # taken from the end, in order: each claim's raw part goes once it is read
+        for number in range(1, len(claims) + 1):
+            claim = orjson.loads(memoryview(claims.pop()))
             if not (valid_claim(claim) and claims_settled(seen, [claim])):
                 return None
             if keep is not None:
