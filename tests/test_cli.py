@@ -35,6 +35,30 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Exit status" in capsys.readouterr().out
 
 
+def test_a_command_runs_with_rarer_collections_and_gives_the_threshold_back(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import claimfmt.cli
+    import claimfmt.validation
+
+    during: list[tuple[int, ...]] = []
+    before = gc.get_threshold()
+    real = claimfmt.validation.validate_sources
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        during.append(gc.get_threshold())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(claimfmt.validation, "validate_sources", watched)
+    assert main(["validate", str(EXAMPLES / "seed-article.claimfmt.json")]) == 0
+    assert during == [claimfmt.cli._GC_THRESHOLD] and gc.get_threshold() == before
+    assert main(["validate", str(EXAMPLES / "no-such-file.json")]) != 0
+    assert gc.get_threshold() == before
+    capsys.readouterr()
+
+
 def test_schema_prints_the_shipped_schema(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "schema")
     assert status == 0

@@ -6,6 +6,7 @@ Exit status: 0 success, 1 invalid data, 2 a usage error or a tool failure.
 from __future__ import annotations
 
 import argparse
+import gc
 import glob
 import os
 import sys
@@ -39,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = _parser(argv)
     args = parser.parse_args(argv)
+    threshold = gc.get_threshold()
+    gc.set_threshold(*_GC_THRESHOLD)
     try:
         status: int = args.run(args)
         return status
@@ -60,6 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    finally:
+        gc.set_threshold(*threshold)
+
+
+#: While a command runs, the cyclic garbage collector runs every 50,000 allocations, not 700. A writer
+#: converting one large document holds hundreds of thousands of objects at once, and at the default each
+#: collection walks them again: a third of the time (→ doccano of 50,000 claims: 81 µs a claim, 55 at
+#: this threshold), and more the larger the document. claimfmt makes hardly any reference cycles to wait for.
+_GC_THRESHOLD = (50_000, 20, 20)
 
 
 class _Version(argparse.Action):
