@@ -249,7 +249,7 @@ def trusted(data: dict[str, Any], *, issues: Sequence[Issue] | None = None) -> m
         document: model.Document = msgspec.convert(shaped, model.Document, strict=True)
     except msgspec.ValidationError:
         return structure(data, model.Document)
-    object.__setattr__(document, "_json", data)  # frozen: set once, like _by_id
+    holding(document, data)
     if issues is not None:
         object.__setattr__(document, "_issues", tuple(issues))
     return document

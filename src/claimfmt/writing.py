@@ -96,8 +96,8 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
         outer[key] = below
         outer = below
     outer[value.at[-1]] = marker
-    head = orjson.dumps(marked, option=option)
-    at = head.index(orjson.dumps(marker))
+    head, quoted = orjson.dumps(marked, option=option), orjson.dumps(marker)
+    at = head.index(quoted)
     out.write(memoryview(head)[:at])  # not a copy: the head holds the article's text
     indent = option & orjson.OPT_INDENT_2
     line = head[head.rfind(b"\n", 0, at) + 1 : at]  # the key's line, up to the marker
@@ -110,7 +110,7 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
         out.write(data.replace(b"\n", inner) if indent else data)
         count += 1
     out.write(depth + b"]" if count else b"[]")
-    out.write(memoryview(head)[at + len(orjson.dumps(marker)) :])
+    out.write(memoryview(head)[at + len(quoted) :])
 
 
 def write_documents(
