@@ -238,14 +238,14 @@ def lines(path: Path) -> Iterator[bytes]:
 
 
 def peak_rss_mb(*command: str) -> float:
-    """Peak resident memory of a child process, in MB (Linux reports ru_maxrss in KB)."""
+    """Peak resident memory of a child process, in MB of 10**6 bytes (Linux reports ru_maxrss in KiB)."""
     script = (
         "import resource, subprocess, sys;"
         "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     done = subprocess.run([sys.executable, "-c", script, *command], capture_output=True, text=True, check=True)
-    return int(done.stdout.strip()) / 1024
+    return int(done.stdout.strip()) * 1024 / 1e6
 
 
 _SPIN = "import time\nend = time.monotonic() + float(__import__('sys').argv[1])\nwhile time.monotonic() < end: pass\n"

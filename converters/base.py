@@ -14,7 +14,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, ClassVar, TypeAlias, TypeVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
 
 import attrs
 
@@ -27,6 +27,9 @@ from claimfmt.model import Claim, Document, State
 from claimfmt.reading import Record, SourceLike, decode_text, iter_records
 from claimfmt.structuring import evolve
 from claimfmt.writing import write_json_values
+
+if TYPE_CHECKING:
+    from claimfmt.large import LargeDocument
 
 __all__ = [
     "ConversionError",
@@ -323,6 +326,27 @@ class Converter:
 
         records = self.write_records(watched(), options, report)
         return write_json_values(target, records, jsonl=jsonl, one_as_array=lambda: any(arrays))
+
+    def writes_large(self, options: Options) -> bool:
+        """Whether :meth:`write_large` writes one large document a claim at a time with these options; if not,
+        ``claimfmt convert`` reads the document whole and writes it with :meth:`write`."""
+        return False
+
+    def write_large(
+        self,
+        document: LargeDocument,
+        target: str | os.PathLike[str] | IO[bytes],
+        options: Options,
+        report: LossReport,
+        *,
+        jsonl: bool | None = None,
+    ) -> int:
+        """:meth:`write` for one large claimfmt document whose claims come one at a time, built from its file.
+
+        A writer that can write a claim at a time overrides this and :meth:`writes_large`, and then never holds
+        the whole document (``claimfmt convert`` of one large file comes here); this one builds it whole.
+        """
+        return self.write([document.whole()], target, options, report, jsonl=jsonl)
 
     def in_array_of_one(self, document: DocumentOrJSON, origin: Origin) -> DocumentOrJSON:
         """``document`` (or its JSON) marked as read from a file that is an array of one record (see

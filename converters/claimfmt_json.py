@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted
-from claimfmt.large import is_large, read_large
+from claimfmt.large import LargeDocument, is_large, read_large
 from claimfmt.model import Document
 from claimfmt.reading import Record, SourceLike, document_from_json, iter_records, source_files
-from claimfmt.structuring import trusted
+from claimfmt.structuring import as_json, trusted
 from claimfmt.validation import validate
 from claimfmt.versions import CURRENT_VERSION
-from claimfmt.writing import to_json
+from claimfmt.writing import Streamed, to_json, write_json_values
 
 __all__ = ["ClaimfmtJSON"]
 
@@ -51,3 +51,19 @@ class ClaimfmtJSON(Converter):
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[Any]:
         for document in documents:
             yield to_json(document)
+
+    def writes_large(self, options: Options) -> bool:
+        return True
+
+    def write_large(
+        self,
+        document: LargeDocument,
+        target: str | os.PathLike[str] | IO[bytes],
+        options: Options,
+        report: LossReport,
+        *,
+        jsonl: bool | None = None,
+    ) -> int:
+        # The document is valid: each claim is written as the file holds it, as a small document's JSON is.
+        value = Streamed(head=as_json(document.head), at=("claims",), items=document.claims_json())
+        return write_json_values(target, [value], jsonl=jsonl)

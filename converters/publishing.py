@@ -8,13 +8,18 @@ affiliation, mentions, external ids and extensions, or an id that might name it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 import attrs
 
 from claimfmt.converters.base import LossReport
 from claimfmt.model import Claim, Document, Source
-from claimfmt.structuring import evolve
+from claimfmt.structuring import evolve, unstructure
 
-__all__ = ["withheld"]
+JSON = Any
+
+__all__ = ["withheld", "withheld_claims"]
 
 
 def withheld(document: Document, report: LossReport | None) -> Document:
@@ -30,11 +35,10 @@ def withheld(document: Document, report: LossReport | None) -> Document:
         if report is not None:
             report.drop("article.text (never published)")
         article = attrs.evolve(article, text=None)
-    renamed: dict[str, str] = {}
+    renamed = _renames(document)
     sources = []
     for source in document.sources:
         if source.anonymous:
-            renamed[source.id] = f"anonymous-{len(renamed) + 1}"
             details = (source.description, source.role, source.affiliation, source.mentions, source.external_ids)
             if report is not None and (any(details) or source.extensions):
                 report.drop("anonymous sources' details (never published)")
@@ -44,6 +48,22 @@ def withheld(document: Document, report: LossReport | None) -> Document:
         return document
     claims = tuple(_renamed(claim, renamed) for claim in document.claims)
     return evolve(document, article=article, sources=tuple(sources), claims=claims)
+
+
+def withheld_claims(document: Document, claims: Iterable[tuple[Claim, JSON]]) -> Iterator[tuple[Claim, JSON]]:
+    """``claims`` (the document's, one at a time, each with its JSON) citing its anonymous sources by the ids
+    :func:`withheld` gives them: for a writer that takes the claims of a large document one at a time."""
+    renamed = _renames(document)
+    for claim, data in claims:
+        public = _renamed(claim, renamed)
+        # The JSON, which writers copy from, must not keep an id that might name the source.
+        yield (claim, data) if public is claim else (public, unstructure(public))
+
+
+def _renames(document: Document) -> dict[str, str]:
+    """Each anonymous source's id -> ``anonymous-N``."""
+    anonymous = [source.id for source in document.sources if source.anonymous]
+    return {identifier: f"anonymous-{n}" for n, identifier in enumerate(anonymous, start=1)}
 
 
 def _renamed(claim: Claim, renamed: dict[str, str]) -> Claim:

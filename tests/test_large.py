@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 import claimfmt
 from claimfmt import large
+from claimfmt.converters import claimfmt_json
+from claimfmt.converters.base import LossReport, Options
 from claimfmt.testing import json_documents
 from claimfmt.validation import validate_sources
 
@@ -146,3 +148,77 @@ def test_an_empty_or_unmappable_large_file_is_read_whole(tmp_path: Path) -> None
     path = tmp_path / "empty.json"
     path.write_bytes(b"")
     assert large.read_large(path) is None and large.validate_large(path) is None
+
+
+def _converted(path: Path, target: str, output: Path, options: Options) -> tuple[LossReport, Any, list[Path]]:
+    """The report and the parsed output of converting ``path``, and which files were read whole to do it."""
+    read_whole: list[Path] = []
+    read_large = claimfmt_json.read_large
+
+    def spy(file: Any) -> Any:
+        read_whole.append(Path(file))
+        return read_large(file)
+
+    claimfmt_json.read_large = spy  # type: ignore[assignment]
+    try:
+        report = claimfmt.convert([path], source_format="claimfmt", target_format=target, output=output, options=options)
+    finally:
+        claimfmt_json.read_large = read_large  # type: ignore[assignment]
+    lines = output.read_bytes().splitlines() if output.suffix == ".jsonl" else [output.read_bytes()]
+    return report, [orjson.loads(line) for line in lines], read_whole
+
+
+@given(json_documents(), st.sampled_from(["claimfmt", "w3c", "w3c --record"]), st.sampled_from([".json", ".jsonl"]))
+def test_one_large_document_converts_a_claim_at_a_time_as_when_read_whole(
+    doc: dict[str, Any], target: str, suffix: str
+) -> None:
+    # To claimfmt and public W3C, the claims of one large valid file are written as each is built, never all
+    # held; W3C with --record reads the document whole. Either way: the output and the report of the document
+    # read whole.
+    fmt, record = target.split()[0], target.endswith("--record")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "doc.json")
+        path.write_bytes(orjson.dumps(doc))
+        streamed, out, read = _converted(path, fmt, Path(folder, "streamed" + suffix), Options(record=record))
+        was, large.LARGE = large.LARGE, 10**12
+        try:
+            whole, expected, _ = _converted(path, fmt, Path(folder, "whole" + suffix), Options(record=record))
+        finally:
+            large.LARGE = was
+        settled = large.validate_large(path) == []
+    assert (read == []) == (settled and not record)  # a claim at a time: never read whole
+    assert out == expected
+    assert streamed.to_json() == whole.to_json()
+
+
+@pytest.mark.parametrize("target", ["claimfmt", "w3c"])
+def test_a_large_document_msgspec_cannot_build_is_converted_read_whole(target: str, tmp_path: Path) -> None:
+    # Valid, and settled by the one pass, but with an integer written 3.0, which the fast builder refuses as it
+    # reaches that claim: what was written so far is thrown away, and the document converted read whole.
+    seed = orjson.loads((EXAMPLES / "seed-article.claimfmt.json").read_bytes())
+    claim = next(c for c in reversed(seed["claims"]) if c.get("verifications"))
+    claim["verifications"][0]["evidence"] = [{"locator": {"page": "Kursk", "sentence": 3.0}}]
+    path = tmp_path / "doc.json"
+    path.write_bytes(orjson.dumps(seed))
+    assert large.validate_large(path) == [] and large.read_large(path) is None
+    report, out, read = _converted(path, target, tmp_path / "out.json", Options())
+    # claimfmt writes each claim as the file holds it (nothing to build); W3C builds them, and so reads it whole.
+    assert read == ([] if target == "claimfmt" else [path])
+    large.LARGE = 10**12
+    whole, expected, _ = _converted(path, target, tmp_path / "whole.json", Options())
+    assert out == expected and report.to_json() == whole.to_json()
+    assert not report.issues and report.documents_written == report.records_written == 1
+
+
+def test_a_large_document_keeping_the_shape_of_its_w3c_is_written_whole(tmp_path: Path) -> None:
+    # Read from a W3C page, the document is written back as one: that needs it whole.
+    seed = orjson.loads((EXAMPLES / "seed-article.claimfmt.json").read_bytes())
+    seed["extensions"] = {**seed.get("extensions", {}), "org.w3.anno:shape": "page"}
+    path = tmp_path / "doc.json"
+    path.write_bytes(orjson.dumps(seed))
+    assert large.validate_large(path) == []
+    report, out, read = _converted(path, "w3c", tmp_path / "out.json", Options())
+    assert out[0]["type"] == "AnnotationPage" and read == []
+    large.LARGE = 10**12
+    whole, expected, _ = _converted(path, "w3c", tmp_path / "whole.json", Options())
+    assert out == expected and report.to_json() == whole.to_json()

@@ -26,14 +26,31 @@ are reported and kept verbatim, never dropped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import ClassVar
+import os
+from typing import IO, TYPE_CHECKING, ClassVar
 
 from claimfmt.converters.base import Converter, LossReport, Options, Read
 from claimfmt.converters.w3c.reader import read
 from claimfmt.converters.w3c.record import write
-from claimfmt.converters.w3c.terms import ANNO_CONTEXT, CLAIMFMT_CONTEXT, FILE_SHAPE, JSON, normalise
+from claimfmt.converters.publishing import withheld, withheld_claims
+from claimfmt.converters.w3c.terms import (
+    _COLLECTION,
+    _OTHER,
+    _PAGE,
+    _SHAPE,
+    ANNO_CONTEXT,
+    CLAIMFMT_CONTEXT,
+    FILE_SHAPE,
+    JSON,
+    normalise,
+)
+from claimfmt.converters.w3c.writer import _Writer
 from claimfmt.model import Document
 from claimfmt.reading import Record
+from claimfmt.writing import write_json_values
+
+if TYPE_CHECKING:
+    from claimfmt.large import LargeDocument
 
 __all__ = ["ANNO_CONTEXT", "CLAIMFMT_CONTEXT", "W3C", "from_w3c", "normalise", "to_w3c"]
 
@@ -52,6 +69,34 @@ class W3C(Converter):
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
         for document in documents:
             yield from write(document, options, report, stream=True)
+
+
+    def writes_large(self, options: Options) -> bool:
+        return not options.record  # the record is made by reading the annotations back, all of them
+
+    def write_large(
+        self,
+        document: LargeDocument,
+        target: str | os.PathLike[str] | IO[bytes],
+        options: Options,
+        report: LossReport,
+        *,
+        jsonl: bool | None = None,
+    ) -> int:
+        # The public collection is written an annotation at a time; a shape kept from reading W3C needs the
+        # document whole.
+        head = document.head
+        if not (head.extensions or {}).keys().isdisjoint(_KEPT):
+            return super().write_large(document, target, options, report, jsonl=jsonl)
+        claims = withheld_claims(head, document.claims())
+        writer = _Writer(
+            withheld(head, report), options, report, text=head.article.text, stream=True, claims=claims, count=len(document)
+        )
+        return write_json_values(target, writer.values(), jsonl=jsonl)
+
+
+#: What reading W3C keeps on a document for writing it back as it was (its file's and container's shape).
+_KEPT = (FILE_SHAPE, _SHAPE, _COLLECTION, _PAGE, _OTHER)
 
 
 def to_w3c(document: Document, options: Options | None = None, report: LossReport | None = None) -> list[JSON]:

@@ -356,7 +356,7 @@ class _Reader:
         # Each claim's JSON, made once here for the writer, becomes the document's: the record, the
         # validation and the claimfmt writer then need not make it again.
         finished_json = []
-        claims_json = iter(writer.claims_json())
+        claims_json = (data for _, data in writer.pairs())
         for draft in drafts:
             if draft.claim is None:
                 continue

@@ -44,11 +44,17 @@ class _Writer:
         bare: bool | None = None,
         text: str | None = None,
         stream: bool = False,
+        claims: Iterable[tuple[Claim, dict[str, JSON]]] | None = None,
+        count: int = 0,
     ) -> None:
         """``bare`` says whether bare annotations may carry the document (None: work it out); ``text`` is the
         article's text to count offsets in where the document carries none (it was withheld); ``stream`` lets a
-        page of many items be written as they are made."""
+        page of many items be written as they are made. ``claims`` (``count`` of them, each with its JSON, gone
+        through once) stand for the document's where they come one at a time from a large file
+        (``claimfmt.large``)."""
         self.document = document
+        self.claims = claims
+        self.count = len(document.claims) if claims is None else count
         self.stream = stream
         # The document's JSON: its parts go into our terms as they are. Where the document holds none (a large
         # one, read part by part), each claim's is made as its annotation is, not all at once.
@@ -74,7 +80,7 @@ class _Writer:
             # The page's items are written one at a time as they are made, not held as a whole.
             if self.shape == "page":
                 return [writing.Streamed(head=self.page([], standalone=True), at=("items",), items=self.each())]
-            total = len(self.document.claims) + len((self.document.extensions or {}).get(_OTHER, ()))
+            total = self.count + len((self.document.extensions or {}).get(_OTHER, ()))
             return [writing.Streamed(head=self.collection([], total=total), at=("first", "items"), items=self.each())]
         items = self.items(standalone=False)
         if self.shape == "page":
@@ -87,22 +93,18 @@ class _Writer:
         return (
             self.stream
             and self.document._json is None
-            and len(self.document.claims) > writing.STREAMED_CLAIMS
+            and self.count > writing.STREAMED_CLAIMS
             and not extensions.get(_COLLECTION)
             and not extensions.get(_PAGE)
         )
 
     def items(self, *, standalone: bool) -> list[JSON]:
-        self.annotations = [
-            self.annotation(claim, data, standalone=standalone)
-            for claim, data in zip(self.document.claims, self.claims_json(), strict=True)
-        ]
+        self.annotations = [self.annotation(claim, data, standalone=standalone) for claim, data in self.pairs()]
         return list(self.placed(iter(self.annotations)))
 
     def each(self) -> Iterator[JSON]:
         """The page's items made one at a time (the annotations are not kept: nothing is recorded on them)."""
-        claims = zip(self.document.claims, self.claims_json(), strict=True)
-        return self.placed(self.annotation(claim, data, standalone=False) for claim, data in claims)
+        return self.placed(self.annotation(claim, data, standalone=False) for claim, data in self.pairs())
 
     def placed(self, annotations: Iterator[JSON]) -> Iterator[JSON]:
         """The annotations with the items that are not annotations (kept from reading) put back in their places."""
@@ -111,17 +113,19 @@ class _Writer:
             yield from annotations
             return
         # Each was inserted where it was, in turn: its place is known once all are, so they are placed first.
-        slots: list[JSON] = [_ANNOTATION_HERE] * len(self.document.claims)
+        slots: list[JSON] = [_ANNOTATION_HERE] * self.count
         for other in others:
             slots.insert(min(other["index"], len(slots)), other["value"])
         for slot in slots:
             yield next(annotations) if slot is _ANNOTATION_HERE else slot
 
-    def claims_json(self) -> Iterable[dict[str, JSON]]:
-        """The JSON of each claim, in order (made one at a time where the document holds no JSON)."""
+    def pairs(self) -> Iterator[tuple[Claim, dict[str, JSON]]]:
+        """Each claim with its JSON, in order (made one at a time where the document holds no JSON)."""
+        if self.claims is not None:
+            return iter(self.claims)
         if self.document._json is not None:
-            return self.json["claims"]  # type: ignore[no-any-return]
-        return (unstructure(claim) for claim in self.document.claims)
+            return zip(self.document.claims, self.json["claims"], strict=True)
+        return ((claim, unstructure(claim)) for claim in self.document.claims)
 
     def context(self, uses_ours: bool) -> JSON:
         return [ANNO_CONTEXT, CLAIMFMT_CONTEXT] if uses_ours else ANNO_CONTEXT

@@ -95,10 +95,44 @@ def convert(
     if not writer.writes:
         raise ConversionError(f"{target_format} can be read but not written")
     report = LossReport(source=source_format, target=target_format)
+    sources = list(sources)
+    if source_format == "claimfmt" and writer.writes_large(options) and isinstance(output, str | os.PathLike):
+        streamed = _large(sources, writer, output, options, LossReport(source="claimfmt", target=target_format), jsonl)
+        if streamed is not None:
+            return streamed
     documents = _or_nothing(read_documents(sources, source_format, options, report), report)
     # Raised inside the writer, so that its atomic output is thrown away.
     with contextlib.suppress(_NothingConverted):
         report.records_written = writer.write(documents, output, options, report, jsonl=jsonl)
+    return report
+
+
+def _large(
+    sources: list[SourceLike],
+    writer: Converter,
+    output: str | os.PathLike[str],
+    options: Options,
+    report: LossReport,
+    jsonl: bool | None,
+) -> LossReport | None:
+    """The report of converting one large valid claimfmt file to a writer that takes a claim at a time, so that
+    its claims are never all held; None where the input is not that (nothing is written then, and ``report``
+    is to be dropped)."""
+    from claimfmt.large import Unbuildable, is_large, open_large
+
+    path = sources[0] if len(sources) == 1 else None
+    if not (isinstance(path, str | os.PathLike) and str(output) != "-" and is_large(path)):
+        return None
+    with open_large(path) as found:
+        if found is None:
+            return None
+        try:
+            # Into a file, atomically: output thrown away here leaves the target as it was.
+            report.records_written = writer.write_large(found, output, options, report, jsonl=jsonl)
+        except Unbuildable:
+            return None
+    report.records_read = report.documents_read = report.documents_written = 1
+    report.finish()
     return report
 
 

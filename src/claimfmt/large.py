@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import orjson
 
 from claimfmt.issues import Issue
@@ -35,7 +36,7 @@ from claimfmt.versions import CURRENT_VERSION
 if TYPE_CHECKING:
     from claimfmt.model import Claim, Document
 
-__all__ = ["LARGE", "is_large", "read_large", "validate_large"]
+__all__ = ["LARGE", "LargeDocument", "Unbuildable", "is_large", "open_large", "read_large", "validate_large"]
 
 #: Files above this many bytes holding one JSON document are checked a claim at a time: from about here, that
 #: is faster too (a whole document's objects cost more to make and free than one claim's at a time).
@@ -66,7 +67,8 @@ def validate_large(path: str | os.PathLike[str]) -> list[Issue] | None:
     None comes for anything but a valid current-version document with nothing to warn of
     (an array of documents among them): the usual reading then says what it finds.
     """
-    return None if _settled(Path(path)) is None else []
+    with _mapped(Path(path)) as data:
+        return None if _settled(data) is None else []
 
 
 def read_large(path: str | os.PathLike[str]) -> Document | None:
@@ -77,88 +79,186 @@ def read_large(path: str | os.PathLike[str]) -> Document | None:
     """
     import msgspec
 
-    from claimfmt.model import Article, Claim, Document, Provenance, Relation, Source
-    from claimfmt.structuring import for_msgspec
+    from claimfmt.model import Claim
 
     built: dict[str, Any] = {}
     claims: list[Claim] = []
     shared: dict[str, str] = {}
 
     def begin(head: dict[str, Any]) -> None:
-        # The head's parts are built, and their JSON let go, before the claims are: both are never held at once.
-        built["article"] = msgspec.convert(head.pop("article"), Article, strict=True)
-        built["sources"] = msgspec.convert(head.pop("sources"), tuple[Source, ...], strict=True)
-        if "provenance" in head:
-            built["provenance"] = msgspec.convert(head.pop("provenance"), Provenance, strict=True)
+        built.update(_head_parts(head))
         shared.update((source.id, source.id) for source in built["sources"])
 
-    def keep(claim: dict[str, Any]) -> None:
+    def keep(claim: dict[str, Any], raw: Any) -> None:
         claims.append(msgspec.convert(_shared(claim, shared), Claim, strict=True))
 
     try:
-        head = _settled(Path(path), begin, keep)
+        with _mapped(Path(path)) as data:
+            head = _settled(data, begin, keep)
         if head is None:
             return None
-        relations = head.get("relations")
-        document = Document(
-            claimfmt=head["claimfmt"],
-            id=head["id"],
-            article=built["article"],
-            sources=built["sources"],
-            claims=tuple(claims),
-            relations=None
-            if relations is None
-            else msgspec.convert(for_msgspec(relations), tuple[Relation, ...], strict=True),
-            provenance=built.get("provenance"),
-            extensions=head.get("extensions"),
-        )
+        document = _document(head, built, tuple(claims))
     except msgspec.ValidationError:  # JSON msgspec would have to change to hold (an offset written 3.0)
         return None
     object.__setattr__(document, "_issues", ())  # validated above: nothing to report
     return document
 
 
+class Unbuildable(Exception):
+    """A claim of a :class:`LargeDocument` that the model's fast builder cannot hold as it is written (an integer
+    written ``3.0``): found as the claims are gone through, so a writer's output is to be thrown away, and the
+    document read whole, the usual way."""
+
+
+class LargeDocument:
+    """One valid large document whose claims are built from the file one at a time, each time they are gone
+    through: a writer that takes them so (``Converter.write_large``) never holds more than one.
+
+    Made by :func:`open_large`, and usable while it is open.
+    """
+
+    def __init__(self, head: Document, data: memoryview, raws: list[Any]) -> None:
+        #: The document without its claims (its relations name claims it does not hold: it is not for validating).
+        self.head = head
+        self._data = data
+        self._raws = raws
+
+    def __len__(self) -> int:
+        return len(self._raws)
+
+    def claims_json(self) -> Iterator[dict[str, Any]]:
+        """Each claim's JSON as the file holds it, in order (pages of the file handed back as they go)."""
+        for number, raw in enumerate(self._raws, start=1):
+            yield orjson.loads(memoryview(raw))
+            if not number % _WINDOW:
+                _hand_back(self._data)
+
+    def claims(self) -> Iterator[tuple[Claim, dict[str, Any]]]:
+        """Each claim built into the model, with its JSON as the file holds it, in order.
+
+        Raises :class:`Unbuildable` at a claim that cannot be built the fast way.
+        """
+        import msgspec
+
+        from claimfmt.model import Claim
+
+        decode = msgspec.json.Decoder(Claim, strict=True).decode
+        for number, raw in enumerate(self._raws, start=1):
+            try:
+                claim = decode(raw)
+            except msgspec.ValidationError as exc:  # JSON msgspec would have to change to hold (3.0 for an int)
+                raise Unbuildable(str(exc)) from None
+            yield claim, orjson.loads(memoryview(raw))
+            if not number % _WINDOW:
+                _hand_back(self._data)
+
+    def whole(self) -> Document:
+        """The document with all its claims, for a writer that needs it whole."""
+        document = attrs.evolve(self.head, claims=tuple(claim for claim, _ in self.claims()))
+        object.__setattr__(document, "_issues", ())  # validated when opened
+        return document
+
+
+@contextlib.contextmanager
+def open_large(path: str | os.PathLike[str]) -> Iterator[LargeDocument | None]:
+    """The one valid document in a large JSON file, checked claim by claim, as a :class:`LargeDocument`;
+    None to read it whole (as :func:`read_large`). The file stays mapped while the block runs.
+
+    """
+    import msgspec
+
+    built: dict[str, Any] = {}
+    raws: list[Any] = []
+
+    with _mapped(Path(path)) as data:
+        try:
+            head = _settled(data, lambda parts: built.update(_head_parts(parts)), lambda _, raw: raws.append(raw))
+            found = None if head is None else LargeDocument(_document(head, built, ()), data, raws)
+        except msgspec.ValidationError:
+            found = None
+        try:
+            yield found
+        finally:
+            raws.clear()  # the raw parts are views of the mapped file, which goes when they do
+
+
+def _head_parts(head: dict[str, Any]) -> dict[str, Any]:
+    """The head's parts built into the model, their JSON taken out of ``head`` (never both held at once)."""
+    import msgspec
+
+    from claimfmt.model import Article, Provenance, Source
+
+    built = {
+        "article": msgspec.convert(head.pop("article"), Article, strict=True),
+        "sources": msgspec.convert(head.pop("sources"), tuple[Source, ...], strict=True),
+    }
+    if "provenance" in head:
+        built["provenance"] = msgspec.convert(head.pop("provenance"), Provenance, strict=True)
+    return built
+
+
+def _document(head: dict[str, Any], built: dict[str, Any], claims: tuple[Claim, ...]) -> Document:
+    import msgspec
+
+    from claimfmt.model import Document, Relation
+    from claimfmt.structuring import for_msgspec
+
+    relations = head.get("relations")
+    return Document(
+        claimfmt=head["claimfmt"],
+        id=head["id"],
+        article=built["article"],
+        sources=built["sources"],
+        claims=claims,
+        relations=None
+        if relations is None
+        else msgspec.convert(for_msgspec(relations), tuple[Relation, ...], strict=True),
+        provenance=built.get("provenance"),
+        extensions=head.get("extensions"),
+    )
+
+
 def _settled(
-    path: Path,
+    data: memoryview,
     begin: Callable[[dict[str, Any]], None] | None = None,
-    keep: Callable[[dict[str, Any]], None] | None = None,
+    keep: Callable[[dict[str, Any], Any], None] | None = None,
 ) -> dict[str, Any] | None:
-    """The document's parsed parts but its claims, where it settles a claim at a time.
+    """The document's parsed parts but its claims, where it settles a claim at a time (``data``: the file's bytes).
 
     ``begin`` is handed the parts but the claims once they are checked (it may take away all but the
-    relations), and ``keep`` each claim once it is.
+    relations), and ``keep`` each claim once it is, with its raw part (a view of ``data``).
     """
     import msgspec  # only for large files
 
-    with _mapped(path) as data:
-        try:
-            parts = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
-            claims = msgspec.json.decode(parts.pop("claims"), type=list[msgspec.Raw])
-        except (msgspec.DecodeError, msgspec.ValidationError, KeyError):
+    try:
+        parts = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+        claims = msgspec.json.decode(parts.pop("claims"), type=list[msgspec.Raw])
+    except (msgspec.DecodeError, msgspec.ValidationError, KeyError):
+        return None
+    _hand_back(data)  # every page was read to find the parts: only the head's are read again now
+    head: dict[str, Any] = {key: orjson.loads(memoryview(raw)) for key, raw in parts.items()}
+    del parts
+    if head.get("claimfmt") != CURRENT_VERSION or plugin_checks():
+        return None
+    if not span_lenient_validator(CURRENT_VERSION).is_valid({**head, "claims": []}):
+        return None
+    seen = started(head)
+    if seen is None:
+        return None
+    if begin is not None:
+        begin(head)
+    valid_claim = span_lenient_validator(CURRENT_VERSION, "claim").is_valid
+    claims.reverse()  # taken from the end, in order: each claim's raw part goes once it is read
+    for number in range(1, len(claims) + 1):
+        raw = claims.pop()
+        claim = orjson.loads(memoryview(raw))
+        if not (valid_claim(claim) and claims_settled(seen, [claim])):
             return None
-        _hand_back(data)  # every page was read to find the parts: only the head's are read again now
-        head: dict[str, Any] = {key: orjson.loads(memoryview(raw)) for key, raw in parts.items()}
-        del parts
-        if head.get("claimfmt") != CURRENT_VERSION or plugin_checks():
-            return None
-        if not span_lenient_validator(CURRENT_VERSION).is_valid({**head, "claims": []}):
-            return None
-        seen = started(head)
-        if seen is None:
-            return None
-        if begin is not None:
-            begin(head)
-        valid_claim = span_lenient_validator(CURRENT_VERSION, "claim").is_valid
-        claims.reverse()  # taken from the end, in order: each claim's raw part goes once it is read
-        for number in range(1, len(claims) + 1):
-            claim = orjson.loads(memoryview(claims.pop()))
-            if not (valid_claim(claim) and claims_settled(seen, [claim])):
-                return None
-            if keep is not None:
-                keep(claim)
-            if not number % _WINDOW:
-                _hand_back(data)
-        return head if tail_settled(seen, head) else None
+        if keep is not None:
+            keep(claim, raw)
+        if not number % _WINDOW:
+            _hand_back(data)
+    return head if tail_settled(seen, head) else None
 
 
 @contextlib.contextmanager
