@@ -161,7 +161,9 @@ def _converted(path: Path, target: str, output: Path, options: Options) -> tuple
 
     claimfmt_json.read_large = spy  # type: ignore[assignment]
     try:
-        report = claimfmt.convert([path], source_format="claimfmt", target_format=target, output=output, options=options)
+        report = claimfmt.convert(
+            [path], source_format="claimfmt", target_format=target, output=output, options=options
+        )
     finally:
         claimfmt_json.read_large = read_large  # type: ignore[assignment]
     lines = output.read_bytes().splitlines() if output.suffix == ".jsonl" else [output.read_bytes()]

@@ -25,14 +25,14 @@ are reported and kept verbatim, never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, ClassVar
 
 from claimfmt.converters.base import Converter, LossReport, Options, Read
+from claimfmt.converters.publishing import withheld, withheld_claims
 from claimfmt.converters.w3c.reader import read
 from claimfmt.converters.w3c.record import write
-from claimfmt.converters.publishing import withheld, withheld_claims
 from claimfmt.converters.w3c.terms import (
     _COLLECTION,
     _OTHER,
@@ -70,7 +70,6 @@ class W3C(Converter):
         for document in documents:
             yield from write(document, options, report, stream=True)
 
-
     def writes_large(self, options: Options) -> bool:
         return not options.record  # the record is made by reading the annotations back, all of them
 
@@ -90,7 +89,13 @@ class W3C(Converter):
             return super().write_large(document, target, options, report, jsonl=jsonl)
         claims = withheld_claims(head, document.claims())
         writer = _Writer(
-            withheld(head, report), options, report, text=head.article.text, stream=True, claims=claims, count=len(document)
+            withheld(head, report),
+            options,
+            report,
+            text=head.article.text,
+            stream=True,
+            claims=claims,
+            count=len(document),
         )
         return write_json_values(target, writer.values(), jsonl=jsonl)
 
