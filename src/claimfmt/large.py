@@ -17,6 +17,7 @@ or checked by plugins, is read whole the usual way, which says what and where.
 from __future__ import annotations
 
 import contextlib
+import functools
 import mmap
 import os
 from collections.abc import Callable, Iterator
@@ -127,44 +128,52 @@ class LargeDocument:
         return len(self._raws)
 
     def claims_json(self) -> Iterator[dict[str, Any]]:
-        """Each claim's JSON as the file holds it, in order (pages of the file handed back as they go)."""
-        for number, raw in enumerate(self._raws, start=1):
-            yield orjson.loads(memoryview(raw))
-            if not number % _WINDOW:
-                _hand_back(self._data)
+        """Each claim's JSON as the file holds it, in order."""
+        return (orjson.loads(memoryview(raw)) for raw in self._raw())
 
     def claims(self) -> Iterator[tuple[Claim, dict[str, Any]]]:
         """Each claim built into the model, with its JSON as the file holds it, in order.
 
         Raises :class:`Unbuildable` at a claim that cannot be built the fast way.
         """
-        import msgspec
-
-        from claimfmt.model import Claim
-
-        decode = msgspec.json.Decoder(Claim, strict=True).decode
-        for number, raw in enumerate(self._raws, start=1):
-            try:
-                claim = decode(raw)
-            except msgspec.ValidationError as exc:  # JSON msgspec would have to change to hold (3.0 for an int)
-                raise Unbuildable(str(exc)) from None
-            yield claim, orjson.loads(memoryview(raw))
-            if not number % _WINDOW:
-                _hand_back(self._data)
+        return ((_built(raw), orjson.loads(memoryview(raw))) for raw in self._raw())
 
     def whole(self) -> Document:
         """The document with all its claims, for a writer that needs it whole."""
-        document = attrs.evolve(self.head, claims=tuple(claim for claim, _ in self.claims()))
+        document = attrs.evolve(self.head, claims=tuple(_built(raw) for raw in self._raw()))
         object.__setattr__(document, "_issues", ())  # validated when opened
         return document
+
+    def _raw(self) -> Iterator[Any]:
+        """Each claim's raw part, in order, the pages of the file looked at handed back as they go."""
+        for number, raw in enumerate(self._raws, start=1):
+            yield raw
+            if not number % _WINDOW:
+                _hand_back(self._data)
+
+
+def _built(raw: Any) -> Claim:
+    import msgspec
+
+    try:
+        return _claim_decoder().decode(raw)  # type: ignore[no-any-return]
+    except msgspec.ValidationError as exc:  # JSON msgspec would have to change to hold (3.0 for an int)
+        raise Unbuildable(str(exc)) from None
+
+
+@functools.cache
+def _claim_decoder() -> Any:
+    import msgspec
+
+    from claimfmt.model import Claim
+
+    return msgspec.json.Decoder(Claim, strict=True)
 
 
 @contextlib.contextmanager
 def open_large(path: str | os.PathLike[str]) -> Iterator[LargeDocument | None]:
     """The one valid document in a large JSON file, checked claim by claim, as a :class:`LargeDocument`;
-    None to read it whole (as :func:`read_large`). The file stays mapped while the block runs.
-
-    """
+    None to read it whole (as :func:`read_large`). The file stays mapped while the block runs."""
     import msgspec
 
     built: dict[str, Any] = {}
