@@ -44,39 +44,7 @@ def same(a: JSON, b: JSON) -> bool:
 
 def diff(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str, JSON] | None:
     """The patch that turns ``rebuilt`` into ``original``; None when they are the same."""
-    set_: dict[str, JSON] = {}
-    inner: dict[str, JSON] = {}
-    each: dict[str, JSON] = {}
-    for key, value in original.items():
-        if key not in rebuilt:
-            set_[key] = value
-            continue
-        other = rebuilt[key]
-        if value is other or (type(value) is type(other) and type(value) in _CONTAINERS and _equal(value, other)):
-            continue
-        # Objects are compared by descending into them, leaves alone by value: each part is looked at
-        # once, instead of serialising every subtree again at each depth.
-        if type(value) is dict and type(other) is dict:
-            part = diff(value, other)
-            if part is not None:
-                inner[key] = part
-        elif _objects(value) and _objects(other) and len(value) == len(other):
-            items = {str(i): p for i, (a, b) in enumerate(zip(value, other, strict=True)) if (p := diff(a, b))}
-            if items:
-                each[key] = items
-        elif not same(value, other):
-            set_[key] = value
-    unset = [key for key in rebuilt if key not in original]
-    patch: dict[str, JSON] = {}
-    if set_:
-        patch["set"] = set_
-    if unset:
-        patch["unset"] = unset
-    if inner:
-        patch["in"] = inner
-    if each:
-        patch["each"] = each
-    return patch or None
+    return _patch(original, rebuilt, None, frozenset())
 
 
 _CONTAINERS = (dict, list)
@@ -168,23 +136,73 @@ def guarded(
     keys: a span's ``start``, ``end`` and ``exact``, which what the patch adds to it
     depends on). Only fingerprints are kept, never the values.
     """
-    patch = diff(original, rebuilt)
-    return None if patch is None else _guard(patch, rebuilt, anchors)
+    return _patch(original, rebuilt, anchors, frozenset(anchors))
 
 
-def _guard(patch: dict[str, JSON], rebuilt: Mapping[str, JSON], anchors: tuple[str, ...]) -> dict[str, JSON]:
-    was = {key: fingerprint(rebuilt[key]) for key in (*patch.get("set", {}), *patch.get("unset", [])) if key in rebuilt}
+def _patch(
+    original: Mapping[str, JSON],
+    rebuilt: Mapping[str, JSON],
+    anchors: tuple[str, ...] | None,
+    anchor_set: frozenset[str],
+) -> dict[str, JSON] | None:
+    """:func:`diff`, and with ``anchors`` (not None) :func:`guarded`: the guards are made in the same walk.
+
+    Objects are compared by descending into them, leaves alone by value: each part is looked at once,
+    instead of serialising every subtree again at each depth.
+    """
+    set_: dict[str, JSON] = {}
+    inner: dict[str, JSON] = {}
+    each: dict[str, JSON] = {}
+    lengths: dict[str, int] = {}
+    for key, value in original.items():
+        if key not in rebuilt:
+            set_[key] = value
+            continue
+        other = rebuilt[key]
+        if value is other:
+            continue
+        kind = type(value)
+        if kind is not type(other):
+            set_[key] = value  # 1, 1.0 and true are different values
+        elif kind is dict:
+            if not _equal(value, other) and (part := _patch(value, other, anchors, anchor_set)) is not None:
+                inner[key] = part
+        elif kind is list:
+            if _equal(value, other):
+                continue
+            if len(value) == len(other) and _objects(value) and _objects(other):
+                items = {}
+                for i, (a, b) in enumerate(zip(value, other, strict=True)):
+                    part = _patch(a, b, anchors, anchor_set)
+                    if part is not None:
+                        items[str(i)] = part
+                if items:
+                    each[key] = items
+                    lengths[key] = len(other)
+            elif not same(value, other):
+                set_[key] = value
+        elif value != other:  # leaves of one type
+            set_[key] = value
+    unset = [key for key in rebuilt if key not in original]
+    patch: dict[str, JSON] = {}
+    if set_:
+        patch["set"] = set_
+    if unset:
+        patch["unset"] = unset
+    if inner:
+        patch["in"] = inner
+    if each:
+        patch["each"] = each
+    if not patch or anchors is None:
+        return patch or None
+    was = {key: fingerprint(rebuilt[key]) for key in set_ if key in rebuilt}
+    for key in unset:
+        was[key] = fingerprint(rebuilt[key])
     if was:
         patch["was"] = was
-    if "in" in patch:
-        patch["in"] = {key: _guard(part, rebuilt[key], anchors) for key, part in patch["in"].items()}
-    if "each" in patch:
-        patch["len"] = {key: len(rebuilt[key]) for key in patch["each"]}
-        patch["each"] = {
-            key: {i: _guard(part, rebuilt[key][int(i)], anchors) for i, part in items.items()}
-            for key, items in patch["each"].items()
-        }
-    if any(key in rebuilt for key in anchors):
+    if lengths:
+        patch["len"] = lengths
+    if anchors and not anchor_set.isdisjoint(rebuilt):
         patch["is"] = fingerprint([rebuilt.get(key) for key in anchors])
     return patch
 
