@@ -38,7 +38,7 @@ from __future__ import annotations
 import html.parser
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -63,10 +63,10 @@ from claimfmt.converters.values import is_text as _text
 from claimfmt.converters.values import is_uri as _is_uri
 from claimfmt.converters.values import number as _number
 from claimfmt.dates import is_date as _is_date
-from claimfmt.issues import DocumentError, Issue
+from claimfmt.issues import DocumentError, Issue, Severity
 from claimfmt.model import Attribution, Claim, Document, Source, SourceKind, Stance, State, Verification
 from claimfmt.reading import Record, SourceLike, decode_issue, decode_text, iter_records
-from claimfmt.structuring import evolve, structure, unstructure
+from claimfmt.structuring import evolve, parts_json, structure, trusted, unstructure
 from claimfmt.versions import CURRENT_VERSION
 
 __all__ = ["ClaimReview", "from_claimreview", "to_claimreview"]
@@ -149,7 +149,7 @@ def publishable(document: Document, report: LossReport | None = None) -> Documen
     )
     if len(relations) < len(document.relations or ()):
         report.drop("relations to claims without a verification", len(document.relations or ()) - len(relations))
-    return attrs.evolve(public, sources=tuple(sources), claims=claims, relations=relations or None)
+    return evolve(public, sources=tuple(sources), claims=claims, relations=relations or None)
 
 
 def to_claimreview(document: Document, report: LossReport | None = None, *, record: bool = False) -> list[JSON]:
@@ -170,14 +170,13 @@ def to_claimreview(document: Document, report: LossReport | None = None, *, reco
         return reviews
     # What every fragment of the document repeats, so that any one review reads back alone.
     shared: dict[str, JSON] = {"version": _FRAGMENT_VERSION, "document": public.id}
-    article = unstructure(public.article)
-    extras = {
-        key: unstructure(value) for key in ("provenance", "extensions") if (value := getattr(public, key)) is not None
-    }
+    part = parts_json(public)  # publishable() made the JSON of what it changed: it is not made again
+    article = part(public.article)
+    extras = {key: part(value) for key in ("provenance", "extensions") if (value := getattr(public, key)) is not None}
     position = {claim.id: n for n, claim in enumerate(public.claims)}
     for (claim, n), review in zip(placed, reviews, strict=True):
         fragment = {**shared, "claim": claim.id, "position": position[claim.id], "review": n, "article": article}
-        review[RECORD] = {**fragment, **_fragment(public, claim, n, review), **extras}
+        review[RECORD] = {**fragment, **_fragment(public, claim, n, review, part), **extras}
     return reviews
 
 
@@ -217,24 +216,26 @@ def _chain(claim: Claim, n: int) -> list[int]:
     return sorted(found)
 
 
-def _fragment(document: Document, claim: Claim, n: int, review: dict[str, JSON]) -> dict[str, JSON]:
-    """What a reader needs, besides this review, to give ``claim`` and its assessment back exactly."""
+def _fragment(
+    document: Document, claim: Claim, n: int, review: dict[str, JSON], part: Callable[[Any], JSON]
+) -> dict[str, JSON]:
+    """What a reader needs, besides this review, to give ``claim`` and its assessment back exactly (``part``
+    gives the JSON of a part of the document, :func:`~claimfmt.structuring.parts_json`)."""
     _, (rebuilt,), _ = _rebuild([review], LossReport(source="claimreview", target="claimfmt"))
     (assessment,) = rebuilt.pop("verifications")
     named = {name for a in claim.attributions for name in _named(a)}
     fragment: dict[str, JSON] = {}
-    ours = unstructure(claim)
-    ours.pop("verifications")
+    ours = {key: value for key, value in part(claim).items() if key != "verifications"}
     if patch := diff(ours, rebuilt):
         fragment["patch"] = patch
-    if patch := diff(unstructure((claim.verifications or ())[n]), assessment):
+    if patch := diff(part((claim.verifications or ())[n]), assessment):
         fragment["assessment"] = patch
-    if earlier := [[k, unstructure((claim.verifications or ())[k])] for k in _chain(claim, n)]:
+    if earlier := [[k, part((claim.verifications or ())[k])] for k in _chain(claim, n)]:
         fragment["earlier"] = earlier
-    sources = [unstructure(source) for source in document.sources if source.id in named]
+    sources = [part(source) for source in document.sources if source.id in named]
     if sources:
         fragment["sources"] = sources
-    relations = [unstructure(r) for r in document.relations or () if r.from_ == claim.id]
+    relations = [part(r) for r in document.relations or () if r.from_ == claim.id]
     if relations:
         fragment["relations"] = relations
     return fragment
@@ -329,7 +330,7 @@ def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport)
     fragments = [review.get(RECORD) for review in reviews]
     if all(fragment is not None for fragment in fragments):
         try:
-            document = structure(_from_fragments(reviews, fragments, report), Document)
+            document = _document(_from_fragments(reviews, fragments, report))
         except (PatchError, DocumentError) as exc:
             what = "the claimfmt record kept in the review"
             set_aside(exc, what, "the claims read from the reviews alone", report, origin)
@@ -353,6 +354,17 @@ def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport)
                 found[c][v] = attrs.evolve(verification, extensions={**(verification.extensions or {}), _FOREIGN: kept})
         kept_claims = tuple(attrs.evolve(c, verifications=tuple(found[n])) for n, c in enumerate(document.claims))
         yield Read(document=evolve(document, claims=kept_claims), origin=read.origin)
+
+
+def _document(data: dict[str, JSON]) -> Document:
+    """The document of JSON a record gave: checked as JSON, then built the fast way (the checks are not made
+    again on its way to a writer); built the strict way, which names each problem, where anything is amiss."""
+    from claimfmt.validation import validate
+
+    issues = validate(data)
+    if any(issue.severity is Severity.ERROR for issue in issues):
+        return structure(data, Document)
+    return trusted(data, issues=issues)
 
 
 def _from_fragments(reviews: list[dict[str, JSON]], fragments: list[Any], report: LossReport) -> dict[str, JSON]:

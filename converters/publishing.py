@@ -15,7 +15,7 @@ import attrs
 
 from claimfmt.converters.base import LossReport
 from claimfmt.model import Claim, Document, Source
-from claimfmt.structuring import evolve, unstructure
+from claimfmt.structuring import evolve
 
 JSON = Any
 
@@ -47,7 +47,14 @@ def withheld(document: Document, report: LossReport | None) -> Document:
     if article is document.article and not renamed:
         return document
     claims = tuple(_renamed(claim, renamed) for claim in document.claims)
-    return evolve(document, article=article, sources=tuple(sources), claims=claims)
+    made: dict[str, JSON] = {}
+    if document._json is not None:  # each renamed claim's JSON renamed alike, not unstructured again
+        held = document._json["claims"]
+        made["claims"] = [
+            data if public is claim else _renamed_json(data, renamed)
+            for public, claim, data in zip(claims, document.claims, held, strict=True)
+        ]
+    return evolve(document, made=made, article=article, sources=tuple(sources), claims=claims)
 
 
 def withheld_claims(document: Document, claims: Iterable[tuple[Claim, JSON]]) -> Iterator[tuple[Claim, JSON]]:
@@ -57,7 +64,7 @@ def withheld_claims(document: Document, claims: Iterable[tuple[Claim, JSON]]) ->
     for claim, data in claims:
         public = _renamed(claim, renamed)
         # The JSON, which writers copy from, must not keep an id that might name the source.
-        yield (claim, data) if public is claim else (public, unstructure(public))
+        yield (claim, data) if public is claim else (public, _renamed_json(data, renamed))
 
 
 def _renames(document: Document) -> dict[str, str]:
@@ -83,3 +90,18 @@ def _renamed(claim: Claim, renamed: dict[str, str]) -> Claim:
         for a in claim.attributions
     )
     return attrs.evolve(claim, attributions=attributions)
+
+
+def _renamed_json(data: JSON, renamed: dict[str, str]) -> JSON:
+    """A claim's JSON renamed as :func:`_renamed` renames the claim (what unstructuring it would give)."""
+
+    def source(item: JSON) -> JSON:
+        return {**item, "source": renamed[item["source"]]} if item["source"] in renamed else item
+
+    def attribution(item: JSON) -> JSON:
+        out = source(item)
+        if "via" in item:
+            out = {**out, "via": [source(via) for via in item["via"]]}
+        return out
+
+    return {**data, "attributions": [attribution(item) for item in data["attributions"]]}

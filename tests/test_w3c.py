@@ -22,14 +22,14 @@ import claimfmt
 import claimfmt.cli
 from claimfmt.converters.base import LossReport, Options
 from claimfmt.converters.offsets import Unit
-from claimfmt.converters.publishing import withheld
+from claimfmt.converters.publishing import withheld, withheld_claims
 from claimfmt.converters.w3c import ANNO_CONTEXT, CLAIMFMT_CONTEXT, normalise, to_w3c
 from claimfmt.converters.w3c import from_w3c as _from_w3c
 from claimfmt.issues import Severity
 from claimfmt.model import Article, Document, Span
 from claimfmt.schemas import jsonld_context
-from claimfmt.structuring import as_json, unstructure
-from claimfmt.testing import documents
+from claimfmt.structuring import as_json, trusted, unstructure
+from claimfmt.testing import documents, json_documents
 
 from .conftest import EXAMPLES, SHARED, shared
 
@@ -153,6 +153,22 @@ def test_claimfmt_to_w3c_with_the_record_to_claimfmt_is_the_identity(document: D
     documents_back, report = from_w3c(written)
     assert documents_back == [document]
     assert report.issues == []
+
+
+@given(json_documents())
+def test_withholding_keeps_the_json_in_step_and_names_no_anonymous_source(data: dict[str, Any]) -> None:
+    """Publishing renames each anonymous source in the claims' JSON as in the model: writers copy the JSON."""
+    document = trusted(copy.deepcopy(data))
+    public = withheld(document, None)
+    assert as_json(public) == unstructure(public)
+    pairs = list(withheld_claims(document, zip(document.claims, as_json(document)["claims"], strict=True)))
+    assert [claim for claim, _ in pairs] == list(public.claims)
+    assert [made for _, made in pairs] == [unstructure(claim) for claim in public.claims]
+    hidden = {source.id for source in document.sources if source.anonymous} - {s.id for s in public.sources}
+    for _, made in pairs:
+        named = {a["source"] for a in made["attributions"]}
+        named.update(v["source"] for a in made["attributions"] for v in a.get("via", ()))
+        assert not named & hidden
 
 
 @given(documents())

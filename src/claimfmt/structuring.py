@@ -31,6 +31,7 @@ __all__ = [
     "evolve",
     "for_msgspec",
     "holding",
+    "parts_json",
     "structure",
     "structure_valid",
     "trusted",
@@ -322,15 +323,49 @@ def claim_by_claim(document: model.Document) -> tuple[dict[str, Any], Iterable[d
     return as_json(attrs.evolve(document, claims=())), (unstructure(claim) for claim in document.claims)
 
 
+def parts_json(document: model.Document) -> Callable[[Any], Any]:
+    """A function giving the JSON of a part of ``document`` (its article, provenance, a source, a claim, a
+    claim's verification, a relation): the JSON the document holds (:func:`as_json`; shared: read it, never
+    change it), else :func:`unstructure` made for it.
+
+    For a writer that takes the parts of a document, some of them made anew (a source renamed, a claim left
+    out), without unstructuring again what the document read already has as JSON. Parts are known by
+    identity: a part made anew is unstructured, as is everything where the document holds no JSON.
+    """
+    data = document._json
+    # By id, with the part itself: held here, none of them can go and leave its id to another object.
+    held: dict[int, tuple[Any, Any]] = {}
+
+    def hold(parts: Iterable[Any], jsons: Iterable[Any]) -> None:
+        held.update((id(item), (item, json)) for item, json in zip(parts, jsons, strict=True))
+
+    if data is not None:
+        hold([document.article], [data["article"]])
+        if document.provenance is not None:
+            hold([document.provenance], [data["provenance"]])
+        hold(document.sources, data["sources"])
+        hold(document.relations or (), data.get("relations") or ())
+        hold(document.claims, data["claims"])
+        for claim, json in zip(document.claims, data["claims"], strict=True):
+            hold(claim.verifications or (), json.get("verifications", ()))
+
+    def part(obj: Any) -> Any:
+        found = held.get(id(obj))
+        return found[1] if found is not None and found[0] is obj else unstructure(obj)
+
+    return part
+
+
 _DOCUMENT_FIELDS = {field.name: field.type for field in attrs.fields(model.Document) if field.init}
 
 
-def evolve(document: model.Document, **changes: Any) -> model.Document:
+def evolve(document: model.Document, *, made: Mapping[str, Any] | None = None, **changes: Any) -> model.Document:
     """``attrs.evolve`` for a Document, keeping the JSON it holds (:func:`as_json`) in step.
 
     Only the changed fields are unstructured, and of changed claims and sources only the items that are
-    not the same objects as before; ``attrs.evolve`` would drop the JSON, and the next writer or
-    validator would make it all again.
+    not among the objects the document had (items left out or reordered keep theirs); ``attrs.evolve``
+    would drop the JSON, and the next writer or validator would make it all again. ``made`` gives the
+    JSON of changed fields where the caller made it already (what :func:`unstructure` would give).
     """
     new = attrs.evolve(document, **changes)
     data = document._json
@@ -340,11 +375,15 @@ def evolve(document: model.Document, **changes: Any) -> model.Document:
             if name not in changes:
                 if name in data:
                     fresh[name] = data[name]
-            elif name in _ITEMS and len(changes[name]) == len(getattr(document, name)):
-                before = zip(getattr(document, name), data[name], strict=True)
+            elif made is not None and name in made:
+                fresh[name] = made[name]
+            elif name in _ITEMS:
+                # Items kept (some left out, or in another order) keep their JSON: known by identity, while
+                # the document holds them, so that no new item can have one's id.
+                before = {id(old): (old, json) for old, json in zip(getattr(document, name), data[name], strict=True)}
                 fresh[name] = [
-                    json if item is old else unstructure(item)
-                    for item, (old, json) in zip(changes[name], before, strict=True)
+                    found[1] if (found := before.get(id(item))) is not None and found[0] is item else unstructure(item)
+                    for item in changes[name]
                 ]
             elif changes[name] is not None:
                 fresh[name] = _converter.unstructure(changes[name], unstructure_as=kind)
