@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import claimfmt
@@ -290,7 +290,35 @@ EDGE_CASES = [
     ("a percent-encoded URL", ["article", "url"], "https://xn--r8jz45g.jp/%E8%A8%98", True),
     ("a lower-case t and z", ["article", "published"], "2024-01-01t10:00:00z", True),
     ("February 30", ["article", "published"], "2024-02-30", False),
+    ("a date-time with a trailing newline", ["article", "published"], "2024-01-01T10:00:00Z\n", False),
 ]
+
+
+# Date-times with each field at the edges of its range and just past them, any zone, now and then a newline.
+_DATE_TIMES = st.builds(
+    "{:04d}-{:02d}-{:02d}{}{:02d}:{:02d}:{:02d}{}{}{}".format,
+    st.sampled_from([0, 1900, 2000, 2023, 2024, 9999]),
+    st.sampled_from([1, 2, 12, 0, 13]),
+    st.sampled_from([1, 28, 29, 30, 31, 0, 32]),
+    st.sampled_from(["T", "t", " "]),
+    st.sampled_from([0, 23, 24]),
+    st.sampled_from([0, 59, 60]),
+    st.sampled_from([0, 59, 60, 61]),
+    st.sampled_from(["", ".5", ".123456789", "."]),
+    st.sampled_from(["Z", "z", "", "+01:00", "-23:59", "+24:00", "+05:60", "+5:00"]),
+    st.sampled_from(["", "\n"]),
+)
+
+
+@settings(max_examples=1000)
+@given(_DATE_TIMES)
+def test_date_times_are_checked_as_rfc3339_validator_checks_them_to_the_end(value: str) -> None:
+    from rfc3339_validator import validate_rfc3339
+
+    from claimfmt.dates import _rfc3339
+
+    expected = bool(validate_rfc3339(value)) and not value.endswith("\n")  # its $ takes a trailing newline
+    assert _rfc3339(value) is expected
 
 
 @pytest.mark.parametrize(("name", "path", "value", "valid"), EDGE_CASES, ids=[c[0] for c in EDGE_CASES])
