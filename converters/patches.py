@@ -218,52 +218,59 @@ def merge(
     moved) takes nothing from its patch. Raises :class:`PatchError` for a patch not of
     the documented shape.
     """
-    if not isinstance(patch, Mapping) or not _GUARDED_PARTS.issuperset(patch):
+    merged, conflicts = _merge(edited, patch, anchors)
+    return merged, [at + pointer for pointer in conflicts]
+
+
+def _merge(
+    edited: Mapping[str, JSON], patch: Mapping[str, JSON], anchors: tuple[str, ...]
+) -> tuple[dict[str, JSON], list[str]]:
+    """:func:`merge`, its conflicts' pointers relative to ``edited``: a reader merges a patch per claim and
+    source, conflicts are rare, and so pointers are made only for them."""
+    if (type(patch) is not dict and not isinstance(patch, Mapping)) or not _GUARDED_PARTS.issuperset(patch):
         raise PatchError("a patch is an object with set, unset, in, each, was, len and is")
-    # Read once per level of every patch a reader applies: plain lookups, no generators.
-    unset, set_, inner, each = (
-        patch.get("unset", ()),
-        patch.get("set", _EMPTY),
-        patch.get("in", _EMPTY),
-        patch.get("each", _EMPTY),
-    )
-    was, lengths = patch.get("was", _EMPTY), patch.get("len", _EMPTY)
-    if not (type(unset) in (list, tuple) and all(type(key) is str for key in unset)):
+    get = patch.get
+    unset, set_, inner, each = get("unset", ()), get("set", _EMPTY), get("in", _EMPTY), get("each", _EMPTY)
+    was, lengths = get("was", _EMPTY), get("len", _EMPTY)
+    if type(unset) not in (list, tuple) or (unset and not all(type(key) is str for key in unset)):
         raise PatchError("unset is a list of keys")
     if not (type(set_) is type(inner) is type(each) is type(was) is type(lengths) is dict):
         raise PatchError("set, in, each, was and len are objects")
     if "is" in patch and patch["is"] != fingerprint([edited.get(key) for key in anchors]):
-        return dict(edited), [at]
+        return dict(edited), [""]
     out = dict(edited)
     conflicts: list[str] = []
-    for key in (*unset, *set_):
+    for key in (*unset, *set_) if unset or set_ else ():
         expected = was.get(key)
         current = fingerprint(edited[key]) if key in edited else None
         if expected != current:
-            conflicts.append(f"{at}/{escape(key)}")
+            conflicts.append("/" + escape(key))
         elif key in set_:
             out[key] = set_[key]
         else:
             out.pop(key, None)
     for key, part in inner.items():
         if isinstance(out.get(key), dict):
-            out[key], found = merge(out[key], part, anchors, f"{at}/{escape(key)}")
-            conflicts += found
+            out[key], found = _merge(out[key], part, anchors)
+            if found:
+                conflicts += [f"/{escape(key)}{pointer}" for pointer in found]
         else:
-            conflicts.append(f"{at}/{escape(key)}")
+            conflicts.append("/" + escape(key))
     for key, items in each.items():
         value = out.get(key)
         if not isinstance(items, dict):
             raise PatchError(f"each.{key} is an object of patches by index")
         if not isinstance(value, list) or len(value) != lengths.get(key):
-            conflicts.append(f"{at}/{escape(key)}")
+            conflicts.append("/" + escape(key))
             continue
         merged = list(value)
         for i, part in items.items():
-            if not (i.isdigit() and int(i) < len(merged) and isinstance(merged[int(i)], Mapping)):
+            n = int(i) if i.isdigit() else len(merged)
+            if not (n < len(merged) and isinstance(merged[n], Mapping)):
                 raise PatchError(f"each.{key}.{i} is not an item of {key}")
-            merged[int(i)], found = merge(merged[int(i)], part, anchors, f"{at}/{escape(key)}/{i}")
-            conflicts += found
+            merged[n], found = _merge(merged[n], part, anchors)
+            if found:
+                conflicts += [f"/{escape(key)}/{i}{pointer}" for pointer in found]
         out[key] = merged
     return out, conflicts
 
