@@ -407,18 +407,60 @@ def test_the_quick_span_list_is_the_walk_without_paths(document: dict[str, Any])
 
 @given(json_documents(), st.sampled_from([*BREAKS, "none"]), st.data())
 def test_the_one_pass_settles_only_what_every_check_passes(doc: dict[str, Any], how: str, data: st.DataObject) -> None:
-    """validators/settled.py lets a document skip the checks: only one they would find nothing in."""
+    """validators/settled.py lets a document skip the checks: only one they would find nothing in, or (its
+    article without text) only the warning that its spans went unchecked."""
     from claimfmt.validators.registry import builtin_checks
-    from claimfmt.validators.settled import settled
+    from claimfmt.validators.settled import settled, unchecked_spans
+    from claimfmt.validators.spans import skipped
 
     unbroken = how == "none" or _break(doc, how, data) is None
     found = [issue for check in builtin_checks() for issue in check.function(doc)]
-    if settled(doc):
-        assert found == []
-    elif unbroken and doc["article"].get("text") is not None:
-        # A valid document with its text is settled in one pass (the fast path is taken), unless it holds a
-        # quote-only span, which the checks place in the text.
+    unchecked = unchecked_spans(doc)
+    if unchecked is not None:
+        assert found == ([skipped(unchecked)] if unchecked else [])
+        assert settled(doc) == (unchecked == 0)
+    elif unbroken:
+        # A valid document is settled in one pass (the fast path is taken), unless it holds a quote-only span
+        # and the text, in which the checks place it.
+        assert doc["article"].get("text") is not None
         assert any("start" not in span for span in _every_span(doc))
+
+
+_OFFSET_BREAKS: dict[str, Any] = {
+    "a start without its end": lambda span: span.pop("end"),
+    "an end without its start": lambda span: span.pop("start"),
+    "a negative start": lambda span: span.update(start=-1),
+    "an end past 2**63 - 1": lambda span: span.update(end=2**63),
+    "a start written 3.0": lambda span: span.update(start=float(span["start"])),
+}
+
+
+@pytest.mark.parametrize("how", [*_OFFSET_BREAKS, "none"])
+def test_without_the_text_spans_are_settled_at_once_as_the_schema_has_them(how: str) -> None:
+    """An article published without its text: the one pass checks what the schema asks of the offsets."""
+    from claimfmt.validators.registry import all_spans
+    from claimfmt.validators.settled import unchecked_spans
+
+    doc = orjson.loads((ROOT / "examples" / "seed-article.claimfmt.json").read_bytes())
+    del doc["article"]["text"]
+    if how != "none":
+        _OFFSET_BREAKS[how](doc["claims"][0]["spans"][0])
+    found = claimfmt.validate(doc)
+    assert found == _the_long_way(doc)
+    if how == "none":
+        assert [issue.code for issue in found] == ["span-checks-skipped"]
+        assert unchecked_spans(doc) == len(all_spans(doc))
+    else:
+        assert unchecked_spans(doc) is None  # the long way, which says what and where
+        assert any(issue.code.startswith("schema") for issue in found) == (how != "a start written 3.0")
+
+
+def _the_long_way(doc: dict[str, Any]) -> list[Any]:
+    """What validate() finds without the one pass: the schema, then every check."""
+    from claimfmt.schema_check import schema_issues
+    from claimfmt.validators.registry import all_checks, run_checks
+
+    return schema_issues(doc, doc["claimfmt"]) or run_checks(doc, checks=all_checks())
 
 
 def _every_span(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -457,13 +499,16 @@ def _offsets_broken(draw: st.DrawFn, doc: dict[str, Any]) -> dict[str, Any]:
 
 @given(json_documents().flatmap(lambda d: st.one_of(st.just(d), _mutated(d), _offsets_broken(d))))
 def test_the_span_lenient_schema_and_the_one_pass_stand_for_the_whole_schema(doc: dict[str, Any]) -> None:
-    """validation._surely_valid leaves the span offset rules to the one pass: together they must be as strict."""
+    """validation leaves the span offset rules to the one pass: together they must be as strict, with the
+    article's text or without."""
     from claimfmt.schema_check import span_lenient_validator
     from claimfmt.validators.registry import builtin_checks
-    from claimfmt.validators.settled import settled
+    from claimfmt.validators.settled import unchecked_spans
 
     version = doc.get("claimfmt") if isinstance(doc, dict) else None
     assume(version == claimfmt.CURRENT_VERSION)
-    if span_lenient_validator(version).is_valid(doc) and settled(doc):
+    if span_lenient_validator(version).is_valid(doc) and (unchecked := unchecked_spans(doc)) is not None:
         assert fast_validator(version).is_valid(doc)
-        assert [issue for check in builtin_checks() for issue in check.function(doc)] == []
+        found = [issue.code for check in builtin_checks() for issue in check.function(doc)]
+        assert found == (["span-checks-skipped"] if unchecked else [])
+    assert claimfmt.validate(doc) == _the_long_way(doc)

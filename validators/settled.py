@@ -17,20 +17,32 @@ from typing import Any
 
 from claimfmt.dates import sort_key
 
-__all__ = ["Pass", "claims_settled", "settled", "started", "tail_settled"]
+__all__ = ["Pass", "claims_settled", "settled", "started", "tail_settled", "unchecked_spans"]
 
 
 def settled(document: dict[str, Any]) -> bool:
     """True when no built-in check has anything to report on this schema-valid document."""
+    return unchecked_spans(document) == 0
+
+
+def unchecked_spans(document: dict[str, Any]) -> int | None:
+    """How many spans the built-in checks cannot check for want of the article's text, where that is all they
+    can report on this schema-valid document (0: nothing at all); None where they may report anything else.
+
+    A document published without its text (ClaimReview, public W3C, a text withheld for its licence) has
+    that one warning, ``span-checks-skipped``, and nothing else to look at in its spans but their offsets.
+    """
     head = started(document)
-    return head is not None and claims_settled(head, document["claims"]) and tail_settled(head, document)
+    if head is None or not claims_settled(head, document["claims"]) or not tail_settled(head, document):
+        return None
+    return head.unchecked
 
 
 class Pass:
     """What the pass has seen of a document before its claims: so that a large document's claims can come
     one at a time (``claimfmt.large``), each settled against the sources and text, then forgotten."""
 
-    __slots__ = ("ids", "pending", "sources", "text")
+    __slots__ = ("ids", "pending", "sources", "text", "unchecked")
 
     def __init__(self, sources: set[str], text: str | None, pending: list[dict[str, Any]]) -> None:
         self.sources = sources
@@ -38,6 +50,8 @@ class Pass:
         self.ids: set[str] = set()
         #: Spans seen before the claims (the sources' mentions), checked with the first claims'.
         self.pending = pending
+        #: Spans seen without a text to check them against (a warning, which the checks give).
+        self.unchecked = 0
 
 
 def started(document: dict[str, Any]) -> Pass | None:
@@ -98,8 +112,12 @@ def claims_settled(head: Pass, claims: list[dict[str, Any]]) -> bool:
                 spans += attribution["content"]
         if "verifications" in claim and not _verifications(claim["verifications"]):
             return False
-    # Spans not checked, without the text, is a warning.
-    return not spans or (head.text is not None and _spans(spans, head.text))
+    if not spans:
+        return True
+    if head.text is None:  # only counted (the checks warn of them), their offsets as the schema has them
+        head.unchecked += len(spans)
+        return _offsets(spans)
+    return _spans(spans, head.text)
 
 
 def tail_settled(head: Pass, document: dict[str, Any]) -> bool:
@@ -137,6 +155,20 @@ def _spans(spans: list[dict[str, Any]], text: str) -> bool:
     except (KeyError, TypeError):  # a quote-only span (or one offset alone), or offsets written 3.0
         return False
     return True
+
+
+def _offsets(spans: list[dict[str, Any]]) -> bool:
+    """What the schema asks of spans' offsets (``schema_check.span_lenient_validator`` leaves it to the pass),
+    where there is no text to check them against: both or neither, from 0, integers written as such."""
+    for span in spans:
+        if "start" in span or "end" in span:
+            start, end = span.get("start"), span.get("end")
+            if type(start) is not int or type(end) is not int or not (0 <= start <= _LARGEST and 0 <= end <= _LARGEST):
+                return False
+    return True
+
+
+_LARGEST = 2**63 - 1
 
 
 def _verifications(items: list[dict[str, Any]]) -> bool:

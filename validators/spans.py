@@ -10,6 +10,15 @@ from claimfmt.issues import Issue
 from claimfmt.validators.registry import all_spans, issue, register, walk_spans
 
 
+def skipped(count: int) -> Issue:
+    """The warning for ``count`` spans of an article without its text: none of them could be checked."""
+    return issue(
+        "span-checks-skipped",
+        ("article",),
+        f"the article has no text: {count} span{'s were' if count > 1 else ' was'} not checked",
+    )
+
+
 @register(
     "spans",
     "span-out-of-range",
@@ -24,13 +33,8 @@ def spans(document: dict[str, Any]) -> Iterator[Issue]:
     text = document["article"].get("text")
     every = all_spans(document)
     if text is None:
-        count = len(every)
-        if count:
-            yield issue(
-                "span-checks-skipped",
-                ("article",),
-                f"the article has no text: {count} span{'s were' if count > 1 else ' was'} not checked",
-            )
+        if every:
+            yield skipped(len(every))
         return
     size = len(text)
     startswith, endswith = text.startswith, text.endswith

@@ -18,7 +18,7 @@ from claimfmt.reading import Record, SourceLike, _records, _suffix, decode_issue
 from claimfmt.schema_check import schema_issues, span_lenient_validator
 from claimfmt.validators import run_checks
 from claimfmt.validators.registry import all_checks, plugin_checks
-from claimfmt.validators.settled import settled
+from claimfmt.validators.settled import unchecked_spans
 from claimfmt.versions import CURRENT_VERSION, check_version
 
 if TYPE_CHECKING:
@@ -66,8 +66,8 @@ def validate(document: Document | Mapping[str, Any] | str | bytes | os.PathLike[
         from claimfmt.structuring import as_json, unstructure
 
         data = as_json(document) if hasattr(document, "_json") else unstructure(document)
-    if type(data) is dict and _surely_valid(data):
-        return []
+    if type(data) is dict and (found := _at_once(data)) is not None:
+        return found
     problem = check_version(data)
     if problem is not None:
         return [problem]
@@ -149,17 +149,29 @@ def validate_passing(document: Document) -> list[Issue]:
     return validate(document)
 
 
+def _at_once(data: dict[str, Any]) -> list[Issue] | None:
+    """The issues of a parsed document where they are told at once, without building a pointer: none, for most
+    documents; for one whose article has no text, the warning that its spans went unchecked. Any doubt
+    (another version, a plugin check, anything else a check would report) gives None, and the document goes
+    the long way, which says what and where."""
+    if (
+        data.get("claimfmt") != CURRENT_VERSION
+        # The one pass checks every span's offsets as the schema does: the schema need not check them twice.
+        or not span_lenient_validator(CURRENT_VERSION).is_valid(data)
+        or (unchecked := unchecked_spans(data)) is None
+        or plugin_checks()
+    ):
+        return None
+    if unchecked:
+        from claimfmt.validators.spans import skipped
+
+        return [skipped(unchecked)]
+    return []
+
+
 def _surely_valid(data: dict[str, Any]) -> bool:
-    """Whether a parsed document is valid and has nothing to warn of: the common case, told without building
-    a pointer or an issue. Any doubt (another version, a plugin check, anything a check would report) says
-    False, and the document goes the long way, which says what and where."""
-    return (
-        data.get("claimfmt") == CURRENT_VERSION
-        # settled() checks every span's offsets as the schema does: the schema need not check them twice.
-        and span_lenient_validator(CURRENT_VERSION).is_valid(data)
-        and settled(data)
-        and not plugin_checks()
-    )
+    """Whether a parsed document is valid and has nothing to warn of: the common case, told at once."""
+    return _at_once(data) == []
 
 
 def surely_valid(data: Any) -> bool:
