@@ -464,35 +464,41 @@ def _placed(items: list[JSON], fragments: dict[str, JSON], first: Any, stable_id
 def _match(original: JSON, base: JSON, shift: Callable[[int], int]) -> tuple[dict[str, str], dict[str, str]]:
     """Which claim and source the tool gives back is which of ours: tool id -> our id."""
 
-    def placed(spans: JSON) -> str:
+    def placed(spans: JSON) -> tuple[int, int] | None:
         # Our first span that is not empty where the tool counts (a span over just a \r is, in brat).
-        return repr(
-            _first_span({"spans": [{"start": shift(s["start"]), "end": shift(s["end"])} for s in spans if _whole(s)]})
-        )
+        for span in spans:
+            if _whole(span):
+                start, end = shift(span["start"]), shift(span["end"])
+                if end > start:
+                    return start, end
+        return None
 
-    by_span: dict[str, deque[str]] = {}
+    def key(at: list[int] | None) -> tuple[int, ...] | None:
+        return None if at is None else tuple(at)
+
+    by_span: dict[tuple[int, ...] | None, deque[str]] = {}
     for claim in original["claims"]:
         by_span.setdefault(placed(claim["spans"]), deque()).append(claim["id"])
     claim_ids: dict[str, str] = {}
     for claim in base["claims"]:
         at = _first_span(claim)
-        queue = by_span.get(repr(at))
+        queue = by_span.get(key(at))
         if at is not None and queue:  # a claim the tool holds has a span
             claim_ids[claim["id"]] = queue.popleft()
     # A claim without a span the tool still holds (W3C targets the article itself) is known by its id alone.
     # (The loop above leaves our spanless claims, the bucket without a span, untouched.)
-    spanless = set(by_span.get(repr(None), ()))
+    spanless = set(by_span.get(None, ()))
     for claim in base["claims"]:
         if claim["id"] in spanless and claim["id"] not in claim_ids and _first_span(claim) is None:
             claim_ids[claim["id"]] = claim["id"]
             spanless.discard(claim["id"])
-    by_mention: dict[str, deque[str]] = {}
+    by_mention: dict[tuple[int, ...] | None, deque[str]] = {}
     for source in original["sources"]:
         by_mention.setdefault(placed(source.get("mentions") or ()), deque()).append(source["id"])
     source_ids: dict[str, str] = {}
     for source in base["sources"]:
         at = _first_mention(source)
-        queue = by_mention.get(repr(at))
+        queue = by_mention.get(key(at))
         if at is not None and queue:
             source_ids[source["id"]] = queue.popleft()
     ours = {c["id"]: c for c in original["claims"]}
