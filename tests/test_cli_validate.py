@@ -6,6 +6,7 @@ import gzip
 import json
 import subprocess
 import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,12 @@ from typing import Any
 import jsonschema
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimfmt.cli import main
 from claimfmt.schemas import registry
+from claimfmt.testing import json_documents
 
 from .conftest import EXAMPLES, ROOT
 
@@ -187,3 +191,29 @@ def test_jobs_falls_back_to_one_process_where_it_would_not_help_and_says_so(
 def test_pre_commit_hook_is_declared() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "id: claimfmt-validate" in text and "entry: claimfmt validate" in text
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(json_documents().flatmap(lambda d: st.sampled_from([d, _without_text(d), {**d, "id": 3}])), max_size=4))
+def test_a_file_of_documents_gives_each_document_s_issues_in_its_place(documents: list[dict[str, Any]]) -> None:
+    """Validating a JSONL file settles documents at once where it can (keeping what it found for the record that
+    follows): each line's issues are still those validate() finds in its document."""
+    from claimfmt.validation import validate, validate_sources
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "corpus.jsonl")
+        path.write_bytes(b"".join(orjson.dumps(document) + b"\n" for document in documents))
+        run = validate_sources([path])
+    found = [(issue.line, issue.code, issue.pointer, issue.message) for issue in run.issues]
+    expected = [
+        (line, issue.code, issue.pointer, issue.message)
+        for line, document in enumerate(documents, start=1)
+        for issue in validate(document)
+    ]
+    assert found == expected
+    assert run.documents == len(documents)
+
+
+def _without_text(document: dict[str, Any]) -> dict[str, Any]:
+    article = {key: value for key, value in document["article"].items() if key not in ("text", "text_sha256")}
+    return {**document, "article": article}

@@ -24,7 +24,7 @@ import attrs
 
 from claimfmt.issues import Issue, Severity
 from claimfmt.reading import JSONL_SUFFIXES, Record, _files_in, _read_jsonl, _suffix, iter_records
-from claimfmt.validation import Run, Selection, parquet_files, settled_records, surely_valid, validate_record
+from claimfmt.validation import Run, Selection, parquet_files, settled_at_once, settled_records, validate_record
 
 __all__ = ["Result", "Task", "collect", "sequential_reason", "tasks", "validate_parallel", "validate_task"]
 
@@ -195,10 +195,10 @@ def validate_task(task: Task, wanted: Selection) -> Result:
             stream.seek(offset)
             block = stream.read(length)
         lines = block.count(b"\n") + (not block.endswith(b"\n"))
-        records = _read_jsonl(io.BytesIO(block), file, quick=surely_valid)  # lines from 1: collect() adds the rest
+        records = _read_jsonl(io.BytesIO(block), file, quick=settled_at_once)  # lines from 1: collect() adds the rest
     elif block is not None:
         assert first_line is not None
-        records = _read_jsonl(io.BytesIO(block), file, first_line=first_line, quick=surely_valid)
+        records = _read_jsonl(io.BytesIO(block), file, first_line=first_line, quick=settled_at_once)
     else:
         records = settled_records(file)
     documents = invalid = 0

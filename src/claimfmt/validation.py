@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -31,6 +32,7 @@ __all__ = [
     "validate",
     "validate_passing",
     "validate_record",
+    "settled_at_once",
     "settled_records",
     "surely_valid",
     "validate_sources",
@@ -179,9 +181,31 @@ def surely_valid(data: Any) -> bool:
     return type(data) is dict and _surely_valid(data)
 
 
+def settled_at_once(data: Any) -> bool:
+    """:func:`surely_valid`, for a reader of records (``quick``): what it finds at once of a document it does not
+    settle (the warning of a text-less article) is kept for :func:`validate_record`, which that record's document
+    comes to next, so that it is not looked at twice."""
+    found = _at_once(data) if type(data) is dict else None
+    if found == []:
+        return True
+    _last.seen = (data, found)
+    return False
+
+
+#: Per thread, the document :func:`settled_at_once` last did not settle and what it found at once (None: nothing).
+_last = threading.local()
+
+
 def validate_record(record: Record) -> list[Issue]:
     """Every issue in one record read from a file, placed in that file."""
-    issues = [record.issue] if record.issue is not None else validate(record.data)
+    seen, found = getattr(_last, "seen", (None, None))
+    _last.seen = (None, None)
+    if record.issue is not None:
+        issues = [record.issue]
+    elif seen is record.data and found is not None:
+        issues = found
+    else:
+        issues = validate(record.data)
     located = []
     for issue in issues:
         issue = issue.located(file=record.file, line=record.line, index=record.index)
@@ -257,7 +281,7 @@ def settled_records(source: SourceLike) -> Iterator[Record | str]:
         if isinstance(file, str | os.PathLike) and is_large(file) and validate_large(file) == []:
             yield str(file)
         else:
-            yield from _records([file], surely_valid)
+            yield from _records([file], settled_at_once)
 
 
 class _Progress:
