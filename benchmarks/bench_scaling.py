@@ -154,6 +154,7 @@ def memory(claims: int, work: Path) -> None:
         ("claimfmt validate", ["validate", str(path)]),
         ("claimfmt convert --to claimfmt", ["convert", str(path), "--from", "claimfmt", "--to", "claimfmt"]),
         ("claimfmt convert --to w3c", ["convert", str(path), "--from", "claimfmt", "--to", "w3c"]),
+        ("  the same, the format detected", ["convert", str(path), "--to", "w3c"]),
         ("claimfmt convert --to w3c --record", ["convert", str(path), "--from", "claimfmt", "--to", "w3c", "--record"]),
         ("claimfmt convert --to doccano", ["convert", str(path), "--from", "claimfmt", "--to", "doccano"]),
     ):

@@ -109,6 +109,14 @@ def _detect_file(path: Path) -> Detected | None:
     if suffix in {".conll", ".conll03", ".conllu"}:
         return _unreadable("CoNLL", "a CoNLL token file (doccano's CoNLL export): export JSONL from doccano")
     if suffix in JSON_SUFFIXES or suffix == "":
+        from claimfmt.large import is_large, top_level
+
+        if is_large(path):
+            # One large claimfmt document is told by its top-level members: parsed whole, it would hold several
+            # times its size before the conversion (which takes it a claim at a time) starts.
+            found = _detect_json(top_level(path))
+            if found is not None and found.format == "claimfmt":
+                return found
         first = next((r.data for r in itertools.islice(iter_records(path), 1) if r.ok), None)
         return _detect_json(first)
     return None

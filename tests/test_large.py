@@ -224,3 +224,23 @@ def test_a_large_document_keeping_the_shape_of_its_w3c_is_written_whole(tmp_path
     large.LARGE = 10**12
     whole, expected, _ = _converted(path, "w3c", tmp_path / "whole.json", Options())
     assert out == expected and report.to_json() == whole.to_json()
+
+
+def test_the_format_of_a_large_file_is_told_without_parsing_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`convert` without --from detects the format: for one large claimfmt document, from its top-level members
+    alone (parsed whole, it would hold several times its size before the conversion takes it a claim at a time)."""
+    from claimfmt.converters import detect as detecting
+    from claimfmt.converters.w3c import to_w3c
+
+    ours, theirs = tmp_path / "seed.json", tmp_path / "seed.w3c.json"
+    ours.write_bytes((EXAMPLES / "seed-article.claimfmt.json").read_bytes())
+    theirs.write_bytes(orjson.dumps(to_w3c(claimfmt.load(ours))[0]))
+    parsed: list[Any] = []
+    real = detecting.iter_records
+    monkeypatch.setattr(detecting, "iter_records", lambda *paths: (parsed.append(paths), real(*paths))[1])
+    found = detecting.detect([ours])
+    assert found is not None and found.format == "claimfmt" and parsed == []
+    found = detecting.detect([theirs])  # any other format is told as before, from the file parsed
+    assert found is not None and found.format == "w3c" and parsed == [(theirs,)]

@@ -37,7 +37,16 @@ from claimfmt.versions import CURRENT_VERSION
 if TYPE_CHECKING:
     from claimfmt.model import Claim, Document
 
-__all__ = ["LARGE", "LargeDocument", "Unbuildable", "is_large", "open_large", "read_large", "validate_large"]
+__all__ = [
+    "LARGE",
+    "LargeDocument",
+    "Unbuildable",
+    "is_large",
+    "open_large",
+    "read_large",
+    "top_level",
+    "validate_large",
+]
 
 #: Files above this many bytes holding one JSON document are checked a claim at a time: from about here, that
 #: is faster too (a whole document's objects cost more to make and free than one claim's at a time).
@@ -47,6 +56,25 @@ _BOM = b"\xef\xbb\xbf"
 
 #: Claims between two hand-backs of the file's pages: about a megabyte of a typical file.
 _WINDOW = 1024
+
+
+def top_level(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The members of the object a large JSON file holds, each parsed where it is small (a version, a type) and
+    None where it is not; None where the file holds no object. For telling the file's format without parsing
+    it whole (which would hold several times its size)."""
+    import msgspec  # only for large files
+
+    with _mapped(Path(path)) as data:
+        try:
+            parts = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return None
+        _hand_back(data)
+        return {key: orjson.loads(memoryview(raw)) if len(raw) <= _SMALL else None for key, raw in parts.items()}
+
+
+#: A member of a large file's object parsed to tell its format: this many bytes at most.
+_SMALL = 2**16
 
 
 def is_large(path: str | os.PathLike[str]) -> bool:
