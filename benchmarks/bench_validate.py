@@ -5,8 +5,8 @@ claims each) and a copy with 1% of documents broken, then measures in one run:
 
 - the floor: ``orjson.loads`` per line;
 - claimfmt validation against the floor, measured in turns (a run of each, again and again, the
-  best of each counting) on three corpora: the main one, small documents of about 4 KB, and the
-  seed article repeated;
+  best of each counting) on four corpora: the main one, small documents of about 4 KB, the seed
+  article repeated, and the small documents without their text (each with one warning);
 - python-jsonschema (with format checks) and check-jsonschema, on a sample;
 - claimfmt validation (schema + semantic checks), one process and ``--jobs 2``;
 - the same under a competing load (one other process spinning on a core, as on a busy CI
@@ -222,6 +222,19 @@ def small_corpus(documents: int, seed: int) -> Path:
     return corpus
 
 
+def textless_corpus(documents: int, seed: int) -> Path:
+    """The small documents published without their text (as ClaimReview and public W3C give them back), under
+    ``OUT``: each is valid with one warning, that its spans went unchecked."""
+    corpus = OUT / f"textless-{documents}.jsonl"
+    if not corpus.exists():
+        with small_corpus(documents, seed).open("rb") as lines_in, corpus.open("wb") as out:
+            for line in lines_in:
+                document = orjson.loads(line)
+                document["article"] = {k: v for k, v in document["article"].items() if k not in ("text", "text_sha256")}
+                out.write(orjson.dumps(document) + b"\n")
+    return corpus
+
+
 def timed(function: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
     """Best wall time of ``repeat`` runs (this machine is shared: the minimum is the least noisy)."""
     best, result = float("inf"), None
@@ -350,6 +363,7 @@ def main() -> int:
     for name, path in (
         ("small documents", small_corpus(args.documents, args.seed)),
         ("the seed article", seed_corpus(args.documents)),
+        ("small, no text", textless_corpus(args.documents, args.seed)),
     ):
         floor_s, check_s, count = against_the_floor(path, max(args.repeat, 5))
         kb = path.stat().st_size / count / 1e3
