@@ -5,9 +5,10 @@ again, as generators building JSON pointers, cost more than parsing a small docu
 (``claimfmt validate`` is meant to run at close to the parse's speed). So
 :func:`settled` looks at everything the built-in checks look at in one loop over the
 document, building no path and no issue, and says True only when none of them could
-report anything. Anything else (an error, a warning, a 1.0 document, a quote-only span)
-sends the document through the checks themselves, which say what and where. A property
-test keeps the two in agreement.
+report anything (:func:`unchecked_spans` also settles an article without its text, whose
+one warning is that its spans went unchecked). Anything else (an error, another warning,
+a 1.0 document, a quote-only span with the text) sends the document through the checks
+themselves, which say what and where. A property test keeps the two in agreement.
 """
 
 from __future__ import annotations
