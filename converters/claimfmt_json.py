@@ -32,7 +32,10 @@ class ClaimfmtJSON(Converter):
                 document = read_large(file) if isinstance(file, str | os.PathLike) and is_large(file) else None
                 if document is not None:
                     report.records_read += 1
-                    yield Read(document=document, origin=Origin(file=str(file)))
+                    origin = Origin(file=str(file), index=0)  # where reading it whole places it
+                    for issue in document._issues or ():
+                        report.add(issue, origin)
+                    yield Read(document=document, origin=origin)
                 else:
                     yield from self.read_records(counted(iter_records(file), report), options, report)
 

@@ -14,7 +14,7 @@ from typing import IO
 
 import attrs
 
-from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Read
+from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read
 from claimfmt.converters.registry import all_converters, get_converter
 from claimfmt.issues import DocumentError, Severity
 from claimfmt.model import Document
@@ -126,6 +126,8 @@ def _large(
     with open_large(path) as found:
         if found is None:
             return None
+        for issue in found.issues:  # what validating it found, placed as reading it whole places it
+            report.add(issue, Origin(file=str(path), index=0))
         try:
             # Into a file, atomically: output thrown away here leaves the target as it was.
             report.records_written = writer.write_large(found, output, options, report, jsonl=jsonl)

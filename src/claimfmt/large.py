@@ -93,11 +93,22 @@ def is_large(path: str | os.PathLike[str]) -> bool:
 def validate_large(path: str | os.PathLike[str]) -> list[Issue] | None:
     """The issues of the one document in a large JSON file ([] when it is valid), or None to read it whole.
 
-    None comes for anything but a valid current-version document with nothing to warn of
-    (an array of documents among them): the usual reading then says what it finds.
+    None comes for anything but a valid current-version document with nothing to warn of but, where its
+    article has no text, that its spans went unchecked (an array of documents among them): the usual reading
+    then says what it finds.
     """
     with _mapped(Path(path)) as data:
-        return None if _settled(data) is None else []
+        found = _settled(data)
+    return None if found is None else _issues(found[1])
+
+
+def _issues(unchecked: int) -> list[Issue]:
+    """What a settled document has to report: that its spans went unchecked, where its article has no text."""
+    if not unchecked:
+        return []
+    from claimfmt.validators.spans import skipped
+
+    return [skipped(unchecked)]
 
 
 def read_large(path: str | os.PathLike[str]) -> Document | None:
@@ -123,13 +134,13 @@ def read_large(path: str | os.PathLike[str]) -> Document | None:
 
     try:
         with _mapped(Path(path)) as data:
-            head = _settled(data, begin, keep)
-        if head is None:
+            found = _settled(data, begin, keep)
+        if found is None:
             return None
-        document = _document(head, built, tuple(claims))
+        document = _document(found[0], built, tuple(claims))
     except msgspec.ValidationError:  # JSON msgspec would have to change to hold (an offset written 3.0)
         return None
-    object.__setattr__(document, "_issues", ())  # validated above: nothing to report
+    object.__setattr__(document, "_issues", tuple(_issues(found[1])))  # validated above
     return document
 
 
@@ -146,9 +157,11 @@ class LargeDocument:
     Made by :func:`open_large`, and usable while it is open.
     """
 
-    def __init__(self, head: Document, data: memoryview, raws: list[Any]) -> None:
+    def __init__(self, head: Document, data: memoryview, raws: list[Any], issues: list[Issue]) -> None:
         #: The document without its claims (its relations name claims it does not hold: it is not for validating).
         self.head = head
+        #: What validating the document found (a warning at most: spans unchecked, its article without text).
+        self.issues = issues
         self._data = data
         self._raws = raws
 
@@ -169,7 +182,7 @@ class LargeDocument:
     def whole(self) -> Document:
         """The document with all its claims, for a writer that needs it whole."""
         document = attrs.evolve(self.head, claims=tuple(_built(raw) for raw in self._raw()))
-        object.__setattr__(document, "_issues", ())  # validated when opened
+        object.__setattr__(document, "_issues", tuple(self.issues))  # validated when opened
         return document
 
     def _raw(self) -> Iterator[Any]:
@@ -209,8 +222,10 @@ def open_large(path: str | os.PathLike[str]) -> Iterator[LargeDocument | None]:
 
     with _mapped(Path(path)) as data:
         try:
-            head = _settled(data, lambda parts: built.update(_head_parts(parts)), lambda _, raw: raws.append(raw))
-            found = None if head is None else LargeDocument(_document(head, built, ()), data, raws)
+            settled = _settled(data, lambda parts: built.update(_head_parts(parts)), lambda _, raw: raws.append(raw))
+            found = None
+            if settled is not None:
+                found = LargeDocument(_document(settled[0], built, ()), data, raws, _issues(settled[1]))
         except msgspec.ValidationError:
             found = None
         try:
@@ -259,8 +274,9 @@ def _settled(
     data: memoryview,
     begin: Callable[[dict[str, Any]], None] | None = None,
     keep: Callable[[dict[str, Any], Any], None] | None = None,
-) -> dict[str, Any] | None:
-    """The document's parsed parts but its claims, where it settles a claim at a time (``data``: the file's bytes).
+) -> tuple[dict[str, Any], int] | None:
+    """The document's parsed parts but its claims, where it settles a claim at a time (``data``: the file's bytes),
+    and how many of its spans went unchecked (its article without text: the one warning it may have).
 
     ``begin`` is handed the parts but the claims once they are checked (it may take away all but the
     relations), and ``keep`` each claim once it is, with its raw part (a view of ``data``).
@@ -289,14 +305,13 @@ def _settled(
     for number in range(1, len(claims) + 1):
         raw = claims.pop()
         claim = orjson.loads(memoryview(raw))
-        # Spans without the text to check them against are a warning: the document is read whole to give it.
-        if not (valid_claim(claim) and claims_settled(seen, [claim])) or seen.unchecked:
+        if not (valid_claim(claim) and claims_settled(seen, [claim])):
             return None
         if keep is not None:
             keep(claim, raw)
         if not number % _WINDOW:
             _hand_back(data)
-    return head if tail_settled(seen, head) and not seen.unchecked else None
+    return (head, seen.unchecked) if tail_settled(seen, head) else None
 
 
 @contextlib.contextmanager

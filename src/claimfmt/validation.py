@@ -273,13 +273,21 @@ def settled_records(source: SourceLike) -> Iterator[Record | str]:
 
     Those are the JSONL documents the one pass settles (a Record of each costs several percent of
     reading a small one), and a large file of one valid document, settled a claim at a time
-    (``claimfmt.large``: read whole, it would hold five times its size).
+    (``claimfmt.large``: read whole, it would hold five times its size). What is found at once of a
+    document that has something to report goes to its record's :func:`validate_record`, to be called
+    on each record before the next is asked for.
     """
     from claimfmt.large import is_large, validate_large
 
     for file in source_files(source):
-        if isinstance(file, str | os.PathLike) and is_large(file) and validate_large(file) == []:
+        found = validate_large(file) if isinstance(file, str | os.PathLike) and is_large(file) else None
+        if found == []:
             yield str(file)
+        elif found is not None:
+            # Its warning (an article without text), handed to the record's validation as for a JSONL line's.
+            seen: dict[str, Any] = {}
+            _last.seen = (seen, found)
+            yield Record(file=str(file), index=0, data=seen)
         else:
             yield from _records([file], settled_at_once)
 
