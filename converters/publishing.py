@@ -46,14 +46,13 @@ def withheld(document: Document, report: LossReport | None) -> Document:
         sources.append(source)
     if article is document.article and not renamed:
         return document
-    claims = tuple(_renamed(claim, renamed) for claim in document.claims)
-    made: dict[str, JSON] = {}
-    if document._json is not None:  # each renamed claim's JSON renamed alike, not unstructured again
-        held = document._json["claims"]
-        made["claims"] = [
-            data if public is claim else _renamed_json(data, renamed)
-            for public, claim, data in zip(claims, document.claims, held, strict=True)
-        ]
+    if document._json is None:
+        claims = tuple(_renamed(claim, renamed) for claim in document.claims)
+        return evolve(document, article=article, sources=tuple(sources), claims=claims)
+    # Each renamed claim's JSON renamed alike, not unstructured again.
+    pairs = list(withheld_claims(document, zip(document.claims, document._json["claims"], strict=True)))
+    made = {"claims": [data for _, data in pairs]}
+    claims = tuple(claim for claim, _ in pairs)
     return evolve(document, made=made, article=article, sources=tuple(sources), claims=claims)
 
 

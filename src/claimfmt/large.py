@@ -99,7 +99,7 @@ def validate_large(path: str | os.PathLike[str]) -> list[Issue] | None:
     """
     with _mapped(Path(path)) as data:
         found = _settled(data)
-    return None if found is None else _issues(found[1])
+    return None if found is None else found[1]
 
 
 def _issues(unchecked: int) -> list[Issue]:
@@ -140,7 +140,7 @@ def read_large(path: str | os.PathLike[str]) -> Document | None:
         document = _document(found[0], built, tuple(claims))
     except msgspec.ValidationError:  # JSON msgspec would have to change to hold (an offset written 3.0)
         return None
-    object.__setattr__(document, "_issues", tuple(_issues(found[1])))  # validated above
+    object.__setattr__(document, "_issues", tuple(found[1]))  # validated above
     return document
 
 
@@ -225,7 +225,7 @@ def open_large(path: str | os.PathLike[str]) -> Iterator[LargeDocument | None]:
             settled = _settled(data, lambda parts: built.update(_head_parts(parts)), lambda _, raw: raws.append(raw))
             found = None
             if settled is not None:
-                found = LargeDocument(_document(settled[0], built, ()), data, raws, _issues(settled[1]))
+                found = LargeDocument(_document(settled[0], built, ()), data, raws, settled[1])
         except msgspec.ValidationError:
             found = None
         try:
@@ -274,9 +274,9 @@ def _settled(
     data: memoryview,
     begin: Callable[[dict[str, Any]], None] | None = None,
     keep: Callable[[dict[str, Any], Any], None] | None = None,
-) -> tuple[dict[str, Any], int] | None:
+) -> tuple[dict[str, Any], list[Issue]] | None:
     """The document's parsed parts but its claims, where it settles a claim at a time (``data``: the file's bytes),
-    and how many of its spans went unchecked (its article without text: the one warning it may have).
+    and what it has to report (its article without text: the one warning that its spans went unchecked).
 
     ``begin`` is handed the parts but the claims once they are checked (it may take away all but the
     relations), and ``keep`` each claim once it is, with its raw part (a view of ``data``).
@@ -311,7 +311,7 @@ def _settled(
             keep(claim, raw)
         if not number % _WINDOW:
             _hand_back(data)
-    return (head, seen.unchecked) if tail_settled(seen, head) else None
+    return (head, _issues(seen.unchecked)) if tail_settled(seen, head) else None
 
 
 @contextlib.contextmanager

@@ -171,14 +171,9 @@ def _at_once(data: dict[str, Any]) -> list[Issue] | None:
     return []
 
 
-def _surely_valid(data: dict[str, Any]) -> bool:
-    """Whether a parsed document is valid and has nothing to warn of: the common case, told at once."""
-    return _at_once(data) == []
-
-
 def surely_valid(data: Any) -> bool:
     """Whether parsed JSON is a valid document with nothing to warn of, told at once (False: any doubt)."""
-    return type(data) is dict and _surely_valid(data)
+    return type(data) is dict and _at_once(data) == []
 
 
 def settled_at_once(data: Any) -> bool:
