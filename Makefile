@@ -9,12 +9,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall when the project's metadata changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Reinstall when the project's metadata changes, or the module the install compiles (setup.py): an editable
+# install builds it in place, and a build older than its source would be imported instead of it.
+COMPILED := validators/settled.py
+
+$(VENV)/.installed: pyproject.toml setup.py $(COMPILED) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml setup.py $(COMPILED) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
@@ -64,7 +67,7 @@ java:
 		{ $(SUDO) apt-get update -q >/dev/null && \
 		  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless >/dev/null; }; }
 
-$(VENV)/.installed-spark: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-spark: pyproject.toml setup.py $(COMPILED) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	touch $(VENV)/.installed $(VENV)/.installed-test $@
 
@@ -72,7 +75,7 @@ $(VENV)/.installed-spark: pyproject.toml | $(BIN)/python
 test-spark: java $(VENV)/.installed-spark
 	CLAIMFMT_SPARK=1 $(BIN)/python -m pytest tests/spark
 
-$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-bench: pyproject.toml setup.py $(COMPILED) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(VENV)/.installed $(VENV)/.installed-test $@
 
@@ -90,3 +93,4 @@ bench: $(VENV)/.installed-bench
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -f validators/*.so validators/*.pyd

@@ -36,6 +36,7 @@ import orjson
 from claimfmt.parallel import validate_parallel
 from claimfmt.schema_check import reference_validator
 from claimfmt.validation import validate, validate_sources
+from claimfmt.validators import settled
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -307,6 +308,8 @@ def main() -> int:
         generate(tenth, args.documents // 10, broken_share=0.0, seed=args.seed)
     size_mb = corpus.stat().st_size / 1e6
     print(f"corpus: {args.documents} documents, {size_mb:.0f} MB ({size_mb * 1000 / args.documents:.1f} KB each)")
+    built = "Python (not compiled)" if settled.__file__.endswith(".py") else "compiled by mypyc"
+    print(f"the validation pass (validators/settled.py): {built}")
 
     parse_s, _ = timed(lambda: sum(1 for line in lines(corpus) if orjson.loads(line)), args.repeat)
     print(f"orjson.loads per line (floor)       {parse_s:7.2f} s  {size_mb / parse_s:6.0f} MB/s   1.00x")

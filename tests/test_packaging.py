@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.metadata
 import json
 import os
@@ -66,6 +67,13 @@ def test_wheel_holds_the_packages_and_the_schemas(wheel: Path) -> None:
     assert {"claimfmt/assets/view.html", "claimfmt/assets/view.css", "claimfmt/assets/view.js"} <= set(names)
     tops = {name.split("/")[0] for name in names}
     assert {top for top in tops if not top.endswith(".dist-info")} == {"claimfmt"}
+    # The validation pass ships as its source always, and compiled where this machine compiles it (setup.py).
+    from claimfmt.validators import settled
+
+    assert "claimfmt/validators/settled.py" in names
+    if not settled.__file__.endswith(".py"):
+        suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+        assert any(name.startswith("claimfmt/validators/settled.") and name.endswith(suffixes) for name in names)
 
 
 @pytest.mark.slow

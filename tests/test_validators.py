@@ -469,9 +469,12 @@ def _every_span(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return all_spans(doc)
 
 
+_OFFSET_HOWS = ["drop-start", "drop-end", "negative", "huge", "float"]
+
+
 @st.composite
-def _offsets_broken(draw: st.DrawFn, doc: dict[str, Any]) -> dict[str, Any]:
-    """A copy with one span's offsets broken as only the schema's span rules see it."""
+def _offsets_broken(draw: st.DrawFn, doc: dict[str, Any], how: str | None = None) -> dict[str, Any]:
+    """A copy with one span's offsets broken (``how``, or one drawn) as only the schema's span rules see it."""
     from claimfmt.validators.registry import all_spans
 
     copied = copy.deepcopy(doc)
@@ -479,7 +482,7 @@ def _offsets_broken(draw: st.DrawFn, doc: dict[str, Any]) -> dict[str, Any]:
     if not spans:
         return copied
     span = draw(st.sampled_from(spans))
-    how = draw(st.sampled_from(["drop-start", "drop-end", "negative", "huge", "float"]))
+    how = how or draw(st.sampled_from(_OFFSET_HOWS))
     if how == "drop-start":
         span.pop("start", None)
     elif how == "drop-end":
@@ -512,3 +515,71 @@ def test_the_span_lenient_schema_and_the_one_pass_stand_for_the_whole_schema(doc
         found = [issue.code for check in builtin_checks() for issue in check.function(doc)]
         assert found == (["span-checks-skipped"] if unchecked else [])
     assert claimfmt.validate(doc) == _the_long_way(doc)
+
+
+# --- the compiled pass ----------------------------------------------------------------
+# An install compiles validators/settled.py with mypyc where it can (setup.py); these hold the build to its
+# source, so that what the tests above prove of the pass holds of both.
+
+
+def _pass_from_source() -> Any:
+    """validators/settled.py as the Python it is written in, whatever the install compiled."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("claimfmt_settled_source", ROOT / "validators" / "settled.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_compiled_pass_is_built_from_the_source_there_now() -> None:
+    from claimfmt.validators import settled
+
+    built = Path(settled.__file__)
+    if built.suffix == ".py":
+        return  # installed as Python (no compiler, or CLAIMFMT_COMPILE=0): nothing can be stale
+    source = ROOT / "validators" / "settled.py"
+    assert built.stat().st_mtime >= source.stat().st_mtime, (
+        f"{built.name} is older than {source.name}: `make test` (or pip install -e .) builds it again"
+    )
+
+
+@given(json_documents(), st.data())
+def test_the_installed_pass_is_its_source(doc: dict[str, Any], data: st.DataObject) -> None:
+    """Compiled or not, the pass says what its Python source says, of the document whole and a claim at a time
+    (as claimfmt.large settles a large one): on the document, on it broken each way the checks and the
+    schema's span rules know, and mutated."""
+    from claimfmt.schema_check import span_lenient_validator
+    from claimfmt.validators import settled
+
+    source = _pass_from_source()
+    variants = [doc, data.draw(_mutated(doc))]
+    variants += [data.draw(_offsets_broken(doc, how)) for how in _OFFSET_HOWS]
+    for how in BREAKS if doc["article"].get("text") is not None else ():
+        broken = copy.deepcopy(doc)
+        if _break(broken, how, data) is not None:
+            variants.append(broken)
+    ids = [claim["id"] for claim in doc["claims"]]
+    if ids:  # a claim related to itself
+        variants.append(
+            {**doc, "relations": [*doc.get("relations", []), {"type": "restates", "from": ids[0], "to": ids[0]}]}
+        )
+    if len(ids) > 1:  # a relation given twice
+        twice = [{"type": "supports", "from": ids[0], "to": ids[1]}] * 2
+        variants.append({**doc, "relations": [*doc.get("relations", []), *twice]})
+    lenient = span_lenient_validator(claimfmt.CURRENT_VERSION)
+    for variant in variants:
+        if not (isinstance(variant, dict) and variant.get("claimfmt") == claimfmt.CURRENT_VERSION):
+            continue
+        if lenient.is_valid(variant):  # what the pass is given
+            assert settled.unchecked_spans(variant) == source.unchecked_spans(variant)
+            assert _one_at_a_time(settled, variant) == _one_at_a_time(source, variant)
+
+
+def _one_at_a_time(module: Any, doc: dict[str, Any]) -> tuple[bool, int] | None:
+    head = module.started(doc)
+    if head is None:
+        return None
+    each = all(module.claims_settled(head, [claim]) for claim in doc["claims"])
+    return each and module.tail_settled(head, doc), head.unchecked
