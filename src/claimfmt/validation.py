@@ -203,10 +203,19 @@ def validate_record(record: Record) -> list[Issue]:
         issues = validate(record.data)
     located = []
     for issue in issues:
-        issue = issue.located(file=record.file, line=record.line, index=record.index)
-        if issue.excerpt is None and record.data is not None and issue.pointer:
-            issue = attrs.evolve(issue, excerpt=_excerpt(record.data, issue.pointer))
-        located.append(issue)
+        excerpt = issue.excerpt
+        if excerpt is None and record.data is not None and issue.pointer:
+            excerpt = _excerpt(record.data, issue.pointer)
+        # One copy of the issue, not one per change (attrs.evolve costs more than the rest of a settled record).
+        located.append(
+            attrs.evolve(
+                issue,
+                file=record.file if issue.file is None else issue.file,
+                line=record.line if issue.line is None else issue.line,
+                index=record.index if issue.index is None else issue.index,
+                excerpt=excerpt,
+            )
+        )
     return located
 
 
