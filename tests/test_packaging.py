@@ -6,6 +6,7 @@ import importlib.machinery
 import importlib.metadata
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -108,6 +109,46 @@ def test_wheel_installs_and_imports_in_a_scratch_environment(wheel: Path, tmp_pa
         "[]",
         "polnear https://claimfmt.org/schema/1.0/mapping.schema.json https://claimfmt.org/ns/1.0#",
     ]
+
+
+@pytest.mark.slow
+def test_without_a_c_compiler_the_pass_is_installed_as_python(tmp_path: Path) -> None:
+    """setup.py compiles the validation pass where it can: with no compiler, the wheel still builds, holds
+    the pass as Python, and validates."""
+    tree = tmp_path / "tree"
+    skip = shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache__", "*.so", "*.pyd", "out")
+    shutil.copytree(ROOT, tree, ignore=skip, symlinks=True)
+    env = {**os.environ, "CC": "false"}  # a compiler that fails every file
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(tree)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    (built,) = tmp_path.glob("claimfmt-*.whl")
+    names = zipfile.ZipFile(built).namelist()
+    assert "claimfmt/validators/settled.py" in names
+    assert [name for name in names if name.startswith("claimfmt/validators/settled") and name.endswith(".so")] == []
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(built)],
+        check=True,
+        capture_output=True,
+    )
+    probe = (
+        "import sys, claimfmt, claimfmt.validators.settled as s;"
+        "assert s.__file__.startswith(sys.argv[2]) and s.__file__.endswith('settled.py'), s.__file__;"
+        "print(claimfmt.validate(open(sys.argv[1]).read()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(ROOT / "examples" / "seed-article.claimfmt.json"), str(target)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(target)},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def test_import_claimfmt_loads_no_converter_and_every_public_name_resolves(tmp_path: Path) -> None:
