@@ -31,7 +31,7 @@ from claimfmt.model import Document
 from claimfmt.structuring import as_json, evolve, trusted
 from claimfmt.versions import CURRENT_VERSION
 
-__all__ = ["VERSION", "article_text", "bare", "fields", "keep", "pair", "restore", "restored"]
+__all__ = ["VERSION", "Keeper", "Unpaired", "article_text", "bare", "fields", "keep", "pair", "restore", "restored"]
 
 JSON = Any
 #: The version of the remainder's layout; a reader refuses (and sets aside) any other.
@@ -76,6 +76,65 @@ def _keep(
 ) -> dict[str, JSON] | None:
     original, base = as_json(document), rebuilt if isinstance(rebuilt, dict) else as_json(rebuilt)
     claim_ids, source_ids = _match(original, base, shift or (lambda offset: offset))
+    return _kept(original, base, claim_ids, source_ids, every_claim)
+
+
+class Keeper:
+    """:func:`keep` for a document whose claims come one at a time (``claimfmt.large``), each with what the tool
+    gives back of it, in the same place: each claim's fragment is made as it comes, the rest at the end.
+
+    Where the tool does not give a claim back where :func:`keep` would pair it with ours (its first span moved,
+    a claim without spans renamed), :class:`Unpaired`: pairing it needs every claim at once.
+    """
+
+    def __init__(self, head: dict[str, JSON], rebuilt_head: dict[str, JSON]) -> None:
+        """``head`` and ``rebuilt_head``: the document's JSON and what the tool gives back of it, without claims."""
+        self._head, self._rebuilt = {**head, "claims": []}, {**rebuilt_head, "claims": []}
+        # The sources known by their mentions; the others by the claims that cite them, as they come.
+        self._source_ids = _match(self._head, self._rebuilt, lambda offset: offset)[1]
+        #: What the fragments made so far hold (:func:`fields`).
+        self.fields: Counter[str] = Counter()
+
+    def claim(self, ours: JSON, theirs: JSON) -> tuple[str, JSON | None]:
+        """The id the tool gives the claim, and its fragment (None: the tool gives it back whole)."""
+        at = _first_span(theirs)
+        if at != _first_span(ours) or (at is None and theirs["id"] != ours["id"]):
+            raise Unpaired(f"claim {ours['id']!r} does not come back where it was")
+        if len(ours["attributions"]) == len(theirs["attributions"]):
+            for their, own in zip(theirs["attributions"], ours["attributions"], strict=True):
+                self._source_ids.setdefault(their["source"], own["source"])
+        (renamed,) = _renamed({"claims": [theirs], "sources": []}, {theirs["id"]: ours["id"]}, self._source_ids)[
+            "claims"
+        ]
+        fragment: dict[str, JSON] = {"at": at}
+        if patch := guarded(ours, renamed, ANCHORS):
+            fragment["patch"] = patch
+        if theirs["id"] != ours["id"]:
+            fragment["id"] = ours["id"]
+        if len(fragment) == 1:
+            return theirs["id"], None
+        self.fields += fields({"claims": {theirs["id"]: fragment}})
+        return theirs["id"], fragment
+
+    def rest(self) -> dict[str, JSON] | None:
+        """The remainder but the claims' fragments, once every claim has come (None: nothing), its fields counted."""
+        kept = _kept(self._head, self._rebuilt, {}, self._source_ids, every_claim=False)
+        self.fields += fields(kept)
+        return kept
+
+
+class Unpaired(Exception):
+    """A claim that :class:`Keeper` cannot pair with what the tool gives back without seeing every claim."""
+
+
+def _kept(
+    original: dict[str, JSON],
+    base: dict[str, JSON],
+    claim_ids: dict[str, str],
+    source_ids: dict[str, str],
+    every_claim: bool,
+) -> dict[str, JSON] | None:
+    """:func:`keep`, once it is known which claim and source the tool gives back is which of ours."""
     base = _renamed(base, claim_ids, source_ids)
     remainder: dict[str, JSON] = {"v": VERSION}
     # A source the tool holds only as the implied speaker of a link (no span of its own) goes when the link
@@ -560,7 +619,7 @@ def _inserted(items: list[JSON], more: list[list[Any]], *, replace: bool) -> lis
     present = {item["id"] for item in items}
     after: dict[str | None, list[JSON]] = {}  # id -> what follows it
     ahead: dict[str | None, list[JSON]] = {}  # id -> what precedes it
-    waiting = []
+    waiting: list[tuple[int, JSON, str | None]] = []
     known = set(present)
     for index, item, previous, following in more:
         if item["id"] in present:

@@ -6,6 +6,7 @@ import gzip
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -109,3 +110,31 @@ def test_a_document_written_a_claim_at_a_time_is_written_as_a_whole_one(document
     finally:
         writing.STREAMED_CLAIMS = was
     assert out.getvalue() == (orjson.dumps(unstructure(document)) + b"\n") * 2
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(
+    st.dictionaries(st.text(max_size=4), _JSON_VALUES, max_size=3),
+    st.lists(_JSON_VALUES, max_size=3),
+    st.none() | st.dictionaries(st.text(max_size=4), _JSON_VALUES, max_size=2),
+    st.sampled_from([0, orjson.OPT_INDENT_2, orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE]),
+)
+def test_a_streamed_value_with_late_keys_is_the_value_written_whole(
+    head: dict[str, Any], items: list[Any], late: dict[str, Any] | None, option: int
+) -> None:
+    """Items written one at a time, and keys made after them (a W3C collection's record), give the bytes
+    orjson gives for the value whole."""
+    from claimfmt.writing import Streamed, _write_value
+
+    head = {k: v for k, v in head.items() if k not in ("page", *(late or {}))}
+    head["page"] = {"id": "p", "items": None}
+    whole = {**head, "page": {"id": "p", "items": items}, **(late or {})}
+    out = io.BytesIO()
+    _write_value(out, Streamed(head=head, at=("page", "items"), items=iter(items), late=lambda: late or {}), option)
+    assert out.getvalue() == orjson.dumps(whole, option=option)

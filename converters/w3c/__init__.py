@@ -33,6 +33,7 @@ from claimfmt.converters.base import Converter, LossReport, Options, Read
 from claimfmt.converters.publishing import withheld, withheld_claims
 from claimfmt.converters.w3c.reader import read
 from claimfmt.converters.w3c.record import write
+from claimfmt.converters.w3c.record import write_large as write_large_record
 from claimfmt.converters.w3c.terms import (
     _COLLECTION,
     _OTHER,
@@ -71,7 +72,7 @@ class W3C(Converter):
             yield from write(document, options, report, stream=True)
 
     def writes_large(self, options: Options) -> bool:
-        return not options.record  # the record is made by reading the annotations back, all of them
+        return True
 
     def write_large(
         self,
@@ -87,6 +88,8 @@ class W3C(Converter):
         head = document.head
         if not (head.extensions or {}).keys().isdisjoint(_KEPT):
             return super().write_large(document, target, options, report, jsonl=jsonl)
+        if options.record:
+            return write_large_record(document, target, options, report, jsonl=jsonl)
         claims = withheld_claims(head, document.claims())
         writer = _Writer(
             withheld(head, report),

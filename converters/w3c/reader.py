@@ -360,20 +360,7 @@ class _Reader:
         for draft in drafts:
             if draft.claim is None:
                 continue
-            data = next(claims_json)
-            written = writer.annotation(draft.claim, data, standalone=draft.standalone)
-            # A bare annotation read without @context, type or id is given back without them: its shape is
-            # the input's (the reader makes up the same claim id again).
-            kept = residue(draft.raw, written, always=frozenset() if draft.standalone else _ALWAYS_WRITTEN)
-            claim = draft.claim
-            if draft.record is not _NONE:
-                self.fragments[claim.id] = draft.record
-            if kept:
-                extensions = {**(claim.extensions or {}), _ANNOTATION: kept}
-                claim = attrs.evolve(claim, extensions=extensions)
-                data = {**data, "extensions": extensions}  # the last field: where unstructure puts it too
-                for key in kept.get("keys", {}):
-                    self.report.park(f"Annotation.{key}")
+            claim, data = self.finished(draft, draft.claim, next(claims_json), writer)
             finished.append(claim)
             finished_json.append(data)
         relations = self.relations(document.relations, finished)
@@ -381,6 +368,25 @@ class _Reader:
         if relations != document.relations:
             data["relations"] = unstructure(relations)
         return holding(attrs.evolve(document, claims=tuple(finished), relations=relations), data)
+
+    def finished(
+        self, draft: _Draft, claim: Claim, data: dict[str, JSON], writer: _Writer
+    ) -> tuple[Claim, dict[str, JSON]]:
+        """An annotation's claim (``data``, its JSON) with what ``writer`` (the document's) would not give back of
+        the annotation kept, and its record's fragment noted."""
+        written = writer.annotation(claim, data, standalone=draft.standalone)
+        # A bare annotation read without @context, type or id is given back without them: its shape is
+        # the input's (the reader makes up the same claim id again).
+        kept = residue(draft.raw, written, always=frozenset() if draft.standalone else _ALWAYS_WRITTEN)
+        if draft.record is not _NONE:
+            self.fragments[claim.id] = draft.record
+        if kept:
+            extensions = {**(claim.extensions or {}), _ANNOTATION: kept}
+            claim = attrs.evolve(claim, extensions=extensions)
+            data = {**data, "extensions": extensions}  # the last field: where unstructure puts it too
+            for key in kept.get("keys", {}):
+                self.report.park(f"Annotation.{key}")
+        return claim, data
 
     def relations(self, relations: tuple[Relation, ...] | None, claims: list[Claim]) -> tuple[Relation, ...] | None:
         """The relations of our term whose claims are still annotations (a server may have deleted one)."""

@@ -12,16 +12,26 @@ they come back, edited or not.
 
 from __future__ import annotations
 
+import itertools
+import os
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING
+
 from claimfmt.converters import remainder
-from claimfmt.converters.base import LossReport, Options
-from claimfmt.converters.publishing import withheld
-from claimfmt.converters.w3c.reader import read
+from claimfmt.converters.base import LossReport, Options, Origin
+from claimfmt.converters.publishing import withheld, withheld_claims
+from claimfmt.converters.w3c.reader import _Reader, read
 from claimfmt.converters.w3c.terms import ANNO_CONTEXT, CLAIMFMT_CONTEXT, JSON, RECORD_TERM
 from claimfmt.converters.w3c.writer import _bare, _Writer
 from claimfmt.model import Document
 from claimfmt.reading import Record
+from claimfmt.structuring import as_json, unstructure
+from claimfmt.writing import Streamed, write_json_values
 
-__all__ = ["write"]
+if TYPE_CHECKING:
+    from claimfmt.large import LargeDocument
+
+__all__ = ["write", "write_large"]
 
 
 def write(document: Document, options: Options, report: LossReport, *, stream: bool = False) -> list[JSON]:
@@ -63,3 +73,72 @@ def write(document: Document, options: Options, report: LossReport, *, stream: b
     if writer.shape != "annotation":
         values[0][RECORD_TERM] = kept
     return values
+
+
+def write_large(
+    document: LargeDocument,
+    target: str | os.PathLike[str] | IO[bytes],
+    options: Options,
+    report: LossReport,
+    *,
+    jsonl: bool | None = None,
+) -> int:
+    """:func:`write` with ``--record`` for a large document whose claims come one at a time, never all held.
+
+    Each claim's annotation is read back as the reader reads it in the collection, and its fragment of the
+    record (:class:`remainder.Keeper`) put on it; the collection's part, known once every claim has come, is
+    written after them. Raises :class:`~claimfmt.large.Unbuildable` where a claim does not come back where it
+    was (pairing it needs every claim at once): the document is then converted whole.
+    """
+    from claimfmt.large import Unbuildable
+
+    head = document.head
+    scratch = LossReport(source="claimfmt", target="w3c")
+    writer = _Writer(withheld(head, None), options, scratch, text=head.article.text, count=len(document))
+    collection = writer.collection([], total=len(document))
+    reader = _Reader(options, LossReport(source="w3c", target="claimfmt"), Origin(file="<w3c>", index=0))
+    # The collection read back without its claims: nor the relations, then, which the reader drops for naming
+    # claims it does not hold (it holds them all, and gives back the relations as written).
+    alone = {key: value for key, value in collection.items() if key != "relations"}
+    rebuilt = reader.container({**alone, "total": 0}, "AnnotationCollection")
+    if rebuilt is None:
+        raise Unbuildable("the collection does not read back")
+    rebuilt_json = as_json(rebuilt)
+    if "relations" in collection:
+        rebuilt_json = {**rebuilt_json, "relations": collection["relations"]}
+    keeper = remainder.Keeper(as_json(head), rebuilt_json)
+    reading = _Writer(rebuilt, options, scratch)  # what the reader compares each annotation with
+    fragments = 0
+
+    def annotations() -> Iterator[JSON]:
+        nonlocal fragments
+        ours, public = itertools.tee(document.claims())
+        for index, ((_, data), (claim, public_data)) in enumerate(
+            zip(ours, withheld_claims(head, public), strict=True)
+        ):
+            annotation = writer.annotation(claim, public_data, standalone=False)
+            draft = reader.annotation(
+                annotation, index, f"/first/items/{index}", standalone=False, origin=reader.origin
+            )
+            if draft.claim is None:
+                raise Unbuildable(f"claim {data['id']!r} does not read back")
+            _, read_data = reader.finished(draft, draft.claim, unstructure(draft.claim), reading)
+            try:
+                _, fragment = keeper.claim(data, read_data)
+            except remainder.Unpaired as exc:
+                raise Unbuildable(str(exc)) from None
+            if fragment is not None:
+                annotation[RECORD_TERM] = fragment
+                fragments += 1
+            yield annotation
+
+    def late() -> dict[str, JSON]:
+        kept = keeper.rest()
+        if kept is None and not fragments:
+            return {}  # nothing to keep: no record at all
+        return {RECORD_TERM: kept or {"v": remainder.VERSION}}
+
+    value = Streamed(head=collection, at=("first", "items"), items=annotations(), late=late)
+    written = write_json_values(target, [value], jsonl=jsonl)
+    report.recorded.update(keeper.fields)
+    return written

@@ -146,8 +146,9 @@ def read_large(path: str | os.PathLike[str]) -> Document | None:
 
 class Unbuildable(Exception):
     """A claim of a :class:`LargeDocument` that the model's fast builder cannot hold as it is written (an integer
-    written ``3.0``): found as the claims are gone through, so a writer's output is to be thrown away, and the
-    document read whole, the usual way."""
+    written ``3.0``), or that a writer cannot take alone (W3C's record pairs it with its annotation read back,
+    and it does not come back where it was): found as the claims are gone through, so a writer's output is to
+    be thrown away, and the document read whole, the usual way."""
 
 
 class LargeDocument:

@@ -53,6 +53,9 @@ class Streamed:
     head: dict[str, Any]
     at: tuple[str, ...]
     items: Iterable[Any]
+    #: Keys added at the end of ``head`` once the items are written, where they depend on all of them (a W3C
+    #: collection's part of a claimfmt record): called then.
+    late: Callable[[], dict[str, Any]] | None = None
 
 
 #: Above this many claims, a document that holds no JSON is written a claim at a time.
@@ -110,7 +113,21 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
         out.write(data.replace(b"\n", inner) if indent else data)
         count += 1
     out.write(depth + b"]" if count else b"[]")
-    out.write(memoryview(head)[at + len(quoted) :])
+    rest = memoryview(head)[at + len(quoted) :]
+    late = value.late() if value.late is not None else {}
+    if late:
+        # Before the head's closing brace, as orjson would have written them there.
+        end = bytes(rest).rindex(b"\n}" if indent else b"}")
+        out.write(rest[:end])
+        for key, item in late.items():
+            data = orjson.dumps(item, option=indent)
+            out.write(
+                b",\n  " + orjson.dumps(key) + b": " + data.replace(b"\n", b"\n  ")
+                if indent
+                else b"," + orjson.dumps(key) + b":" + data
+            )
+        rest = rest[end:]
+    out.write(rest)
 
 
 def write_documents(
