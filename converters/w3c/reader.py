@@ -60,8 +60,11 @@ _LOCAL_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
 _NONE = object()  # no record (None is a value a damaged record may have)
 
 
-def read(records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
-    """Documents from W3C records: collections and pages one each, a run of annotations on one source one."""
+def read(records: Iterator[Record], options: Options, report: LossReport, *, text: str | None = None) -> Iterator[Read]:
+    """Documents from W3C records: collections and pages one each, a run of annotations on one source one.
+
+    ``text`` is the article's text where a container carries none: ``--record`` reads its own public annotations
+    back with it, as a reader does with the text the record gives, so that offsets are counted alike."""
     group: list[tuple[JSON, Origin]] = []
     group_source: tuple[str, str | None] | None = None
     for data, origin in _rows_of_api_responses(readable(records, report), report):
@@ -78,7 +81,7 @@ def read(records: Iterator[Record], options: Options, report: LossReport) -> Ite
             yield from _read_group(group, options, report)
             group = []
         if kind in {"AnnotationCollection", "AnnotationPage"}:
-            document = _Reader(options, report, origin).container(data, kind)
+            document = _Reader(options, report, origin, text=text).container(data, kind)
             if document is not None:
                 yield Read(document=document, origin=origin)
         else:
@@ -194,8 +197,10 @@ def _read_group(group: list[tuple[JSON, Origin]], options: Options, report: Loss
 class _Reader:
     """Documents from W3C JSON, with what the writer would not give back kept as residue."""
 
-    def __init__(self, options: Options, report: LossReport, origin: Origin) -> None:
+    def __init__(self, options: Options, report: LossReport, origin: Origin, *, text: str | None = None) -> None:
         self.options = options
+        #: The article's text where a container carries none (and no record gives it): see :func:`read`.
+        self.given_text = text
         self.report = report
         self.origin = origin
         self.text: str | None = None
@@ -224,6 +229,8 @@ class _Reader:
         text = base["article"].text if base.get("article") is not None else None
         if text is None and record is not _NONE:
             text = remainder.article_text(record)  # --record keeps the text out of the public fields
+        if text is None:
+            text = self.given_text
         if text is not None:
             self.text = text
             self.offsets = OffsetMap(text)

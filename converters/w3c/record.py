@@ -50,7 +50,9 @@ def write(document: Document, options: Options, report: LossReport, *, stream: b
         writer = _Writer(public, options, LossReport(source="claimfmt", target="w3c"), bare=bare, text=text)
         values = writer.values()
         records = (Record(file="<w3c>", index=i, data=value) for i, value in enumerate(values))
-        (rebuilt,) = [found.document for found in read(records, options, LossReport(source="w3c", target="claimfmt"))]
+        # With the text, which reading the record gives the reader: offsets in another unit are counted alike.
+        found = read(records, options, LossReport(source="w3c", target="claimfmt"), text=text)
+        (rebuilt,) = [item.document for item in found]
         kept = remainder.keep(document, rebuilt)
         if kept is None:
             return values
@@ -96,7 +98,8 @@ def write_large(
     scratch = LossReport(source="claimfmt", target="w3c")
     writer = _Writer(withheld(head, None), options, scratch, text=head.article.text, count=len(document))
     collection = writer.collection([], total=len(document))
-    reader = _Reader(options, LossReport(source="w3c", target="claimfmt"), Origin(file="<w3c>", index=0))
+    origin = Origin(file="<w3c>", index=0)
+    reader = _Reader(options, LossReport(source="w3c", target="claimfmt"), origin, text=head.article.text)
     # The collection read back without its claims: nor the relations, then, which the reader drops for naming
     # claims it does not hold (it holds them all, and gives back the relations as written).
     alone = {key: value for key, value in collection.items() if key != "relations"}
