@@ -153,7 +153,7 @@ def memory(claims: int, work: Path) -> None:
     cli = [sys.executable, "-m", "claimfmt"]
     bare = peak_rss_mb(sys.executable, "-c", "import claimfmt.cli, claimfmt.validation, claimfmt.conversion")
     print(f"  {'the interpreter with claimfmt imported':<44} {bare:6.0f} MB")
-    # claimfmt and public W3C take the claims one at a time; W3C with --record and the tool writers (doccano)
+    # claimfmt and W3C (public, or with --record) take the claims one at a time; the tool writers (doccano)
     # need the document whole.
     for name, command in (
         ("claimfmt validate", ["validate", str(path)]),
@@ -164,6 +164,7 @@ def memory(claims: int, work: Path) -> None:
         ("claimfmt convert --to doccano", ["convert", str(path), "--from", "claimfmt", "--to", "doccano"]),
         ("claimfmt validate, without the text", ["validate", str(textless)]),
         ("claimfmt convert --to w3c, without the text", ["convert", str(textless), "--to", "w3c"]),
+        ("  the same with --record", ["convert", str(textless), "--to", "w3c", "--record"]),
     ):
         out = work / ("out.jsonl" if "doccano" in command else "out.json")
         size = (textless if str(textless) in command else path).stat().st_size / 1e6
