@@ -70,6 +70,8 @@ class _Writer:
         self.article_iri = (article.extensions or {}).get(_SOURCE) or article.url or f"{self.cid}#~article"
         text = article.text if article.text is not None else text
         self.offsets = OffsetMap(text) if text is not None else None
+        #: The article's date as each target's TimeState gives it (made once: every span has one).
+        self.source_date = to_utc(article.published) if article.published is not None else None
         #: The annotation each claim became, in order (where ``--record`` puts the claim's fragment).
         self.annotations: list[dict[str, JSON]] = []
 
@@ -231,8 +233,8 @@ class _Writer:
             if position is not None:
                 selectors.append({"type": "TextPositionSelector", "start": position[0], "end": position[1]})
         out: dict[str, JSON] = {"type": "SpecificResource", "source": self.article_iri, "selector": _scalar(selectors)}
-        if self.document.article.published is not None:
-            out["state"] = {"type": "TimeState", "sourceDate": to_utc(self.document.article.published)}
+        if self.source_date is not None:
+            out["state"] = {"type": "TimeState", "sourceDate": self.source_date}
         if span.extensions is not None:
             out["extensions"] = dict(span.extensions)
         return out
