@@ -200,15 +200,35 @@ def _kept(
     # Where the tool keeps things in an order of its own, the order is kept too. Patches leave ids and order
     # alone, so they need not be applied to see the order, unless made-up sources are left out: which stay
     # depends on the attributions the patches give back.
-    merge = bool(remainder.get("less", {}).get("sources"))
-    again = _apply(base, remainder, LossReport(source="-", target="-"), Origin(file="-"), merge=merge)
     order = {}
-    for key in ("claims", "sources"):
-        if [item["id"] for item in again[key]] != [item["id"] for item in original[key]]:
+    for key, ids in _ids_applied(base, remainder).items():
+        if ids != [item["id"] for item in original[key]]:
             order[key] = [item["id"] for item in original[key]]
     if order:
         remainder["order"] = order
     return remainder if len(remainder) > 1 else None
+
+
+def _ids_applied(document: JSON, remainder: JSON) -> dict[str, list[str]]:
+    """The ids of the claims and sources of ``document`` with ``remainder`` applied, in order, without applying it:
+    the ids and places of things, which are all the order needs, not their fields."""
+    if remainder.get("less", {}).get("sources"):
+        # Which made-up sources stay depends on the attributions the patches give back: applied, then.
+        again = _apply(document, remainder, LossReport(source="-", target="-"), Origin(file="-"))
+        return {key: [item["id"] for item in again[key]] for key in ("claims", "sources")}
+    found = {}
+    for key, first in (("claims", _first_span), ("sources", _first_mention)):
+        fragments = remainder.get(key, {})
+        placed = _placed(document[key], fragments, first, True)
+        renames = {tool_id: fragments[k]["id"] for tool_id, k in placed.items() if "id" in fragments[k]}
+        ids = [renames.get(item["id"], item["id"]) for item in document[key]]
+        if key == "sources":  # sources that become one are one (_renamed)
+            ids = list(dict.fromkeys(ids))
+        items = _inserted([{"id": i} for i in ids], remainder.get("more", {}).get(key, []), replace=key == "sources")
+        found[key] = [item["id"] for item in items]
+    less = set(remainder.get("less", {}).get("claims", ()))
+    found["claims"] = [i for i in found["claims"] if i not in less]
+    return found
 
 
 def fields(remainder: JSON) -> Counter[str]:

@@ -634,3 +634,38 @@ def test_generated_the_native_mapping_alone_loses_what_the_report_lists(
         return  # pairing what the tool gives back with ours by span would be a guess
     lost, listed = _native_loss(tmp_path_factory.mktemp(tool), tool, document)
     assert lost == listed
+
+
+@st.composite
+def _rebuilt(draw: st.DrawFn, document: dict[str, Any]) -> dict[str, Any]:
+    """What a tool might give back of ``document``: claims and sources dropped, reordered, renamed as tools name
+    them, their spans moved."""
+    out = dict(document)
+    for key in ("claims", "sources"):
+        items = [dict(item) for item in document[key] if draw(st.integers(0, 4))]
+        items = draw(st.permutations(items)) if draw(st.booleans()) else items
+        for n, item in enumerate(items):
+            if draw(st.booleans()):
+                item["id"] = f"T{n}"
+            if key == "claims" and item["spans"] and draw(st.integers(0, 3)) == 0:
+                item["spans"] = item["spans"][1:]
+        out[key] = items
+    return out
+
+
+@given(claimfmt.testing.json_documents().flatmap(lambda d: st.tuples(st.just(d), _rebuilt(d))))
+def test_the_order_a_record_keeps_is_told_from_ids_as_applying_it_tells_it(pair: tuple[Any, Any]) -> None:
+    """keep() tells whether the tool's order is ours from the ids the record gives back, without applying it."""
+    from claimfmt.converters import remainder
+    from claimfmt.converters.base import Origin
+    from claimfmt.structuring import trusted
+
+    original, rebuilt = pair
+    kept = remainder.keep(trusted(original), rebuilt)
+    if kept is None:
+        return
+    kept.pop("order", None)
+    again = remainder._apply(rebuilt, kept, LossReport(source="-", target="-"), Origin(file="-"))
+    assert remainder._ids_applied(rebuilt, kept) == {
+        key: [item["id"] for item in again[key]] for key in again if key in ("claims", "sources")
+    }
