@@ -95,8 +95,8 @@ class Keeper:
         #: What the fragments made so far hold (:func:`fields`).
         self.fields: Counter[str] = Counter()
 
-    def claim(self, ours: JSON, theirs: JSON) -> tuple[str, JSON | None]:
-        """The id the tool gives the claim, and its fragment (None: the tool gives it back whole)."""
+    def claim(self, ours: JSON, theirs: JSON) -> JSON | None:
+        """The claim's fragment, to keep under the id the tool gives it (None: the tool gives it back whole)."""
         at = _first_span(theirs)
         if at != _first_span(ours) or (at is None and theirs["id"] != ours["id"]):
             raise Unpaired(f"claim {ours['id']!r} does not come back where it was")
@@ -112,9 +112,9 @@ class Keeper:
         if theirs["id"] != ours["id"]:
             fragment["id"] = ours["id"]
         if len(fragment) == 1:
-            return theirs["id"], None
+            return None
         self.fields += fields({"claims": {theirs["id"]: fragment}})
-        return theirs["id"], fragment
+        return fragment
 
     def rest(self) -> dict[str, JSON] | None:
         """The remainder but the claims' fragments, once every claim has come (None: nothing), its fields counted."""

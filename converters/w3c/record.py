@@ -127,7 +127,7 @@ def write_large(
                 raise Unbuildable(f"claim {data['id']!r} does not read back")
             _, read_data = reader.finished(draft, draft.claim, unstructure(draft.claim), reading)
             try:
-                _, fragment = keeper.claim(data, read_data)
+                fragment = keeper.claim(data, read_data)
             except remainder.Unpaired as exc:
                 raise Unbuildable(str(exc)) from None
             if fragment is not None:
