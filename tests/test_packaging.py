@@ -79,12 +79,7 @@ def test_wheel_holds_the_packages_and_the_schemas(wheel: Path) -> None:
 
 @pytest.mark.slow
 def test_wheel_installs_and_imports_in_a_scratch_environment(wheel: Path, tmp_path: Path) -> None:
-    target = tmp_path / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
-        check=True,
-        capture_output=True,
-    )
+    target = _installed(wheel, tmp_path)
     probe = (
         "import claimfmt, claimfmt.validators, claimfmt.converters, json, sys;"
         "assert claimfmt.__file__.startswith(sys.argv[1]), claimfmt.__file__;"
@@ -94,16 +89,7 @@ def test_wheel_installs_and_imports_in_a_scratch_environment(wheel: Path, tmp_pa
         "from claimfmt.converters.mapping import preset, mapping_schema;"
         "print(preset('polnear').name, mapping_schema()['$id'], claimfmt.schemas.jsonld_context()['@context']['cf'])"
     )
-    # The dependencies come from this environment; the package itself only from the scratch target.
-    env = {**os.environ, "PYTHONPATH": str(target)}
-    done = subprocess.run(
-        [sys.executable, "-c", probe, str(target), str(ROOT / "examples" / "seed-article.claimfmt.json")],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run_installed(probe, target, str(ROOT / "examples" / "seed-article.claimfmt.json"))
     assert done.stdout.splitlines() == [
         "https://claimfmt.org/schema/1.0/document.schema.json",
         "[]",
@@ -129,26 +115,39 @@ def test_without_a_c_compiler_the_pass_is_installed_as_python(tmp_path: Path) ->
     names = zipfile.ZipFile(built).namelist()
     assert "claimfmt/validators/settled.py" in names
     assert [name for name in names if name.startswith("claimfmt/validators/settled") and name.endswith(".so")] == []
-    target = tmp_path / "site"
+    target = _installed(built, tmp_path)
+    probe = (
+        "import sys, claimfmt, claimfmt.validators.settled as s;"
+        "assert s.__file__.startswith(sys.argv[1]) and s.__file__.endswith('settled.py'), s.__file__;"
+        "print(claimfmt.validate(open(sys.argv[2]).read()))"
+    )
+    done = _run_installed(probe, target, str(ROOT / "examples" / "seed-article.claimfmt.json"))
+    assert done.stdout.strip() == "[]"
+
+
+def _installed(wheel: Path, folder: Path) -> Path:
+    """A scratch folder ``wheel`` is installed into, without its dependencies."""
+    target = folder / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(built)],
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
         check=True,
         capture_output=True,
     )
-    probe = (
-        "import sys, claimfmt, claimfmt.validators.settled as s;"
-        "assert s.__file__.startswith(sys.argv[2]) and s.__file__.endswith('settled.py'), s.__file__;"
-        "print(claimfmt.validate(open(sys.argv[1]).read()))"
-    )
+    return target
+
+
+def _run_installed(probe: str, target: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``probe`` run with the package from ``target`` alone (its dependencies from this environment), given
+    ``target`` and ``args``, outside the checkout; it must succeed."""
     done = subprocess.run(
-        [sys.executable, "-c", probe, str(ROOT / "examples" / "seed-article.claimfmt.json"), str(target)],
+        [sys.executable, "-c", probe, str(target), *args],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(target)},
-        cwd=tmp_path,
+        cwd=target.parent,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    return done
 
 
 def test_import_claimfmt_loads_no_converter_and_every_public_name_resolves(tmp_path: Path) -> None:
