@@ -123,7 +123,9 @@ _JSON_VALUES = st.recursive(
     st.dictionaries(st.text(max_size=4), _JSON_VALUES, max_size=3),
     st.lists(_JSON_VALUES, max_size=3),
     st.none() | st.dictionaries(st.text(max_size=4), _JSON_VALUES, max_size=2),
-    st.sampled_from([0, orjson.OPT_INDENT_2, orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE]),
+    st.sampled_from(
+        [0, orjson.OPT_APPEND_NEWLINE, orjson.OPT_INDENT_2, orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE]
+    ),
 )
 def test_a_streamed_value_with_late_keys_is_the_value_written_whole(
     head: dict[str, Any], items: list[Any], late: dict[str, Any] | None, option: int
