@@ -10,6 +10,12 @@ from claimfmt.issues import Issue
 from claimfmt.validators.registry import all_spans, issue, register, walk_spans
 
 
+def unchecked_issues(count: int) -> list[Issue]:
+    """What a document settled at once (``settled.unchecked_spans``) has to report: that its ``count`` spans went
+    unchecked, where its article has no text; nothing where it has."""
+    return [skipped(count)] if count else []
+
+
 def skipped(count: int) -> Issue:
     """The warning for ``count`` spans of an article without its text: none of them could be checked."""
     return issue(

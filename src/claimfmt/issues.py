@@ -44,13 +44,15 @@ class Issue:
     hint: str | None = None
     excerpt: str | None = None
 
-    def located(self, *, file: str | None, line: int | None, index: int | None) -> Issue:
-        """The same issue, placed in a file (keeps any place it already has)."""
+    def located(self, *, file: str | None, line: int | None, index: int | None, excerpt: str | None = None) -> Issue:
+        """The same issue, placed in a file, with the ``excerpt`` of the value at its pointer (keeps any place
+        and excerpt it already has)."""
         return attrs.evolve(
             self,
             file=self.file if self.file is not None else file,
             line=self.line if self.line is not None else line,
             index=self.index if self.index is not None else index,
+            excerpt=self.excerpt if self.excerpt is not None else excerpt,
         )
 
     def at(self, prefix: str) -> Issue:

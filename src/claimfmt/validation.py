@@ -164,11 +164,9 @@ def _at_once(data: dict[str, Any]) -> list[Issue] | None:
         or plugin_checks()
     ):
         return None
-    if unchecked:
-        from claimfmt.validators.spans import skipped
+    from claimfmt.validators.spans import unchecked_issues
 
-        return [skipped(unchecked)]
-    return []
+    return unchecked_issues(unchecked)
 
 
 def surely_valid(data: Any) -> bool:
@@ -203,19 +201,11 @@ def validate_record(record: Record) -> list[Issue]:
         issues = validate(record.data)
     located = []
     for issue in issues:
-        excerpt = issue.excerpt
-        if excerpt is None and record.data is not None and issue.pointer:
+        excerpt = None
+        if issue.excerpt is None and record.data is not None and issue.pointer:
             excerpt = _excerpt(record.data, issue.pointer)
         # One copy of the issue, not one per change (attrs.evolve costs more than the rest of a settled record).
-        located.append(
-            attrs.evolve(
-                issue,
-                file=record.file if issue.file is None else issue.file,
-                line=record.line if issue.line is None else issue.line,
-                index=record.index if issue.index is None else issue.index,
-                excerpt=excerpt,
-            )
-        )
+        located.append(issue.located(file=record.file, line=record.line, index=record.index, excerpt=excerpt))
     return located
 
 
