@@ -20,10 +20,11 @@ patch from what a reader gets back to the document. Both ways are therefore exac
 
 from __future__ import annotations
 
+import array
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 import orjson
 
@@ -43,11 +44,15 @@ from claimfmt.converters.base import (
 )
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
-from claimfmt.converters.standoff import Link, Standoff, TextBound, read_json, write_document
+from claimfmt.converters.standoff import Link, Standoff, StandoffWriter, TextBound, read_json, write_document
 from claimfmt.converters.values import Fields
 from claimfmt.model import Document
 from claimfmt.reading import Record, SourceLike, iter_records
-from claimfmt.structuring import trusted
+from claimfmt.structuring import as_json, trusted
+from claimfmt.writing import Spool, Streamed, write_json_values, writes_jsonl
+
+if TYPE_CHECKING:
+    from claimfmt.large import LargeDocument
 
 __all__ = ["Doccano"]
 
@@ -113,6 +118,89 @@ class Doccano(Converter):
             if kept:
                 line[RECORD] = kept
             yield line
+
+    def writes_large(self, options: Options) -> bool:
+        return True
+
+    def write_large(
+        self,
+        document: LargeDocument,
+        target: str | os.PathLike[str] | IO[bytes],
+        options: Options,
+        report: LossReport,
+        *,
+        jsonl: bool | None = None,
+    ) -> int:
+        """The one line of a large document, a claim at a time: its entities as each claim comes, then its relations
+        and the record, whose fragments (one a claim) are the size of what doccano cannot hold.
+
+        Each claim's spans and links are read back as a reader reads them in the whole line, and its fragment of
+        the record made then (:class:`remainder.Keeper`). Where that would differ from the whole (a claim doccano
+        has no span for, a span two claims share as trigger and entity, a patch kept from reading doccano),
+        :class:`~claimfmt.large.Unbuildable`: the document is then written whole.
+        """
+        from claimfmt.large import Unbuildable
+
+        if not writes_jsonl(target, jsonl):  # one line as indented JSON: rare, and written whole
+            return super().write_large(document, target, options, report, jsonl=jsonl)
+        head = document.head
+        text = head.article.text
+        if text is None or _LINE in (head.extensions or {}):
+            raise Unbuildable("a document without text, or with a line kept from doccano, is written whole")
+        mapping = options.mapping or preset("default")
+        writer = StandoffWriter(text, mapping, attributes=False)
+        writer.sources(head.sources)
+        line = _Line(text, mapping, options.offset_unit or self.default_unit)
+        entities, _, seen = line.add(writer.flush()[0], [])
+        scratch = LossReport(source="doccano", target="claimfmt")
+        identifier = "doccano-0"  # as a reader names a line without an id, the first of its file
+        rebuilt = read_json(seen, mapping, identifier, scratch)[0]
+        if rebuilt["claims"]:
+            raise Unbuildable("a source is written as a claim")
+        keeper = remainder.Keeper(as_json(head), rebuilt)
+        sources = {source["id"] for source in rebuilt["sources"]}
+        # Written after every entity, and the record's fragments after those: spooled as they come, not held.
+        relations, fragments = Spool(), Spool(keyed=True)
+
+        def items() -> Iterator[JSON]:
+            yield from entities
+            for claim, data in document.claims():
+                if writer.claim(claim) is None:
+                    raise Unbuildable(f"claim {claim.id!r} has no span doccano holds")
+                spans, links = writer.flush()
+                if any(span.type in mapping.source_types for span in spans):
+                    raise Unbuildable(f"claim {claim.id!r} has a span written as a source")
+                added, linked, seen = line.add(spans, links, alone=True)
+                yield from added
+                for relation in linked:
+                    relations.add(relation)
+                found = read_json(seen, mapping, identifier, scratch)[0]
+                if len(found["claims"]) != 1:
+                    raise Unbuildable(f"claim {claim.id!r} has a span written as another claim")
+                (theirs,) = found["claims"]
+                made_up = [source for source in found["sources"] if source["id"] not in sources]
+                sources.update(source["id"] for source in made_up)
+                try:
+                    fragment = keeper.claim(data, theirs, made_up)
+                except remainder.Unpaired as exc:
+                    raise Unbuildable(str(exc)) from None
+                if fragment is not None:
+                    fragments.add(fragment, theirs["id"])
+
+        def late() -> dict[str, JSON]:
+            try:
+                kept = keeper.rest()
+            except remainder.Unpaired as exc:
+                raise Unbuildable(str(exc)) from None
+            if fragments.count:  # where the whole document's record has them, for the same bytes
+                rest = kept or {"v": remainder.VERSION}
+                kept = {key: rest[key] for key in ("v", "less") if key in rest} | {"claims": fragments} | rest
+            return {"relations": relations, RECORD: kept} if kept else {"relations": relations}
+
+        value = Streamed(head={"text": text}, at=("entities",), items=items(), late=late)
+        written = write_json_values(target, [value], jsonl=jsonl)
+        report.recorded.update(keeper.fields)
+        return written
 
 
 def _records(sources: Iterable[SourceLike], report: LossReport) -> Iterator[Record]:
@@ -238,38 +326,83 @@ def _written(
     in code points, spares it the offsets and the line's parse (a property keeps the two in step).
     """
     text = document.article.text or ""
-    offsets = OffsetMap(text)
-    standoff = write_document(document, mapping, report)
-    seen = Standoff(text=text)
-    numbers: dict[str, int] = {}
-    entities: list[dict[str, JSON]] = []
-    triggers = {link.trigger for link in standoff.links if link.trigger is not None}
-    for span in standoff.spans:
-        if span.id in triggers and span.type in mapping.attribution_types:
-            continue  # an event trigger: doccano relations have none
-        start, end = span.fragments[0]
-        numbers[span.id] = len(entities)
-        seen.spans.append(TextBound(f"T{len(entities)}", span.type, [(start, end)], text[start:end]))
-        entities.append(
-            {
-                "id": len(entities),
-                "start_offset": offsets.from_codepoints(start, unit),
-                "end_offset": offsets.from_codepoints(end, unit),
-                "label": span.type,
-            }
-        )
-    relations: list[dict[str, JSON]] = []
-    for link in standoff.links:
-        ends = [target for _, target in link.args[:2] if target in numbers]
-        if len(ends) == 2:
-            first, second = numbers[ends[0]], numbers[ends[1]]
-            # The reader names each end's role by its label.
-            args = [(entities[first]["label"], f"T{first}"), (entities[second]["label"], f"T{second}")]
-            seen.links.append(Link(f"R{len(relations)}", link.type, args))
-            relations.append({"id": len(relations), "from_id": first, "to_id": second, "type": link.type})
+    standoff = write_document(document, mapping, report, attributes=False)
+    entities, relations, seen = _Line(text, mapping, unit).add(standoff.spans, standoff.links)
     line: dict[str, JSON] = {"text": text, "entities": entities, "relations": relations}
     kept = (document.extensions or {}).get(_LINE)
     if kept is None:
         return line, seen
     # A patch kept from a doccano file may say anything: what a reader makes of the line is found by reading it.
     return patched(line, kept, report, f"document {document.id!r}"), None
+
+
+class _Line:
+    """A doccano line's entities and relations, made from stand-off annotations as they come, with the stand-off
+    a reader makes of them: all at once, or a claim's at a time (:meth:`Doccano.write_large`)."""
+
+    def __init__(self, text: str, mapping: AnnotationMapping, unit: Unit) -> None:
+        self._text, self._mapping, self._unit = text, mapping, unit
+        self._offsets = OffsetMap(text)
+        self._numbers: dict[str, int] = {}  # span id -> entity number
+        # Each entity's label and place, in code points: what a reader makes of it, for a later claim's link.
+        self._labels: list[str] = []
+        self._places = array.array("q")
+        self._relations = 0
+
+    def add(
+        self, spans: list[TextBound], links: list[Link], *, alone: bool = False
+    ) -> tuple[list[JSON], list[JSON], Standoff]:
+        """The entities and relations of ``spans`` and ``links``, and the stand-off a reader makes of them (with
+        the spans made before that the links name).
+
+        ``alone``: they are one claim's, after the others'. Where a link makes a span of a claim before its
+        trigger, a reader of the whole line would see that span otherwise: :class:`~claimfmt.large.Unbuildable`.
+        """
+        text, numbers, labels, places = self._text, self._numbers, self._labels, self._places
+        attribution_types = self._mapping.attribution_types
+        seen = Standoff(text=text)
+        entities: list[JSON] = []
+        triggers = {link.trigger for link in links if link.trigger is not None}
+        for span in spans:
+            if span.id in triggers and span.type in attribution_types:
+                continue  # an event trigger: doccano relations have none
+            start, end = span.fragments[0]
+            number = len(labels)
+            numbers[span.id] = number
+            labels.append(span.type)
+            places.extend((start, end))
+            seen.spans.append(TextBound(f"T{number}", span.type, [(start, end)], text[start:end]))
+            entities.append(
+                {
+                    "id": number,
+                    "start_offset": self._offsets.from_codepoints(start, self._unit),
+                    "end_offset": self._offsets.from_codepoints(end, self._unit),
+                    "label": span.type,
+                }
+            )
+        relations: list[JSON] = []
+        ends: set[int] = set()
+        ours = {span.id for span in spans} if alone else set()
+        for link in links:
+            trigger = link.trigger
+            # A span of a claim before (an entity, or a trigger left out) is a trigger now, and maybe retyped.
+            if alone and trigger is not None and trigger not in ours:  # noqa: SIM102 (the why, on its own line)
+                if trigger in numbers or link.type not in attribution_types:
+                    from claimfmt.large import Unbuildable
+
+                    raise Unbuildable(f"{link.id} makes a span of another claim its trigger")
+            found = [numbers[target] for _, target in link.args[:2] if target in numbers]
+            if len(found) == 2:
+                first, second = found
+                ends.update(found)
+                # The reader names each end's role by its label.
+                args = [(labels[first], f"T{first}"), (labels[second], f"T{second}")]
+                seen.links.append(Link(f"R{self._relations}", link.type, args))
+                relations.append({"id": self._relations, "from_id": first, "to_id": second, "type": link.type})
+                self._relations += 1
+        if alone:
+            ends.difference_update(numbers[identifier] for identifier in ours if identifier in numbers)
+            for number in sorted(ends):
+                start, end = places[2 * number], places[2 * number + 1]
+                seen.spans.append(TextBound(f"T{number}", labels[number], [(start, end)], text[start:end]))
+        return entities, relations, seen

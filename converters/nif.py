@@ -338,7 +338,7 @@ def _graph(rdflib: Any, document: Document, mapping: AnnotationMapping, report: 
     graph.add((context, nif.endIndex, rdflib.Literal(len(text), datatype=xsd.nonNegativeInteger)))
     if document.article.url:
         graph.add((context, nif.sourceUrl, rdflib.URIRef(document.article.url)))
-    standoff = write_document(document, mapping, report)
+    standoff = write_document(document, mapping, report, attributes=False)  # it holds neither
     mentions = {
         (m.start, m.end): source for source in document.sources for m in (source.mentions or ()) if m.start is not None
     }

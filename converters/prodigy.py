@@ -150,7 +150,7 @@ def _task(
     """The Prodigy task for a document: spans, relations between a claim and its source, tokens (without
     ``tokens``, an empty list of them, and spans without token indexes: what the task's keys are)."""
     text = document.article.text or ""
-    standoff = write_document(document, mapping, report)
+    standoff = write_document(document, mapping, report, attributes=False)  # it holds neither
     spans = plain_spans(standoff, mapping)
     boundaries = [edge for s in spans for edge in s.fragments[0]]
     kept = (document.extensions or {}).get(_TOKENS)

@@ -89,20 +89,30 @@ class Keeper:
 
     def __init__(self, head: dict[str, JSON], rebuilt_head: dict[str, JSON]) -> None:
         """``head`` and ``rebuilt_head``: the document's JSON and what the tool gives back of it, without claims."""
-        self._head, self._rebuilt = {**head, "claims": []}, {**rebuilt_head, "claims": []}
+        self._head = {**head, "claims": []}
+        self._rebuilt = {**rebuilt_head, "claims": [], "sources": list(rebuilt_head["sources"])}
         # The sources known by their mentions; the others by the claims that cite them, as they come.
         self._source_ids = _match(self._head, self._rebuilt, lambda offset: offset)[1]
         #: What the fragments made so far hold (:func:`fields`).
         self.fields: Counter[str] = Counter()
+        self._uneven = False  # a claim came back with another number of attributions
 
-    def claim(self, ours: JSON, theirs: JSON) -> JSON | None:
-        """The claim's fragment, to keep under the id the tool gives it (None: the tool gives it back whole)."""
+    def claim(self, ours: JSON, theirs: JSON, sources: list[JSON] | None = None) -> JSON | None:
+        """The claim's fragment, to keep under the id the tool gives it (None: the tool gives it back whole).
+
+        ``sources``: those the tool gives back with this claim only (a speaker it makes up for a link without
+        one), which a reader of the whole finds after the document's own, in the order of the claims.
+        """
+        if sources:
+            self._rebuilt["sources"] += sources
         at = _first_span(theirs)
         if at != _first_span(ours) or (at is None and theirs["id"] != ours["id"]):
             raise Unpaired(f"claim {ours['id']!r} does not come back where it was")
         if len(ours["attributions"]) == len(theirs["attributions"]):
             for their, own in zip(theirs["attributions"], ours["attributions"], strict=True):
                 self._source_ids.setdefault(their["source"], own["source"])
+        else:
+            self._uneven = True
         (renamed,) = _renamed({"claims": [theirs], "sources": []}, {theirs["id"]: ours["id"]}, self._source_ids)[
             "claims"
         ]
@@ -117,8 +127,15 @@ class Keeper:
         return fragment
 
     def rest(self) -> dict[str, JSON] | None:
-        """The remainder but the claims' fragments, once every claim has come (None: nothing), its fields counted."""
+        """The remainder but the claims' fragments, once every claim has come (None: nothing), its fields counted.
+
+        :class:`Unpaired` where a claim comes back with fewer attributions, and the tool makes up a source that is
+        none of ours: which of those a reader keeps needs every claim.
+        """
         kept = _kept(self._head, self._rebuilt, {}, self._source_ids, every_claim=False)
+        if self._uneven and kept is not None and kept.get("less", {}).get("sources"):
+            # Which of the sources the tool makes up for them stay depends on what the claims' patches give back.
+            raise Unpaired("a claim comes back with other attributions, citing a source that is none of ours")
         self.fields += fields(kept)
         return kept
 

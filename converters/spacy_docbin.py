@@ -187,7 +187,7 @@ def _rebuild(
 def _json(document: Document, mapping: AnnotationMapping, report: LossReport) -> dict[str, JSON]:
     """A Doc's JSON for a document: its mapped spans in the ``sc`` group, over tokens that fit them."""
     text = document.article.text or ""
-    standoff = write_document(document, mapping, report)
+    standoff = write_document(document, mapping, report, attributes=False)  # it holds neither
     spans = plain_spans(standoff, mapping)
     boundaries = [edge for s in spans for edge in s.fragments[0]]
     kept = (document.extensions or {}).get(_TOKENS)

@@ -18,14 +18,14 @@ claimfmt gives back the document.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
 
 from claimfmt.converters.base import LossReport
 from claimfmt.converters.mapping import AnnotationMapping
-from claimfmt.model import Attribution, Commitment, Document, HedgeKind, Mode, Span, Stance, State
+from claimfmt.model import Attribution, Claim, Commitment, Document, HedgeKind, Mode, Source, Span, Stance, State
 from claimfmt.structuring import trusted
 from claimfmt.versions import CURRENT_VERSION
 
@@ -34,6 +34,7 @@ __all__ = [
     "Link",
     "Note",
     "Standoff",
+    "StandoffWriter",
     "TextBound",
     "plain_spans",
     "read_document",
@@ -283,125 +284,200 @@ def unused(standoff: Standoff, used: _Used) -> Iterator[TextBound | Link | Attri
 
 
 def write_document(
-    document: Document, mapping: AnnotationMapping, report: LossReport, *, events: bool = False
+    document: Document,
+    mapping: AnnotationMapping,
+    report: LossReport,
+    *,
+    events: bool = False,
+    attributes: bool = True,
 ) -> Standoff:
     """Stand-off annotations for a document, as far as the mapping and the tool can carry it.
 
     ``events`` says the tool's links may have more than two arguments (brat events): the
     attributions read from one event that names several claims are written back as it.
+    ``attributes`` False leaves out attributes and notes, for a tool that holds neither (doccano).
 
     The tool module reads what it wrote back and keeps the difference as its record
-    (:func:`record`), so that claimfmt -> tool -> claimfmt is exact.
+    (``converters/remainder.py``), so that claimfmt -> tool -> claimfmt is exact.
     """
-    text = document.article.text or ""
-    standoff = Standoff(text=text)
-    counter = {"T": 0, "E": 0, "A": 0, "#": 0}
+    writer = StandoffWriter(document.article.text or "", mapping, events=events, attributes=attributes)
+    writer.sources(document.sources)
+    for claim in document.claims:
+        writer.claim(claim)
+    return writer.standoff
 
-    def new(prefix: str) -> str:
-        counter[prefix] += 1
-        return f"{prefix}{counter[prefix]}"
 
-    shared: dict[tuple[str, tuple[tuple[int, int], ...]], str] = {}
-    taken: set[str] = set()
-    placed: dict[str, TextBound] = {}  # span id -> span, to find one again without scanning
-    written: set[tuple[str, str, str]] = set()
+class StandoffWriter:
+    """:func:`write_document` a part at a time: the sources' mentions, then each claim in turn.
 
-    def span(kind: str, fragments: list[tuple[int, int]], prefer: str | None = None) -> str:
-        key = (kind, tuple(fragments))
-        if prefer is None and key in shared:  # a cue, trigger or hedge that attributions share is written once
-            return shared[key]
+    What each part adds is appended to :attr:`standoff`, which a writer that takes a claim at a time
+    (``claimfmt.large``) may empty between claims: only what later claims may share (a cue, a trigger
+    or a hedge span, an event) is remembered apart from it.
+    """
+
+    def __init__(self, text: str, mapping: AnnotationMapping, *, events: bool = False, attributes: bool = True) -> None:
+        self.text = text
+        self.mapping = mapping
+        self.standoff = Standoff(text=text)
+        self._events = events
+        self._attributes = attributes
+        self._counter = {"T": 0, "E": 0, "A": 0, "#": 0}
+        # Kind -> place (:func:`_place`) -> span id: small keys, as a large document's spans are all remembered.
+        self._shared: dict[str, dict[int | tuple[tuple[int, int], ...], str]] = {}
+        self._kept: set[str] = set()  # the ids kept from the tool (the others the counter gives in turn)
+        # Spans of the attribution type by id: an event's trigger, retyped as the attribution it triggers.
+        self._triggers: dict[str, TextBound] = {}
+        self._written: set[tuple[str, str, str]] = set()
+        self._mentions: dict[str, str] = {}
+        self._grouped: dict[str, tuple[Attribution, Link]] = {}  # event read -> the attribution and link written
+        self.claim_type = mapping.first(mapping.claim_types, "Claim")
+        self.source_type = mapping.first(mapping.source_types, "Source")
+        self.cue_type = mapping.first(mapping.cue_types, "Cue")
+        self.hedge_type = mapping.first(mapping.hedge_types, "Hedge")
+        self.link_type = mapping.first(mapping.attribution_types, "Attribution")
+        self._claim_role = mapping.first(mapping.claim_roles, "Claim")
+        self._source_role = mapping.first(mapping.source_roles, "Source")
+        self._cue_role = mapping.first(mapping.cue_roles, "Cue")
+        self._hedge_role = mapping.first(mapping.hedge_roles, "")
+
+    def _taken(self, identifier: str) -> bool:
+        """Whether a ``T`` id is given: kept from the tool, or one the counter gave (``T1`` up to its count)."""
+        number = int(identifier[1:])
+        return identifier in self._kept or (identifier == f"T{number}" and 1 <= number <= self._counter["T"])
+
+    def _new(self, prefix: str) -> str:
+        self._counter[prefix] += 1
+        return f"{prefix}{self._counter[prefix]}"
+
+    def _span(self, kind: str, fragments: list[tuple[int, int]], prefer: str | None = None) -> str:
+        shared = self._shared.get(kind)
+        if shared is None:
+            shared = self._shared[kind] = {}
+        place = _place(fragments)
+        if prefer is None and (found := shared.get(place)) is not None:
+            return found  # a cue, trigger or hedge that attributions share is written once
         # Keep ids read from the tool where they still fit, so that kept annotations still find them.
-        identifier = prefer if prefer and _TOOL_ID.fullmatch(prefer) and prefer not in taken else new("T")
-        while identifier in taken:
-            identifier = new("T")
-        taken.add(identifier)
-        shared.setdefault(key, identifier)
-        placed[identifier] = TextBound(identifier, kind, fragments, " ".join([text[s:e] for s, e in fragments]))
-        standoff.spans.append(placed[identifier])
+        if prefer and _TOOL_ID.fullmatch(prefer) and not self._taken(prefer):
+            identifier = prefer
+            self._kept.add(prefer)
+        else:
+            identifier = self._new("T")
+            while identifier in self._kept:
+                identifier = self._new("T")
+        shared.setdefault(place, identifier)
+        text = self.text
+        span = TextBound(identifier, kind, fragments, " ".join([text[s:e] for s, e in fragments]))
+        self.standoff.spans.append(span)
+        if kind == self.link_type:
+            self._triggers[identifier] = span
         return identifier
 
-    def attribute(field: str, target: str, value: str | None) -> None:
-        name = mapping.attributes.get(field)
-        if name and value is not None and (name, target, value) not in written:
-            written.add((name, target, value))
-            standoff.attributes.append(Attribute(new("A"), name, target, value))
+    def _attribute(self, field: str, target: str, value: str | None) -> None:
+        name = self.mapping.attributes.get(field)
+        if self._attributes and name and value is not None and (name, target, value) not in self._written:
+            self._written.add((name, target, value))
+            self.standoff.attributes.append(Attribute(self._new("A"), name, target, value))
 
-    claim_type = mapping.first(mapping.claim_types, "Claim")
-    source_type = mapping.first(mapping.source_types, "Source")
-    cue_type = mapping.first(mapping.cue_types, "Cue")
-    hedge_type = mapping.first(mapping.hedge_types, "Hedge")
-    link_type = mapping.first(mapping.attribution_types, "Attribution")
-    claim_role = mapping.first(mapping.claim_roles, "Claim")
-    source_role = mapping.first(mapping.source_roles, "Source")
-    cue_role = mapping.first(mapping.cue_roles, "Cue")
-    hedge_role = mapping.first(mapping.hedge_roles, "")
-    mentions: dict[str, str] = {}
-    grouped: dict[str, tuple[Attribution, Link]] = {}  # event read -> the attribution and link written for it
-    for source in document.sources:
-        for mention in source.mentions or ():
-            if _placed(mention, text) and source.id not in mentions:
-                kind = _kept_type(source.extensions, source_type)
-                mentions[source.id] = span(kind, [(mention.start, mention.end)], source.id)  # type: ignore[list-item]
-    for claim in document.claims:
+    def flush(self) -> tuple[list[TextBound], list[Link]]:
+        """The spans and links added since the last flush, taken out of :attr:`standoff` (with its attributes and
+        notes), for a writer that takes a claim at a time. A trigger flushed is not retyped after: a writer of
+        events that may share one (brat) takes the document whole."""
+        standoff = self.standoff
+        spans, links = standoff.spans, standoff.links
+        self.standoff = Standoff(text=self.text)
+        self._triggers.clear()
+        return spans, links
+
+    def sources(self, sources: Iterable[Source]) -> None:
+        """The spans of the sources' first mentions the text holds (a source's span in the tool)."""
+        for source in sources:
+            for mention in source.mentions or ():
+                if _placed(mention, self.text) and source.id not in self._mentions:
+                    kind = _kept_type(source.extensions, self.source_type)
+                    self._mentions[source.id] = self._span(kind, [(mention.start, mention.end)], source.id)  # type: ignore[list-item]
+
+    def claim(self, claim: Claim) -> str | None:
+        """One claim's span, notes, attributes and links; the id of its span (None: the tool has no place for it,
+        and the tool module's record keeps it)."""
+        text, mapping = self.text, self.mapping
         fragments = [(s.start, s.end) for s in claim.spans if _placed(s, text)]
         if not fragments or not mapping.claim_types:
-            continue  # the tool has no place for it: the tool module's record keeps it (and counts it)
-        claim_id = span(_kept_type(claim.extensions, claim_type), fragments, claim.id)  # type: ignore[arg-type]
+            return None
+        claim_id = self._span(_kept_type(claim.extensions, self.claim_type), fragments, claim.id)  # type: ignore[arg-type]
         # A note is one line of a text file; else the record has the statement.
         single_line = not any(c in claim.text for c in "\r\n\t\x00")
-        if mapping.claim_text_note and single_line and claim.text != " ".join(text[s:e] for s, e in fragments):
-            standoff.notes.append(Note(new("#"), mapping.claim_text_note, claim_id, claim.text))
+        if (
+            self._attributes
+            and mapping.claim_text_note
+            and single_line
+            and claim.text != " ".join(text[s:e] for s, e in fragments)
+        ):
+            self.standoff.notes.append(Note(self._new("#"), mapping.claim_text_note, claim_id, claim.text))
         latest = claim.latest()
         if latest is not None:
             # One state a claim: the one that stands; the record keeps the other assessments.
-            attribute("state", claim_id, latest.state.value)
-        if not mapping.attribution_types:
-            continue
-        for attribution in claim.attributions:
-            args = [(claim_role, claim_id)]
-            if attribution.source in mentions and mapping.source_roles:
-                args.append((source_role, mentions[attribution.source]))
-            trigger = claim_id
-            own = _trigger_fragments((attribution.extensions or {}).get(_TRIGGER), text)
-            if attribution.cue is not None and _placed(attribution.cue, text) and mapping.cue_roles:
-                cue = [(attribution.cue.start, attribution.cue.end)]
-                kind = _kept_type(attribution.cue.extensions, cue_type)
-                args.append((cue_role, span(kind, cue)))  # type: ignore[arg-type]
-                if own is None:
-                    trigger = span(link_type, cue)  # type: ignore[arg-type]
-            if own is not None:
-                trigger = span(link_type, own)
-            for n, hedge in enumerate(attribution.hedges or ()):
-                if hedge_role and hedge.span is not None and _placed(hedge.span, text):
-                    kind = _kept_type(hedge.extensions, hedge_type)
-                    hedge_id = span(kind, [(hedge.span.start, hedge.span.end)])  # type: ignore[list-item]
-                    attribute("hedge_kind", hedge_id, hedge.kind.value)
-                    args.append((hedge_role if n == 0 else f"{hedge_role}{n + 1}", hedge_id))
-            group = (attribution.extensions or {}).get(_EVENT)
-            earlier = grouped.get(group) if events and isinstance(group, str) else None
-            if earlier is not None and earlier[0] == attribution:
-                # The same attribution of another claim of one event: that event names this claim too.
-                n = sum(1 for role, _ in earlier[1].args if _ROLE_NUMBER.sub("", role) == claim_role)
-                earlier[1].args.append((f"{claim_role}{n + 1}", claim_id))
-                continue
-            link_id = new("E")
-            kind = _kept_type(attribution.extensions, link_type)
-            if trigger != claim_id:
-                placed[trigger].type = kind
-            link = Link(link_id, kind, args, trigger=trigger)
-            standoff.links.append(link)
-            if isinstance(group, str):
-                grouped.setdefault(group, (attribution, link))
-            attribute("stance", link_id, attribution.stance.value)
-            attribute("commitment", link_id, attribution.commitment.value if attribution.commitment else None)
-            attribute("mode", link_id, attribution.mode.value if attribution.mode else None)
-    return standoff
+            self._attribute("state", claim_id, latest.state.value)
+        if mapping.attribution_types:
+            for attribution in claim.attributions:
+                self._attribution(attribution, claim_id)
+        return claim_id
+
+    def _attribution(self, attribution: Attribution, claim_id: str) -> None:
+        text, mapping = self.text, self.mapping
+        args = [(self._claim_role, claim_id)]
+        if attribution.source in self._mentions and mapping.source_roles:
+            args.append((self._source_role, self._mentions[attribution.source]))
+        trigger = claim_id
+        own = _trigger_fragments((attribution.extensions or {}).get(_TRIGGER), text)
+        if attribution.cue is not None and _placed(attribution.cue, text) and mapping.cue_roles:
+            cue = [(attribution.cue.start, attribution.cue.end)]
+            kind = _kept_type(attribution.cue.extensions, self.cue_type)
+            args.append((self._cue_role, self._span(kind, cue)))  # type: ignore[arg-type]
+            if own is None:
+                trigger = self._span(self.link_type, cue)  # type: ignore[arg-type]
+        if own is not None:
+            trigger = self._span(self.link_type, own)
+        hedge_role = self._hedge_role
+        for n, hedge in enumerate(attribution.hedges or ()):
+            if hedge_role and hedge.span is not None and _placed(hedge.span, text):
+                kind = _kept_type(hedge.extensions, self.hedge_type)
+                hedge_id = self._span(kind, [(hedge.span.start, hedge.span.end)])  # type: ignore[list-item]
+                self._attribute("hedge_kind", hedge_id, hedge.kind.value)
+                args.append((hedge_role if n == 0 else f"{hedge_role}{n + 1}", hedge_id))
+        group = (attribution.extensions or {}).get(_EVENT)
+        earlier = self._grouped.get(group) if self._events and isinstance(group, str) else None
+        if earlier is not None and earlier[0] == attribution:
+            # The same attribution of another claim of one event: that event names this claim too.
+            claim_role = self._claim_role
+            n = sum(1 for role, _ in earlier[1].args if _ROLE_NUMBER.sub("", role) == claim_role)
+            earlier[1].args.append((f"{claim_role}{n + 1}", claim_id))
+            return
+        link_id = self._new("E")
+        kind = _kept_type(attribution.extensions, self.link_type)
+        if trigger != claim_id and (span := self._triggers.get(trigger)) is not None:  # not flushed
+            span.type = kind
+        link = Link(link_id, kind, args, trigger=trigger)
+        self.standoff.links.append(link)
+        if isinstance(group, str):
+            self._grouped.setdefault(group, (attribution, link))
+        self._attribute("stance", link_id, attribution.stance.value)
+        self._attribute("commitment", link_id, attribution.commitment.value if attribution.commitment else None)
+        self._attribute("mode", link_id, attribution.mode.value if attribution.mode else None)
 
 
 def plain_spans(standoff: Standoff, mapping: AnnotationMapping) -> list[TextBound]:
     """The placed spans a tool without events holds: all but the triggers made for attributions."""
     triggers = {link.trigger for link in standoff.links if link.trigger is not None}
     return [s for s in standoff.spans if s.fragments and not (s.id in triggers and s.type in mapping.attribution_types)]
+
+
+def _place(fragments: list[tuple[int, int]]) -> int | tuple[tuple[int, int], ...]:
+    """Where a span is, as a key: one number for one fragment (the usual case), else the fragments."""
+    if len(fragments) == 1:
+        start, end = fragments[0]
+        if 0 <= start <= end < 1 << 32:
+            return start << 32 | end
+    return tuple(fragments)
 
 
 def _spans(span: TextBound, text: str) -> list[dict[str, Any]]:

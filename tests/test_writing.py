@@ -140,3 +140,49 @@ def test_a_streamed_value_with_late_keys_is_the_value_written_whole(
     out = io.BytesIO()
     _write_value(out, Streamed(head=head, at=("page", "items"), items=iter(items), late=lambda: late or {}), option)
     assert out.getvalue() == orjson.dumps(whole, option=option)
+
+
+@given(
+    st.dictionaries(st.text(max_size=4), _JSON_VALUES, max_size=3),
+    st.lists(_JSON_VALUES, max_size=3),
+    st.dictionaries(st.text(max_size=4), _JSON_VALUES, max_size=3),
+    st.lists(_JSON_VALUES, max_size=3),
+    st.sampled_from([0, orjson.OPT_APPEND_NEWLINE]),
+)
+def test_spooled_late_values_are_written_as_the_values_they_hold(
+    head: dict[str, Any], items: list[Any], members: dict[str, Any], spooled: list[Any], option: int
+) -> None:
+    """Arrays and objects spooled to a file as they come (a large document's relations and record fragments,
+    to doccano), anywhere in the late keys: the bytes orjson gives for the value whole."""
+    from claimfmt.writing import Spool, Streamed, _write_value
+
+    array, keyed = Spool(), Spool(keyed=True)
+    for item in spooled:
+        array.add(item)
+    for key, value in members.items():
+        keyed.add(value, key)
+    head = {k: v for k, v in head.items() if k not in ("page", "record", "relations")}
+    head["page"] = {"id": "p", "items": None}
+    late = {"relations": array, "record": {"v": 1, "claims": keyed, "more": [keyed.count, None]}}
+    whole = {
+        **head,
+        "page": {"id": "p", "items": items},
+        "relations": spooled,
+        "record": {"v": 1, "claims": members, "more": [len(members), None]},
+    }
+    out = io.BytesIO()
+    _write_value(out, Streamed(head=head, at=("page", "items"), items=iter(items), late=lambda: late), option)
+    assert out.getvalue() == orjson.dumps(whole, option=option)
+
+
+def test_a_spool_is_written_compact_only_and_holds_one_kind() -> None:
+    from claimfmt.writing import Spool, Streamed, _write_value
+
+    keyed = Spool(keyed=True)
+    with pytest.raises(TypeError, match="have keys"):
+        keyed.add(1)
+    with pytest.raises(TypeError, match="have keys"):
+        Spool().add(1, "key")
+    value = Streamed(head={"items": None}, at=("items",), items=iter([1]), late=lambda: {"record": keyed})
+    with pytest.raises(TypeError, match="Spool"):
+        _write_value(io.BytesIO(), value, orjson.OPT_INDENT_2)

@@ -136,7 +136,10 @@ def write_large(
             yield annotation
 
     def late() -> dict[str, JSON]:
-        kept = keeper.rest()
+        try:
+            kept = keeper.rest()
+        except remainder.Unpaired as exc:
+            raise Unbuildable(str(exc)) from None
         if kept is None and not fragments:
             return {}  # nothing to keep: no record at all
         return {RECORD_TERM: kept or {"v": remainder.VERSION}}

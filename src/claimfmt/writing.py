@@ -8,10 +8,12 @@ and never destroys what was there.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import io
 import itertools
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,6 +29,7 @@ from claimfmt.structuring import as_json, claim_by_claim
 
 __all__ = [
     "AtomicFiles",
+    "Spool",
     "Streamed",
     "atomic_files",
     "atomic_writer",
@@ -35,6 +38,7 @@ __all__ = [
     "to_json",
     "write_documents",
     "write_json_values",
+    "writes_jsonl",
 ]
 
 DocumentLike = Document | Mapping[str, Any]
@@ -56,6 +60,37 @@ class Streamed:
     #: Keys added at the end of ``head`` once the items are written, where they depend on all of them (a W3C
     #: collection's part of a claimfmt record): called then.
     late: Callable[[], dict[str, Any]] | None = None
+
+
+class Spool:
+    """A JSON array or object too large to hold, written to a temporary file as its parts come: a value of a
+    :class:`Streamed` value's late keys (at any depth), copied in where it goes when they are written.
+
+    Only compact output holds one (JSONL, as the tool formats whose records need it are): written indented,
+    it raises ``TypeError``.
+    """
+
+    def __init__(self, *, keyed: bool = False) -> None:
+        """``keyed``: an object, whose members come with :meth:`add`'s ``key``; else an array."""
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed once copied, or when it goes)
+        self._keyed = keyed
+        #: How many items or members it holds.
+        self.count = 0
+
+    def add(self, value: Any, key: str | None = None) -> None:
+        """Append an item (an array), or a member under ``key`` (an object)."""
+        if (key is not None) != self._keyed:
+            raise TypeError("an object's members have keys, an array's items none")
+        data = orjson.dumps(value)
+        self._file.write((b"," if self.count else b"") + (orjson.dumps(key) + b":" + data if self._keyed else data))
+        self.count += 1
+
+    def _copy(self, out: IO[bytes]) -> None:
+        self._file.seek(0)
+        out.write(b"{" if self._keyed else b"[")
+        shutil.copyfileobj(self._file, out)
+        out.write(b"}" if self._keyed else b"]")
+        self._file.close()
 
 
 #: Above this many claims, a document that holds no JSON is written a claim at a time.
@@ -120,14 +155,44 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
         end = bytes(rest).rindex(b"\n}" if indent else b"}")
         out.write(rest[:end])
         for key, item in late.items():
-            data = orjson.dumps(item, option=indent)
-            out.write(
-                b",\n  " + orjson.dumps(key) + b": " + data.replace(b"\n", b"\n  ")
-                if indent
-                else b"," + orjson.dumps(key) + b":" + data
-            )
+            if indent:
+                data = orjson.dumps(item, option=indent)  # a Spool: TypeError, as documented
+                out.write(b",\n  " + orjson.dumps(key) + b": " + data.replace(b"\n", b"\n  "))
+            else:
+                spools: list[Spool] = []
+                data = orjson.dumps(item, default=functools.partial(_spooled, spools=spools))
+                out.write(b"," + orjson.dumps(key) + b":")
+                _spliced(out, data, spools)
         rest = rest[end:]
     out.write(rest)
+
+
+def _spooled(value: Any, spools: list[Spool]) -> str:
+    """A :class:`Spool`'s place in a late key's JSON: a marker (its number), for :func:`_spliced`."""
+    if not isinstance(value, Spool):
+        raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
+    spools.append(value)
+    return f"\x00claimfmt-spool-{len(spools) - 1}"
+
+
+def _spliced(out: IO[bytes], data: bytes, spools: list[Spool]) -> None:
+    """``data`` written to ``out``, each spool's marker replaced by what it holds."""
+    at = 0
+    for number, spool in enumerate(spools):
+        quoted = orjson.dumps(f"\x00claimfmt-spool-{number}")
+        found = data.index(quoted, at)
+        out.write(memoryview(data)[at:found])
+        spool._copy(out)
+        at = found + len(quoted)
+    out.write(memoryview(data)[at:])
+
+
+def writes_jsonl(target: str | os.PathLike[str] | IO[bytes], jsonl: bool | None = None) -> bool:
+    """Whether values written to ``target`` are JSONL: ``jsonl``, or else the target's suffix (``.jsonl``,
+    ``.ndjson``, maybe ``.gz``)."""
+    if jsonl is not None:
+        return jsonl
+    return isinstance(target, str | os.PathLike) and _suffix(Path(target)) in JSONL_SUFFIXES
 
 
 def write_documents(
@@ -142,8 +207,7 @@ def write_documents(
     ``.gz``, give JSONL; anything else a JSON array); ``jsonl`` overrides it.
     A path is written atomically: if ``documents`` raises, the target is untouched.
     """
-    if jsonl is None:
-        jsonl = isinstance(target, str | os.PathLike) and _suffix(Path(target)) in JSONL_SUFFIXES
+    jsonl = writes_jsonl(target, jsonl)
     count = 0
     with _open_target(target) as out:
         if not jsonl:
@@ -174,8 +238,7 @@ def write_json_values(
     ``one_as_array``, asked once a single value is known, says to write it as an
     array of one all the same (a peer file that was one).
     """
-    if jsonl is None:
-        jsonl = isinstance(target, str | os.PathLike) and _suffix(Path(target)) in JSONL_SUFFIXES
+    jsonl = writes_jsonl(target, jsonl)
     count = 0
     with _open_target(target) as out:
         if jsonl:
