@@ -165,12 +165,14 @@ class Doccano(Converter):
         def items() -> Iterator[JSON]:
             yield from entities
             for claim, data in document.claims():
-                if writer.claim(claim) is None:
+                claim_id = writer.claim(claim)
+                if claim_id is None:
                     raise Unbuildable(f"claim {claim.id!r} has no span doccano holds")
                 spans, links = writer.flush()
                 if any(span.type in mapping.source_types for span in spans):
                     raise Unbuildable(f"claim {claim.id!r} has a span written as a source")
                 added, linked, seen = line.add(spans, links, alone=True)
+                line.forget(claim_id)
                 yield from added
                 for relation in linked:
                     relations.add(relation)
@@ -391,6 +393,11 @@ class _Line:
                     from claimfmt.large import Unbuildable
 
                     raise Unbuildable(f"{link.id} makes a span of another claim its trigger")
+            if alone and any(target not in ours and target not in numbers for _, target in link.args[:2]):
+                # A span of a claim before, forgotten (a claim's own), or left out (a trigger): both rare.
+                from claimfmt.large import Unbuildable
+
+                raise Unbuildable(f"{link.id} links a span of another claim that is not an entity")
             found = [numbers[target] for _, target in link.args[:2] if target in numbers]
             if len(found) == 2:
                 first, second = found
@@ -406,3 +413,7 @@ class _Line:
                 start, end = places[2 * number], places[2 * number + 1]
                 seen.spans.append(TextBound(f"T{number}", labels[number], [(start, end)], text[start:end]))
         return entities, relations, seen
+
+    def forget(self, identifier: str) -> None:
+        """Forget a span no later claim links to (a claim's own, written a claim at a time)."""
+        self._numbers.pop(identifier, None)

@@ -10,6 +10,7 @@ its text. Finding a quote whose position is wrong is :mod:`~claimfmt.converters.
 
 from __future__ import annotations
 
+import array
 import bisect
 import enum
 import itertools
@@ -43,9 +44,9 @@ class OffsetMap:
     def __init__(self, text: str) -> None:
         self.text = text
         self._bounds: dict[Unit, list[int] | None] = {}
-        self._astral: tuple[list[int], list[int]] | None = None
+        self._astral: tuple[array.array[int], array.array[int]] | None = None
 
-    def _surrogates(self) -> tuple[list[int], list[int]]:
+    def _surrogates(self) -> tuple[array.array[int], array.array[int]]:
         """Where the astral characters are, in code points and in UTF-16 units.
 
         UTF-16 offsets differ from code points only after astral characters, which are
@@ -53,8 +54,9 @@ class OffsetMap:
         than a table with an entry per character.
         """
         if self._astral is None:
-            points = [match.start() for match in _ASTRAL.finditer(self.text)]
-            self._astral = points, [point + n for n, point in enumerate(points)]
+            # Arrays, not lists: a large document's text may hold a hundred thousand of them.
+            points = array.array("q", [match.start() for match in _ASTRAL.finditer(self.text)])
+            self._astral = points, array.array("q", [point + n for n, point in enumerate(points)])
         return self._astral
 
     def _table(self, unit: Unit) -> list[int] | None:

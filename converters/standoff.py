@@ -322,8 +322,8 @@ class StandoffWriter:
         self._events = events
         self._attributes = attributes
         self._counter = {"T": 0, "E": 0, "A": 0, "#": 0}
-        # Kind -> place (:func:`_place`) -> span id: small keys, as a large document's spans are all remembered.
-        self._shared: dict[str, dict[int | tuple[tuple[int, int], ...], str]] = {}
+        # Kind -> place (:func:`_place`) -> span id (its number, for one the counter gave).
+        self._shared: dict[str, dict[int | tuple[tuple[int, int], ...], int | str]] = {}
         self._kept: set[str] = set()  # the ids kept from the tool (the others the counter gives in turn)
         # Spans of the attribution type by id: an event's trigger, retyped as the attribution it triggers.
         self._triggers: dict[str, TextBound] = {}
@@ -355,7 +355,7 @@ class StandoffWriter:
             shared = self._shared[kind] = {}
         place = _place(fragments)
         if prefer is None and (found := shared.get(place)) is not None:
-            return found  # a cue, trigger or hedge that attributions share is written once
+            return found if isinstance(found, str) else f"T{found}"  # a cue, trigger or hedge shared is written once
         # Keep ids read from the tool where they still fit, so that kept annotations still find them.
         if prefer and _TOOL_ID.fullmatch(prefer) and not self._taken(prefer):
             identifier = prefer
@@ -364,7 +364,8 @@ class StandoffWriter:
             identifier = self._new("T")
             while identifier in self._kept:
                 identifier = self._new("T")
-        shared.setdefault(place, identifier)
+        # The counter's ids by their number: a large document's are all remembered.
+        shared.setdefault(place, self._counter["T"] if identifier == f"T{self._counter['T']}" else identifier)
         text = self.text
         span = TextBound(identifier, kind, fragments, " ".join([text[s:e] for s, e in fragments]))
         self.standoff.spans.append(span)
@@ -472,11 +473,17 @@ def plain_spans(standoff: Standoff, mapping: AnnotationMapping) -> list[TextBoun
 
 
 def _place(fragments: list[tuple[int, int]]) -> int | tuple[tuple[int, int], ...]:
-    """Where a span is, as a key: one number for one fragment (the usual case), else the fragments."""
-    if len(fragments) == 1:
-        start, end = fragments[0]
-        if 0 <= start <= end < 1 << 32:
-            return start << 32 | end
+    """Where a span is, as a key: one number (its fragments' offsets packed, after their count), else the
+    fragments themselves."""
+    place = len(fragments)
+    if place < 256:
+        shift = 8
+        for start, end in fragments:
+            if not 0 <= start <= end < 1 << 32:
+                return tuple(fragments)
+            place |= start << shift | end << shift + 32
+            shift += 64
+        return place
     return tuple(fragments)
 
 
