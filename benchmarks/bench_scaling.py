@@ -153,8 +153,8 @@ def memory(claims: int, work: Path) -> None:
     cli = [sys.executable, "-m", "claimfmt"]
     bare = peak_rss_mb(sys.executable, "-c", "import claimfmt.cli, claimfmt.validation, claimfmt.conversion")
     print(f"  {'the interpreter with claimfmt imported':<44} {bare:6.0f} MB")
-    # claimfmt and W3C (public, or with --record) take the claims one at a time; the tool writers (doccano)
-    # need the document whole.
+    # claimfmt, W3C (public, or with --record) and doccano take the claims one at a time; the other tool writers
+    # (Label Studio) need the document whole.
     for name, command in (
         ("claimfmt validate", ["validate", str(path)]),
         ("claimfmt convert --to claimfmt", ["convert", str(path), "--from", "claimfmt", "--to", "claimfmt"]),
@@ -162,6 +162,7 @@ def memory(claims: int, work: Path) -> None:
         ("  the same, the format detected", ["convert", str(path), "--to", "w3c"]),
         ("claimfmt convert --to w3c --record", ["convert", str(path), "--from", "claimfmt", "--to", "w3c", "--record"]),
         ("claimfmt convert --to doccano", ["convert", str(path), "--from", "claimfmt", "--to", "doccano"]),
+        ("claimfmt convert --to labelstudio", ["convert", str(path), "--from", "claimfmt", "--to", "labelstudio"]),
         ("claimfmt validate, without the text", ["validate", str(textless)]),
         ("claimfmt convert --to w3c, without the text", ["convert", str(textless), "--to", "w3c"]),
         ("  the same with --record", ["convert", str(textless), "--to", "w3c", "--record"]),

@@ -135,9 +135,10 @@ class Doccano(Converter):
         and the record, whose fragments (one a claim) are the size of what doccano cannot hold.
 
         Each claim's spans and links are read back as a reader reads them in the whole line, and its fragment of
-        the record made then (:class:`remainder.Keeper`). Where that would differ from the whole (a claim doccano
-        has no span for, a span two claims share as trigger and entity, a patch kept from reading doccano),
-        :class:`~claimfmt.large.Unbuildable`: the document is then written whole.
+        the record made then (:class:`remainder.Keeper`). Where a claim alone does not give what the whole gives
+        (a claim doccano has no span for, a span one claim writes and another makes its trigger, a claim read back
+        with fewer attributions, a patch kept from reading doccano), :class:`~claimfmt.large.Unbuildable`: the
+        document is then written whole. A target that is not JSONL is written whole.
         """
         from claimfmt.large import Unbuildable
 
@@ -194,7 +195,7 @@ class Doccano(Converter):
                 kept = keeper.rest()
             except remainder.Unpaired as exc:
                 raise Unbuildable(str(exc)) from None
-            if fragments.count:  # where the whole document's record has them, for the same bytes
+            if fragments.count:  # in the place the whole document's record has them
                 rest = kept or {"v": remainder.VERSION}
                 kept = {key: rest[key] for key in ("v", "less") if key in rest} | {"claims": fragments} | rest
             return {"relations": relations, RECORD: kept} if kept else {"relations": relations}
