@@ -145,44 +145,61 @@ def test_a_streamed_value_with_late_keys_is_the_value_written_whole(
 @given(
     st.dictionaries(st.text(max_size=4), _JSON_VALUES, max_size=3),
     st.lists(_JSON_VALUES, max_size=3),
+    st.lists(st.lists(_JSON_VALUES, max_size=3), max_size=3),
     st.dictionaries(st.text(max_size=4), _JSON_VALUES, max_size=3),
     st.lists(_JSON_VALUES, max_size=3),
-    st.sampled_from([0, orjson.OPT_APPEND_NEWLINE]),
+    st.sampled_from(
+        [0, orjson.OPT_APPEND_NEWLINE, orjson.OPT_INDENT_2, orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE]
+    ),
 )
-def test_spooled_late_values_are_written_as_the_values_they_hold(
-    head: dict[str, Any], items: list[Any], members: dict[str, Any], spooled: list[Any], option: int
+def test_spooled_values_are_written_as_the_values_they_hold(
+    head: dict[str, Any],
+    items: list[Any],
+    tails: list[list[Any]],
+    members: dict[str, Any],
+    spooled: list[Any],
+    option: int,
 ) -> None:
-    """Arrays and objects spooled to a file as they come (a large document's relations and record fragments,
-    to doccano), anywhere in the late keys: the bytes orjson gives for the value whole."""
+    """Arrays and objects spooled to a file as they come (a large document's relations and record fragments), in
+    the late keys at any depth, and arrays whose items follow the streamed ones (Label Studio's results), with the
+    array inside a list: the bytes orjson gives for the value whole, compact or indented."""
     from claimfmt.writing import Spool, Streamed, _write_value
 
-    array, keyed = Spool(), Spool(keyed=True)
-    for item in spooled:
-        array.add(item)
+    def spool(values: list[Any]) -> Spool:
+        found = Spool()
+        for value in values:
+            found.add(value)
+        return found
+
+    keyed = Spool(keyed=True)
     for key, value in members.items():
         keyed.add(value, key)
-    head = {k: v for k, v in head.items() if k not in ("page", "record", "relations")}
-    head["page"] = {"id": "p", "items": None}
-    late = {"relations": array, "record": {"v": 1, "claims": keyed, "more": [keyed.count, None]}}
+    head = {k: v for k, v in head.items() if k not in ("pages", "record", "relations")}
+    head["pages"] = [{"id": "p", "items": None, "by": "x"}]
+    late = {"relations": spool(spooled), "record": {"v": 1, "claims": keyed, "more": [keyed.count, None]}}
     whole = {
         **head,
-        "page": {"id": "p", "items": items},
+        "pages": [{"id": "p", "items": items + [item for tail in tails for item in tail], "by": "x"}],
         "relations": spooled,
         "record": {"v": 1, "claims": members, "more": [len(members), None]},
     }
+    value = Streamed(
+        head=head,
+        at=("pages", 0, "items"),
+        items=iter(items),
+        late=lambda: late,
+        tail=lambda: [spool(tail) for tail in tails],
+    )
     out = io.BytesIO()
-    _write_value(out, Streamed(head=head, at=("page", "items"), items=iter(items), late=lambda: late), option)
+    _write_value(out, value, option)
     assert out.getvalue() == orjson.dumps(whole, option=option)
+    assert head["pages"][0]["items"] is None  # the head as it was
 
 
-def test_a_spool_is_written_compact_only_and_holds_one_kind() -> None:
-    from claimfmt.writing import Spool, Streamed, _write_value
+def test_a_spool_holds_one_kind() -> None:
+    from claimfmt.writing import Spool
 
-    keyed = Spool(keyed=True)
     with pytest.raises(TypeError, match="have keys"):
-        keyed.add(1)
+        Spool(keyed=True).add(1)
     with pytest.raises(TypeError, match="have keys"):
         Spool().add(1, "key")
-    value = Streamed(head={"items": None}, at=("items",), items=iter([1]), late=lambda: {"record": keyed})
-    with pytest.raises(TypeError, match="Spool"):
-        _write_value(io.BytesIO(), value, orjson.OPT_INDENT_2)

@@ -13,7 +13,6 @@ import gzip
 import io
 import itertools
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -46,8 +45,8 @@ DocumentLike = Document | Mapping[str, Any]
 
 @attrs.frozen(kw_only=True)
 class Streamed:
-    """A JSON object written a piece at a time: ``head`` with the array at the keys ``at`` (one per depth) made of
-    ``items`` as they come.
+    """A JSON object written a piece at a time: ``head`` with the array at ``at`` (a key or list index per depth)
+    made of ``items`` as they come.
 
     A document of many claims that holds no JSON (one read part by part, ``claimfmt.large``) is
     written so, one claim's JSON at a time, instead of as a whole the size of the document again;
@@ -55,42 +54,61 @@ class Streamed:
     """
 
     head: dict[str, Any]
-    at: tuple[str, ...]
+    at: tuple[str | int, ...]
     items: Iterable[Any]
     #: Keys added at the end of ``head`` once the items are written, where they depend on all of them (a W3C
-    #: collection's part of a claimfmt record): called then.
+    #: collection's part of a claimfmt record): called then. Their values may hold :class:`Spool` values.
     late: Callable[[], dict[str, Any]] | None = None
+    #: Arrays whose items follow ``items`` in the same array (Label Studio's results: regions, then the
+    #: choices and relations on them): called once the items are written.
+    tail: Callable[[], list[Spool]] | None = None
 
 
 class Spool:
-    """A JSON array or object too large to hold, written to a temporary file as its parts come: a value of a
-    :class:`Streamed` value's late keys (at any depth), copied in where it goes when they are written.
-
-    Only compact output holds one (JSONL, as the tool formats whose records need it are): written indented,
-    it raises ``TypeError``.
-    """
+    """A JSON array or object too large to hold, written to a temporary file as its parts come, and copied in
+    where it goes when a :class:`Streamed` value is written (in its late keys, or its tail)."""
 
     def __init__(self, *, keyed: bool = False) -> None:
         """``keyed``: an object, whose members come with :meth:`add`'s ``key``; else an array."""
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed once copied, or when it goes)
-        self._keyed = keyed
+        self.keyed = keyed
         #: How many items or members it holds.
         self.count = 0
 
     def add(self, value: Any, key: str | None = None) -> None:
         """Append an item (an array), or a member under ``key`` (an object)."""
-        if (key is not None) != self._keyed:
+        if (key is not None) != self.keyed:
             raise TypeError("an object's members have keys, an array's items none")
+        # One a line: compact JSON holds no line break of its own.
         data = orjson.dumps(value)
-        self._file.write((b"," if self.count else b"") + (orjson.dumps(key) + b":" + data if self._keyed else data))
+        self._file.write((orjson.dumps(key) + b":" + data if self.keyed else data) + b"\n")
         self.count += 1
 
-    def _copy(self, out: IO[bytes]) -> None:
+    def _parts(self, indent: bytes | None) -> Iterator[bytes]:
+        """Each item or member, written compact (``indent`` None) or indented below the line ``indent`` starts."""
         self._file.seek(0)
-        out.write(b"{" if self._keyed else b"[")
-        shutil.copyfileobj(self._file, out)
-        out.write(b"}" if self._keyed else b"]")
+        inner = None if indent is None else indent + b"  "
+        for line in self._file:
+            part = line[:-1]
+            if inner is not None:
+                if self.keyed:
+                    ((key, value),) = orjson.loads(b"{" + part + b"}").items()
+                    part = orjson.dumps(key) + b": " + orjson.dumps(value, option=orjson.OPT_INDENT_2)
+                else:
+                    part = orjson.dumps(orjson.loads(part), option=orjson.OPT_INDENT_2)
+                part = inner + part.replace(b"\n", inner)
+            yield part
         self._file.close()
+
+    def _write(self, out: IO[bytes], indent: bytes | None) -> None:
+        opening, closing = (b"{", b"}") if self.keyed else (b"[", b"]")
+        if not self.count:
+            out.write(opening + closing)
+            return
+        out.write(opening)
+        for n, part in enumerate(self._parts(indent)):
+            out.write(b"," + part if n else part)
+        out.write((indent or b"") + closing)
 
 
 #: Above this many claims, a document that holds no JSON is written a claim at a time.
@@ -128,9 +146,10 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
     # The head is written around a marker where the array goes; each item is written where the marker was,
     # indented as orjson indents an array at that depth.
     marker = f"\x00claimfmt-streamed-{id(value)}"
-    marked = outer = dict(value.head)
+    marked = dict(value.head)
+    outer: Any = marked
     for key in value.at[:-1]:  # copied on the way down: the head is not changed
-        below = dict(outer[key])
+        below = list(outer[key]) if isinstance(outer[key], list) else dict(outer[key])
         outer[key] = below
         outer = below
     outer[value.at[-1]] = marker
@@ -138,16 +157,19 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
     at = head.index(quoted)
     out.write(memoryview(head)[:at])  # not a copy: the head holds the article's text
     indent = option & orjson.OPT_INDENT_2
-    line = head[head.rfind(b"\n", 0, at) + 1 : at]  # the key's line, up to the marker
-    depth = b"\n" + b" " * (len(line) - len(line.lstrip(b" "))) if indent else b""
-    inner = depth + b"  " if indent else b""
+    depth = _depth(head, at) if indent else None
+    inner = depth + b"  " if depth is not None else b""
     count = 0
     for item in value.items:
         out.write((b"," if count else b"[") + inner)
         data = orjson.dumps(item, option=indent)
         out.write(data.replace(b"\n", inner) if indent else data)
         count += 1
-    out.write(depth + b"]" if count else b"[]")
+    for spool in value.tail() if value.tail is not None else ():
+        for part in spool._parts(depth):
+            out.write((b"," if count else b"[") + part)
+            count += 1
+    out.write((depth or b"") + b"]" if count else b"[]")
     rest = memoryview(head)[at + len(quoted) :]
     late = value.late() if value.late is not None else {}
     if late:
@@ -155,16 +177,21 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
         end = bytes(rest).rindex(b"\n}" if indent else b"}")
         out.write(rest[:end])
         for key, item in late.items():
+            spools: list[Spool] = []
+            data = orjson.dumps(item, option=indent, default=functools.partial(_spooled, spools=spools))
             if indent:
-                data = orjson.dumps(item, option=indent)  # a Spool: TypeError, as documented
-                out.write(b",\n  " + orjson.dumps(key) + b": " + data.replace(b"\n", b"\n  "))
+                data = b",\n  " + orjson.dumps(key) + b": " + data.replace(b"\n", b"\n  ")
             else:
-                spools: list[Spool] = []
-                data = orjson.dumps(item, default=functools.partial(_spooled, spools=spools))
-                out.write(b"," + orjson.dumps(key) + b":")
-                _spliced(out, data, spools)
+                data = b"," + orjson.dumps(key) + b":" + data
+            _spliced(out, data, spools, indent=bool(indent))
         rest = rest[end:]
     out.write(rest)
+
+
+def _depth(data: bytes, at: int) -> bytes:
+    """A line break and the indentation of the line of ``data`` that ``at`` is on."""
+    line = data[data.rfind(b"\n", 0, at) + 1 : at]
+    return b"\n" + b" " * (len(line) - len(line.lstrip(b" ")))
 
 
 def _spooled(value: Any, spools: list[Spool]) -> str:
@@ -175,14 +202,14 @@ def _spooled(value: Any, spools: list[Spool]) -> str:
     return f"\x00claimfmt-spool-{len(spools) - 1}"
 
 
-def _spliced(out: IO[bytes], data: bytes, spools: list[Spool]) -> None:
-    """``data`` written to ``out``, each spool's marker replaced by what it holds."""
+def _spliced(out: IO[bytes], data: bytes, spools: list[Spool], *, indent: bool) -> None:
+    """``data`` written to ``out``, each spool's marker replaced by what it holds (indented as ``data`` is)."""
     at = 0
     for number, spool in enumerate(spools):
         quoted = orjson.dumps(f"\x00claimfmt-spool-{number}")
         found = data.index(quoted, at)
         out.write(memoryview(data)[at:found])
-        spool._copy(out)
+        spool._write(out, _depth(data, found) if indent else None)
         at = found + len(quoted)
     out.write(memoryview(data)[at:])
 
