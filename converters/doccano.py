@@ -152,7 +152,7 @@ class Doccano(Converter):
         writer = StandoffWriter(text, mapping, attributes=False)
         writer.sources(head.sources)
         line = _Line(text, mapping, options.offset_unit or self.default_unit)
-        entities, _, seen = line.add(writer.flush()[0], [])
+        entities, _, seen = line.add(writer.flush().spans, [])
         scratch = LossReport(source="doccano", target="claimfmt")
         identifier = "doccano-0"  # as a reader names a line without an id, the first of its file
         rebuilt = read_json(seen, mapping, identifier, scratch)[0]
@@ -169,7 +169,8 @@ class Doccano(Converter):
                 claim_id = writer.claim(claim)
                 if claim_id is None:
                     raise Unbuildable(f"claim {claim.id!r} has no span doccano holds")
-                spans, links = writer.flush()
+                flushed = writer.flush()
+                spans, links = flushed.spans, flushed.links
                 if any(span.type in mapping.source_types for span in spans):
                     raise Unbuildable(f"claim {claim.id!r} has a span written as a source")
                 added, linked, seen = line.add(spans, links, alone=True)
@@ -191,6 +192,8 @@ class Doccano(Converter):
                     fragments.add(fragment, theirs["id"])
 
         def late() -> dict[str, JSON]:
+            nonlocal writer, line
+            del writer, line  # what every claim's spans were: not needed now, and as large as the record's rest
             try:
                 kept = keeper.rest()
             except remainder.Unpaired as exc:

@@ -26,8 +26,10 @@ from what a reader gets back to each document. Both ways are therefore exact.
 
 from __future__ import annotations
 
+import array
+import os
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from claimfmt.converters import remainder
 from claimfmt.converters.anchoring import DEFAULT_ANCHORING, Anchoring
@@ -45,11 +47,24 @@ from claimfmt.converters.base import (
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
 from claimfmt.converters.patches import additions, diff
-from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBound, read_json, write_document
+from claimfmt.converters.standoff import (
+    Attribute,
+    Link,
+    Note,
+    Standoff,
+    StandoffWriter,
+    TextBound,
+    read_json,
+    write_document,
+)
 from claimfmt.converters.values import Fields, as_list, as_object
 from claimfmt.model import Document
 from claimfmt.reading import Record
-from claimfmt.structuring import evolve, trusted
+from claimfmt.structuring import as_json, evolve, trusted
+from claimfmt.writing import Spool, Streamed, write_json_values
+
+if TYPE_CHECKING:
+    from claimfmt.large import LargeDocument
 
 __all__ = ["LabelStudio", "labelling_config"]
 
@@ -106,6 +121,112 @@ class LabelStudio(Converter):
             else:
                 report.drop("documents Label Studio cannot hold apart (kept as one task)")
             yield task
+
+    def writes_large(self, options: Options) -> bool:
+        return True
+
+    def write_large(
+        self,
+        document: LargeDocument,
+        target: str | os.PathLike[str] | IO[bytes],
+        options: Options,
+        report: LossReport,
+        *,
+        jsonl: bool | None = None,
+    ) -> int:
+        """The task of a large document, a claim at a time: its regions as each claim comes, then the choices, text
+        areas and relations on them, and the record, each spooled to a temporary file as it comes.
+
+        Each claim's results are read back as a reader reads them in the whole task, and its fragment of the
+        record made then (:class:`remainder.Keeper`). Where a claim alone does not give what the whole gives (a
+        claim with no span in the text, a span of one claim that another makes its trigger, a claim read back
+        with fewer attributions), :class:`~claimfmt.large.Unbuildable`:
+        the document is then written whole. So is a document read from a Label Studio prediction, an empty task
+        or JSON-MIN, or with a patch kept from reading Label Studio.
+        """
+        from claimfmt.large import Unbuildable
+
+        head = document.head
+        extensions = head.extensions or {}
+        if _SHAPE in extensions or _TASK in extensions or extensions.get(NS + "kind") not in (None, "annotation"):
+            return super().write_large(document, target, options, report, jsonl=jsonl)
+        text = head.article.text
+        if text is None:
+            raise Unbuildable("a document without text is written whole")
+        mapping = options.mapping or preset("default")
+        writer = StandoffWriter(text, mapping)
+        writer.sources(head.sources)
+        results = _Results(text, mapping, options.offset_unit or self.default_unit)
+        regions, *_, seen = results.add(writer.flush())
+        entry: dict[str, JSON] = {"result": None}
+        annotators = head.provenance.annotators if head.provenance else None
+        if annotators:
+            entry["completed_by"] = annotators[0].name
+        identifier, scratch = "labelstudio-0", LossReport(source="labelstudio", target="claimfmt")
+
+        def read(seen: Standoff) -> dict[str, JSON]:  # as a reader reads the task's one annotation
+            return _annotation(seen, False, identifier, "annotation", 0, entry.get("completed_by"), mapping, scratch)
+
+        rebuilt = read(seen)
+        if rebuilt["claims"]:
+            raise Unbuildable("a source is written as a claim")
+        keeper = remainder.Keeper(as_json(head), rebuilt, every_claim=True)
+        sources = {source["id"] for source in rebuilt["sources"]}
+        choices, notes, relations, fragments = Spool(), Spool(), Spool(), Spool(keyed=True)
+        bare = True  # every fragment so far only says where its claim is
+
+        def items() -> Iterator[JSON]:
+            nonlocal bare
+            yield from regions
+            for claim, data in document.claims():
+                claim_id = writer.claim(claim)
+                if claim_id is None:
+                    raise Unbuildable(f"claim {claim.id!r} has no span Label Studio holds")
+                flushed = writer.flush()
+                if any(span.type in mapping.source_types for span in flushed.spans):
+                    raise Unbuildable(f"claim {claim.id!r} has a span written as a source")
+                added, chosen, noted, linked, seen = results.add(flushed, alone=True)
+                results.forget(claim_id)
+                yield from added
+                for spool, values in ((choices, chosen), (notes, noted), (relations, linked)):
+                    for value in values:
+                        spool.add(value)
+                found = read(seen)
+                if len(found["claims"]) != 1:
+                    raise Unbuildable(f"claim {claim.id!r} has a span written as another claim")
+                (theirs,) = found["claims"]
+                made_up = [source for source in found["sources"] if source["id"] not in sources]
+                sources.update(source["id"] for source in made_up)
+                try:
+                    fragment = keeper.claim(data, theirs, made_up)
+                except remainder.Unpaired as exc:
+                    raise Unbuildable(str(exc)) from None
+                if fragment is not None:
+                    bare = bare and set(fragment) == {"at"}
+                    fragments.add(fragment, theirs["id"])
+
+        def late() -> dict[str, JSON]:
+            nonlocal writer, results
+            del writer, results  # what every claim's spans were: not needed now, and as large as the record's rest
+            try:
+                rest = keeper.rest() or {"v": remainder.VERSION}
+            except remainder.Unpaired as exc:
+                raise Unbuildable(str(exc)) from None
+            if bare and set(rest) == {"v"}:
+                return {}  # nothing to keep but where the claims are: no record
+            report.recorded.update(keeper.fields)
+            claims = {"claims": fragments} if fragments.count else {}
+            record = {key: rest[key] for key in ("v", "less") if key in rest} | claims | rest
+            return {"meta": {"claimfmt": [record]}}
+
+        value = Streamed(
+            head={"data": {"text": text}, "annotations": [entry]},
+            at=("annotations", 0, "result"),
+            items=items(),
+            late=late,
+            tail=lambda: [choices, notes, relations],
+        )
+        return write_json_values(target, [value], jsonl=jsonl)
 
 
 def _parked(
@@ -457,46 +578,123 @@ def _results(
 ) -> tuple[list[JSON], Standoff]:
     """A document's results, and the stand-off a reader makes of them (in code points, their ids its own)."""
     text = document.article.text or ""
-    offsets = OffsetMap(text)
     standoff = write_document(document, mapping, report)
-    seen = Standoff(text=text)
-    results: list[JSON] = []
-    regions: dict[str, str] = {}
-    triggers = {link.trigger for link in standoff.links if link.trigger is not None}
-    for span in standoff.spans:
-        if span.id in triggers and span.type in mapping.attribution_types:
-            continue  # an event trigger: Label Studio relations have none
-        start, end = span.fragments[0]
-        regions[span.id] = span.type
-        seen.spans.append(TextBound(span.id, span.type, [(start, end)], text[start:end]))
-        value = {
-            "start": offsets.from_codepoints(start, unit),
-            "end": offsets.from_codepoints(end, unit),
-            "text": text[start:end],
-            "labels": [span.type],
-        }
-        results.append({"id": span.id, "from_name": "label", "to_name": "text", "type": "labels", "value": value})
-    for attribute in standoff.attributes:
-        if attribute.target in regions and attribute.value is not None:
-            name, target = attribute.name, attribute.target
-            seen.attributes.append(Attribute(f"{target}:{name}:0", name, target, str(attribute.value)))
-            value = {"choices": [attribute.value]}
-            results.append({"id": target, "from_name": name, "to_name": "text", "type": "choices", "value": value})
-    for note in standoff.notes:
-        if note.target in regions:
-            seen.notes.append(Note(f"{note.target}:{note.type}:0", note.type, note.target, note.text))
-            value = {"text": [note.text]}
-            results.append(
-                {"id": note.target, "from_name": note.type, "to_name": "text", "type": "textarea", "value": value}
-            )
-    for link in standoff.links:
-        ends = [target for _, target in link.args[:2] if target in regions]
-        if len(ends) == 2:
-            seen.links.append(Link(f"{ends[0]}:{ends[1]}", link.type, [(regions[e], e) for e in ends]))
-            results.append(
-                {"from_id": ends[0], "to_id": ends[1], "type": "relation", "direction": "right", "labels": [link.type]}
-            )
-    return results, seen
+    regions, choices, notes, relations, seen = _Results(text, mapping, unit).add(standoff)
+    return [*regions, *choices, *notes, *relations], seen
+
+
+class _Results:
+    """A document's results, made from stand-off annotations as they come, with the stand-off a reader makes of
+    them: all at once, or a claim's at a time (:meth:`LabelStudio.write_large`). Its regions come first, then
+    the choices and text areas on them, then the relations between them."""
+
+    def __init__(self, text: str, mapping: AnnotationMapping, unit: Unit) -> None:
+        self._text, self._mapping, self._unit = text, mapping, unit
+        self._offsets = OffsetMap(text)
+        self._numbers: dict[str, int] = {}  # region id -> its number
+        # Each region's label and place, in code points: what a reader makes of it, for a later claim's link.
+        self._labels: list[str] = []
+        self._places = array.array("q")
+        self._choices: dict[str, tuple[tuple[str, str], ...]] = {}  # a claim at a time: each region's, by name
+
+    def add(
+        self, standoff: Standoff, *, alone: bool = False
+    ) -> tuple[list[JSON], list[JSON], list[JSON], list[JSON], Standoff]:
+        """The regions, choices, text areas and relations of ``standoff``'s annotations, and the stand-off a
+        reader makes of them (with the regions made before that their relations name).
+
+        ``alone``: they are one claim's, after the others'. Where a reader of the whole task would see them
+        otherwise (a span of a claim before made a trigger, or one that is not a region linked to or given a
+        choice), :class:`~claimfmt.large.Unbuildable`.
+        """
+        text, mapping, numbers, labels, places = self._text, self._mapping, self._numbers, self._labels, self._places
+        seen = Standoff(text=text)
+        regions: list[JSON] = []
+        triggers = {link.trigger for link in standoff.links if link.trigger is not None}
+        ours = {span.id for span in standoff.spans} | {link.id for link in standoff.links} if alone else set()
+        for span in standoff.spans:
+            if span.id in triggers and span.type in mapping.attribution_types:
+                continue  # an event trigger: Label Studio relations have none
+            start, end = span.fragments[0]
+            numbers[span.id] = len(labels)
+            labels.append(span.type)
+            places.extend((start, end))
+            seen.spans.append(TextBound(span.id, span.type, [(start, end)], text[start:end]))
+            value = {
+                "start": self._offsets.from_codepoints(start, self._unit),
+                "end": self._offsets.from_codepoints(end, self._unit),
+                "text": text[start:end],
+                "labels": [span.type],
+            }
+            regions.append({"id": span.id, "from_name": "label", "to_name": "text", "type": "labels", "value": value})
+        choices: list[JSON] = []
+        for attribute in standoff.attributes:
+            if attribute.target in numbers and attribute.value is not None:
+                name, target = attribute.name, attribute.target
+                chosen = Attribute(f"{target}:{name}:0", name, target, str(attribute.value))
+                seen.attributes.append(chosen)
+                if alone:
+                    self._choices[target] = (*self._choices.get(target, ()), (name, chosen.value or ""))
+                value = {"choices": [attribute.value]}
+                choices.append({"id": target, "from_name": name, "to_name": "text", "type": "choices", "value": value})
+            elif alone and attribute.target not in ours:  # a span of a claim before, forgotten or left out
+                _unbuildable_unless(False, f"{attribute.id} is a choice on a span of another claim, not a region")
+        notes: list[JSON] = []
+        for note in standoff.notes:
+            if note.target in numbers:
+                seen.notes.append(Note(f"{note.target}:{note.type}:0", note.type, note.target, note.text))
+                value = {"text": [note.text]}
+                notes.append(
+                    {"id": note.target, "from_name": note.type, "to_name": "text", "type": "textarea", "value": value}
+                )
+        relations: list[JSON] = []
+        earlier: set[str] = set()
+        for link in standoff.links:
+            if alone:
+                trigger = link.trigger
+                _unbuildable_unless(
+                    trigger is None
+                    or trigger in ours
+                    or (trigger not in numbers and link.type in mapping.attribution_types),
+                    f"{link.id} makes a span of another claim its trigger",
+                )
+                for _, target in link.args[:2]:
+                    if target not in ours:
+                        _unbuildable_unless(target in numbers, f"{link.id} links a span of another claim not a region")
+                        earlier.add(target)
+            ends = [target for _, target in link.args[:2] if target in numbers]
+            if len(ends) == 2:
+                seen.links.append(Link(f"{ends[0]}:{ends[1]}", link.type, [(labels[numbers[e]], e) for e in ends]))
+                relations.append(
+                    {
+                        "from_id": ends[0],
+                        "to_id": ends[1],
+                        "type": "relation",
+                        "direction": "right",
+                        "labels": [link.type],
+                    }
+                )
+        for identifier in sorted(earlier, key=numbers.__getitem__):
+            number = numbers[identifier]
+            start, end = places[2 * number], places[2 * number + 1]
+            seen.spans.append(TextBound(identifier, labels[number], [(start, end)], text[start:end]))
+            seen.attributes += [
+                Attribute(f"{identifier}:{name}:0", name, identifier, value)
+                for name, value in self._choices.get(identifier, ())
+            ]
+        return regions, choices, notes, relations, seen
+
+    def forget(self, identifier: str) -> None:
+        """Forget a region no later claim links to (a claim's own, written a claim at a time)."""
+        self._numbers.pop(identifier, None)
+        self._choices.pop(identifier, None)
+
+
+def _unbuildable_unless(condition: bool, why: str) -> None:
+    if not condition:
+        from claimfmt.large import Unbuildable
+
+        raise Unbuildable(why)
 
 
 def labelling_config(mapping: AnnotationMapping) -> str:

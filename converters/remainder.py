@@ -87,8 +87,10 @@ class Keeper:
     a claim without spans renamed), :class:`Unpaired`: pairing it needs every claim at once.
     """
 
-    def __init__(self, head: dict[str, JSON], rebuilt_head: dict[str, JSON]) -> None:
-        """``head`` and ``rebuilt_head``: the document's JSON and what the tool gives back of it, without claims."""
+    def __init__(self, head: dict[str, JSON], rebuilt_head: dict[str, JSON], *, every_claim: bool = False) -> None:
+        """``head`` and ``rebuilt_head``: the document's JSON and what the tool gives back of it, without claims;
+        ``every_claim`` as :func:`keep` takes it."""
+        self._every_claim = every_claim
         self._head = {**head, "claims": []}
         self._rebuilt = {**rebuilt_head, "claims": [], "sources": list(rebuilt_head["sources"])}
         # The sources known by their mentions; the others by the claims that cite them, as they come.
@@ -121,7 +123,7 @@ class Keeper:
             fragment["patch"] = patch
         if theirs["id"] != ours["id"]:
             fragment["id"] = ours["id"]
-        if len(fragment) == 1:
+        if len(fragment) == 1 and not self._every_claim:
             return None
         self.fields += fields({"claims": {theirs["id"]: fragment}})
         return fragment

@@ -327,7 +327,8 @@ class StandoffWriter:
         self._kept: set[str] = set()  # the ids kept from the tool (the others the counter gives in turn)
         # Spans of the attribution type by id: an event's trigger, retyped as the attribution it triggers.
         self._triggers: dict[str, TextBound] = {}
-        self._written: set[tuple[str, str, str]] = set()
+        self._written: dict[str, tuple[tuple[str, str], ...]] = {}  # target -> the attributes (name, value) on it
+        self._claims: list[str] = []  # the claims' spans since the last flush
         self._mentions: dict[str, str] = {}
         self._grouped: dict[str, tuple[Attribution, Link]] = {}  # event read -> the attribution and link written
         self.claim_type = mapping.first(mapping.claim_types, "Claim")
@@ -375,19 +376,24 @@ class StandoffWriter:
 
     def _attribute(self, field: str, target: str, value: str | None) -> None:
         name = self.mapping.attributes.get(field)
-        if self._attributes and name and value is not None and (name, target, value) not in self._written:
-            self._written.add((name, target, value))
+        if not (self._attributes and name and value is not None):
+            return
+        written = self._written.get(target, ())
+        if (name, value) not in written:
+            self._written[target] = (*written, (name, value))
             self.standoff.attributes.append(Attribute(self._new("A"), name, target, value))
 
-    def flush(self) -> tuple[list[TextBound], list[Link]]:
-        """The spans and links added since the last flush, taken out of :attr:`standoff` (with its attributes and
-        notes), for a writer that takes a claim at a time. A trigger flushed is not retyped after: a writer of
-        events that may share one (brat) takes the document whole."""
-        standoff = self.standoff
-        spans, links = standoff.spans, standoff.links
-        self.standoff = Standoff(text=self.text)
+    def flush(self) -> Standoff:
+        """The annotations added since the last flush, taken out of :attr:`standoff`, for a writer that takes a
+        claim at a time. A trigger flushed is not retyped after: a writer of events that may share a trigger
+        (brat) takes the document whole."""
+        flushed, self.standoff = self.standoff, Standoff(text=self.text)
         self._triggers.clear()
-        return spans, links
+        # What no later claim gives an attribute: its links and its own span (a hedge's may be shared).
+        for target in (*self._claims, *(link.id for link in flushed.links)):
+            self._written.pop(target, None)
+        self._claims.clear()
+        return flushed
 
     def sources(self, sources: Iterable[Source]) -> None:
         """The spans of the sources' first mentions the text holds (a source's span in the tool)."""
@@ -405,6 +411,7 @@ class StandoffWriter:
         if not fragments or not mapping.claim_types:
             return None
         claim_id = self._span(_kept_type(claim.extensions, self.claim_type), fragments, claim.id)  # type: ignore[arg-type]
+        self._claims.append(claim_id)
         # A note is one line of a text file; else the record has the statement.
         single_line = not any(c in claim.text for c in "\r\n\t\x00")
         if (

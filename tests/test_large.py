@@ -187,7 +187,7 @@ _TEXTLESS = {
 
 @given(
     json_documents(),
-    st.sampled_from(["claimfmt", "w3c", "w3c --record", "w3c --record --offset-unit utf16", "doccano"]),
+    st.sampled_from(["claimfmt", "w3c", "w3c --record", "w3c --record --offset-unit utf16", "doccano", "labelstudio"]),
     st.sampled_from([".json", ".jsonl"]),
 )
 @example(_TEXTLESS, "claimfmt", ".json").via("an article without text: its one warning reported")
@@ -195,8 +195,8 @@ _TEXTLESS = {
 def test_one_large_document_converts_a_claim_at_a_time_as_when_read_whole(
     doc: dict[str, Any], target: str, suffix: str
 ) -> None:
-    # To claimfmt, W3C (public or with --record) and doccano, the claims of one large valid file are written as
-    # each is built, never all held: the output and the report of the document read whole.
+    # To claimfmt, W3C (public or with --record), doccano and Label Studio, the claims of one large valid file are
+    # written as each is built, never all held: the output and the report of the document read whole.
     fmt, record = target.split()[0], "--record" in target
     options = Options(record=record, offset_unit=Unit.UTF16 if target.endswith("utf16") else None)
     with tempfile.TemporaryDirectory() as folder:
@@ -214,17 +214,17 @@ def test_one_large_document_converts_a_claim_at_a_time_as_when_read_whole(
     # the first span that pairs them with ours, and the document is converted whole.
     utf16 = options.offset_unit is Unit.UTF16
     unpaired = utf16 and isinstance(doc, dict) and doc.get("article", {}).get("text") is None
-    # doccano writes whole what a claim alone does not give (a claim without a span in the text, one whose spans
+    # The tools write whole what a claim alone does not give (a claim without a span in the text, one whose spans
     # another claim retypes, fewer attributions read back than written): never a document that has none of those.
-    alone = fmt != "doccano" or _doccano_alone(doc)
+    alone = fmt not in ("doccano", "labelstudio") or _alone_to_a_tool(doc)
     assert (read == []) == (small or settled) or unpaired or not alone  # a claim at a time: never read whole
     assert out == expected
     assert streamed.to_json() == whole.to_json()
 
 
-def _doccano_alone(doc: Any) -> bool:
-    """Whether doccano can write a document a claim at a time: text, every claim placed in it, each attribution
-    linked to something doccano holds (a source's mention, a cue, a hedge), no tool type kept from reading."""
+def _alone_to_a_tool(doc: Any) -> bool:
+    """Whether doccano and Label Studio can write a document a claim at a time: text, every claim placed in it,
+    each attribution linked to something they hold (a source's mention, a cue, a hedge), no tool type kept."""
     if not isinstance(doc, dict) or not isinstance(doc.get("article", {}).get("text"), str):
         return False
     text, claims = doc["article"]["text"], doc.get("claims", [])
@@ -257,8 +257,10 @@ _CHANGES = (
 )
 
 
-@given(st.data())
-def test_doccano_writes_claims_that_share_spans_a_claim_at_a_time_as_when_read_whole(data: st.DataObject) -> None:
+@given(st.sampled_from(["doccano", "labelstudio"]), st.data())
+def test_tools_write_claims_that_share_spans_a_claim_at_a_time_as_when_read_whole(
+    tool: str, data: st.DataObject
+) -> None:
     # The seed article's claims made to share cues and hedges (a span one claim writes as an entity and another
     # makes its trigger, or retypes, when typed so), to cite sources whose mentions are gone, and attributions
     # doccano links to nothing (a reader gets fewer back): written a claim at a time where a claim alone gives
@@ -293,16 +295,17 @@ def test_doccano_writes_claims_that_share_spans_a_claim_at_a_time_as_when_read_w
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "doc.json")
         path.write_bytes(orjson.dumps(seed))
-        streamed, out, read = _converted(path, "doccano", Path(folder, "streamed.jsonl"), Options())
+        suffix = data.draw(st.sampled_from([".json", ".jsonl"]) if tool == "labelstudio" else st.just(".jsonl"))
+        streamed, out, read = _converted(path, tool, Path(folder, "streamed" + suffix), Options())
         was, large.LARGE = large.LARGE, 10**12
         try:
-            whole, expected, _ = _converted(path, "doccano", Path(folder, "whole.jsonl"), Options())
+            whole, expected, _ = _converted(path, tool, Path(folder, "whole" + suffix), Options())
         finally:
             large.LARGE = was
     assert out == expected
     assert streamed.to_json() == whole.to_json()
     event("written a claim at a time" if read == [] else "written whole")
-    if _doccano_alone(seed):
+    if _alone_to_a_tool(seed):
         assert read == []
 
 

@@ -176,14 +176,11 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
         # Before the head's closing brace, as orjson would have written them there.
         end = bytes(rest).rindex(b"\n}" if indent else b"}")
         out.write(rest[:end])
-        for key, item in late.items():
-            spools: list[Spool] = []
-            data = orjson.dumps(item, option=indent, default=functools.partial(_spooled, spools=spools))
-            if indent:
-                data = b",\n  " + orjson.dumps(key) + b": " + data.replace(b"\n", b"\n  ")
-            else:
-                data = b"," + orjson.dumps(key) + b":" + data
-            _spliced(out, data, spools, indent=bool(indent))
+        # Dumped as an object of their own, which orjson indents as the head's keys: its braces left out.
+        spools: list[Spool] = []
+        data = orjson.dumps(late, option=indent, default=functools.partial(_spooled, spools=spools))
+        out.write(b",")
+        _spliced(out, data, 1, len(data) - (2 if indent else 1), spools, indent=bool(indent))
         rest = rest[end:]
     out.write(rest)
 
@@ -202,16 +199,18 @@ def _spooled(value: Any, spools: list[Spool]) -> str:
     return f"\x00claimfmt-spool-{len(spools) - 1}"
 
 
-def _spliced(out: IO[bytes], data: bytes, spools: list[Spool], *, indent: bool) -> None:
-    """``data`` written to ``out``, each spool's marker replaced by what it holds (indented as ``data`` is)."""
-    at = 0
+def _spliced(out: IO[bytes], data: bytes, start: int, stop: int, spools: list[Spool], *, indent: bool) -> None:
+    """``data[start:stop]`` written to ``out`` (not copied: late keys may be large), each spool's marker replaced
+    by what it holds, indented as ``data`` is."""
+    view = memoryview(data)
+    at = start
     for number, spool in enumerate(spools):
         quoted = orjson.dumps(f"\x00claimfmt-spool-{number}")
-        found = data.index(quoted, at)
-        out.write(memoryview(data)[at:found])
+        found = data.index(quoted, at, stop)
+        out.write(view[at:found])
         spool._write(out, _depth(data, found) if indent else None)
         at = found + len(quoted)
-    out.write(memoryview(data)[at:])
+    out.write(view[at:stop])
 
 
 def writes_jsonl(target: str | os.PathLike[str] | IO[bytes], jsonl: bool | None = None) -> bool:
