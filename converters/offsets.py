@@ -36,6 +36,7 @@ class OffsetError(ClaimfmtError, ValueError):
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_MANY_ASTRAL = 10_000
 
 
 class OffsetMap:
@@ -44,9 +45,9 @@ class OffsetMap:
     def __init__(self, text: str) -> None:
         self.text = text
         self._bounds: dict[Unit, list[int] | None] = {}
-        self._astral: tuple[array.array[int], array.array[int]] | None = None
+        self._astral: tuple[Sequence[int], Sequence[int]] | None = None
 
-    def _surrogates(self) -> tuple[array.array[int], array.array[int]]:
+    def _surrogates(self) -> tuple[Sequence[int], Sequence[int]]:
         """Where the astral characters are, in code points and in UTF-16 units.
 
         UTF-16 offsets differ from code points only after astral characters, which are
@@ -54,9 +55,11 @@ class OffsetMap:
         than a table with an entry per character.
         """
         if self._astral is None:
-            # Arrays, not lists: a large document's text may hold a hundred thousand of them.
-            points = array.array("q", [match.start() for match in _ASTRAL.finditer(self.text)])
-            self._astral = points, array.array("q", [point + n for n, point in enumerate(points)])
+            points = [match.start() for match in _ASTRAL.finditer(self.text)]
+            units = [point + n for n, point in enumerate(points)]
+            # Lists bisect faster; arrays hold a large document's many in a fifth of the memory.
+            many = len(points) > _MANY_ASTRAL
+            self._astral = (array.array("q", points), array.array("q", units)) if many else (points, units)
         return self._astral
 
     def _table(self, unit: Unit) -> list[int] | None:

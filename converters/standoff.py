@@ -358,17 +358,26 @@ class StandoffWriter:
         if prefer is None and (found := shared.get(place)) is not None:
             return found if isinstance(found, str) else f"T{found}"  # a cue, trigger or hedge shared is written once
         # Keep ids read from the tool where they still fit, so that kept annotations still find them.
+        remembered: int | str
         if prefer and _TOOL_ID.fullmatch(prefer) and not self._taken(prefer):
-            identifier = prefer
+            identifier = remembered = prefer
             self._kept.add(prefer)
         else:
             identifier = self._new("T")
             while identifier in self._kept:
                 identifier = self._new("T")
-        # The counter's ids by their number: a large document's are all remembered.
-        shared.setdefault(place, self._counter["T"] if identifier == f"T{self._counter['T']}" else identifier)
+            remembered = self._counter["T"]  # by its number: a large document's are all remembered
+        if place not in shared:
+            shared[place] = remembered
         text = self.text
-        span = TextBound(identifier, kind, fragments, " ".join([text[s:e] for s, e in fragments]))
+        span = TextBound(
+            identifier,
+            kind,
+            fragments,
+            text[fragments[0][0] : fragments[0][1]]
+            if len(fragments) == 1
+            else " ".join([text[s:e] for s, e in fragments]),
+        )
         self.standoff.spans.append(span)
         if kind == self.link_type:
             self._triggers[identifier] = span
@@ -482,6 +491,10 @@ def plain_spans(standoff: Standoff, mapping: AnnotationMapping) -> list[TextBoun
 def _place(fragments: list[tuple[int, int]]) -> int | tuple[tuple[int, int], ...]:
     """Where a span is, as a key: one number (its fragments' offsets packed, after their count), else the
     fragments themselves."""
+    if len(fragments) == 1:  # the usual case, first
+        start, end = fragments[0]
+        if 0 <= start <= end < 1 << 32:
+            return 1 | start << 8 | end << 40
     place = len(fragments)
     if place < 256:
         shift = 8
