@@ -20,7 +20,6 @@ patch from what a reader gets back to the document. Both ways are therefore exac
 
 from __future__ import annotations
 
-import array
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -44,7 +43,15 @@ from claimfmt.converters.base import (
 )
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
-from claimfmt.converters.standoff import Link, Standoff, StandoffWriter, TextBound, read_json, write_document
+from claimfmt.converters.standoff import (
+    Link,
+    Standoff,
+    StandoffWriter,
+    TextBound,
+    Written,
+    read_json,
+    write_document,
+)
 from claimfmt.converters.values import Fields
 from claimfmt.model import Document
 from claimfmt.reading import Record, SourceLike, iter_records
@@ -159,48 +166,35 @@ class Doccano(Converter):
         if rebuilt["claims"]:
             raise Unbuildable("a source is written as a claim")
         keeper = remainder.Keeper(as_json(head), rebuilt)
-        sources = {source["id"] for source in rebuilt["sources"]}
         # Written after every entity, and the record's fragments after those: spooled as they come, not held.
         relations, fragments = Spool(), Spool(keyed=True)
 
         def items() -> Iterator[JSON]:
             yield from entities
             for claim, data in document.claims():
-                claim_id = writer.claim(claim)
-                if claim_id is None:
-                    raise Unbuildable(f"claim {claim.id!r} has no span doccano holds")
-                flushed = writer.flush()
-                spans, links = flushed.spans, flushed.links
-                if any(span.type in mapping.source_types for span in spans):
-                    raise Unbuildable(f"claim {claim.id!r} has a span written as a source")
-                added, linked, seen = line.add(spans, links, alone=True)
-                line.forget(claim_id)
+                alone = writer.alone(claim)
+                if alone is None:
+                    raise Unbuildable(f"claim {claim.id!r} is not one doccano holds alone")
+                claim_id, flushed = alone
+                added, linked, seen = line.add(flushed.spans, flushed.links, alone=True)
+                line.written.forget(claim_id)
                 yield from added
                 for relation in linked:
                     relations.add(relation)
-                found = read_json(seen, mapping, identifier, scratch)[0]
-                if len(found["claims"]) != 1:
-                    raise Unbuildable(f"claim {claim.id!r} has a span written as another claim")
-                (theirs,) = found["claims"]
-                made_up = [source for source in found["sources"] if source["id"] not in sources]
-                sources.update(source["id"] for source in made_up)
                 try:
-                    fragment = keeper.claim(data, theirs, made_up)
+                    tool_id, fragment = keeper.alone(data, read_json(seen, mapping, identifier, scratch)[0])
                 except remainder.Unpaired as exc:
                     raise Unbuildable(str(exc)) from None
                 if fragment is not None:
-                    fragments.add(fragment, theirs["id"])
+                    fragments.add(fragment, tool_id)
 
         def late() -> dict[str, JSON]:
             nonlocal writer, line
             del writer, line  # what every claim's spans were: not needed now, and as large as the record's rest
             try:
-                kept = keeper.rest()
+                kept = keeper.record(fragments if fragments.count else None)
             except remainder.Unpaired as exc:
                 raise Unbuildable(str(exc)) from None
-            if fragments.count:  # in the place the whole document's record has them
-                rest = kept or {"v": remainder.VERSION}
-                kept = {key: rest[key] for key in ("v", "less") if key in rest} | {"claims": fragments} | rest
             return {"relations": relations, RECORD: kept} if kept else {"relations": relations}
 
         value = Streamed(head={"text": text}, at=("entities",), items=items(), late=late)
@@ -349,34 +343,27 @@ class _Line:
     def __init__(self, text: str, mapping: AnnotationMapping, unit: Unit) -> None:
         self._text, self._mapping, self._unit = text, mapping, unit
         self._offsets = OffsetMap(text)
-        self._numbers: dict[str, int] = {}  # span id -> entity number
-        # Each entity's label and place, in code points: what a reader makes of it, for a later claim's link.
-        self._labels: list[str] = []
-        self._places = array.array("q")
+        self.written = Written(mapping.attribution_types)
         self._relations = 0
 
     def add(
         self, spans: list[TextBound], links: list[Link], *, alone: bool = False
     ) -> tuple[list[JSON], list[JSON], Standoff]:
-        """The entities and relations of ``spans`` and ``links``, and the stand-off a reader makes of them (with
-        the spans made before that the links name).
+        """The entities and relations of ``spans`` and ``links``, and the stand-off a reader makes of them.
 
-        ``alone``: they are one claim's, after the others'. Where a link makes a span of a claim before its
-        trigger, a reader of the whole line would see that span otherwise: :class:`~claimfmt.large.Unbuildable`.
+        ``alone``: they are one claim's, after the others': the stand-off holds the entities of claims before
+        that its relations name (:meth:`Written.earlier` says where that cannot be).
         """
-        text, numbers, labels, places = self._text, self._numbers, self._labels, self._places
-        attribution_types = self._mapping.attribution_types
+        text, written = self._text, self.written
+        numbers, labels = written.numbers, written.labels
         seen = Standoff(text=text)
         entities: list[JSON] = []
         triggers = {link.trigger for link in links if link.trigger is not None}
         for span in spans:
-            if span.id in triggers and span.type in attribution_types:
+            if span.id in triggers and span.type in self._mapping.attribution_types:
                 continue  # an event trigger: doccano relations have none
             start, end = span.fragments[0]
-            number = len(labels)
-            numbers[span.id] = number
-            labels.append(span.type)
-            places.extend((start, end))
+            number = written.add(span)
             seen.spans.append(TextBound(f"T{number}", span.type, [(start, end)], text[start:end]))
             entities.append(
                 {
@@ -387,37 +374,19 @@ class _Line:
                 }
             )
         relations: list[JSON] = []
-        ends: set[int] = set()
-        ours = {span.id for span in spans} if alone else set()
+        ours = {span.id for span in spans} | {link.id for link in links} if alone else set()
+        earlier: set[str] = set()
         for link in links:
-            trigger = link.trigger
-            # A span of a claim before (an entity, or a trigger left out) is a trigger now, and maybe retyped.
-            if alone and trigger is not None and trigger not in ours:  # noqa: SIM102 (the why, on its own line)
-                if trigger in numbers or link.type not in attribution_types:
-                    from claimfmt.large import Unbuildable
-
-                    raise Unbuildable(f"{link.id} makes a span of another claim its trigger")
-            if alone and any(target not in ours and target not in numbers for _, target in link.args[:2]):
-                # A span of a claim before, forgotten (a claim's own), or left out (a trigger): both rare.
-                from claimfmt.large import Unbuildable
-
-                raise Unbuildable(f"{link.id} links a span of another claim that is not an entity")
+            if alone:
+                earlier.update(written.earlier(link, ours))
             found = [numbers[target] for _, target in link.args[:2] if target in numbers]
             if len(found) == 2:
                 first, second = found
-                ends.update(found)
                 # The reader names each end's role by its label.
                 args = [(labels[first], f"T{first}"), (labels[second], f"T{second}")]
                 seen.links.append(Link(f"R{self._relations}", link.type, args))
                 relations.append({"id": self._relations, "from_id": first, "to_id": second, "type": link.type})
                 self._relations += 1
-        if alone:
-            ends.difference_update(numbers[identifier] for identifier in ours if identifier in numbers)
-            for number in sorted(ends):
-                start, end = places[2 * number], places[2 * number + 1]
-                seen.spans.append(TextBound(f"T{number}", labels[number], [(start, end)], text[start:end]))
+        for identifier in sorted(earlier, key=numbers.__getitem__):
+            seen.spans.append(written.seen(identifier, f"T{numbers[identifier]}", text))
         return entities, relations, seen
-
-    def forget(self, identifier: str) -> None:
-        """Forget a span no later claim links to (a claim's own, written a claim at a time)."""
-        self._numbers.pop(identifier, None)

@@ -26,7 +26,6 @@ from what a reader gets back to each document. Both ways are therefore exact.
 
 from __future__ import annotations
 
-import array
 import os
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any, ClassVar
@@ -54,6 +53,7 @@ from claimfmt.converters.standoff import (
     Standoff,
     StandoffWriter,
     TextBound,
+    Written,
     read_json,
     write_document,
 )
@@ -171,7 +171,6 @@ class LabelStudio(Converter):
         if rebuilt["claims"]:
             raise Unbuildable("a source is written as a claim")
         keeper = remainder.Keeper(as_json(head), rebuilt, every_claim=True)
-        sources = {source["id"] for source in rebuilt["sources"]}
         choices, notes, relations, fragments = Spool(), Spool(), Spool(), Spool(keyed=True)
         bare = True  # every fragment so far only says where its claim is
 
@@ -179,44 +178,34 @@ class LabelStudio(Converter):
             nonlocal bare
             yield from regions
             for claim, data in document.claims():
-                claim_id = writer.claim(claim)
-                if claim_id is None:
-                    raise Unbuildable(f"claim {claim.id!r} has no span Label Studio holds")
-                flushed = writer.flush()
-                if any(span.type in mapping.source_types for span in flushed.spans):
-                    raise Unbuildable(f"claim {claim.id!r} has a span written as a source")
+                alone = writer.alone(claim)
+                if alone is None:
+                    raise Unbuildable(f"claim {claim.id!r} is not one Label Studio holds alone")
+                claim_id, flushed = alone
                 added, chosen, noted, linked, seen = results.add(flushed, alone=True)
                 results.forget(claim_id)
                 yield from added
                 for spool, values in ((choices, chosen), (notes, noted), (relations, linked)):
                     for value in values:
                         spool.add(value)
-                found = read(seen)
-                if len(found["claims"]) != 1:
-                    raise Unbuildable(f"claim {claim.id!r} has a span written as another claim")
-                (theirs,) = found["claims"]
-                made_up = [source for source in found["sources"] if source["id"] not in sources]
-                sources.update(source["id"] for source in made_up)
                 try:
-                    fragment = keeper.claim(data, theirs, made_up)
+                    tool_id, fragment = keeper.alone(data, read(seen))
                 except remainder.Unpaired as exc:
                     raise Unbuildable(str(exc)) from None
                 if fragment is not None:
                     bare = bare and set(fragment) == {"at"}
-                    fragments.add(fragment, theirs["id"])
+                    fragments.add(fragment, tool_id)
 
         def late() -> dict[str, JSON]:
             nonlocal writer, results
             del writer, results  # what every claim's spans were: not needed now, and as large as the record's rest
             try:
-                rest = keeper.rest() or {"v": remainder.VERSION}
+                record = keeper.record(fragments if fragments.count else None)
             except remainder.Unpaired as exc:
                 raise Unbuildable(str(exc)) from None
-            if bare and set(rest) == {"v"}:
+            if record is None or (bare and set(record) <= {"v", "claims"}):
                 return {}  # nothing to keep but where the claims are: no record
             report.recorded.update(keeper.fields)
-            claims = {"claims": fragments} if fragments.count else {}
-            record = {key: rest[key] for key in ("v", "less") if key in rest} | claims | rest
             return {"meta": {"claimfmt": [record]}}
 
         value = Streamed(
@@ -591,23 +580,21 @@ class _Results:
     def __init__(self, text: str, mapping: AnnotationMapping, unit: Unit) -> None:
         self._text, self._mapping, self._unit = text, mapping, unit
         self._offsets = OffsetMap(text)
-        self._numbers: dict[str, int] = {}  # region id -> its number
-        # Each region's label and place, in code points: what a reader makes of it, for a later claim's link.
-        self._labels: list[str] = []
-        self._places = array.array("q")
+        self.written = Written(mapping.attribution_types)
         self._choices: dict[str, tuple[tuple[str, str], ...]] = {}  # a claim at a time: each region's, by name
 
     def add(
         self, standoff: Standoff, *, alone: bool = False
     ) -> tuple[list[JSON], list[JSON], list[JSON], list[JSON], Standoff]:
         """The regions, choices, text areas and relations of ``standoff``'s annotations, and the stand-off a
-        reader makes of them (with the regions made before that their relations name).
+        reader makes of them.
 
-        ``alone``: they are one claim's, after the others'. Where a reader of the whole task would see them
-        otherwise (a span of a claim before made a trigger, or one that is not a region linked to or given a
-        choice), :class:`~claimfmt.large.Unbuildable`.
+        ``alone``: they are one claim's, after the others': the stand-off holds the regions of claims before
+        that its relations name, with their choices (:meth:`Written.earlier` says where that cannot be; nor can
+        a choice on a span of a claim before that is not a region).
         """
-        text, mapping, numbers, labels, places = self._text, self._mapping, self._numbers, self._labels, self._places
+        text, mapping, written = self._text, self._mapping, self.written
+        numbers, labels = written.numbers, written.labels
         seen = Standoff(text=text)
         regions: list[JSON] = []
         triggers = {link.trigger for link in standoff.links if link.trigger is not None}
@@ -616,9 +603,7 @@ class _Results:
             if span.id in triggers and span.type in mapping.attribution_types:
                 continue  # an event trigger: Label Studio relations have none
             start, end = span.fragments[0]
-            numbers[span.id] = len(labels)
-            labels.append(span.type)
-            places.extend((start, end))
+            written.add(span)
             seen.spans.append(TextBound(span.id, span.type, [(start, end)], text[start:end]))
             value = {
                 "start": self._offsets.from_codepoints(start, self._unit),
@@ -637,8 +622,10 @@ class _Results:
                     self._choices[target] = (*self._choices.get(target, ()), (name, chosen.value or ""))
                 value = {"choices": [attribute.value]}
                 choices.append({"id": target, "from_name": name, "to_name": "text", "type": "choices", "value": value})
-            elif alone and attribute.target not in ours:  # a span of a claim before, forgotten or left out
-                _unbuildable_unless(False, f"{attribute.id} is a choice on a span of another claim, not a region")
+            elif alone and attribute.target not in ours:  # on a span of a claim before: forgotten, or left out
+                from claimfmt.large import Unbuildable
+
+                raise Unbuildable(f"{attribute.id} is a choice on another claim's span")
         notes: list[JSON] = []
         for note in standoff.notes:
             if note.target in numbers:
@@ -651,33 +638,14 @@ class _Results:
         earlier: set[str] = set()
         for link in standoff.links:
             if alone:
-                trigger = link.trigger
-                _unbuildable_unless(
-                    trigger is None
-                    or trigger in ours
-                    or (trigger not in numbers and link.type in mapping.attribution_types),
-                    f"{link.id} makes a span of another claim its trigger",
-                )
-                for _, target in link.args[:2]:
-                    if target not in ours:
-                        _unbuildable_unless(target in numbers, f"{link.id} links a span of another claim not a region")
-                        earlier.add(target)
+                earlier.update(written.earlier(link, ours))
             ends = [target for _, target in link.args[:2] if target in numbers]
             if len(ends) == 2:
                 seen.links.append(Link(f"{ends[0]}:{ends[1]}", link.type, [(labels[numbers[e]], e) for e in ends]))
-                relations.append(
-                    {
-                        "from_id": ends[0],
-                        "to_id": ends[1],
-                        "type": "relation",
-                        "direction": "right",
-                        "labels": [link.type],
-                    }
-                )
+                relation = {"from_id": ends[0], "to_id": ends[1], "type": "relation", "direction": "right"}
+                relations.append({**relation, "labels": [link.type]})
         for identifier in sorted(earlier, key=numbers.__getitem__):
-            number = numbers[identifier]
-            start, end = places[2 * number], places[2 * number + 1]
-            seen.spans.append(TextBound(identifier, labels[number], [(start, end)], text[start:end]))
+            seen.spans.append(written.seen(identifier, identifier, text))
             seen.attributes += [
                 Attribute(f"{identifier}:{name}:0", name, identifier, value)
                 for name, value in self._choices.get(identifier, ())
@@ -686,15 +654,8 @@ class _Results:
 
     def forget(self, identifier: str) -> None:
         """Forget a region no later claim links to (a claim's own, written a claim at a time)."""
-        self._numbers.pop(identifier, None)
+        self.written.forget(identifier)
         self._choices.pop(identifier, None)
-
-
-def _unbuildable_unless(condition: bool, why: str) -> None:
-    if not condition:
-        from claimfmt.large import Unbuildable
-
-        raise Unbuildable(why)
 
 
 def labelling_config(mapping: AnnotationMapping) -> str:

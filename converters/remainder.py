@@ -98,6 +98,7 @@ class Keeper:
         #: What the fragments made so far hold (:func:`fields`).
         self.fields: Counter[str] = Counter()
         self._uneven = False  # a claim came back with another number of attributions
+        self._known = {source["id"] for source in rebuilt_head["sources"]}
 
     def claim(self, ours: JSON, theirs: JSON, sources: list[JSON] | None = None) -> JSON | None:
         """The claim's fragment, to keep under the id the tool gives it (None: the tool gives it back whole).
@@ -127,6 +128,29 @@ class Keeper:
             return None
         self.fields += fields({"claims": {theirs["id"]: fragment}})
         return fragment
+
+    def alone(self, ours: JSON, found: dict[str, JSON]) -> tuple[str, JSON | None]:
+        """:meth:`claim` for what a tool's reader makes of one claim's annotations alone (``found``: a document of
+        that claim, with the sources those annotations name): the id the tool gives the claim, and its fragment.
+
+        The sources of ``found`` that are not the document's are ones the tool makes up for this claim.
+        :class:`Unpaired` where ``found`` holds another claim too.
+        """
+        if len(found["claims"]) != 1:
+            raise Unpaired(f"claim {ours['id']!r} comes back as more than one")
+        (theirs,) = found["claims"]
+        made_up = [source for source in found["sources"] if source["id"] not in self._known]
+        self._known.update(source["id"] for source in made_up)
+        return theirs["id"], self.claim(ours, theirs, made_up)
+
+    def record(self, claims: Any = None) -> dict[str, JSON] | None:
+        """The whole remainder once every claim has come: :meth:`rest` with ``claims`` (the claims' fragments, a
+        writer's to keep meanwhile: spooled, say) where :func:`keep` puts them. None: nothing to keep."""
+        rest = self.rest()
+        if claims is None:
+            return rest
+        rest = rest or {"v": VERSION}
+        return {key: rest[key] for key in ("v", "less") if key in rest} | {"claims": claims} | rest
 
     def rest(self) -> dict[str, JSON] | None:
         """The remainder but the claims' fragments, once every claim has come (None: nothing), its fields counted.

@@ -17,6 +17,7 @@ claimfmt gives back the document.
 
 from __future__ import annotations
 
+import array
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "Standoff",
     "StandoffWriter",
     "TextBound",
+    "Written",
     "plain_spans",
     "read_document",
     "read_json",
@@ -404,6 +406,16 @@ class StandoffWriter:
         self._claims.clear()
         return flushed
 
+    def alone(self, claim: Claim) -> tuple[str, Standoff] | None:
+        """:meth:`claim`, then :meth:`flush`: the claim's span id and its annotations, for a writer that takes a
+        claim at a time. None where a reader would make of them alone something else than among the others'
+        (the tool has no place for the claim, or one of its spans is of a source's kind)."""
+        claim_id = self.claim(claim)
+        flushed = self.flush()
+        if claim_id is None or any(span.type in self.mapping.source_types for span in flushed.spans):
+            return None
+        return claim_id, flushed
+
     def sources(self, sources: Iterable[Source]) -> None:
         """The spans of the sources' first mentions the text holds (a source's span in the tool)."""
         for source in sources:
@@ -475,11 +487,60 @@ class StandoffWriter:
             span.type = kind
         link = Link(link_id, kind, args, trigger=trigger)
         self.standoff.links.append(link)
-        if isinstance(group, str):
+        if self._events and isinstance(group, str):
             self._grouped.setdefault(group, (attribution, link))
         self._attribute("stance", link_id, attribution.stance.value)
         self._attribute("commitment", link_id, attribution.commitment.value if attribution.commitment else None)
         self._attribute("mode", link_id, attribution.mode.value if attribution.mode else None)
+
+
+class Written:
+    """The spans a tool writer has written so far (doccano's entities, Label Studio's regions) by id: each one's
+    number, label and place, so that a later claim's links, written a claim at a time, are checked and read back
+    as a reader of the whole file reads them. Numbers, not objects: a large document's are all remembered."""
+
+    def __init__(self, attribution_types: tuple[str, ...]) -> None:
+        #: Span id -> its number, in the order written.
+        self.numbers: dict[str, int] = {}
+        #: Each one's label, by number.
+        self.labels: list[str] = []
+        self._places = array.array("q")
+        self._attribution_types = attribution_types
+
+    def add(self, span: TextBound) -> int:
+        """Write ``span`` (its first fragment: the tools' spans have one); its number."""
+        number = self.numbers[span.id] = len(self.labels)
+        self.labels.append(span.type)
+        self._places.extend(span.fragments[0])
+        return number
+
+    def seen(self, identifier: str, read_as: str, text: str) -> TextBound:
+        """What a reader makes of a span written before, under the id it reads it by."""
+        number = self.numbers[identifier]
+        start, end = self._places[2 * number], self._places[2 * number + 1]
+        return TextBound(read_as, self.labels[number], [(start, end)], text[start:end])
+
+    def forget(self, identifier: str) -> None:
+        """Forget a span no later claim links to (a claim's own)."""
+        self.numbers.pop(identifier, None)
+
+    def earlier(self, link: Link, ours: set[str]) -> list[str]:
+        """The spans of claims before that a claim's ``link`` links (``ours``: that claim's spans and links).
+
+        :class:`~claimfmt.large.Unbuildable` where a reader of the whole file would see the link otherwise: it
+        makes a span of another claim its trigger (one written, which a trigger is not, or one left out as a
+        trigger and retyped), or links one not written (a claim's own, forgotten, or a trigger).
+        """
+        from claimfmt.large import Unbuildable
+
+        trigger = link.trigger
+        if trigger is not None and trigger not in ours:  # noqa: SIM102 (the why, on its own line)
+            if trigger in self.numbers or link.type not in self._attribution_types:
+                raise Unbuildable(f"{link.id} makes a span of another claim its trigger")
+        found = [target for _, target in link.args[:2] if target not in ours]
+        if any(target not in self.numbers for target in found):
+            raise Unbuildable(f"{link.id} links a span of another claim that is not written")
+        return found
 
 
 def plain_spans(standoff: Standoff, mapping: AnnotationMapping) -> list[TextBound]:

@@ -175,6 +175,19 @@ def _converted(path: Path, target: str, output: Path, options: Options) -> tuple
     return report, [orjson.loads(line) for line in lines], read_whole
 
 
+def _both_ways(
+    path: Path, target: str, suffix: str, options: Options
+) -> tuple[tuple[LossReport, Any, list[Path]], tuple[LossReport, Any]]:
+    """:func:`_converted` as a large file, and as one read whole (beside ``path``)."""
+    streamed = _converted(path, target, path.with_name("streamed" + suffix), options)
+    was, large.LARGE = large.LARGE, 10**12
+    try:
+        whole, expected, _ = _converted(path, target, path.with_name("whole" + suffix), options)
+    finally:
+        large.LARGE = was
+    return streamed, (whole, expected)
+
+
 _TEXTLESS = {
     "claimfmt": "1.1",
     "id": "d",
@@ -203,12 +216,7 @@ def test_one_large_document_converts_a_claim_at_a_time_as_when_read_whole(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "doc.json")
         path.write_bytes(orjson.dumps(doc))
-        streamed, out, read = _converted(path, fmt, Path(folder, "streamed" + suffix), options)
-        was, large.LARGE = large.LARGE, 10**12
-        try:
-            whole, expected, _ = _converted(path, fmt, Path(folder, "whole" + suffix), options)
-        finally:
-            large.LARGE = was
+        (streamed, out, read), (whole, expected) = _both_ways(path, fmt, suffix, options)
         small = not large.is_large(path)  # read as any file is: never by read_large
         settled = large.validate_large(path) is not None  # with nothing to report, or one warning
     # Without a text to count UTF-16 offsets in, the annotations carry none: claims with offsets come back without
@@ -299,12 +307,7 @@ def test_tools_write_claims_that_share_spans_a_claim_at_a_time_as_when_read_whol
         suffix = data.draw(st.sampled_from([".json", ".jsonl"]) if tool == "labelstudio" else st.just(".jsonl"))
         mapping = data.draw(st.sampled_from(["default", "polnear"]), label="mapping")
         options = Options(mapping=preset(mapping))
-        streamed, out, read = _converted(path, tool, Path(folder, "streamed" + suffix), options)
-        was, large.LARGE = large.LARGE, 10**12
-        try:
-            whole, expected, _ = _converted(path, tool, Path(folder, "whole" + suffix), options)
-        finally:
-            large.LARGE = was
+        (streamed, out, read), (whole, expected) = _both_ways(path, tool, suffix, options)
     assert out == expected
     assert streamed.to_json() == whole.to_json()
     event("written a claim at a time" if read == [] else "written whole")
