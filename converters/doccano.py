@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, ClassVar
+from typing import IO, Any, ClassVar
 
 import orjson
 
@@ -53,13 +53,11 @@ from claimfmt.converters.standoff import (
     write_document,
 )
 from claimfmt.converters.values import Fields
+from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record, SourceLike, iter_records
 from claimfmt.structuring import as_json, trusted
 from claimfmt.writing import Spool, Streamed, write_json_values, writes_jsonl
-
-if TYPE_CHECKING:
-    from claimfmt.large import LargeDocument
 
 __all__ = ["Doccano"]
 
@@ -147,8 +145,6 @@ class Doccano(Converter):
         with fewer attributions, a patch kept from reading doccano), :class:`~claimfmt.large.Unbuildable`: the
         document is then written whole. A target that is not JSONL is written whole.
         """
-        from claimfmt.large import Unbuildable
-
         if not writes_jsonl(target, jsonl):  # one line as indented JSON: rare, and written whole
             return super().write_large(document, target, options, report, jsonl=jsonl)
         head = document.head
@@ -181,20 +177,14 @@ class Doccano(Converter):
                 yield from added
                 for relation in linked:
                     relations.add(relation)
-                try:
-                    tool_id, fragment = keeper.alone(data, read_json(seen, mapping, identifier, scratch)[0])
-                except remainder.Unpaired as exc:
-                    raise Unbuildable(str(exc)) from None
+                tool_id, fragment = keeper.alone(data, read_json(seen, mapping, identifier, scratch)[0])
                 if fragment is not None:
                     fragments.add(fragment, tool_id)
 
         def late() -> dict[str, JSON]:
             nonlocal writer, line
             del writer, line  # what every claim's spans were: not needed now, and as large as the record's rest
-            try:
-                kept = keeper.record(fragments if fragments.count else None)
-            except remainder.Unpaired as exc:
-                raise Unbuildable(str(exc)) from None
+            kept = keeper.record(fragments if fragments.count else None)
             return {"relations": relations, RECORD: kept} if kept else {"relations": relations}
 
         value = Streamed(head={"text": text}, at=("entities",), items=items(), late=late)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import IO, TYPE_CHECKING, Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from claimfmt.converters import remainder
 from claimfmt.converters.anchoring import DEFAULT_ANCHORING, Anchoring
@@ -58,13 +58,11 @@ from claimfmt.converters.standoff import (
     write_document,
 )
 from claimfmt.converters.values import Fields, as_list, as_object
+from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record
 from claimfmt.structuring import as_json, evolve, trusted
 from claimfmt.writing import Spool, Streamed, write_json_values
-
-if TYPE_CHECKING:
-    from claimfmt.large import LargeDocument
 
 __all__ = ["LabelStudio", "labelling_config"]
 
@@ -144,8 +142,6 @@ class LabelStudio(Converter):
         the document is then written whole. So is a document read from a Label Studio prediction, an empty task
         or JSON-MIN, or with a patch kept from reading Label Studio.
         """
-        from claimfmt.large import Unbuildable
-
         head = document.head
         extensions = head.extensions or {}
         if _SHAPE in extensions or _TASK in extensions or extensions.get(NS + "kind") not in (None, "annotation"):
@@ -188,10 +184,7 @@ class LabelStudio(Converter):
                 for spool, values in ((choices, chosen), (notes, noted), (relations, linked)):
                     for value in values:
                         spool.add(value)
-                try:
-                    tool_id, fragment = keeper.alone(data, read(seen))
-                except remainder.Unpaired as exc:
-                    raise Unbuildable(str(exc)) from None
+                tool_id, fragment = keeper.alone(data, read(seen))
                 if fragment is not None:
                     bare = bare and set(fragment) == {"at"}
                     fragments.add(fragment, tool_id)
@@ -199,10 +192,7 @@ class LabelStudio(Converter):
         def late() -> dict[str, JSON]:
             nonlocal writer, results
             del writer, results  # what every claim's spans were: not needed now, and as large as the record's rest
-            try:
-                record = keeper.record(fragments if fragments.count else None)
-            except remainder.Unpaired as exc:
-                raise Unbuildable(str(exc)) from None
+            record = keeper.record(fragments if fragments.count else None)
             if record is None or (bare and set(record) <= {"v", "claims"}):
                 return {}  # nothing to keep but where the claims are: no record
             report.recorded.update(keeper.fields)
@@ -623,8 +613,6 @@ class _Results:
                 value = {"choices": [attribute.value]}
                 choices.append({"id": target, "from_name": name, "to_name": "text", "type": "choices", "value": value})
             elif alone and attribute.target not in ours:  # on a span of a claim before: forgotten, or left out
-                from claimfmt.large import Unbuildable
-
                 raise Unbuildable(f"{attribute.id} is a choice on another claim's span")
         notes: list[JSON] = []
         for note in standoff.notes:

@@ -27,6 +27,7 @@ from typing import Any
 from claimfmt.converters.base import LossReport, Origin, set_aside
 from claimfmt.converters.patches import PatchError, apply, diff, fingerprint, guarded, merge
 from claimfmt.issues import DocumentError, Severity
+from claimfmt.large import Unbuildable
 from claimfmt.model import Document
 from claimfmt.structuring import as_json, evolve, trusted
 from claimfmt.versions import CURRENT_VERSION
@@ -166,8 +167,9 @@ class Keeper:
         return kept
 
 
-class Unpaired(Exception):
-    """A claim that :class:`Keeper` cannot pair with what the tool gives back without seeing every claim."""
+class Unpaired(Unbuildable):
+    """A claim that :class:`Keeper` cannot pair with what the tool gives back without seeing every claim: a writer
+    that takes a claim at a time lets it through, and the document is converted whole."""
 
 
 def _kept(

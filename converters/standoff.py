@@ -26,6 +26,7 @@ import attrs
 
 from claimfmt.converters.base import LossReport
 from claimfmt.converters.mapping import AnnotationMapping
+from claimfmt.large import Unbuildable
 from claimfmt.model import Attribution, Claim, Commitment, Document, HedgeKind, Mode, Source, Span, Stance, State
 from claimfmt.structuring import trusted
 from claimfmt.versions import CURRENT_VERSION
@@ -531,8 +532,6 @@ class Written:
         makes a span of another claim its trigger (one written, which a trigger is not, or one left out as a
         trigger and retyped), or links one not written (a claim's own, forgotten, or a trigger).
         """
-        from claimfmt.large import Unbuildable
-
         trigger = link.trigger
         if trigger is not None and trigger not in ours:  # noqa: SIM102 (the why, on its own line)
             if trigger in self.numbers or link.type not in self._attribution_types:

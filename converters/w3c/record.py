@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from claimfmt.converters import remainder
 from claimfmt.converters.base import LossReport, Options, Origin
@@ -23,13 +23,11 @@ from claimfmt.converters.publishing import withheld, withheld_claims
 from claimfmt.converters.w3c.reader import _Reader, read
 from claimfmt.converters.w3c.terms import ANNO_CONTEXT, CLAIMFMT_CONTEXT, JSON, RECORD_TERM
 from claimfmt.converters.w3c.writer import _bare, _Writer
+from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record
 from claimfmt.structuring import as_json, unstructure
 from claimfmt.writing import Streamed, write_json_values
-
-if TYPE_CHECKING:
-    from claimfmt.large import LargeDocument
 
 __all__ = ["write", "write_large"]
 
@@ -92,8 +90,6 @@ def write_large(
     written after them. Raises :class:`~claimfmt.large.Unbuildable` where a claim does not come back where it
     was (pairing it needs every claim at once): the document is then converted whole.
     """
-    from claimfmt.large import Unbuildable
-
     head = document.head
     scratch = LossReport(source="claimfmt", target="w3c")
     writer = _Writer(withheld(head, None), options, scratch, text=head.article.text, count=len(document))
@@ -126,20 +122,14 @@ def write_large(
             if draft.claim is None:
                 raise Unbuildable(f"claim {data['id']!r} does not read back")
             _, read_data = reader.finished(draft, draft.claim, unstructure(draft.claim), reading)
-            try:
-                fragment = keeper.claim(data, read_data)
-            except remainder.Unpaired as exc:
-                raise Unbuildable(str(exc)) from None
+            fragment = keeper.claim(data, read_data)
             if fragment is not None:
                 annotation[RECORD_TERM] = fragment
                 fragments += 1
             yield annotation
 
     def late() -> dict[str, JSON]:
-        try:
-            kept = keeper.rest()
-        except remainder.Unpaired as exc:
-            raise Unbuildable(str(exc)) from None
+        kept = keeper.rest()
         if kept is None and not fragments:
             return {}  # nothing to keep: no record at all
         return {RECORD_TERM: kept or {"v": remainder.VERSION}}
