@@ -153,8 +153,8 @@ def memory(claims: int, work: Path) -> None:
     cli = [sys.executable, "-m", "claimfmt"]
     bare = peak_rss_mb(sys.executable, "-c", "import claimfmt.cli, claimfmt.validation, claimfmt.conversion")
     print(f"  {'the interpreter with claimfmt imported':<44} {bare:6.0f} MB")
-    # claimfmt, W3C (public, or with --record) and doccano take the claims one at a time; the other tool writers
-    # (Label Studio) need the document whole.
+    # claimfmt, W3C (public, or with --record), doccano, Label Studio and brat take the claims one at a time;
+    # the other tool writers (Prodigy, spaCy, UIMA, NIF) need the document whole, and are not measured here.
     for name, command in (
         ("claimfmt validate", ["validate", str(path)]),
         ("claimfmt convert --to claimfmt", ["convert", str(path), "--from", "claimfmt", "--to", "claimfmt"]),
@@ -163,11 +163,13 @@ def memory(claims: int, work: Path) -> None:
         ("claimfmt convert --to w3c --record", ["convert", str(path), "--from", "claimfmt", "--to", "w3c", "--record"]),
         ("claimfmt convert --to doccano", ["convert", str(path), "--from", "claimfmt", "--to", "doccano"]),
         ("claimfmt convert --to labelstudio", ["convert", str(path), "--from", "claimfmt", "--to", "labelstudio"]),
+        ("claimfmt convert --to brat", ["convert", str(path), "--from", "claimfmt", "--to", "brat"]),
         ("claimfmt validate, without the text", ["validate", str(textless)]),
         ("claimfmt convert --to w3c, without the text", ["convert", str(textless), "--to", "w3c"]),
         ("  the same with --record", ["convert", str(textless), "--to", "w3c", "--record"]),
     ):
-        out = work / ("out.jsonl" if "doccano" in command else "out.json")
+        target = command[command.index("--to") + 1] if "--to" in command else None
+        out = work / {"doccano": "out.jsonl", "brat": "out-brat"}.get(target or "", "out.json")
         size = (textless if str(textless) in command else path).stat().st_size / 1e6
         started = time.perf_counter()
         peak = peak_rss_mb(*cli, *command, *(["-o", str(out)] if "convert" in command else []))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -37,14 +38,17 @@ from claimfmt.converters.standoff import (
     Link,
     Note,
     Standoff,
+    StandoffWriter,
     TextBound,
+    Written,
     read_json,
     unused,
     write_document,
 )
+from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import SourceLike
-from claimfmt.structuring import trusted
+from claimfmt.structuring import as_json, trusted
 from claimfmt.writing import atomic_files
 
 __all__ = ["Brat", "parse_ann", "render_ann"]
@@ -56,6 +60,7 @@ _CLAIM_RECORD = "claimfmt-claim: "  # a note on a claim's span with what brat ca
 _SOURCE_RECORD = "claimfmt-source: "  # the same for a source, on its mention's span
 _HOST = "claimfmt-record"
 _TEXT_FOLDERS = ("text", "texts", "txt")
+_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines ends a line at, besides \r and \n
 
 
 class Brat(Converter):
@@ -114,6 +119,177 @@ class Brat(Converter):
             if written and not conf.exists():  # brat wants the types declared; never replace a project's own
                 files.write(conf, _annotation_conf(kinds, values, mapping).encode())
         return written
+
+    def writes_large(self, options: Options) -> bool:
+        return True
+
+    def write_large(
+        self,
+        document: LargeDocument,
+        target: str | os.PathLike[str] | IO[bytes],
+        options: Options,
+        report: LossReport,
+        *,
+        jsonl: bool | None = None,
+    ) -> int:
+        """The ``.ann`` file of one large document, a claim at a time: each claim's spans written as it comes, its
+        events, attributes and notes spooled to follow all the spans, and the record's notes after them.
+
+        Each claim's annotations are read back as a reader reads them in the whole file (with the spans of claims
+        before that its events name, and their attributes), and its fragment of the record made then
+        (:class:`remainder.Keeper`). Where a claim alone does not give what the whole gives (a claim brat has no
+        span for, an event naming several claims, a trigger the whole would retype, an annotation a reader keeps
+        as it is), where brat reads the text otherwise than it is written (``\r\n``, a byte-order mark), or
+        where the document holds lines kept from reading brat: :class:`~claimfmt.large.Unbuildable`, and the
+        document is written whole.
+        """
+        head = document.head
+        text = head.article.text
+        if not isinstance(target, str | os.PathLike) or text is None or _UNMAPPED in (head.extensions or {}):
+            raise Unbuildable("a document without text, or with lines kept from brat, is written whole")
+        if "\x00" in text or "\r\n" in text or text.startswith("\ufeff"):
+            raise Unbuildable("a text brat reads otherwise than it is written is written whole")
+        mapping = options.mapping or preset("default")
+        folder = Path(target)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = _file_name(head.id, set())
+        writer = StandoffWriter(text, mapping, events=True)
+        writer.sources(head.sources)
+        mentions = writer.flush()
+        scratch = LossReport(source="brat", target="claimfmt")
+        rebuilt, used = read_json(mentions, mapping, name, scratch)
+        if rebuilt["claims"] or not _plain(mentions) or next(unused(mentions, used), None) is not None:
+            raise Unbuildable("a source's mention does not read back as one")
+        keeper = remainder.Keeper(as_json(head), rebuilt)
+        written = Written(mapping.attribution_types)
+        # Each kind of line follows all of the kind before it: spooled as they come, not held.
+        links, attributes, notes, fragments = _Spooled(), _Spooled(), _Spooled(), _Spooled()
+        kinds: dict[str, set[str]] = {"T": set(), "R": set(), "E": set(), "A": set()}
+        values: dict[str, set[str]] = {}
+        last = {"T": 0, "#": 0}  # the highest number given, for the record's notes and its span
+
+        def spans(found: list[TextBound]) -> bytes:
+            for span in found:
+                written.add(span)
+                last["T"] = max(last["T"], int(span.id[1:]))
+            return _declared_lines([_line(span) for span in found], kinds, values)
+
+        def lines() -> Iterator[bytes]:
+            yield spans(mentions.spans)
+            for claim, data in document.claims():
+                alone = writer.alone(claim)
+                if alone is None or not _plain(alone[1]):
+                    raise Unbuildable(f"claim {claim.id!r} is not one brat holds alone")
+                claim_id, flushed = alone
+                ours = {span.id for span in flushed.spans} | {link.id for link in flushed.links}
+                earlier: set[str] = set()
+                for link in flushed.links:
+                    earlier.update(written.earlier(link, ours, events=True))
+                yield spans(flushed.spans)
+                before = sorted(earlier, key=written.numbers.__getitem__)
+                seen = Standoff(
+                    text=text,
+                    spans=[*flushed.spans, *(written.seen(identifier, identifier, text) for identifier in before)],
+                    links=flushed.links,
+                    # The attributes on spans before come first, as in the file: a reader takes the first.
+                    attributes=[
+                        *(a for identifier in before for a in writer.attributes_on(identifier)),
+                        *flushed.attributes,
+                    ],
+                    notes=flushed.notes,
+                )
+                found, used = read_json(seen, mapping, name, scratch)
+                if any(item.id not in used.ids for item in flushed.items()):
+                    raise Unbuildable(f"claim {claim.id!r} has an annotation a reader keeps as it is")
+                written.forget(claim_id)
+                links.add(_declared_lines([_line(link) for link in flushed.links], kinds, values))
+                attributes.add(_declared_lines([_line(a) for a in flushed.attributes], kinds, values))
+                notes.add(_declared_lines([_line(note) for note in flushed.notes], kinds, values))
+                for note in flushed.notes:
+                    last["#"] = max(last["#"], int(note.id[1:]))
+                tool_id, fragment = keeper.alone(data, found)
+                if fragment is not None:
+                    fragments.add(f"{tool_id}\t{_note_json(fragment)}\n".encode())
+            yield from record()
+
+        def record() -> Iterator[bytes]:
+            nonlocal writer, written
+            del writer, written  # what every claim's spans were: not needed now, and as large as the record's rest
+            for spooled in (links, attributes, notes):
+                yield from spooled.parts()
+            number = last["#"] + 1
+            # The record's notes declare nothing: their JSON holds no line break, in brat's reading or ours.
+            for line in fragments.parts(lines=True):
+                on, content = line.split(b"\t", 1)
+                yield b"#%d\tAnnotatorNotes %s\t%s%s\n" % (number, on, _CLAIM_RECORD.encode(), content)
+                number += 1
+            kept = keeper.rest()
+            if kept is None:
+                return
+            on_spans = {span.id for span in mentions.spans}
+            sources = kept.pop("sources", {})
+            for source_id in [k for k in sources if k in on_spans]:
+                content = _note_json(sources.pop(source_id)).encode()
+                yield b"#%d\tAnnotatorNotes %s\t%s%s\n" % (number, source_id.encode(), _SOURCE_RECORD.encode(), content)
+                number += 1
+            if sources:
+                kept["sources"] = sources
+            if len(kept) > 1:
+                yield from _host(text, f"T{last['T'] + 1}", kinds, values)
+                yield f"#{number}\tAnnotatorNotes T{last['T'] + 1}\t{_RECORD}{_note_json(kept)}\n".encode()
+
+        with atomic_files() as files:
+            files.write(folder / f"{name}.txt", text.encode())
+            files.write(folder / f"{name}.ann", lines())
+            conf = folder / "annotation.conf"
+            if not conf.exists():
+                files.write(conf, _annotation_conf(kinds, values, mapping).encode())
+        report.recorded.update(keeper.fields)
+        return 1
+
+
+def _host(text: str, identifier: str, kinds: dict[str, set[str]], values: dict[str, set[str]]) -> Iterator[bytes]:
+    """The line of the span the record's note sits on (over the text's first line), in parts: a text of one line
+    is echoed whole, and may be a large document's."""
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    line = f"{identifier}\t{_HOST} 0 {len(first)}\t"
+    if any(c in first for c in _BREAKS):  # more lines to Python's line splitting, which _declared does
+        _declared(line + _one_line(first), kinds, values)
+    else:
+        kinds["T"].add(_HOST)
+    yield line.encode()
+    for start in range(0, len(first), 1 << 20):
+        yield _one_line(first[start : start + (1 << 20)]).encode()
+    yield b"\n"
+
+
+class _Spooled:
+    """Lines of a ``.ann`` file that follow others still to come: in a temporary file meanwhile."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed once copied, or when it goes)
+
+    def add(self, lines: bytes) -> None:
+        self._file.write(lines)
+
+    def parts(self, *, lines: bool = False) -> Iterator[bytes]:
+        """What was added, in parts (``lines``: a line at a time, without its end)."""
+        self._file.seek(0)
+        if lines:
+            for line in self._file:
+                yield line[:-1]
+        else:
+            while part := self._file.read(1 << 20):
+                yield part
+        self._file.close()
+
+
+def _declared_lines(lines: list[str], kinds: dict[str, set[str]], values: dict[str, set[str]]) -> bytes:
+    """Lines of a ``.ann`` file, their types added to those annotation.conf declares (:func:`_declared`)."""
+    ann = "".join(f"{line}\n" for line in lines)
+    _declared(ann, kinds, values)
+    return ann.encode()
 
 
 def _declared(ann: str, kinds: dict[str, set[str]], values: dict[str, set[str]]) -> None:

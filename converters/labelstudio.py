@@ -603,13 +603,12 @@ class _Results:
             }
             regions.append({"id": span.id, "from_name": "label", "to_name": "text", "type": "labels", "value": value})
         choices: list[JSON] = []
+        chosen_now: list[Attribute] = []
         for attribute in standoff.attributes:
             if attribute.target in numbers and attribute.value is not None:
                 name, target = attribute.name, attribute.target
                 chosen = Attribute(f"{target}:{name}:0", name, target, str(attribute.value))
-                seen.attributes.append(chosen)
-                if alone:
-                    self._choices[target] = (*self._choices.get(target, ()), (name, chosen.value or ""))
+                chosen_now.append(chosen)
                 value = {"choices": [attribute.value]}
                 choices.append({"id": target, "from_name": name, "to_name": "text", "type": "choices", "value": value})
             elif alone and attribute.target not in ours:  # on a span of a claim before: forgotten, or left out
@@ -634,10 +633,16 @@ class _Results:
                 relations.append({**relation, "labels": [link.type]})
         for identifier in sorted(earlier, key=numbers.__getitem__):
             seen.spans.append(written.seen(identifier, identifier, text))
+            # Before this claim's: a reader takes a region's first choice of a name (a hedge shared, of two kinds).
             seen.attributes += [
                 Attribute(f"{identifier}:{name}:0", name, identifier, value)
                 for name, value in self._choices.get(identifier, ())
             ]
+        seen.attributes += chosen_now
+        if alone:
+            for chosen in chosen_now:
+                target = chosen.target
+                self._choices[target] = (*self._choices.get(target, ()), (chosen.name, chosen.value or ""))
         return regions, choices, notes, relations, seen
 
     def forget(self, identifier: str) -> None:

@@ -333,7 +333,9 @@ class StandoffWriter:
         self._written: dict[str, tuple[tuple[str, str], ...]] = {}  # target -> the attributes (name, value) on it
         self._claims: list[str] = []  # the claims' spans since the last flush
         self._mentions: dict[str, str] = {}
-        self._grouped: dict[str, tuple[Attribution, Link]] = {}  # event read -> the attribution and link written
+        # Event read -> the attribution and link written, and the flush it was written in.
+        self._grouped: dict[str, tuple[Attribution, Link, int]] = {}
+        self._flushes = 0
         self.claim_type = mapping.first(mapping.claim_types, "Claim")
         self.source_type = mapping.first(mapping.source_types, "Source")
         self.cue_type = mapping.first(mapping.cue_types, "Cue")
@@ -397,10 +399,11 @@ class StandoffWriter:
 
     def flush(self) -> Standoff:
         """The annotations added since the last flush, taken out of :attr:`standoff`, for a writer that takes a
-        claim at a time. A trigger flushed is not retyped after: a writer of events that may share a trigger
-        (brat) takes the document whole."""
+        claim at a time. A trigger flushed is not retyped after (:meth:`Written.earlier` tells where a later claim
+        would retype it), and an event flushed names no later claim (:class:`~claimfmt.large.Unbuildable`)."""
         flushed, self.standoff = self.standoff, Standoff(text=self.text)
         self._triggers.clear()
+        self._flushes += 1
         # What no later claim gives an attribute: its links and its own span (a hedge's may be shared).
         for target in (*self._claims, *(link.id for link in flushed.links)):
             self._written.pop(target, None)
@@ -416,6 +419,11 @@ class StandoffWriter:
         if claim_id is None or any(span.type in self.mapping.source_types for span in flushed.spans):
             return None
         return claim_id, flushed
+
+    def attributes_on(self, target: str) -> list[Attribute]:
+        """The attributes written on a span a later claim may share (a hedge's), as a reader sees them."""
+        pairs = self._written.get(target, ())
+        return [Attribute(f"A-{target}-{n}", name, target, value) for n, (name, value) in enumerate(pairs)]
 
     def sources(self, sources: Iterable[Source]) -> None:
         """The spans of the sources' first mentions the text holds (a source's span in the tool)."""
@@ -478,6 +486,8 @@ class StandoffWriter:
         earlier = self._grouped.get(group) if self._events and isinstance(group, str) else None
         if earlier is not None and earlier[0] == attribution:
             # The same attribution of another claim of one event: that event names this claim too.
+            if earlier[2] != self._flushes:
+                raise Unbuildable(f"event {earlier[1].id} names claims written apart")
             claim_role = self._claim_role
             n = sum(1 for role, _ in earlier[1].args if _ROLE_NUMBER.sub("", role) == claim_role)
             earlier[1].args.append((f"{claim_role}{n + 1}", claim_id))
@@ -489,7 +499,7 @@ class StandoffWriter:
         link = Link(link_id, kind, args, trigger=trigger)
         self.standoff.links.append(link)
         if self._events and isinstance(group, str):
-            self._grouped.setdefault(group, (attribution, link))
+            self._grouped.setdefault(group, (attribution, link, self._flushes))
         self._attribute("stance", link_id, attribution.stance.value)
         self._attribute("commitment", link_id, attribution.commitment.value if attribution.commitment else None)
         self._attribute("mode", link_id, attribution.mode.value if attribution.mode else None)
@@ -506,37 +516,45 @@ class Written:
         #: Each one's label, by number.
         self.labels: list[str] = []
         self._places = array.array("q")
+        self._several: dict[int, list[tuple[int, int]]] = {}  # a discontinuous span's fragments (brat's), by number
         self._attribution_types = attribution_types
 
     def add(self, span: TextBound) -> int:
-        """Write ``span`` (its first fragment: the tools' spans have one); its number."""
+        """Write ``span``; its number."""
         number = self.numbers[span.id] = len(self.labels)
         self.labels.append(span.type)
         self._places.extend(span.fragments[0])
+        if len(span.fragments) > 1:
+            self._several[number] = span.fragments
         return number
 
     def seen(self, identifier: str, read_as: str, text: str) -> TextBound:
         """What a reader makes of a span written before, under the id it reads it by."""
         number = self.numbers[identifier]
-        start, end = self._places[2 * number], self._places[2 * number + 1]
-        return TextBound(read_as, self.labels[number], [(start, end)], text[start:end])
+        fragments = self._several.get(number) or [(self._places[2 * number], self._places[2 * number + 1])]
+        return TextBound(read_as, self.labels[number], fragments, " ".join([text[s:e] for s, e in fragments]))
 
     def forget(self, identifier: str) -> None:
         """Forget a span no later claim links to (a claim's own)."""
         self.numbers.pop(identifier, None)
 
-    def earlier(self, link: Link, ours: set[str]) -> list[str]:
+    def earlier(self, link: Link, ours: set[str], *, events: bool = False) -> list[str]:
         """The spans of claims before that a claim's ``link`` links (``ours``: that claim's spans and links).
 
-        :class:`~claimfmt.large.Unbuildable` where a reader of the whole file would see the link otherwise: it
-        makes a span of another claim its trigger (one written, which a trigger is not, or one left out as a
-        trigger and retyped), or links one not written (a claim's own, forgotten, or a trigger).
+        ``events``: the tool holds the link whole, trigger and every argument (brat); else its first two arguments
+        (a relation). :class:`~claimfmt.large.Unbuildable` where a reader of the whole file would see the link
+        otherwise: it makes a span of another claim its trigger (for a relation: one written, which a trigger is
+        not, or one left out as a trigger and retyped; for an event: one of another type, which the whole would
+        retype), or links one not written (a claim's own, forgotten, or a trigger).
         """
         trigger = link.trigger
-        if trigger is not None and trigger not in ours:  # noqa: SIM102 (the why, on its own line)
-            if trigger in self.numbers or link.type not in self._attribution_types:
+        found = [target for _, target in (link.args if events else link.args[:2]) if target not in ours]
+        if trigger is not None and trigger not in ours:
+            number = self.numbers.get(trigger)
+            if events and number is not None and self.labels[number] == link.type:
+                found.append(trigger)
+            elif events or number is not None or link.type not in self._attribution_types:
                 raise Unbuildable(f"{link.id} makes a span of another claim its trigger")
-        found = [target for _, target in link.args[:2] if target not in ours]
         if any(target not in self.numbers for target in found):
             raise Unbuildable(f"{link.id} links a span of another claim that is not written")
         return found

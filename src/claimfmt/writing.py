@@ -337,13 +337,18 @@ class AtomicFiles:
     def __init__(self) -> None:
         self._pending: list[tuple[Path, Path]] = []
 
-    def write(self, path: str | os.PathLike[str], data: bytes) -> None:
-        """Write ``data`` for ``path``; it replaces ``path`` only when the whole run ends without an error."""
+    def write(self, path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> None:
+        """Write ``data`` (or its parts, as they come) for ``path``; it replaces ``path`` only when the whole run
+        ends without an error."""
         path = Path(path)
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
         self._pending.append((Path(temp_name), path))
         with os.fdopen(handle, "wb") as raw:
-            raw.write(data)
+            if isinstance(data, bytes):
+                raw.write(data)
+            else:
+                for part in data:
+                    raw.write(part)
 
 
 @contextlib.contextmanager
