@@ -161,7 +161,7 @@ class Brat(Converter):
         if rebuilt["claims"] or not _plain(mentions) or next(unused(mentions, used), None) is not None:
             raise Unbuildable("a source's mention does not read back as one")
         keeper = remainder.Keeper(as_json(head), rebuilt)
-        written = Written(mapping.attribution_types)
+        written = Written(mapping.attribution_types, discontinuous=True)
         # Each kind of line follows all of the kind before it: spooled as they come, not held.
         links, attributes, notes, fragments = _Spooled(), _Spooled(), _Spooled(), _Spooled()
         kinds: dict[str, set[str]] = {"T": set(), "R": set(), "E": set(), "A": set()}

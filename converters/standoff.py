@@ -510,13 +510,14 @@ class Written:
     number, label and place, so that a later claim's links, written a claim at a time, are checked and read back
     as a reader of the whole file reads them. Numbers, not objects: a large document's are all remembered."""
 
-    def __init__(self, attribution_types: tuple[str, ...]) -> None:
+    def __init__(self, attribution_types: tuple[str, ...], *, discontinuous: bool = False) -> None:
+        """``discontinuous``: the tool holds a span's every fragment (brat); else its first."""
         #: Span id -> its number, in the order written.
         self.numbers: dict[str, int] = {}
         #: Each one's label, by number.
         self.labels: list[str] = []
         self._places = array.array("q")
-        self._several: dict[int, list[tuple[int, int]]] = {}  # a discontinuous span's fragments (brat's), by number
+        self._several: dict[int, list[tuple[int, int]]] | None = {} if discontinuous else None  # by number
         self._attribution_types = attribution_types
 
     def add(self, span: TextBound) -> int:
@@ -524,19 +525,22 @@ class Written:
         number = self.numbers[span.id] = len(self.labels)
         self.labels.append(span.type)
         self._places.extend(span.fragments[0])
-        if len(span.fragments) > 1:
+        if self._several is not None and len(span.fragments) > 1:
             self._several[number] = span.fragments
         return number
 
     def seen(self, identifier: str, read_as: str, text: str) -> TextBound:
         """What a reader makes of a span written before, under the id it reads it by."""
         number = self.numbers[identifier]
-        fragments = self._several.get(number) or [(self._places[2 * number], self._places[2 * number + 1])]
+        several = self._several.get(number) if self._several is not None else None
+        fragments = several or [(self._places[2 * number], self._places[2 * number + 1])]
         return TextBound(read_as, self.labels[number], fragments, " ".join([text[s:e] for s, e in fragments]))
 
     def forget(self, identifier: str) -> None:
         """Forget a span no later claim links to (a claim's own)."""
-        self.numbers.pop(identifier, None)
+        number = self.numbers.pop(identifier, None)
+        if self._several is not None and number is not None:
+            self._several.pop(number, None)
 
     def earlier(self, link: Link, ours: set[str], *, events: bool = False) -> list[str]:
         """The spans of claims before that a claim's ``link`` links (``ours``: that claim's spans and links).
