@@ -6,8 +6,8 @@ sources as claims / 5, a text that grows with it) and times, in one process:
 - ``claimfmt.validate`` on its parsed JSON, and ``claimfmt validate`` on the file (a large
   file is checked a claim at a time);
 - ``claimfmt show`` (``describe_document``), which looks a source up per attribution;
-- the W3C, brat, doccano and Label Studio writers, and the brat, doccano and Label Studio
-  readers on what they wrote.
+- the W3C, brat, doccano, Label Studio and Prodigy writers, and the brat, doccano, Label
+  Studio and Prodigy readers on what they wrote.
 
 It prints microseconds per claim for each size, and the ratio of the largest size's
 cost per claim to the smallest's (1.0 is linear; 4.0 would be quadratic over a 4x
@@ -86,7 +86,15 @@ def make_rich_document(claims: int, seed: int = 3) -> dict[str, Any]:
         {"id": f"s{n}", "kind": "person", "name": f"Source {n}", "anonymous": False, "mentions": [_span(rng, text, 30)]}
         for n in range(max(1, claims // 5))
     ]
-    found = [make_claim(rng, text, len(sources), c, f"https://factcheck.example.org/{c}") for c in range(claims)]
+    found, places = [], set()
+    while len(found) < claims:
+        claim = make_claim(rng, text, len(sources), len(found), f"https://factcheck.example.org/{len(found)}")
+        # Each claim at a place of its own, as a claim extracted from a text is: random places collide, and two
+        # claims at one would be one to Prodigy, which knows a span by its place and label.
+        place = (claim["spans"][0]["start"], claim["spans"][0]["end"])
+        if place not in places:
+            places.add(place)
+            found.append(claim)
     article = {"language": "en", "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest()}
     return {"claimfmt": "1.1", "id": f"big-{claims}", "article": article, "sources": sources, "claims": found}
 
@@ -111,14 +119,14 @@ def per_claim(sizes: list[int], work: Path) -> None:
         "validate FILE": lambda data, document, path: validate_sources([path]),
         "show": lambda data, document, path: describe_document(document),
     }
-    for peer in ("w3c", "doccano", "labelstudio"):
+    for peer in ("w3c", "doccano", "labelstudio", "prodigy"):
         converter = get_converter(peer)
         # Written out, as the CLI writes them: a writer may make its values as they are written (W3C's items).
         jobs[f"-> {peer}"] = lambda data, document, path, c=converter: write_json_values(
             io.BytesIO(), c.write_records([document], Options(), LossReport(source="claimfmt", target="-"))
         )
     jobs["-> brat"] = lambda data, document, path: _brat(document)
-    suffixes = {"brat": "", "doccano": ".jsonl", "labelstudio": ".json"}
+    suffixes = {"brat": "", "doccano": ".jsonl", "labelstudio": ".json", "prodigy": ".jsonl"}
     for peer in suffixes:
         jobs[f"{peer} ->"] = lambda data, document, path, p=peer: _read(p, _written(path, p, suffixes[p]))
     costs: dict[str, list[float]] = {name: [] for name in jobs}
@@ -153,8 +161,8 @@ def memory(claims: int, work: Path) -> None:
     cli = [sys.executable, "-m", "claimfmt"]
     bare = peak_rss_mb(sys.executable, "-c", "import claimfmt.cli, claimfmt.validation, claimfmt.conversion")
     print(f"  {'the interpreter with claimfmt imported':<44} {bare:6.0f} MB")
-    # claimfmt, W3C (public, or with --record), doccano, Label Studio and brat take the claims one at a time;
-    # the other tool writers (Prodigy, spaCy, UIMA, NIF) need the document whole, and are not measured here.
+    # claimfmt, W3C (public, or with --record), doccano, Label Studio, brat and Prodigy take the claims one at a
+    # time; the other tool writers (spaCy, UIMA, NIF) need the document whole, and are not measured here.
     for name, command in (
         ("claimfmt validate", ["validate", str(path)]),
         ("claimfmt convert --to claimfmt", ["convert", str(path), "--from", "claimfmt", "--to", "claimfmt"]),
@@ -164,12 +172,13 @@ def memory(claims: int, work: Path) -> None:
         ("claimfmt convert --to doccano", ["convert", str(path), "--from", "claimfmt", "--to", "doccano"]),
         ("claimfmt convert --to labelstudio", ["convert", str(path), "--from", "claimfmt", "--to", "labelstudio"]),
         ("claimfmt convert --to brat", ["convert", str(path), "--from", "claimfmt", "--to", "brat"]),
+        ("claimfmt convert --to prodigy", ["convert", str(path), "--from", "claimfmt", "--to", "prodigy"]),
         ("claimfmt validate, without the text", ["validate", str(textless)]),
         ("claimfmt convert --to w3c, without the text", ["convert", str(textless), "--to", "w3c"]),
         ("  the same with --record", ["convert", str(textless), "--to", "w3c", "--record"]),
     ):
         target = command[command.index("--to") + 1] if "--to" in command else None
-        out = work / {"doccano": "out.jsonl", "brat": "out-brat"}.get(target or "", "out.json")
+        out = work / {"doccano": "out.jsonl", "prodigy": "out.jsonl", "brat": "out-brat"}.get(target or "", "out.json")
         size = (textless if str(textless) in command else path).stat().st_size / 1e6
         started = time.perf_counter()
         peak = peak_rss_mb(*cli, *command, *(["-o", str(out)] if "convert" in command else []))

@@ -17,9 +17,16 @@ document (``converters/remainder.py``), so both ways are exact.
 
 from __future__ import annotations
 
+import array
+import base64
+import hashlib
+import os
+import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
+
+import orjson
 
 from claimfmt.converters import remainder
 from claimfmt.converters.base import (
@@ -34,12 +41,23 @@ from claimfmt.converters.base import (
 )
 from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.patches import additions
-from claimfmt.converters.standoff import Link, Standoff, TextBound, plain_spans, read_json, write_document
-from claimfmt.converters.tokens import Tokens, fits, make
+from claimfmt.converters.standoff import (
+    Link,
+    Standoff,
+    StandoffWriter,
+    TextBound,
+    Written,
+    plain_spans,
+    read_json,
+    write_document,
+)
+from claimfmt.converters.tokens import Tokens, cut, fits, make
 from claimfmt.converters.values import Fields
+from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record
-from claimfmt.structuring import trusted
+from claimfmt.structuring import as_json, trusted
+from claimfmt.writing import Spool, Streamed, write_json_values, writes_jsonl
 
 __all__ = ["Prodigy"]
 
@@ -93,6 +111,179 @@ class Prodigy(Converter):
                 task[RECORD] = kept
             yield task
 
+    def writes_large(self, options: Options) -> bool:
+        return True
+
+    def write_large(
+        self,
+        document: LargeDocument,
+        target: str | os.PathLike[str] | IO[bytes],
+        options: Options,
+        report: LossReport,
+        *,
+        jsonl: bool | None = None,
+    ) -> int:
+        """The one task of a large document, a claim at a time: its tokens first, cut at every span's edges (which
+        a first pass over the claims finds), then its spans and relations (spooled, in a second pass), and the
+        record, whose fragments (one a claim) are the size of what Prodigy cannot hold.
+
+        Each claim's spans and relations are read back as a reader reads them in the whole task, and its fragment
+        of the record made then (:class:`remainder.Keeper`). Where a claim alone does not give what the whole gives
+        (a claim Prodigy has no span for, a span of one claim that another makes its trigger, a span at the place
+        and of the label of one before, which a reader takes for that one), or where the document keeps tokens or
+        a patch from reading Prodigy, :class:`~claimfmt.large.Unbuildable`: the document is then written whole. A
+        target that is not JSONL is written whole.
+        """
+        if not writes_jsonl(target, jsonl):  # one task as indented JSON: rare, and written whole
+            return super().write_large(document, target, options, report, jsonl=jsonl)
+        head = document.head
+        text = head.article.text
+        if text is None or {_TASK, _TOKENS} & set(head.extensions or ()):
+            raise Unbuildable("a document without text, or with tokens or a task kept from Prodigy, is written whole")
+        mapping = options.mapping or preset("default")
+        # Every span's edges marked in one byte per place in the text: in order once marked, without a sort.
+        edges = bytearray(len(text) + 1)
+        for _, _, standoff in _parts(document, text, mapping, json=False):
+            for span in plain_spans(standoff, mapping):
+                start, end = span.fragments[0]
+                edges[start] = edges[end] = 1
+        # Four bytes an offset (a text of up to 4 G characters): the tokens of a large text are many.
+        cuts = array.array("I", (edge.start() for edge in re.finditer(b"\x01", edges)))
+        del edges
+        starts, ends = array.array("I"), array.array("I")
+        # A reader keeps the task's tokens, which the record names by their fingerprint: made as they are written.
+        digest = hashlib.blake2b(digest_size=6)
+
+        def tokens() -> Iterator[JSON]:
+            size = len(text)
+            for n, (start, end) in enumerate(cut(text, cuts)):
+                starts.append(start)
+                ends.append(end)
+                ws = end < size and text[end].isspace()
+                token = {"text": text[start:end], "start": start, "end": end, "id": n, "ws": ws}
+                digest.update(b"," if n else b"[")
+                digest.update(orjson.dumps(token, option=orjson.OPT_SORT_KEYS))
+                yield token
+            digest.update(b"]" if starts else b"[]")
+
+        keeper = remainder.Keeper(as_json(head), {"sources": []})  # made again below, with the sources' mentions
+
+        def late() -> dict[str, JSON]:
+            nonlocal keeper
+            task = _Task(text, mapping, Tokens(starts, ends))
+            scratch = LossReport(source="prodigy", target="claimfmt")
+            identifier = "prodigy-0"  # as a reader names a task without meta.id, the first of its file
+            parts = _parts(document, text, mapping)
+            spans, relations = Spool(), Spool()
+            fragments = Spool(keyed=True)
+            _, _, mentions = next(parts)
+            found, _, seen = task.add(mentions)
+            rebuilt = read_json(seen, mapping, identifier, scratch)[0]
+            if rebuilt["claims"]:
+                raise Unbuildable("a source is written as a claim")
+            keeper = remainder.Keeper(as_json(head), {**rebuilt, "extensions": {_TOKENS: []}})
+            for span in found:
+                spans.add(span)
+            for data, claim_id, standoff in parts:
+                found, linked, seen = task.add(standoff, alone=True)
+                task.written.forget(claim_id)
+                for span in found:
+                    spans.add(span)
+                for relation in linked:
+                    relations.add(relation)
+                tool_id, fragment = keeper.alone(data, read_json(seen, mapping, identifier, scratch)[0])
+                if fragment is not None:
+                    fragments.add(fragment, tool_id)
+            del task, parts  # what every claim's spans were: not needed now, and as large as the record's rest
+            kept = keeper.record(fragments if fragments.count else None)
+            if kept is not None and "extensions" in kept:
+                kept["extensions"]["was"][_TOKENS] = base64.urlsafe_b64encode(digest.digest()).decode()
+            rest: dict[str, JSON] = {"spans": spans}
+            if relations.count:
+                rest["relations"] = relations
+            rest["answer"] = "accept"
+            if kept:
+                rest[RECORD] = kept
+            return rest
+
+        value = Streamed(head={"text": text}, at=("tokens",), items=tokens(), late=late)
+        written = write_json_values(target, [value], jsonl=jsonl)
+        report.recorded.update(keeper.fields)
+        return written
+
+
+def _parts(
+    document: LargeDocument, text: str, mapping: AnnotationMapping, *, json: bool = True
+) -> Iterator[tuple[JSON, str, Standoff]]:
+    """The stand-off annotations of the sources' mentions (with None, ""), then of each claim alone (with its JSON,
+    or None without ``json``, and the id of its span); :class:`~claimfmt.large.Unbuildable` at a claim Prodigy
+    does not hold alone."""
+    writer = StandoffWriter(text, mapping, attributes=False)  # Prodigy holds neither attributes nor notes
+    writer.sources(document.head.sources)
+    yield None, "", writer.flush()
+    claims = document.claims() if json else ((claim, None) for claim in document.built())
+    for claim, data in claims:
+        alone = writer.alone(claim)
+        if alone is None:
+            raise Unbuildable(f"claim {claim.id!r} is not one Prodigy holds alone")
+        yield data, *alone
+
+
+class _Task:
+    """A Prodigy task's spans and relations, made from stand-off annotations a claim's at a time, with the
+    stand-off a reader makes of them (:meth:`Prodigy.write_large`)."""
+
+    def __init__(self, text: str, mapping: AnnotationMapping, tokens: Tokens) -> None:
+        self._text, self._mapping, self._tokens = text, mapping, tokens
+        self.written = Written(mapping.attribution_types)
+        self._labels: dict[str, int] = {}
+        self._taken: set[int] = set()  # each span's place and label, packed: a reader takes two alike for one
+
+    def _span(self, start: int, end: int, label: str) -> JSON:
+        first, last = self._tokens.around(start, end)
+        return {"start": start, "end": end, "token_start": first, "token_end": last, "label": label}
+
+    def add(self, standoff: Standoff, *, alone: bool = False) -> tuple[list[JSON], list[JSON], Standoff]:
+        """The spans and relations of ``standoff``'s annotations, and the stand-off a reader makes of them.
+
+        ``alone``: they are one claim's, after the others': the stand-off holds the spans of claims before that
+        its relations name (:meth:`Written.earlier` says where that cannot be).
+        """
+        text, written = self._text, self.written
+        numbers = written.numbers
+        seen = Standoff(text=text)
+        spans: list[JSON] = []
+        for span in plain_spans(standoff, self._mapping):
+            start, end = span.fragments[0]
+            key = (start << 32 | end) << 16 | self._labels.setdefault(span.type, len(self._labels))
+            if key in self._taken:
+                raise Unbuildable(f"{span.id} is where a span of its label is")
+            self._taken.add(key)
+            number = written.add(span)
+            seen.spans.append(TextBound(f"T{number + 1}", span.type, [(start, end)], text[start:end]))
+            spans.append(self._span(start, end, span.type))
+        relations: list[JSON] = []
+        ours = {span.id for span in standoff.spans} | {link.id for link in standoff.links} if alone else set()
+        earlier: set[str] = set()
+        for link in standoff.links:
+            if alone:
+                earlier.update(written.earlier(link, ours))
+            ends = [written.seen(t, f"T{numbers[t] + 1}", text) for _, t in link.args[:2] if t in numbers]
+            if len(ends) == 2:
+                head, child = ends
+                (hs, he), (cs, ce) = head.fragments[0], child.fragments[0]
+                head_span, child_span = self._span(hs, he, head.type), self._span(cs, ce, child.type)
+                relations.append(
+                    {"head": head_span["token_end"], "child": child_span["token_end"], "head_span": head_span,
+                     "child_span": child_span, "label": link.type}
+                )  # fmt: skip
+                seen.links.append(
+                    Link(f"R{hs}_{he}_{cs}_{ce}", link.type, [(head.type, head.id), (child.type, child.id)])
+                )
+        for identifier in sorted(earlier, key=numbers.__getitem__):
+            seen.spans.append(written.seen(identifier, f"T{numbers[identifier] + 1}", text))
+        return spans, relations, seen
+
 
 def _identifier(task: dict[str, JSON], index: int) -> str:
     meta = task.get("meta")
@@ -108,6 +299,7 @@ def _rebuild(
     text = task["text"]
     standoff = Standoff(text=text)
     found: dict[tuple[int, int, str], str] = {}
+    labels: dict[str, str] = {}  # span id -> its label
 
     def span(value: JSON, where: str) -> str | None:
         if not isinstance(value, dict):
@@ -119,6 +311,7 @@ def _rebuild(
         key = (start, end, label)
         if key not in found:
             found[key] = f"T{len(found) + 1}"
+            labels[found[key]] = label
             standoff.spans.append(TextBound(found[key], label, [(start, end)], text[start:end]))
         return found[key]
 
@@ -130,10 +323,9 @@ def _rebuild(
         child = span(relation.get("child_span"), f"/relations/{n}/child_span")
         label = relation.get("label")
         if head and child and isinstance(label, str):
-            ends = {s.id: s.type for s in standoff.spans}
             # Named by its ends, not its place: the ids made from it stay when other relations are deleted.
             (hs, he), (cs, ce) = (_bounds(relation["head_span"]), _bounds(relation["child_span"]))
-            standoff.links.append(Link(f"R{hs}_{he}_{cs}_{ce}", label, [(ends[head], head), (ends[child], child)]))
+            standoff.links.append(Link(f"R{hs}_{he}_{cs}_{ce}", label, [(labels[head], head), (labels[child], child)]))
     data, _ = read_json(standoff, mapping, identifier, report)
     if isinstance(task.get("tokens"), list):
         data["extensions"] = {_TOKENS: task["tokens"]}  # the last key, as the model orders them
@@ -163,7 +355,7 @@ def _task(
             {"text": text[s:e], "start": s, "end": e, "id": n, "ws": e < len(text) and text[e].isspace()}
             for n, (s, e) in enumerate(places)
         ]
-    index = Tokens(places)
+    index = Tokens.of(places)
     out: dict[str, dict[str, JSON]] = {}
     for item in spans:
         start, end = item.fragments[0]

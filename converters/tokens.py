@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-__all__ = ["Tokens", "fits", "make"]
+__all__ = ["Tokens", "cut", "fits", "make"]
 
 _WORD = re.compile(r"\S+")
 
@@ -48,6 +48,21 @@ def make(text: str, boundaries: Iterable[int]) -> list[tuple[int, int]]:
     return tokens
 
 
+def cut(text: str, cuts: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """:func:`make`'s tokens one at a time (``cuts`` sorted): for a text whose tokens are too many to hold."""
+    n, count = 0, len(cuts)
+    for word in _WORD.finditer(text):
+        start, end = word.span()
+        while n < count and cuts[n] <= start:
+            n += 1
+        while n < count and cuts[n] < end:
+            if cuts[n] > start:
+                yield start, cuts[n]
+                start = cuts[n]
+            n += 1
+        yield start, end
+
+
 def fits(tokens: Any, text: str, boundaries: Iterable[int]) -> list[tuple[int, int]] | None:
     """The (start, end) of kept tokens where they are in order within the text and no boundary falls
     inside one of them; else None."""
@@ -72,10 +87,15 @@ def fits(tokens: Any, text: str, boundaries: Iterable[int]) -> list[tuple[int, i
 class Tokens:
     """Tokens by offset: which tokens a span covers, found by bisection."""
 
-    def __init__(self, places: list[tuple[int, int]]) -> None:
-        self.places = places
-        self._starts = [s for s, _ in places]
-        self._ends = [e for _, e in places]
+    def __init__(self, starts: Sequence[int], ends: Sequence[int]) -> None:
+        """The tokens' starts and ends, in order (lists, or arrays for many)."""
+        self._starts = starts
+        self._ends = ends
+
+    @classmethod
+    def of(cls, places: list[tuple[int, int]]) -> Tokens:
+        """The tokens at ``places``."""
+        return cls([s for s, _ in places], [e for _, e in places])
 
     def around(self, start: int, end: int) -> tuple[int, int]:
         """The first and last token within [start, end)."""

@@ -213,7 +213,16 @@ _TEXTLESS = {
 @given(
     json_documents(),
     st.sampled_from(
-        ["claimfmt", "w3c", "w3c --record", "w3c --record --offset-unit utf16", "doccano", "labelstudio", "brat"]
+        [
+            "claimfmt",
+            "w3c",
+            "w3c --record",
+            "w3c --record --offset-unit utf16",
+            "doccano",
+            "labelstudio",
+            "brat",
+            "prodigy",
+        ]
     ),
     st.sampled_from([".json", ".jsonl"]),
 )
@@ -222,7 +231,7 @@ _TEXTLESS = {
 def test_one_large_document_converts_a_claim_at_a_time_as_when_read_whole(
     doc: dict[str, Any], target: str, suffix: str
 ) -> None:
-    # To claimfmt, W3C (public or with --record), doccano, Label Studio and brat, the claims of one large valid file are
+    # To claimfmt, W3C (public or with --record), and the tools, the claims of one large valid file are
     # written as each is built, never all held: the output and the report of the document read whole.
     fmt, record = target.split()[0], "--record" in target
     options = Options(record=record, offset_unit=Unit.UTF16 if target.endswith("utf16") else None)
@@ -238,7 +247,7 @@ def test_one_large_document_converts_a_claim_at_a_time_as_when_read_whole(
     unpaired = utf16 and isinstance(doc, dict) and doc.get("article", {}).get("text") is None
     # The tools write whole what a claim alone does not give (a claim without a span in the text, one whose spans
     # another claim retypes, fewer attributions read back than written): never a document that has none of those.
-    alone = fmt not in ("doccano", "labelstudio", "brat") or _alone_to_a_tool(doc, fmt)
+    alone = fmt not in ("doccano", "labelstudio", "brat", "prodigy") or _alone_to_a_tool(doc, fmt)
     assert (read == []) == (small or settled) or unpaired or not alone  # a claim at a time: never read whole
     assert out == expected
     assert streamed.to_json() == whole.to_json()
@@ -247,7 +256,8 @@ def test_one_large_document_converts_a_claim_at_a_time_as_when_read_whole(
 def _alone_to_a_tool(doc: Any, tool: str) -> bool:
     """Whether a tool can write a document a claim at a time: text, every claim placed in it, no tool type kept;
     for doccano and Label Studio, each attribution linked to something they hold (a source's mention, a cue, a
-    hedge: brat's events hold attributions of nothing); for brat, a text it reads as written."""
+    hedge: brat's events hold attributions of nothing); for brat, a text it reads as written; for Prodigy, which
+    knows a span by its place and label, no two claims (or sources) at one place."""
     if not isinstance(doc, dict) or not isinstance(doc.get("article", {}).get("text"), str):
         return False
     text, claims = doc["article"]["text"], doc.get("claims", [])
@@ -259,6 +269,13 @@ def _alone_to_a_tool(doc: Any, tool: str) -> bool:
             kinds.setdefault((hedge["span"].get("start"), hedge["span"].get("end")), set()).add(hedge["kind"])
     if tool == "brat" and any(len(found) > 1 for found in kinds.values()):
         return False
+    if tool == "prodigy":
+        firsts = [next((_at(s) for s in c["spans"] if _in(s, text)), None) for c in claims]
+        mentions = [next((_at(m) for m in s.get("mentions") or () if _in(m, text)), None) for s in doc["sources"]]
+        for places in (firsts, mentions):
+            placed = [place for place in places if place is not None]
+            if len(set(placed)) < len(placed):
+                return False
     mentioned = {s["id"] for s in doc.get("sources", []) if any(_in(m, text) for m in s.get("mentions") or ())}
 
     def linked(attribution: Any) -> bool:
@@ -271,6 +288,10 @@ def _alone_to_a_tool(doc: Any, tool: str) -> bool:
         and (tool == "brat" or all(linked(a) for a in claim["attributions"]))
         for claim in claims
     )
+
+
+def _at(span: Any) -> tuple[int, int]:
+    return span["start"], span["end"]
 
 
 def _in(span: Any, text: str) -> bool:
@@ -290,18 +311,20 @@ _CHANGES = (
     "one event with other claims",
     "a trigger of its own where another claim's cue is",
     "the attribution typed as PolNeAR's second type",
+    "the claim's span another claim's",
 )
 
 
-@given(st.sampled_from(["doccano", "labelstudio", "brat"]), st.data())
+@given(st.sampled_from(["doccano", "labelstudio", "brat", "prodigy"]), st.data())
 def test_tools_write_claims_that_share_spans_a_claim_at_a_time_as_when_read_whole(
     tool: str, data: st.DataObject
 ) -> None:
     # The seed article's claims made to share cues and hedges (a span one claim writes as an entity and another
     # makes its trigger, or retypes, when typed so), to cite sources whose mentions are gone, and attributions
     # doccano links to nothing (a reader gets fewer back); for brat, hedges shared with another kind (a second
-    # attribute on one span), brat events naming several claims, and triggers of their own shared: written a claim
-    # at a time where a claim alone gives what the whole gives, else whole; the same output and report either way.
+    # attribute on one span), brat events naming several claims, triggers of their own shared, and two claims on one
+    # span (one to Prodigy, which knows a span by its place and label): written a claim at a time where a claim
+    # alone gives what the whole gives, else whole; the same output and report either way.
     seed = orjson.loads((EXAMPLES / "seed-article.claimfmt.json").read_bytes())
     cues = [a["cue"] for c in seed["claims"] for a in c["attributions"] if a.get("cue")]
     hedges = [h["span"] for c in seed["claims"] for a in c["attributions"] for h in a.get("hedges") or ()]
@@ -314,7 +337,10 @@ def test_tools_write_claims_that_share_spans_a_claim_at_a_time_as_when_read_whol
     for source in seed["sources"]:
         if source["id"] in unmentioned:
             source.pop("mentions", None)
+    spans = [c["spans"] for c in seed["claims"]]
     for claim in seed["claims"]:
+        if "the claim's span another claim's" in changes and data.draw(st.booleans()):
+            claim["spans"] = copy.deepcopy(data.draw(st.sampled_from(spans)))
         for attribution in claim["attributions"]:
             change = data.draw(st.sampled_from(["as it is", *changes]))
             if change == "another claim's cue":
@@ -359,7 +385,9 @@ def test_tools_write_claims_that_share_spans_a_claim_at_a_time_as_when_read_whol
         assert read == []
 
 
-@pytest.mark.parametrize(("tool", "suffix"), [("brat", ""), ("doccano", ".jsonl"), ("labelstudio", ".json")])
+@pytest.mark.parametrize(
+    ("tool", "suffix"), [("brat", ""), ("doccano", ".jsonl"), ("labelstudio", ".json"), ("prodigy", ".jsonl")]
+)
 @pytest.mark.parametrize("typed", [False, True])
 def test_a_trigger_two_claims_share_is_written_as_when_read_whole(
     tool: str, suffix: str, typed: bool, tmp_path: Path

@@ -258,9 +258,11 @@ def test_a_claim_narrowed_in_the_tool_is_where_the_annotator_put_it(tmp_path: Pa
 
 @given(st.text(alphabet=" \t\nab\u00e9\U0001d54f", max_size=40), st.lists(st.integers(-2, 45), max_size=6))
 def test_tokens_are_the_words_cut_at_every_boundary_inside_one(text: str, boundaries: list[int]) -> None:
-    from claimfmt.converters.tokens import make
+    from claimfmt.converters.tokens import cut, make
 
     tokens = make(text, boundaries)
+    # Made one at a time (a large document's), the same tokens.
+    assert list(cut(text, sorted(boundaries))) == tokens
     # Every non-space character is in one token, in order, and no token holds white space.
     assert "".join(text[s:e] for s, e in tokens) == "".join(text.split())
     assert all(s < e and not any(c.isspace() for c in text[s:e]) for s, e in tokens)

@@ -158,6 +158,8 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
     out.write(memoryview(head)[:at])  # not a copy: the head holds the article's text
     indent = option & orjson.OPT_INDENT_2
     depth = _depth(head, at) if indent else None
+    rest = head[at + len(quoted) :]
+    del head  # the article's text, written: not held while the items are
     inner = depth + b"  " if depth is not None else b""
     count = 0
     for item in value.items:
@@ -170,11 +172,10 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
             out.write((b"," if count else b"[") + part)
             count += 1
     out.write((depth or b"") + b"]" if count else b"[]")
-    rest = memoryview(head)[at + len(quoted) :]
     late = value.late() if value.late is not None else {}
     if late:
         # Before the head's closing brace, as orjson would have written them there.
-        end = bytes(rest).rindex(b"\n}" if indent else b"}")
+        end = rest.rindex(b"\n}" if indent else b"}")
         out.write(rest[:end])
         # Dumped as an object of their own, which orjson indents as the head's keys: its braces left out.
         spools: list[Spool] = []
