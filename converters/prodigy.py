@@ -20,10 +20,10 @@ from __future__ import annotations
 import array
 import base64
 import hashlib
+import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator
-from itertools import chain
 from typing import IO, Any, ClassVar
 
 import orjson
@@ -194,6 +194,7 @@ class Prodigy(Converter):
                 tool_id, fragment = keeper.alone(data, read_json(seen, mapping, identifier, scratch)[0])
                 if fragment is not None:
                     fragments.add(fragment, tool_id)
+            task.check()
             del task, parts  # what every claim's spans were: not needed now, and as large as the record's rest
             kept = keeper.record(fragments if fragments.count else None)
             if kept is not None and "extensions" in kept:
@@ -236,8 +237,8 @@ class _Task:
     def __init__(self, text: str, mapping: AnnotationMapping, tokens: Tokens) -> None:
         self._text, self._mapping, self._tokens = text, mapping, tokens
         self.written = Written(mapping.attribution_types)
-        self._labels: dict[str, int] = {}
-        self._taken: set[int] = set()  # each span's place and label, packed: a reader takes two alike for one
+        # Each span's place, packed, by label: a reader takes two alike for one (told once all are written).
+        self._places: dict[str, array.array[int]] = {}
 
     def _span(self, start: int, end: int, label: str) -> JSON:
         first, last = self._tokens.around(start, end)
@@ -255,10 +256,10 @@ class _Task:
         spans: list[JSON] = []
         for span in plain_spans(standoff, self._mapping):
             start, end = span.fragments[0]
-            key = (start << 32 | end) << 16 | self._labels.setdefault(span.type, len(self._labels))
-            if key in self._taken:
-                raise Unbuildable(f"{span.id} is where a span of its label is")
-            self._taken.add(key)
+            places = self._places.get(span.type)
+            if places is None:
+                places = self._places[span.type] = array.array("Q")
+            places.append(start << 32 | end)
             number = written.add(span)
             seen.spans.append(TextBound(f"T{number + 1}", span.type, [(start, end)], text[start:end]))
             spans.append(self._span(start, end, span.type))
@@ -283,6 +284,14 @@ class _Task:
         for identifier in sorted(earlier, key=numbers.__getitem__):
             seen.spans.append(written.seen(identifier, f"T{numbers[identifier] + 1}", text))
         return spans, relations, seen
+
+    def check(self) -> None:
+        """:class:`~claimfmt.large.Unbuildable` where two spans written share a place and a label: a reader takes
+        them for one, and what each claim was read back as is not what the whole gives."""
+        for label, places in self._places.items():
+            ordered = sorted(places)
+            if any(a == b for a, b in itertools.pairwise(ordered)):
+                raise Unbuildable(f"two spans labelled {label!r} are at one place")
 
 
 def _identifier(task: dict[str, JSON], index: int) -> str:
@@ -400,4 +409,7 @@ def _only_written(task: dict[str, JSON], document: Document, mapping: Annotation
     if additions(task, skeleton) is not None:
         return False
     # A token's values are all plain: its keys say it all, gathered in one pass over thousands of tokens.
-    return not isinstance(tokens, list) or set(chain.from_iterable(t for t in tokens if type(t) is dict)) <= _TOKEN
+    return (
+        not isinstance(tokens, list)
+        or set(itertools.chain.from_iterable(t for t in tokens if type(t) is dict)) <= _TOKEN
+    )
