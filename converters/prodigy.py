@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, ClassVar
 
@@ -166,10 +167,9 @@ class Prodigy(Converter):
                 yield token
             digest.update(b"]" if starts else b"[]")
 
-        keeper = remainder.Keeper(as_json(head), {"sources": []})  # made again below, with the sources' mentions
+        recorded: Counter[str] = Counter()  # what the record holds, once made
 
         def late() -> dict[str, JSON]:
-            nonlocal keeper
             task = _Task(text, mapping, Tokens(starts, ends))
             scratch = LossReport(source="prodigy", target="claimfmt")
             identifier = "prodigy-0"  # as a reader names a task without meta.id, the first of its file
@@ -197,6 +197,7 @@ class Prodigy(Converter):
             task.check()
             del task, parts  # what every claim's spans were: not needed now, and as large as the record's rest
             kept = keeper.record(fragments if fragments.count else None)
+            recorded.update(keeper.fields)
             if kept is not None and "extensions" in kept:
                 kept["extensions"]["was"][_TOKENS] = base64.urlsafe_b64encode(digest.digest()).decode()
             rest: dict[str, JSON] = {"spans": spans}
@@ -209,7 +210,7 @@ class Prodigy(Converter):
 
         value = Streamed(head={"text": text}, at=("tokens",), items=tokens(), late=late)
         written = write_json_values(target, [value], jsonl=jsonl)
-        report.recorded.update(keeper.fields)
+        report.recorded.update(recorded)
         return written
 
 
