@@ -76,7 +76,14 @@ def additions(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict
         if isinstance(value, dict) and isinstance(other, dict):
             if part := additions(value, other):
                 inner[key] = part
-        elif _objects(value) and _objects(other) and len(value) == len(other) and all(map(_alike, value, other)):
+        elif (
+            type(value) is list
+            and type(other) is list
+            and len(value) == len(other)  # before the items are looked at: a task's thousands of tokens, say
+            and _objects(value)
+            and _objects(other)
+            and all(map(_alike, value, other))
+        ):
             items = {str(i): p for i, (a, b) in enumerate(zip(value, other, strict=True)) if (p := additions(a, b))}
             if items:
                 each[key] = items

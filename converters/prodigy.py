@@ -410,7 +410,4 @@ def _only_written(task: dict[str, JSON], document: Document, mapping: Annotation
     if additions(task, skeleton) is not None:
         return False
     # A token's values are all plain: its keys say it all, gathered in one pass over thousands of tokens.
-    return (
-        not isinstance(tokens, list)
-        or set(itertools.chain.from_iterable(t for t in tokens if type(t) is dict)) <= _TOKEN
-    )
+    return not isinstance(tokens, list) or set().union(*(t for t in tokens if type(t) is dict)) <= _TOKEN
