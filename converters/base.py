@@ -329,8 +329,9 @@ class Converter:
 
     def writes_large(self, options: Options) -> bool:
         """Whether :meth:`write_large` writes one large document a claim at a time with these options; if not,
-        ``claimfmt convert`` reads the document whole and writes it with :meth:`write`."""
-        return False
+        ``claimfmt convert`` reads the document whole and writes it with :meth:`write`. By default, whether the
+        writer overrides :meth:`write_large` (one that can only with some options overrides this too)."""
+        return type(self).write_large is not Converter.write_large
 
     def write_large(
         self,
@@ -343,8 +344,8 @@ class Converter:
     ) -> int:
         """:meth:`write` for one large claimfmt document whose claims come one at a time, built from its file.
 
-        A writer that can write a claim at a time overrides this and :meth:`writes_large`, and then never holds
-        the whole document (``claimfmt convert`` of one large file comes here); this one builds it whole.
+        A writer that can write a claim at a time overrides this, and then never holds the whole document
+        (``claimfmt convert`` of one large file comes here); this one builds it whole.
         """
         return self.write([document.whole()], target, options, report, jsonl=jsonl)
 

@@ -120,9 +120,6 @@ class Brat(Converter):
                 files.write(conf, _annotation_conf(kinds, values, mapping).encode())
         return written
 
-    def writes_large(self, options: Options) -> bool:
-        return True
-
     def write_large(
         self,
         document: LargeDocument,

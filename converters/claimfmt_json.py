@@ -55,9 +55,6 @@ class ClaimfmtJSON(Converter):
         for document in documents:
             yield to_json(document)
 
-    def writes_large(self, options: Options) -> bool:
-        return True
-
     def write_large(
         self,
         document: LargeDocument,

@@ -124,9 +124,6 @@ class Doccano(Converter):
                 line[RECORD] = kept
             yield line
 
-    def writes_large(self, options: Options) -> bool:
-        return True
-
     def write_large(
         self,
         document: LargeDocument,

@@ -120,9 +120,6 @@ class LabelStudio(Converter):
                 report.drop("documents Label Studio cannot hold apart (kept as one task)")
             yield task
 
-    def writes_large(self, options: Options) -> bool:
-        return True
-
     def write_large(
         self,
         document: LargeDocument,

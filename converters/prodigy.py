@@ -112,9 +112,6 @@ class Prodigy(Converter):
                 task[RECORD] = kept
             yield task
 
-    def writes_large(self, options: Options) -> bool:
-        return True
-
     def write_large(
         self,
         document: LargeDocument,

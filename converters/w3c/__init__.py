@@ -71,9 +71,6 @@ class W3C(Converter):
         for document in documents:
             yield from write(document, options, report, stream=True)
 
-    def writes_large(self, options: Options) -> bool:
-        return True
-
     def write_large(
         self,
         document: LargeDocument,
