@@ -64,7 +64,17 @@ from claimfmt.converters.values import is_uri as _is_uri
 from claimfmt.converters.values import number as _number
 from claimfmt.dates import is_date as _is_date
 from claimfmt.issues import DocumentError, Issue, Severity
-from claimfmt.model import Attribution, Claim, Document, Source, SourceKind, Stance, State, Verification
+from claimfmt.model import (
+    Attribution,
+    Claim,
+    Document,
+    Relation,
+    Source,
+    SourceKind,
+    Stance,
+    State,
+    Verification,
+)
 from claimfmt.reading import Record, SourceLike, decode_issue, decode_text, iter_records
 from claimfmt.structuring import evolve, parts_json, structure, trusted, unstructure
 from claimfmt.versions import CURRENT_VERSION
@@ -174,9 +184,10 @@ def to_claimreview(document: Document, report: LossReport | None = None, *, reco
     article = part(public.article)
     extras = {key: part(value) for key in ("provenance", "extensions") if (value := getattr(public, key)) is not None}
     position = {claim.id: n for n, claim in enumerate(public.claims)}
+    around = _Around(public)
     for (claim, n), review in zip(placed, reviews, strict=True):
         fragment = {**shared, "claim": claim.id, "position": position[claim.id], "review": n, "article": article}
-        review[RECORD] = {**fragment, **_fragment(public, claim, n, review, part), **extras}
+        review[RECORD] = {**fragment, **_fragment(around, claim, n, review, part), **extras}
     return reviews
 
 
@@ -216,8 +227,20 @@ def _chain(claim: Claim, n: int) -> list[int]:
     return sorted(found)
 
 
+class _Around:
+    """A document's sources by id and relations by the claim they start from: what each claim's fragment names,
+    found without a scan of the document per claim."""
+
+    def __init__(self, document: Document) -> None:
+        self.sources = {source.id: n for n, source in enumerate(document.sources)}
+        self.document = document
+        self.relations: dict[str, list[Relation]] = {}
+        for relation in document.relations or ():
+            self.relations.setdefault(relation.from_, []).append(relation)
+
+
 def _fragment(
-    document: Document, claim: Claim, n: int, review: dict[str, JSON], part: Callable[[Any], JSON]
+    around: _Around, claim: Claim, n: int, review: dict[str, JSON], part: Callable[[Any], JSON]
 ) -> dict[str, JSON]:
     """What a reader needs, besides this review, to give ``claim`` and its assessment back exactly (``part``
     gives the JSON of a part of the document, :func:`~claimfmt.structuring.parts_json`)."""
@@ -232,11 +255,10 @@ def _fragment(
         fragment["assessment"] = patch
     if earlier := [[k, part((claim.verifications or ())[k])] for k in _chain(claim, n)]:
         fragment["earlier"] = earlier
-    sources = [part(source) for source in document.sources if source.id in named]
-    if sources:
+    places = sorted(around.sources[name] for name in named if name in around.sources)
+    if sources := [part(around.document.sources[k]) for k in places]:
         fragment["sources"] = sources
-    relations = [part(r) for r in document.relations or () if r.from_ == claim.id]
-    if relations:
+    if relations := [part(r) for r in around.relations.get(claim.id, ())]:
         fragment["relations"] = relations
     return fragment
 
@@ -248,8 +270,11 @@ def _count_losses(document: Document, owners: list[str], reviews: list[dict[str,
     own reviews give back (two claims of one text would read back as one).
     """
     again, _, _ = _rebuild(reviews, LossReport(source="claimreview", target="claimfmt"))
+    by_owner: dict[str, list[dict[str, JSON]]] = {}
+    for review, owner in zip(reviews, owners, strict=True):
+        by_owner.setdefault(owner, []).append(review)
     for claim in document.claims:
-        mine = [review for review, owner in zip(reviews, owners, strict=True) if owner == claim.id]
+        mine = by_owner.get(claim.id, [])
         _, (back,), _ = _rebuild(mine, LossReport(source="claimreview", target="claimfmt"))
         ours = unstructure(claim)
         published = [ours["verifications"][n] for n in _published(claim)]
