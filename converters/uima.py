@@ -198,7 +198,15 @@ class UimaXMI(_Uima):
             return None
         try:
             system = cassis.load_typesystem(io.BytesIO(typesystem))
-            return cassis.load_cas_from_xmi(io.BytesIO(data), typesystem=system, lenient=True)
+            try:
+                return cassis.load_cas_from_xmi(io.BytesIO(data), typesystem=system, lenient=True)
+            except SyntaxError as exc:  # lxml's XMLSyntaxError
+                if not (_over_limit(exc) and _without_dtd(data)):
+                    raise
+                # A large document's record is one attribute over libxml2's 10 MB limit, which only a trusted
+                # parse lifts. That also lifts the guard against entity expansion, which needs a DTD to declare
+                # entities in: a file without one has nothing to expand.
+                return cassis.load_cas_from_xmi(io.BytesIO(data), typesystem=system, lenient=True, trusted=True)
         except Exception as exc:  # lxml and cassis raise many kinds for a damaged file
             report.error("not-convertible", f"not a UIMA CAS XMI that can be read ({_why(exc)})", origin)
             return None
@@ -223,6 +231,17 @@ class UimaJSON(_Uima):
 
     def _dump(self, cas: Any) -> bytes:
         return str(cas.to_json(pretty_print=True)).encode("utf-8")
+
+
+def _over_limit(exc: SyntaxError) -> bool:
+    """Whether libxml2 refused a document for its size, not its syntax."""
+    return "XML_PARSE_HUGE" in str(exc) or "limit exceeded" in str(exc)
+
+
+def _without_dtd(data: bytes) -> bool:
+    """Whether XML bytes surely declare no DTD: ASCII-compatible (UTF-8), and no ``<!DOCTYPE`` anywhere."""
+    # UTF-16 and UTF-32 (a byte-order mark, or a zero byte in the first four) would hide the declaration's bytes.
+    return not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in data[:4] and b"<!DOCTYPE" not in data
 
 
 def _why(exc: Exception) -> str:

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import attrs
 import cassis
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -254,3 +255,30 @@ def test_a_slot_role_no_json_reader_takes_is_dropped_and_said(tmp_path: Path) ->
     (document,), report = _read("uima-json", damaged)
     assert any("slot roles no JSON reader takes" in reason for reason in report.dropped)
     claimfmt.dump(document, tmp_path / "out.json")  # nothing unwritable was kept
+
+
+def _over_ten_megabytes() -> Document:
+    """The seed, its first claim carrying 11 MB the CAS cannot hold: the record's attribute goes over libxml2's limit
+    (as a document of about 7,000 claims does)."""
+    seed = claimfmt.load(SEED)
+    first = attrs.evolve(seed.claims[0], extensions={"org.example:notes": "claim " * 1_900_000})
+    return attrs.evolve(seed, claims=(first, *seed.claims[1:]))
+
+
+def test_a_cas_whose_record_is_over_libxml2s_limit_reads_back(tmp_path: Path) -> None:
+    document = _over_ten_megabytes()
+    path = tmp_path / "large.xmi"
+    _write("uima-xmi", path, [document])
+    assert max(len(line) for line in path.read_bytes().splitlines()) > 10_000_000
+    (back,), report = _read("uima-xmi", path)
+    assert back == document and not report.issues
+
+
+def test_a_cas_over_the_limit_that_declares_a_dtd_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "large.xmi"
+    _write("uima-xmi", path, [_over_ten_megabytes()])
+    head, _, rest = path.read_bytes().partition(b"?>")
+    path.write_bytes(head + b'?><!DOCTYPE xmi:XMI [<!ENTITY a "a">]>' + rest)
+    documents, report = _read("uima-xmi", path)
+    assert documents == [] and [i.code for i in report.issues] == ["not-convertible"]
+    assert "XMLSyntaxError" in report.issues[0].message
