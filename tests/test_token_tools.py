@@ -332,3 +332,86 @@ def test_prodigy_reader_writes_again_only_where_prodigy_may_have_added_something
         long_way = read(task)
     assert shortcut == long_way
     assert [d.extensions for d in shortcut] == [d.extensions for d in long_way]
+
+
+_SPACY_TEXT = st.text(alphabet=" \t\n\u2003ab\u00e9\U0001d54f", max_size=40)
+
+
+@st.composite
+def _words_of(draw: st.DrawFn, text: str) -> list[str]:
+    """Words for a text: its tokens as claimfmt or spaCy cuts them (white space tokens among them), or any."""
+    from spacy.tokens import Doc
+
+    from claimfmt.converters.spacy_docbin import _VOCAB
+    from claimfmt.converters.tokens import make
+
+    words = [text[s:e] for s, e in make(text, draw(st.lists(st.integers(0, len(text)), max_size=6)))]
+    how = draw(st.sampled_from(["made", "spacy", "any"]))
+    if how == "spacy" and words:
+        doc = Doc(_VOCAB(), words=words, spaces=draw(st.lists(st.booleans(), min_size=len(words), max_size=len(words))))
+        return [token.text for token in doc]  # over the text spaCy makes of them, which is not ``text``
+    if how == "any":
+        return draw(st.lists(st.text(alphabet=" ab\U0001d54f", max_size=3), max_size=6))
+    return words
+
+
+@given(data=st.data(), text=_SPACY_TEXT)
+def test_words_and_spaces_is_spacys_alignment(data: st.DataObject, text: str) -> None:
+    from spacy.util import get_words_and_spaces
+
+    from claimfmt.converters.spacy_docbin import words_and_spaces
+
+    words = data.draw(_words_of(text))
+    try:
+        expected: Any = get_words_and_spaces(words, text)
+    except ValueError:
+        expected = ValueError
+    try:
+        found: Any = words_and_spaces(words, text)
+    except ValueError:
+        found = ValueError
+    assert found == expected
+
+
+def _docbin(doc: Any) -> bytes:
+    from spacy.tokens import DocBin
+
+    docs = DocBin(store_user_data=True)
+    docs.add(doc)
+    return bytes(docs.to_bytes())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    document=documents(text=True),
+    more=st.sampled_from([None, "entity", "tag", "sentence", "span between tokens"]),
+)
+@example(document=_SEED, more=None).via("the seed, always tried")
+def test_a_doc_is_made_from_its_json_as_spacy_makes_it(document: Document, more: str | None) -> None:
+    from spacy.tokens import Doc
+
+    from claimfmt.converters.spacy_docbin import _VOCAB, _json, from_json
+
+    data = _json(document, preset("default"), LossReport(source="claimfmt", target="spacy"))
+    data.pop("user_data", None)
+    tokens = data["tokens"]
+    if more == "entity" and tokens:
+        data["ents"] = [{"start": tokens[0]["start"], "end": tokens[-1]["end"], "label": "ORG"}]
+    elif more == "tag" and tokens:
+        data["tokens"] = [{**t, "tag": "NN"} for t in tokens]
+    elif more == "sentence" and tokens:
+        data["sents"] = [{"start": tokens[0]["start"], "end": tokens[-1]["end"]}]
+    elif more == "span between tokens" and tokens and tokens[0]["end"] - tokens[0]["start"] > 1:
+        data["spans"] = {"sc": [{"start": tokens[0]["start"] + 1, "end": tokens[0]["end"], "label": "X", "kb_id": ""}]}
+    try:
+        expected: Any = Doc(_VOCAB()).from_json(data)
+    except ValueError:
+        expected = ValueError
+    try:
+        found: Any = from_json(data)
+    except ValueError:
+        found = ValueError
+    if expected is ValueError or found is ValueError:
+        assert found is expected
+    else:
+        assert found.to_json() == expected.to_json() and _docbin(found) == _docbin(expected)
