@@ -7,7 +7,12 @@ sources as claims / 5, a text that grows with it) and times, in one process:
   file is checked a claim at a time);
 - ``claimfmt show`` (``describe_document``), which looks a source up per attribution;
 - the W3C, brat, doccano, Label Studio and Prodigy writers, and the brat, doccano, Label
-  Studio and Prodigy readers on what they wrote.
+  Studio and Prodigy readers on what they wrote;
+- the ClaimReview (with and without ``--record``) and AVeriTeC writers, and their readers on what
+  they wrote with ``--record``, on the same document with every claim reviewed.
+
+spaCy, UIMA and NIF are left out: their libraries take most of their time (about 0.25, 0.5
+and 1 ms a claim), and the sizes above would take minutes each.
 
 It prints microseconds per claim for each size, and the ratio of the largest size's
 cost per claim to the smallest's (1.0 is linear; 4.0 would be quadratic over a 4x
@@ -21,6 +26,7 @@ Run ``make bench`` or ``python benchmarks/bench_scaling.py --claims 1000 2000 --
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import hashlib
 import io
@@ -32,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from bench_validate import _span, _text, make_claim, peak_rss_mb, timed
+from bench_validate import _span, _text, make_claim, peak_rss_mb, revisions, timed
 
 import claimfmt
 from claimfmt.cli import _GC_THRESHOLD
@@ -46,8 +52,9 @@ from claimfmt.writing import write_json_values
 _WORDS = ["minister", "said", "bridge", "closed", "reports", "Kyiv", "officials", "🌉", "émigré", "denied"]
 
 
-def make_document(claims: int, seed: int = 3) -> dict[str, Any]:
-    """One document with ``claims`` claims, each stated in its own sentence of the text."""
+def make_document(claims: int, seed: int = 3, *, reviewed: bool = False) -> dict[str, Any]:
+    """One document with ``claims`` claims, each stated in its own sentence of the text (and with ``reviewed``,
+    each reviewed: an unverified assessment, then a verdict that supersedes it)."""
     rng = random.Random(seed)
     sentences, spans = [], []
     at = 0
@@ -63,7 +70,13 @@ def make_document(claims: int, seed: int = 3) -> dict[str, Any]:
     return {
         "claimfmt": "1.1",
         "id": f"big-{claims}",
-        "article": {"language": "en", "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest()},
+        "article": {
+            "language": "en",
+            "text": text,
+            "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+            # Where ClaimReview's reviews say the claims appeared: a reader groups them into one document by it.
+            **({"url": f"https://news.example.org/big-{claims}"} if reviewed else {}),
+        },
         "sources": sources,
         "claims": [
             {
@@ -71,6 +84,7 @@ def make_document(claims: int, seed: int = 3) -> dict[str, Any]:
                 "text": exact,
                 "spans": [{"start": start, "end": end, "exact": exact}],
                 "attributions": [{"source": f"s{rng.randrange(len(sources))}", "stance": "asserts"}],
+                **({"verifications": revisions(rng, f"https://factcheck.example.org/{n}")} if reviewed else {}),
             }
             for n, (start, end, exact) in enumerate(spans)
         ],
@@ -115,20 +129,32 @@ def main() -> int:
 
 def per_claim(sizes: list[int], work: Path) -> None:
     jobs: dict[str, Any] = {
-        "validate": lambda data, document, path: claimfmt.validate(data),
-        "validate FILE": lambda data, document, path: validate_sources([path]),
-        "show": lambda data, document, path: describe_document(document),
+        "validate": lambda case: claimfmt.validate(case.data),
+        "validate FILE": lambda case: validate_sources([case.path]),
+        "show": lambda case: describe_document(case.document),
     }
     for peer in ("w3c", "doccano", "labelstudio", "prodigy"):
         converter = get_converter(peer)
         # Written out, as the CLI writes them: a writer may make its values as they are written (W3C's items).
-        jobs[f"-> {peer}"] = lambda data, document, path, c=converter: write_json_values(
-            io.BytesIO(), c.write_records([document], Options(), LossReport(source="claimfmt", target="-"))
+        jobs[f"-> {peer}"] = lambda case, c=converter: write_json_values(
+            io.BytesIO(), c.write_records([case.document], Options(), LossReport(source="claimfmt", target="-"))
         )
-    jobs["-> brat"] = lambda data, document, path: _brat(document)
+    jobs["-> brat"] = lambda case: _brat(case.document)
+    # The fact-checking formats hold reviewed claims: they are timed on the document with a review for each claim.
+    for peer, options in (("claimreview", Options()), ("claimreview --record", Options(record=True))):
+        name = peer.split()[0]
+        jobs[f"-> {peer}"] = lambda case, n=name, o=options: get_converter(n).write(
+            [case.reviewed], io.BytesIO(), o, LossReport(source="claimfmt", target=n)
+        )
+    jobs["-> averitec"] = lambda case: get_converter("averitec").write(
+        [case.reviewed], io.BytesIO(), Options(), LossReport(source="claimfmt", target="averitec")
+    )
     suffixes = {"brat": "", "doccano": ".jsonl", "labelstudio": ".json", "prodigy": ".jsonl"}
+    reviewed_suffixes = {"claimreview": ".json", "averitec": ".json"}
     for peer in suffixes:
-        jobs[f"{peer} ->"] = lambda data, document, path, p=peer: _read(p, _written(path, p, suffixes[p]))
+        jobs[f"{peer} ->"] = lambda case, p=peer: _read(p, _written(case.path, p, suffixes[p]))
+    for peer in reviewed_suffixes:
+        jobs[f"{peer} ->"] = lambda case, p=peer: _read(p, _written(case.reviewed_path, p, reviewed_suffixes[p]))
     costs: dict[str, list[float]] = {name: [] for name in jobs}
     # Measured as claimfmt's commands run them: with the cyclic collector run less often (claimfmt.cli).
     gc.set_threshold(*_GC_THRESHOLD)
@@ -137,15 +163,37 @@ def per_claim(sizes: list[int], work: Path) -> None:
         data = make_document(count)
         path = work / f"big-{count}.json"
         path.write_bytes(orjson.dumps(data))
-        document = structure(data, claimfmt.Document)
+        reviewed_data = make_document(count, reviewed=True)
+        case = _Case(
+            data=data,
+            document=structure(data, claimfmt.Document),
+            path=str(path),
+            reviewed=structure(reviewed_data, claimfmt.Document),
+            reviewed_path=str(work / f"big-{count}-reviewed.json"),
+        )
+        del reviewed_data
         for peer, suffix in suffixes.items():  # what the readers read, written before the clock starts
-            _write(document, peer, _written(str(path), peer, suffix))
+            _write(case.document, peer, _written(case.path, peer, suffix))
+        for peer, suffix in reviewed_suffixes.items():
+            # Written with its record, ClaimReview reads back as one document (without, a document per claim).
+            _write(case.reviewed, peer, _written(case.reviewed_path, peer, suffix), Options(record=True))
         for name, job in jobs.items():
-            seconds, _ = timed(lambda job=job, data=data, document=document, path=path: job(data, document, str(path)))
+            seconds, _ = timed(lambda job=job, case=case: job(case))
             costs[name].append(seconds / count * 1e6)
     for name, found in costs.items():
         growth = found[-1] / found[0]
-        print(f"  {name:<16} " + "  ".join(f"{c:8.1f}" for c in found) + f"   growth {growth:.2f}x")
+        print(f"  {name:<24} " + "  ".join(f"{c:8.1f}" for c in found) + f"   growth {growth:.2f}x")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Case:
+    """One size's document, parsed and built, and its file; and the same document with each claim reviewed."""
+
+    data: dict[str, Any]
+    document: claimfmt.Document
+    path: str
+    reviewed: claimfmt.Document
+    reviewed_path: str
 
 
 def memory(claims: int, work: Path) -> None:
@@ -198,13 +246,14 @@ def _written(path: str, peer: str, suffix: str) -> Path:
     return Path(f"{path}.{peer}{suffix}")
 
 
-def _write(document: claimfmt.Document, peer: str, path: Path) -> None:
-    get_converter(peer).write([document], path, Options(), LossReport(source="claimfmt", target=peer))
+def _write(document: claimfmt.Document, peer: str, path: Path, options: Options | None = None) -> None:
+    get_converter(peer).write([document], path, options or Options(), LossReport(source="claimfmt", target=peer))
 
 
 def _read(peer: str, path: Path) -> None:
     reads = list(get_converter(peer).read([path], Options(), LossReport(source=peer, target="claimfmt")))
-    assert len(reads) == 1
+    # AVeriTeC is a dataset of claims, each a document of its own.
+    assert len(reads) == 1 or peer == "averitec", (peer, len(reads))
 
 
 if __name__ == "__main__":
