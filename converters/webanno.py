@@ -187,18 +187,24 @@ def _declare(line: str) -> list[_Column]:
 
 def _text(sentences: list[tuple[str, list[_Token]]], unit: Unit, name: str, report: LossReport) -> str:
     """The document text: each sentence at its first token's offset, padded before it as needed."""
-    text = ""
+    parts: list[str] = []
+    size = 0  # of the parts, in unit
     for sentence, tokens in sentences:
         if tokens:
-            size = OffsetMap(text).size(unit)
+            if unit is Unit.GRAPHEME:  # a sentence may join the last character before it into one grapheme
+                size = OffsetMap("".join(parts)).size(unit)
             gap = tokens[0].begin - size
             if gap > _MAX_GAP:
                 where = Origin(file=name)
                 report.error("malformed-row", f"token {tokens[0].address} starts {gap} past the text before it", where)
                 gap = 0
-            text += "\n" * max(gap, 0)
-        text += sentence
-    return text
+            if gap > 0:
+                parts.append("\n" * gap)
+                size += gap  # a line break is one in every unit
+        parts.append(sentence)
+        if unit is not Unit.GRAPHEME:
+            size += OffsetMap(sentence).size(unit)  # code points and code units add up
+    return "".join(parts)
 
 
 def _annotations(
@@ -222,6 +228,7 @@ def _annotations(
     # (layer, chain) -> {link number: (span id, relation)}: each chain element is one mention, however many
     # tokens it covers, and a token in several chains (stacked) belongs to an element of each.
     elements: dict[tuple[str, str], dict[int, tuple[str, str]]] = {}
+    named: set[tuple[str, str]] = set()  # (span id, feature) of each attribute made
     for index, column in enumerate(columns):
         hosts_only = column.role == "slot-roles"  # a slot feature's host layer may have no other column
         if column.kind == "relation" or column.role not in {"value", "chain-type", "slot-roles"}:
@@ -259,7 +266,8 @@ def _annotations(
                     elements.setdefault((column.layer, ident), {}).setdefault(link[0], (span.id, link[1]))
                 if value not in ("*", "") and not hosts_only and (index == first or column.feature):
                     feature = column.feature or "value"
-                    if not any(a.target == span.id and a.name == feature for a in standoff.attributes):
+                    if (span.id, feature) not in named:  # a span's first value of a feature is its value
+                        named.add((span.id, feature))
                         standoff.attributes.append(
                             Attribute(f"A{len(standoff.attributes) + 1}", feature, span.id, value)
                         )
@@ -323,6 +331,10 @@ class _ChainElements:
 def _slots(
     tokens: list[_Token], index: int, column: _Column, at: dict[tuple[str, str], list[str]], standoff: Standoff
 ) -> None:
+    # Each token's spans by layer, in the order they were found: a slot's target is the first not of the host's layer.
+    by_place: dict[str, list[tuple[str, list[str]]]] = {}
+    for (layer, place), ids in at.items():
+        by_place.setdefault(place, []).append((layer, ids))
     for token in tokens:
         roles, targets = token.cells[index], token.cells[index + 1]
         if roles == "_" or targets == "_":
@@ -331,9 +343,7 @@ def _slots(
         args = []
         for role, target in zip(_split(roles, ";"), _split(targets, ";"), strict=False):
             address = re.sub(r"\[.*$", "", target)
-            found = next(
-                (ids[0] for (layer, place), ids in at.items() if place == address and layer != column.layer), None
-            )
+            found = next((ids[0] for layer, ids in by_place.get(address, ()) if layer != column.layer), None)
             if found:
                 args.append((_unescape(role), found))
         if hosts and args:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import claimfmt
@@ -329,6 +329,45 @@ def test_a_custom_claim_layer_becomes_claims(tmp_path: Path) -> None:
     (read,) = WebAnnoTSV3().read([tsv], Options(mapping=load_mapping(mapping)), report)
     (claim,) = read.document.claims
     assert claim.spans[0].exact == "Taxes will fall" and claim.state().value == "refuted"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    sentences=st.lists(
+        st.tuples(
+            st.lists(st.text(alphabet="ab\u00e9\U0001f60a", min_size=1, max_size=3), min_size=1, max_size=4),
+            st.integers(0, 2),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_webanno_sentences_are_placed_at_their_utf16_offsets(
+    tmp_path_factory: Any, sentences: list[tuple[list[str], int]]
+) -> None:
+    """Each sentence's first token, annotated, is read where its UTF-16 offsets put it: the text before it padded
+    with line breaks (an emoji is two UTF-16 units and one code point)."""
+    from claimfmt.converters.webanno import WebAnnoTSV3
+
+    rows, at = ["#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n\n\n"], 0
+    for n, (words, gap) in enumerate(sentences, start=1):
+        at += gap
+        rows.append("#Text=" + " ".join(words) + "\n")
+        for t, word in enumerate(words, start=1):
+            size = len(word.encode("utf-16-le")) // 2
+            rows.append(f"{n}-{t}\t{at}-{at + size}\t{word}\t{f'S{n}' if t == 1 else '_'}\t\n")
+            at += size + 1
+        rows.append("\n")
+    tsv = tmp_path_factory.mktemp("tsv") / "doc.tsv"
+    tsv.write_text("".join(rows), encoding="utf-8")
+    report = LossReport(source="webanno-tsv3", target="claimfmt")
+    (read,) = WebAnnoTSV3().read([tsv], Options(), report)
+    assert not report.failed
+    text = read.document.article.text or ""
+    unmapped = (read.document.extensions or {})["org.webanno:unmapped"]
+    spans = {x["id"]: x["fragments"][0] for x in unmapped if x["kind"] == "TextBound"}
+    found = {x["value"]: text[slice(*spans[x["target"]])] for x in unmapped if x["kind"] == "Attribute"}
+    assert found == {f"S{n}": words[0] for n, (words, _) in enumerate(sentences, start=1)}
 
 
 # --- generic span JSONL -------------------------------------------------------------------------------
