@@ -209,8 +209,9 @@ def memory(claims: int, work: Path) -> None:
     cli = [sys.executable, "-m", "claimfmt"]
     bare = peak_rss_mb(sys.executable, "-c", "import claimfmt.cli, claimfmt.validation, claimfmt.conversion")
     print(f"  {'the interpreter with claimfmt imported':<44} {bare:6.0f} MB")
-    # claimfmt, W3C (public, or with --record), doccano, Label Studio, brat and Prodigy take the claims one at a
-    # time; the other tool writers (spaCy, UIMA, NIF) need the document whole, and are not measured here.
+    # claimfmt, W3C and ClaimReview (public, or with --record), doccano, Label Studio, brat, Prodigy and AVeriTeC
+    # take the claims one at a time; the other tool writers (spaCy, UIMA, NIF) need the document whole, and are not
+    # measured here.
     for name, command in (
         ("claimfmt validate", ["validate", str(path)]),
         ("claimfmt convert --to claimfmt", ["convert", str(path), "--from", "claimfmt", "--to", "claimfmt"]),
@@ -221,6 +222,12 @@ def memory(claims: int, work: Path) -> None:
         ("claimfmt convert --to labelstudio", ["convert", str(path), "--from", "claimfmt", "--to", "labelstudio"]),
         ("claimfmt convert --to brat", ["convert", str(path), "--from", "claimfmt", "--to", "brat"]),
         ("claimfmt convert --to prodigy", ["convert", str(path), "--from", "claimfmt", "--to", "prodigy"]),
+        ("claimfmt convert --to claimreview", ["convert", str(path), "--from", "claimfmt", "--to", "claimreview"]),
+        (
+            "claimfmt convert --to claimreview --record",
+            ["convert", str(path), "--from", "claimfmt", "--to", "claimreview", "--record"],
+        ),
+        ("claimfmt convert --to averitec", ["convert", str(path), "--from", "claimfmt", "--to", "averitec"]),
         ("claimfmt validate, without the text", ["validate", str(textless)]),
         ("claimfmt convert --to w3c, without the text", ["convert", str(textless), "--to", "w3c"]),
         ("  the same with --record", ["convert", str(textless), "--to", "w3c", "--record"]),

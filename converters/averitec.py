@@ -16,8 +16,9 @@ URL, a missing key). AVeriTeC -> claimfmt -> AVeriTeC is therefore exact.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from claimfmt.converters.base import (
     Converter,
@@ -34,6 +35,7 @@ from claimfmt.converters.values import as_list
 from claimfmt.converters.values import is_text as _text
 from claimfmt.converters.values import is_uri as _is_uri
 from claimfmt.dates import from_day_first, to_day_first
+from claimfmt.large import LargeDocument
 from claimfmt.model import (
     Article,
     Attribution,
@@ -50,6 +52,7 @@ from claimfmt.model import (
 from claimfmt.reading import Record
 from claimfmt.structuring import evolve
 from claimfmt.versions import CURRENT_VERSION
+from claimfmt.writing import write_json_values
 
 __all__ = ["AVeriTeC"]
 
@@ -99,6 +102,29 @@ class AVeriTeC(Converter):
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
         for document in documents:
             yield from write_document(document, report)
+
+    def write_large(
+        self,
+        document: LargeDocument,
+        target: str | os.PathLike[str] | IO[bytes],
+        options: Options,
+        report: LossReport,
+        *,
+        jsonl: bool | None = None,
+    ) -> int:
+        """A record a claim, each written as its claim is built. A document of one claim may carry a patch kept
+        from reading AVeriTeC (the record was the document): it is written whole."""
+        if len(document) < 2:
+            return super().write_large(document, target, options, report, jsonl=jsonl)
+        head = document.head
+        _count_document_losses(head, report)
+
+        def records() -> Iterator[JSON]:
+            for claim in document.built():
+                _count_claim_losses(claim, report)
+                yield _record(head, claim, report)
+
+        return write_json_values(target, records(), jsonl=jsonl)
 
 
 def read_record(data: dict[str, JSON], index: int, report: LossReport) -> Document | None:
@@ -248,24 +274,34 @@ def _questions(evidence: Iterable[Evidence]) -> list[JSON]:
 
 def _count_losses(document: Document, report: LossReport) -> None:
     for claim in document.claims:
-        if claim.spans:
-            report.drop("claims[].spans")
-        for attribution in claim.attributions[1:]:
-            report.drop(f"claims[].attributions[] beyond the speaker ({attribution.stance.value})")
-        for attribution in claim.attributions:
-            for field in ("commitment", "mode", "cue", "content", "via", "channel", "hedges"):
-                if getattr(attribution, field):
-                    report.drop(f"claims[].attributions[].{field}")
-        drop_all_but_latest(claim, report)
-        verification = claim.latest()
-        if verification is not None:
-            for field in ("id", "assessed_by", "assessed_at", "supersedes"):
-                if getattr(verification, field):
-                    report.drop(f"claims[].verifications[].{field}")
-            for item in verification.evidence or ():
-                for field in ("title", "quote", "stance", "locator"):
-                    if getattr(item, field) is not None:
-                        report.drop(f"claims[].verifications[].evidence[].{field}")
+        _count_claim_losses(claim, report)
+    _count_document_losses(document, report)
+
+
+def _count_claim_losses(claim: Claim, report: LossReport) -> None:
+    if claim.spans:
+        report.drop("claims[].spans")
+    for attribution in claim.attributions[1:]:
+        report.drop(f"claims[].attributions[] beyond the speaker ({attribution.stance.value})")
+    for attribution in claim.attributions:
+        for field in ("commitment", "mode", "cue", "content", "via", "channel", "hedges"):
+            if getattr(attribution, field):
+                report.drop(f"claims[].attributions[].{field}")
+    drop_all_but_latest(claim, report)
+    verification = claim.latest()
+    if verification is not None:
+        for field in ("id", "assessed_by", "assessed_at", "supersedes"):
+            if getattr(verification, field):
+                report.drop(f"claims[].verifications[].{field}")
+        for item in verification.evidence or ():
+            for field in ("title", "quote", "stance", "locator"):
+                if getattr(item, field) is not None:
+                    report.drop(f"claims[].verifications[].evidence[].{field}")
+
+
+def _count_document_losses(document: Document, report: LossReport) -> None:
+    """What AVeriTeC has no field for, of the document's own (the article, relations): ``document`` may be a large
+    document's head, without its claims."""
     for field in ("title", "published", "language", "authors", "text"):
         if getattr(document.article, field):
             report.drop(f"article.{field}")

@@ -40,7 +40,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 import attrs
 import orjson
@@ -57,13 +57,14 @@ from claimfmt.converters.base import (
     set_aside,
 )
 from claimfmt.converters.patches import PatchError, apply, diff
-from claimfmt.converters.publishing import withheld
+from claimfmt.converters.publishing import anonymous_ids, withheld, withheld_claims
 from claimfmt.converters.values import as_list as _as_list
 from claimfmt.converters.values import is_text as _text
 from claimfmt.converters.values import is_uri as _is_uri
 from claimfmt.converters.values import number as _number
 from claimfmt.dates import is_date as _is_date
 from claimfmt.issues import DocumentError, Issue, Severity
+from claimfmt.large import LargeDocument
 from claimfmt.model import (
     Attribution,
     Claim,
@@ -78,6 +79,7 @@ from claimfmt.model import (
 from claimfmt.reading import Record, SourceLike, decode_issue, decode_text, iter_records
 from claimfmt.structuring import evolve, parts_json, structure, trusted, unstructure
 from claimfmt.versions import CURRENT_VERSION
+from claimfmt.writing import write_json_values
 
 __all__ = ["ClaimReview", "from_claimreview", "to_claimreview"]
 
@@ -126,6 +128,36 @@ class ClaimReview(Converter):
         for document in documents:
             yield from to_claimreview(document, report, record=options.record)
 
+    def write_large(
+        self,
+        document: LargeDocument,
+        target: str | os.PathLike[str] | IO[bytes],
+        options: Options,
+        report: LossReport,
+        *,
+        jsonl: bool | None = None,
+    ) -> int:
+        """The reviews of one large document, each claim's written as it is built.
+
+        A first pass finds what :func:`publishable` keeps of the document's own fields: which claims were
+        reviewed, and the sources they name. A document with none reviewed is written whole (it says so).
+        """
+        head = document.head
+        reviewed: list[str] = []
+        public_ids = anonymous_ids(head)
+        named: dict[str, None] = {}
+        for claim in document.built():
+            if claim.verifications:
+                reviewed.append(claim.id)
+                named.update((public_ids.get(name, name), None) for a in claim.attributions for name in _named(a))
+        if not reviewed:
+            return super().write_large(document, target, options, report, jsonl=jsonl)
+        if len(reviewed) < len(document):
+            report.drop("claims without a verification (never published)", len(document) - len(reviewed))
+        public = _published_head(withheld(head, report), reviewed, named, report)
+        claims = ((c, data) for c, data in withheld_claims(head, document.claims()) if c.verifications)
+        return write_json_values(target, _reviews(public, claims, report, record=options.record), jsonl=jsonl)
+
 
 def publishable(document: Document, report: LossReport | None = None) -> Document | None:
     """What of ``document`` may go on a public page: its reviewed claims, and nothing that names the unnamed.
@@ -145,21 +177,25 @@ def publishable(document: Document, report: LossReport | None = None) -> Documen
         report.drop("claims without a verification (never published)", len(document.claims) - len(reviewed))
     public = withheld(document, report)
     claims = tuple(claim for claim in public.claims if claim.verifications)
-    # The sources the reviewed claims name, in the order they name them (as reviews read back give them).
+    named = (name for claim in claims for a in claim.attributions for name in _named(a))
+    return evolve(_published_head(public, [claim.id for claim in claims], named, report), claims=claims)
+
+
+def _published_head(public: Document, reviewed: list[str], named: Iterable[str], report: LossReport) -> Document:
+    """``public`` (:func:`withheld`) with the sources the reviewed claims name, in the order they name them (as
+    reviews read back give them), and the relations between reviewed claims, in the order of the claims they start
+    from (as each review carries those of its claim). ``reviewed``: the reviewed claims' ids, in order."""
     by_id = {source.id: source for source in public.sources}
-    named = [name for claim in claims for a in claim.attributions for name in _named(a)]
     sources = [by_id[name] for name in dict.fromkeys(named) if name in by_id]
     if len(sources) < len(by_id):
         report.drop("sources named by no reviewed claim (never published)", len(by_id) - len(sources))
-    kept = {claim.id for claim in claims}
-    # Relations in the order of the claims they start from, as each review carries those of its claim.
-    order = {claim.id: n for n, claim in enumerate(claims)}
+    order = {identifier: n for n, identifier in enumerate(reviewed)}
     relations = tuple(
-        sorted((r for r in document.relations or () if r.from_ in kept and r.to in kept), key=lambda r: order[r.from_])
+        sorted((r for r in public.relations or () if r.from_ in order and r.to in order), key=lambda r: order[r.from_])
     )
-    if len(relations) < len(document.relations or ()):
-        report.drop("relations to claims without a verification", len(document.relations or ()) - len(relations))
-    return evolve(public, sources=tuple(sources), claims=claims, relations=relations or None)
+    if len(relations) < len(public.relations or ()):
+        report.drop("relations to claims without a verification", len(public.relations or ()) - len(relations))
+    return evolve(public, sources=tuple(sources), relations=relations or None)
 
 
 def to_claimreview(document: Document, report: LossReport | None = None, *, record: bool = False) -> list[JSON]:
@@ -173,22 +209,39 @@ def to_claimreview(document: Document, report: LossReport | None = None, *, reco
     public = publishable(document, report)
     if public is None:
         return []
-    placed = [(claim, n) for claim in public.claims for n in _published(claim)]
-    reviews = [_written(public, claim, n, report) for claim, n in placed]
-    if not record:
-        _count_losses(public, [claim.id for claim, _ in placed], reviews, report)
-        return reviews
-    # What every fragment of the document repeats, so that any one review reads back alone.
-    shared: dict[str, JSON] = {"version": _FRAGMENT_VERSION, "document": public.id}
     part = parts_json(public)  # publishable() made the JSON of what it changed: it is not made again
-    article = part(public.article)
+    return list(_reviews(public, ((claim, part(claim)) for claim in public.claims), report, record=record))
+
+
+def _reviews(
+    public: Document, claims: Iterable[tuple[Claim, JSON]], report: LossReport, *, record: bool
+) -> Iterator[dict[str, JSON]]:
+    """The reviews of ``claims`` (each reviewed, with its JSON) of a document :func:`publishable` made, in order;
+    ``public`` holds its other fields (a large document's head, whose claims come one at a time)."""
+    part = parts_json(public)
+    losses = None if record else _Losses(report)
+    # What every fragment of the document repeats, so that any one review reads back alone.
+    shared: dict[str, JSON] = {"version": _FRAGMENT_VERSION, "document": public.id, "article": part(public.article)}
     extras = {key: part(value) for key in ("provenance", "extensions") if (value := getattr(public, key)) is not None}
-    position = {claim.id: n for n, claim in enumerate(public.claims)}
     around = _Around(public)
-    for (claim, n), review in zip(placed, reviews, strict=True):
-        fragment = {**shared, "claim": claim.id, "position": position[claim.id], "review": n, "article": article}
-        review[RECORD] = {**fragment, **_fragment(around, claim, n, review, part), **extras}
-    return reviews
+    for position, (claim, data) in enumerate(claims):
+        placed = _published(claim)
+        reviews = [_written(public, claim, n, report) for n in placed]
+        if losses is not None:
+            losses.claim(claim, data, reviews)
+        else:
+            held = {id(claim): data}
+            held.update(zip(map(id, claim.verifications or ()), data.get("verifications", ()), strict=True))
+
+            def mine(obj: Any, held: dict[int, JSON] = held) -> JSON:
+                return held[id(obj)] if id(obj) in held else part(obj)
+
+            for n, review in zip(placed, reviews, strict=True):
+                fragment = {**shared, "claim": claim.id, "position": position, "review": n}
+                review[RECORD] = {**fragment, **_fragment(around, claim, n, review, mine), **extras}
+        yield from reviews
+    if losses is not None:
+        losses.document(public)
 
 
 _FRAGMENT_VERSION = 2
@@ -263,35 +316,41 @@ def _fragment(
     return fragment
 
 
-def _count_losses(document: Document, owners: list[str], reviews: list[dict[str, JSON]], report: LossReport) -> None:
-    """What plain ClaimReview did not carry of a publishable document, counted by field.
+class _Losses:
+    """What plain ClaimReview did not carry of a publishable document, counted by field as its reviews are made.
 
-    ``owners`` names the claim each review is of: each claim is compared with what its
-    own reviews give back (two claims of one text would read back as one).
+    Each claim is compared with what its own reviews give back (two claims of one text would read back as
+    one); the article with what any review gives back of it (every review carries the same), the sources
+    with those all reviews give back.
     """
-    again, _, _ = _rebuild(reviews, LossReport(source="claimreview", target="claimfmt"))
-    by_owner: dict[str, list[dict[str, JSON]]] = {}
-    for review, owner in zip(reviews, owners, strict=True):
-        by_owner.setdefault(owner, []).append(review)
-    for claim in document.claims:
-        mine = by_owner.get(claim.id, [])
-        _, (back,), _ = _rebuild(mine, LossReport(source="claimreview", target="claimfmt"))
-        ours = unstructure(claim)
+
+    def __init__(self, report: LossReport) -> None:
+        self.report = report
+        self.article: JSON = None
+        self.names: set[JSON] = set()
+
+    def claim(self, claim: Claim, data: JSON, reviews: list[dict[str, JSON]]) -> None:
+        again, (back,), _ = _rebuild(reviews, LossReport(source="claimreview", target="claimfmt"))
+        if self.article is None:
+            self.article = again["article"]
+        self.names.update(s.get("name") for s in again["sources"])
+        ours = dict(data)
         published = [ours["verifications"][n] for n in _published(claim)]
         if superseded := len(ours.pop("verifications")) - len(published):
-            report.drop("claims[].verifications[] superseded by a later one (not published)", superseded)
+            self.report.drop("claims[].verifications[] superseded by a later one (not published)", superseded)
         for verification, given in zip(published, back.pop("verifications"), strict=True):
-            _count_fields(verification, given, "claims[].verifications[]", report)
-        _count_fields(ours, back, "claims[]", report)
-    for field in ("relations", "provenance", "extensions"):
-        if getattr(document, field) is not None:
-            report.drop(field)
-    _count_fields(unstructure(document.article), again["article"], "article", report)
-    named = {s.get("name") for s in again["sources"]}
-    for source in document.sources:
-        if source.name not in named or source.mentions or source.description:
-            report.drop("sources (as the document has them)")
-            break
+            _count_fields(verification, given, "claims[].verifications[]", self.report)
+        _count_fields(ours, back, "claims[]", self.report)
+
+    def document(self, document: Document) -> None:
+        for field in ("relations", "provenance", "extensions"):
+            if getattr(document, field) is not None:
+                self.report.drop(field)
+        _count_fields(unstructure(document.article), self.article or {}, "article", self.report)
+        for source in document.sources:
+            if source.name not in self.names or source.mentions or source.description:
+                self.report.drop("sources (as the document has them)")
+                break
 
 
 def _count_fields(ours: dict[str, JSON], back: dict[str, JSON], field: str, report: LossReport) -> None:

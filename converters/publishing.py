@@ -19,7 +19,7 @@ from claimfmt.structuring import evolve
 
 JSON = Any
 
-__all__ = ["withheld", "withheld_claims"]
+__all__ = ["anonymous_ids", "withheld", "withheld_claims"]
 
 
 def withheld(document: Document, report: LossReport | None) -> Document:
@@ -35,7 +35,7 @@ def withheld(document: Document, report: LossReport | None) -> Document:
         if report is not None:
             report.drop("article.text (never published)")
         article = attrs.evolve(article, text=None)
-    renamed = _renames(document)
+    renamed = anonymous_ids(document)
     sources = []
     for source in document.sources:
         if source.anonymous:
@@ -59,15 +59,15 @@ def withheld(document: Document, report: LossReport | None) -> Document:
 def withheld_claims(document: Document, claims: Iterable[tuple[Claim, JSON]]) -> Iterator[tuple[Claim, JSON]]:
     """``claims`` (the document's, one at a time, each with its JSON) citing its anonymous sources by the ids
     :func:`withheld` gives them: for a writer that takes the claims of a large document one at a time."""
-    renamed = _renames(document)
+    renamed = anonymous_ids(document)
     for claim, data in claims:
         public = _renamed(claim, renamed)
         # The JSON, which writers copy from, must not keep an id that might name the source.
         yield (claim, data) if public is claim else (public, _renamed_json(data, renamed))
 
 
-def _renames(document: Document) -> dict[str, str]:
-    """Each anonymous source's id -> ``anonymous-N``."""
+def anonymous_ids(document: Document) -> dict[str, str]:
+    """Each anonymous source's id -> ``anonymous-N``: the id :func:`withheld` gives it."""
     anonymous = [source.id for source in document.sources if source.anonymous]
     return {identifier: f"anonymous-{n}" for n, identifier in enumerate(anonymous, start=1)}
 
