@@ -209,9 +209,9 @@ def memory(claims: int, work: Path) -> None:
     cli = [sys.executable, "-m", "claimfmt"]
     bare = peak_rss_mb(sys.executable, "-c", "import claimfmt.cli, claimfmt.validation, claimfmt.conversion")
     print(f"  {'the interpreter with claimfmt imported':<44} {bare:6.0f} MB")
-    # claimfmt, W3C and ClaimReview (public, or with --record), doccano, Label Studio, brat, Prodigy and AVeriTeC
-    # take the claims one at a time; the other tool writers (spaCy, UIMA, NIF) need the document whole, and are not
-    # measured here.
+    # claimfmt, W3C and ClaimReview (public, or with --record), doccano, Label Studio, brat, Prodigy, AVeriTeC and
+    # Parquet take the claims one at a time; the other tool writers (spaCy, UIMA, NIF) need the document whole, and
+    # are not measured here.
     for name, command in (
         ("claimfmt validate", ["validate", str(path)]),
         ("claimfmt convert --to claimfmt", ["convert", str(path), "--from", "claimfmt", "--to", "claimfmt"]),
@@ -228,12 +228,15 @@ def memory(claims: int, work: Path) -> None:
             ["convert", str(path), "--from", "claimfmt", "--to", "claimreview", "--record"],
         ),
         ("claimfmt convert --to averitec", ["convert", str(path), "--from", "claimfmt", "--to", "averitec"]),
+        ("claimfmt convert --to parquet", ["convert", str(path), "--from", "claimfmt", "--to", "parquet"]),
         ("claimfmt validate, without the text", ["validate", str(textless)]),
         ("claimfmt convert --to w3c, without the text", ["convert", str(textless), "--to", "w3c"]),
         ("  the same with --record", ["convert", str(textless), "--to", "w3c", "--record"]),
     ):
         target = command[command.index("--to") + 1] if "--to" in command else None
-        out = work / {"doccano": "out.jsonl", "prodigy": "out.jsonl", "brat": "out-brat"}.get(target or "", "out.json")
+        out = work / {"doccano": "out.jsonl", "prodigy": "out.jsonl", "brat": "out-brat", "parquet": "out.parquet"}.get(
+            target or "", "out.json"
+        )
         size = (textless if str(textless) in command else path).stat().st_size / 1e6
         started = time.perf_counter()
         peak = peak_rss_mb(*cli, *command, *(["-o", str(out)] if "convert" in command else []))

@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 import pytest
-from hypothesis import assume, event, example, given
+from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 import claimfmt
@@ -173,6 +173,8 @@ def _converted(path: Path, target: str, output: Path, options: Options) -> tuple
         claimfmt_json.read_large = read_large  # type: ignore[assignment]
     if output.is_dir():  # brat's folder: the record's notes as JSON (a source's mention keeps the file's key order)
         return report, {file.name: _ann(file.read_text()) for file in sorted(output.iterdir())}, read_whole
+    if output.suffix == ".parquet":  # compared as tables by the caller
+        return report, None, read_whole
     lines = output.read_bytes().splitlines() if output.suffix == ".jsonl" else [output.read_bytes()]
     return report, [orjson.loads(line) for line in lines], read_whole
 
@@ -257,6 +259,25 @@ def test_one_large_document_converts_a_claim_at_a_time_as_when_read_whole(
         alone = isinstance(doc, dict) and any(c.get("verifications") for c in doc.get("claims", []))
     assert (read == []) == (small or settled) or unpaired or not alone  # a claim at a time: never read whole
     assert out == expected
+    assert streamed.to_json() == whole.to_json()
+
+
+@settings(max_examples=30, deadline=None)
+@given(json_documents())
+def test_one_large_document_to_parquet_is_its_claims_put_in_columns_a_thousand_at_a_time(doc: dict[str, Any]) -> None:
+    import pyarrow.parquet as pq
+
+    from claimfmt import arrow
+
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrow, "_CLAIMS_AT_ONCE", 2)  # several chunks from a few claims
+        path = Path(folder, "doc.json")
+        path.write_bytes(orjson.dumps(doc))
+        (streamed, _, read), (whole, _) = _both_ways(path, "parquet", ".parquet", Options())
+        tables = [pq.read_table(Path(folder, name)) for name in ("streamed.parquet", "whole.parquet")]
+        small, settled = not large.is_large(path), large.validate_large(path) is not None
+    assert (read == []) == (small or settled)  # a claim at a time: never read whole
+    assert tables[0].equals(tables[1]) and tables[0].schema.equals(tables[1].schema, check_metadata=True)
     assert streamed.to_json() == whole.to_json()
 
 

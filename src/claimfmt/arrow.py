@@ -44,6 +44,7 @@ __all__ = [
     "documents_from_batch",
     "error_text",
     "flat_tables",
+    "large_record_batch",
     "metadata",
     "record_batch",
     "validate_batch",
@@ -288,6 +289,33 @@ def _row(document: Document | dict[str, Any]) -> dict[str, Any]:
 def record_batch(documents: Iterable[Document | dict[str, Any]]) -> pa.RecordBatch:
     """Documents (models or their JSON) as one record batch of :data:`SCHEMA`."""
     return pa.RecordBatch.from_pylist([_row(d) for d in documents], schema=SCHEMA)
+
+
+def large_record_batch(head: dict[str, Any], claims: Iterable[dict[str, Any]]) -> pa.RecordBatch:
+    """One document's row, from its JSON without claims (``head``) and its claims' JSON one at a time: each
+    thousand claims put in Arrow's columns as they come, so that the Python values of all are never held (a
+    large document's, :meth:`claimfmt.large.LargeDocument.claims_json`). The row :func:`record_batch` makes."""
+    kind = SCHEMA.field("claims").type
+    encode = _encoder(kind.value_type)
+    chunks: list[pa.Array] = []
+    pending: list[Any] = []
+    for claim in claims:
+        pending.append(encode(claim))
+        if len(pending) == _CLAIMS_AT_ONCE:
+            chunks.append(pa.array(pending, type=kind.value_type))
+            pending = []
+    chunks.append(pa.array(pending, type=kind.value_type))
+    values = pa.concat_arrays(chunks)
+    del chunks
+    pa.default_memory_pool().release_unused()  # the chunks' memory, which the pool would keep for the writer
+    column = pa.ListArray.from_arrays(pa.array([0, len(values)], pa.int32()), values, type=kind)
+    row = pa.RecordBatch.from_pylist([_row({**head, "claims": []})], schema=SCHEMA)
+    return pa.RecordBatch.from_arrays(
+        [column if name == "claims" else row.column(name) for name in SCHEMA.names], schema=SCHEMA
+    )
+
+
+_CLAIMS_AT_ONCE = 1024
 
 
 def _json_of(row: dict[str, Any]) -> dict[str, Any]:
