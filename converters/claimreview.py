@@ -154,9 +154,11 @@ class ClaimReview(Converter):
             return super().write_large(document, target, options, report, jsonl=jsonl)
         if len(reviewed) < len(document):
             report.drop("claims without a verification (never published)", len(document) - len(reviewed))
-        public = _published_head(withheld(head, report), reviewed, named, report)
+        public = withheld(head, report)
+        public = evolve(public, **_published_parts(public, reviewed, named, report))
         claims = ((c, data) for c, data in withheld_claims(head, document.claims()) if c.verifications)
-        return write_json_values(target, _reviews(public, claims, report, record=options.record), jsonl=jsonl)
+        reviews = _reviews(public, claims, parts_json(public), report, record=options.record)
+        return write_json_values(target, reviews, jsonl=jsonl)
 
 
 def publishable(document: Document, report: LossReport | None = None) -> Document | None:
@@ -178,12 +180,12 @@ def publishable(document: Document, report: LossReport | None = None) -> Documen
     public = withheld(document, report)
     claims = tuple(claim for claim in public.claims if claim.verifications)
     named = (name for claim in claims for a in claim.attributions for name in _named(a))
-    return evolve(_published_head(public, [claim.id for claim in claims], named, report), claims=claims)
+    return evolve(public, claims=claims, **_published_parts(public, [claim.id for claim in claims], named, report))
 
 
-def _published_head(public: Document, reviewed: list[str], named: Iterable[str], report: LossReport) -> Document:
-    """``public`` (:func:`withheld`) with the sources the reviewed claims name, in the order they name them (as
-    reviews read back give them), and the relations between reviewed claims, in the order of the claims they start
+def _published_parts(public: Document, reviewed: list[str], named: Iterable[str], report: LossReport) -> dict[str, Any]:
+    """The sources of ``public`` (:func:`withheld`) that the reviewed claims name, in the order they name them (as
+    reviews read back give them), and its relations between reviewed claims, in the order of the claims they start
     from (as each review carries those of its claim). ``reviewed``: the reviewed claims' ids, in order."""
     by_id = {source.id: source for source in public.sources}
     sources = [by_id[name] for name in dict.fromkeys(named) if name in by_id]
@@ -195,7 +197,7 @@ def _published_head(public: Document, reviewed: list[str], named: Iterable[str],
     )
     if len(relations) < len(public.relations or ()):
         report.drop("relations to claims without a verification", len(public.relations or ()) - len(relations))
-    return evolve(public, sources=tuple(sources), relations=relations or None)
+    return {"sources": tuple(sources), "relations": relations or None}
 
 
 def to_claimreview(document: Document, report: LossReport | None = None, *, record: bool = False) -> list[JSON]:
@@ -210,18 +212,24 @@ def to_claimreview(document: Document, report: LossReport | None = None, *, reco
     if public is None:
         return []
     part = parts_json(public)  # publishable() made the JSON of what it changed: it is not made again
-    return list(_reviews(public, ((claim, part(claim)) for claim in public.claims), report, record=record))
+    return list(_reviews(public, ((claim, part(claim)) for claim in public.claims), part, report, record=record))
 
 
 def _reviews(
-    public: Document, claims: Iterable[tuple[Claim, JSON]], report: LossReport, *, record: bool
+    public: Document,
+    claims: Iterable[tuple[Claim, JSON]],
+    part: Callable[[Any], JSON],
+    report: LossReport,
+    *,
+    record: bool,
 ) -> Iterator[dict[str, JSON]]:
     """The reviews of ``claims`` (each reviewed, with its JSON) of a document :func:`publishable` made, in order;
-    ``public`` holds its other fields (a large document's head, whose claims come one at a time)."""
-    part = parts_json(public)
+    ``public`` holds its other fields (a large document's head, whose claims come one at a time), and ``part``
+    gives their JSON (:func:`~claimfmt.structuring.parts_json`)."""
     losses = None if record else _Losses(report)
     # What every fragment of the document repeats, so that any one review reads back alone.
-    shared: dict[str, JSON] = {"version": _FRAGMENT_VERSION, "document": public.id, "article": part(public.article)}
+    shared: dict[str, JSON] = {"version": _FRAGMENT_VERSION, "document": public.id}
+    article = part(public.article)
     extras = {key: part(value) for key in ("provenance", "extensions") if (value := getattr(public, key)) is not None}
     around = _Around(public)
     for position, (claim, data) in enumerate(claims):
@@ -230,18 +238,21 @@ def _reviews(
         if losses is not None:
             losses.claim(claim, data, reviews)
         else:
-            held = {id(claim): data}
-            held.update(zip(map(id, claim.verifications or ()), data.get("verifications", ()), strict=True))
-
-            def mine(obj: Any, held: dict[int, JSON] = held) -> JSON:
-                return held[id(obj)] if id(obj) in held else part(obj)
-
+            known = part if part(claim) is data else _with_claim(part, claim, data)
             for n, review in zip(placed, reviews, strict=True):
-                fragment = {**shared, "claim": claim.id, "position": position, "review": n}
-                review[RECORD] = {**fragment, **_fragment(around, claim, n, review, mine), **extras}
+                fragment = {**shared, "claim": claim.id, "position": position, "review": n, "article": article}
+                review[RECORD] = {**fragment, **_fragment(around, claim, n, review, known), **extras}
         yield from reviews
     if losses is not None:
         losses.document(public)
+
+
+def _with_claim(part: Callable[[Any], JSON], claim: Claim, data: JSON) -> Callable[[Any], JSON]:
+    """``part``, knowing also ``claim``'s JSON (``data``) and its verifications': a large document's claim, which the
+    document's head does not hold."""
+    held = {id(claim): data}
+    held.update(zip(map(id, claim.verifications or ()), data.get("verifications", ()), strict=True))
+    return lambda obj: held[id(obj)] if id(obj) in held else part(obj)
 
 
 _FRAGMENT_VERSION = 2
