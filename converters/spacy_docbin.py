@@ -258,6 +258,8 @@ def from_json(data: dict[str, JSON]) -> Any:
         and isinstance(text, str)
         and isinstance(tokens, list)
         and all(type(t) is dict and _PLAIN_TOKEN.issuperset(t) for t in tokens)
+        and isinstance(data.get("spans", {}), dict)  # a patch kept from reading spaCy may make them anything
+        and isinstance(data.get("ents", []), list)
     ):
         return Doc(_VOCAB()).from_json(data)
     words = [text[t["start"] : t["end"]] for t in tokens]
