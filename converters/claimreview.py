@@ -140,7 +140,7 @@ class ClaimReview(Converter):
         """The reviews of one large document, each claim's written as it is built.
 
         A first pass finds what :func:`publishable` keeps of the document's own fields: which claims were
-        reviewed, and the sources they name. A document with none reviewed is written whole (it says so).
+        reviewed, and the sources they name. A document with none reviewed gives no review, as when read whole.
         """
         head = document.head
         reviewed: list[str] = []
@@ -151,7 +151,8 @@ class ClaimReview(Converter):
                 reviewed.append(claim.id)
                 named.update((public_ids.get(name, name), None) for a in claim.attributions for name in _named(a))
         if not reviewed:
-            return super().write_large(document, target, options, report, jsonl=jsonl)
+            report.drop("documents with no verified claim (ClaimReview reviews claims)")
+            return write_json_values(target, (), jsonl=jsonl)
         if len(reviewed) < len(document):
             report.drop("claims without a verification (never published)", len(document) - len(reviewed))
         public = withheld(head, report)

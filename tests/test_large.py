@@ -255,8 +255,6 @@ def test_one_large_document_converts_a_claim_at_a_time_as_when_read_whole(
     alone = fmt not in ("doccano", "labelstudio", "brat", "prodigy") or _alone_to_a_tool(doc, fmt)
     if fmt == "averitec":  # a record a claim; one claim alone may carry the record's patch: written whole
         alone = isinstance(doc, dict) and len(doc.get("claims", [])) > 1
-    if fmt == "claimreview":  # the reviews of the reviewed claims; a document of none is written whole
-        alone = isinstance(doc, dict) and any(c.get("verifications") for c in doc.get("claims", []))
     assert (read == []) == (small or settled) or unpaired or not alone  # a claim at a time: never read whole
     assert out == expected
     assert streamed.to_json() == whole.to_json()
