@@ -872,8 +872,13 @@ def _script_blocks(data: bytes, name: str) -> Iterator[Record]:
         yield Record(file=name, line=text.line, issue=attrs.evolve(text, file=name))
         return
     parser = _ScriptBlocks()
-    parser.feed(text)
-    parser.close()
+    try:
+        parser.feed(text)
+        parser.close()
+    except AssertionError as exc:  # Python 3.11's html.parser, at a markup declaration it cannot read (<![[)
+        line, _ = parser.getpos()
+        message = f"the page's HTML cannot be read past line {line} ({exc}); its JSON-LD blocks before it are read"
+        yield Record(file=name, line=line, issue=Issue(code="not-convertible", message=message))
     marked = _marked_up(text, name, len(parser.blocks))
     if not parser.blocks and not marked:
         issue = Issue(

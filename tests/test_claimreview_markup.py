@@ -87,3 +87,20 @@ def test_without_extruct_a_marked_up_page_says_what_to_install(monkeypatch: pyte
     assert documents == []
     assert [i.code for i in report.issues] == ["not-convertible"]
     assert "claimfmt[html]" in report.issues[0].message
+
+
+def test_a_page_whose_html_cannot_be_read_past_a_declaration_is_reported_with_the_blocks_before(
+    tmp_path: Path,
+) -> None:
+    # Python 3.11's html.parser raises AssertionError at "<![[": found by the reader fuzz test.
+    review = json.dumps({**MEDIA, "@type": "ClaimReview", "claimReviewed": "Water is dry."})
+    page = tmp_path / "page.html"
+    page.write_text(f'<html><script type="application/ld+json">{review}</script>\n<![[[1]]]>\n</html>\n')
+    documents, report = _read(page)
+    assert [d.claims[0].text for d in documents] == ["Water is dry."]
+    assert [(i.code, i.line) for i in report.issues] == [("not-convertible", 2)]
+    from claimfmt.cli import main
+
+    out = tmp_path / "out.json"
+    assert main(["convert", str(page), "--from", "claimreview", "--to", "claimfmt", "-o", str(out)]) == 1
+    assert claimfmt.load(out).claims[0].text == "Water is dry."  # what could be read is written, and the exit says
