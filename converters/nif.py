@@ -177,7 +177,15 @@ def _parse(rdflib: Any, file: Path, report: LossReport, origin: Origin) -> Any:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         report.error("not-convertible", f"not {kind} that can be read ({type(exc).__name__}: {message})", origin)
         return None
+    # Turtle's \uD800 escapes give strings no JSON (or UTF-8) can hold: rdflib takes them. (The text itself is
+    # UTF-8, which holds none: only an escape can make one.)
+    if ("\\u" in text or "\\U" in text) and any(_SURROGATE.search(term) for triple in graph for term in triple):
+        report.error("not-convertible", f"not {kind} that can be read: a string holds a lone surrogate", origin)
+        return None
     return graph
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _remote_context(value: JSON) -> bool:

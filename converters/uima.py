@@ -45,7 +45,7 @@ from claimfmt.converters.mapping import AnnotationMapping, preset
 from claimfmt.converters.standoff import Attribute, Link, Note, Standoff, TextBound, read_document, write_document
 from claimfmt.converters.values import is_portable
 from claimfmt.model import Document
-from claimfmt.reading import SourceLike
+from claimfmt.reading import SourceLike, decode_issue
 from claimfmt.structuring import evolve
 from claimfmt.writing import atomic_files
 
@@ -223,6 +223,13 @@ class UimaJSON(_Uima):
     suffix: ClassVar[str] = ".json"
 
     def _load(self, cassis: Any, data: bytes, typesystem: bytes | None, report: LossReport, origin: Origin) -> Any:
+        # JSON as every other reader takes it: Python's json module, which cassis uses, lets a lone surrogate
+        # (\ud800) through into strings no JSON writer can write again.
+        try:
+            orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            report.add(decode_issue(data, exc), origin)
+            return None
         try:
             return cassis.load_cas_from_json(io.BytesIO(data))
         except Exception as exc:  # json, cassis and its type checks raise many kinds

@@ -168,3 +168,13 @@ def test_rdf_xml_refuses_what_xml_cannot_hold_and_writes_the_rest(tmp_path: Path
     assert [i.code for i in report.issues] == ["not-convertible"] and "'\\x08'" in report.issues[0].message
     (back,), read = _read(path)
     assert back.id == "plain" and back.article.text == "plain text" and not read.failed
+
+
+def test_a_turtle_string_with_a_lone_surrogate_escape_is_refused(tmp_path: Path) -> None:
+    # rdflib takes "\uD800", which neither JSON nor UTF-8 can hold: found by the fuzz test in UIMA JSON.
+    text = SAMPLE.read_text(encoding="utf-8")
+    path = tmp_path / "doc.ttl"
+    path.write_text(text.replace('nif:isString "', 'nif:isString "\\uD800', 1), encoding="utf-8")
+    documents, report = _read(path)
+    assert documents == [] and [i.code for i in report.issues] == ["not-convertible"]
+    assert "surrogate" in report.issues[0].message

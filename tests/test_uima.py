@@ -282,3 +282,12 @@ def test_a_cas_over_the_limit_that_declares_a_dtd_is_refused(tmp_path: Path) -> 
     documents, report = _read("uima-xmi", path)
     assert documents == [] and [i.code for i in report.issues] == ["not-convertible"]
     assert "XMLSyntaxError" in report.issues[0].message
+
+
+def test_a_uima_json_string_with_a_lone_surrogate_is_reported_not_written(tmp_path: Path) -> None:
+    # Python's json (which cassis reads with) takes "\ud800"; no JSON writer can write it again: found by the fuzz test.
+    data = SAMPLES["uima-json"].read_text(encoding="utf-8")
+    path = tmp_path / "document.json"
+    path.write_text(data.replace('"en"', '"en\\ud800"', 1), encoding="utf-8")
+    documents, report = _read("uima-json", path)
+    assert documents == [] and [(i.code, i.line is not None) for i in report.issues] == [("invalid-json", True)]
