@@ -141,10 +141,19 @@ class Prodigy(Converter):
         mapping = options.mapping or preset("default")
         # Every span's edges marked in one byte per place in the text: in order once marked, without a sort.
         edges = bytearray(len(text) + 1)
+        # Each span's place, packed, by label: a reader takes two alike for one, which the whole writes. Known
+        # here, before a token is written, the document goes whole without a second pass made in vain.
+        places: dict[str, array.array[int]] = {}
         for _, _, standoff in _parts(document, text, mapping, json=False):
             for span in plain_spans(standoff, mapping):
                 start, end = span.fragments[0]
                 edges[start] = edges[end] = 1
+                at = places.get(span.type)
+                if at is None:
+                    at = places[span.type] = array.array("Q")
+                at.append(start << 32 | end)
+        _one_span_a_place(places)
+        del places
         # Four bytes an offset (a text of up to 4 G characters): the tokens of a large text are many.
         cuts = array.array("I", (edge.start() for edge in re.finditer(b"\x01", edges)))
         del edges
@@ -191,7 +200,6 @@ class Prodigy(Converter):
                 tool_id, fragment = keeper.alone(data, read_json(seen, mapping, identifier, scratch)[0])
                 if fragment is not None:
                     fragments.add(fragment, tool_id)
-            task.check()
             del task, parts  # what every claim's spans were: not needed now, and as large as the record's rest
             kept = keeper.record(fragments if fragments.count else None)
             recorded.update(keeper.fields)
@@ -235,8 +243,6 @@ class _Task:
     def __init__(self, text: str, mapping: AnnotationMapping, tokens: Tokens) -> None:
         self._text, self._mapping, self._tokens = text, mapping, tokens
         self.written = Written(mapping.attribution_types)
-        # Each span's place, packed, by label: a reader takes two alike for one (told once all are written).
-        self._places: dict[str, array.array[int]] = {}
 
     def _span(self, start: int, end: int, label: str) -> JSON:
         first, last = self._tokens.around(start, end)
@@ -254,10 +260,6 @@ class _Task:
         spans: list[JSON] = []
         for span in plain_spans(standoff, self._mapping):
             start, end = span.fragments[0]
-            places = self._places.get(span.type)
-            if places is None:
-                places = self._places[span.type] = array.array("Q")
-            places.append(start << 32 | end)
             number = written.add(span)
             seen.spans.append(TextBound(f"T{number + 1}", span.type, [(start, end)], text[start:end]))
             spans.append(self._span(start, end, span.type))
@@ -283,13 +285,14 @@ class _Task:
             seen.spans.append(written.seen(identifier, f"T{numbers[identifier] + 1}", text))
         return spans, relations, seen
 
-    def check(self) -> None:
-        """:class:`~claimfmt.large.Unbuildable` where two spans written share a place and a label: a reader takes
-        them for one, and what each claim was read back as is not what the whole gives."""
-        for label, places in self._places.items():
-            ordered = sorted(places)
-            if any(a == b for a, b in itertools.pairwise(ordered)):
-                raise Unbuildable(f"two spans labelled {label!r} are at one place")
+
+def _one_span_a_place(places: dict[str, array.array[int]]) -> None:
+    """:class:`~claimfmt.large.Unbuildable` where two spans share a place and a label (``places``: each span's
+    start and end packed, by label): a reader takes them for one, and what each claim was read back as is not what
+    the whole gives."""
+    for label, at in places.items():
+        if any(a == b for a, b in itertools.pairwise(sorted(at))):
+            raise Unbuildable(f"two spans labelled {label!r} are at one place")
 
 
 def _identifier(task: dict[str, JSON], index: int) -> str:

@@ -211,6 +211,17 @@ _TEXTLESS = {
     ],
 }
 
+_AT_ONE_PLACE = {
+    "claimfmt": "1.1",
+    "id": "d",
+    "article": {"text": "ab cd"},
+    "sources": [],
+    "claims": [
+        {"id": f"c{n}", "text": "ab", "spans": [{"start": 0, "end": 2, "exact": "ab"}], "attributions": []}
+        for n in (1, 2)
+    ],
+}
+
 
 @given(
     json_documents(),
@@ -233,6 +244,7 @@ _TEXTLESS = {
 )
 @example(_TEXTLESS, "claimfmt", ".json").via("an article without text: its one warning reported")
 @example(_TEXTLESS, "w3c", ".json").via("an article without text, to public W3C")
+@example(_AT_ONE_PLACE, "prodigy", ".jsonl").via("two claims at one place: Prodigy's reader takes them for one")
 def test_one_large_document_converts_a_claim_at_a_time_as_when_read_whole(
     doc: dict[str, Any], target: str, suffix: str
 ) -> None:
