@@ -22,9 +22,12 @@ The per-batch API (:func:`validate_batch`, :func:`convert_batch`) is what an eng
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import attrs
 import orjson
 import pyarrow as pa
 
@@ -32,7 +35,7 @@ from claimfmt.dates import to_utc
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import Document
 from claimfmt.schemas import schema_versions
-from claimfmt.structuring import structure, unstructure
+from claimfmt.structuring import _NULLABLE, _RENAMED, as_json, structure, trusted, unstructure
 
 __all__ = [
     "ISSUE_SCHEMA",
@@ -226,45 +229,80 @@ def check_schema(schema: pa.Schema) -> None:
 # --- documents to rows and back --------------------------------------------------------------------
 
 
-def _encoder(kind: pa.DataType, name: str = "") -> Callable[[Any], Any]:
-    """A function from a JSON value to what Arrow takes for ``kind`` (JSON fields as text)."""
+def _encoder(kind: pa.DataType, name: str = "") -> Callable[[Any], Any] | None:
+    """A function from a (non-null) JSON value to what Arrow takes for ``kind`` (JSON fields as text), or None
+    where Arrow takes the value as it is. Arrow takes a struct's absent keys as null: only the keys that hold a
+    JSON field, at any depth, are made anew (in a copy), the rest passed as they are."""
     if name in JSON_FIELDS:
-        return lambda value: None if value is None else orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+        return lambda value: orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
     if pa.types.is_struct(kind):
-        fields = [(f.name, _encoder(f.type, f.name)) for f in kind]
-        return lambda value: None if value is None else {n: e(value.get(n)) for n, e in fields}
-    if pa.types.is_list(kind):
-        item = _encoder(kind.value_type)
-        return lambda value: None if value is None else [item(v) for v in value]
-    return lambda value: value
-
-
-def _decoder(kind: pa.DataType, name: str = "") -> Callable[[Any], Any]:
-    """The inverse of :func:`_encoder`: Arrow's Python values to JSON, absent keys left out."""
-    if name in JSON_FIELDS:
-        return lambda value: None if value is None else orjson.loads(value)
-    if pa.types.is_struct(kind):
-        fields = [(f.name, _decoder(f.type, f.name)) for f in kind]
+        fields = [(f.name, e) for f in kind if (e := _encoder(f.type, f.name)) is not None]
+        if not fields:
+            return None
 
         def struct(value: Any) -> Any:
-            if value is None:
-                return None
-            out = {}
-            for n, d in fields:
-                decoded = d(value.get(n))
-                if decoded is not None:
-                    out[n] = decoded
+            out = dict(value)
+            for n, e in fields:
+                found = value.get(n)
+                if found is not None:
+                    out[n] = e(found)
             return out
 
         return struct
     if pa.types.is_list(kind):
-        item = _decoder(kind.value_type)
-        return lambda value: None if value is None else [item(v) for v in value]
-    return lambda value: value
+        item = _encoder(kind.value_type)
+        return None if item is None else lambda value: [None if v is None else item(v) for v in value]
+    return None
+
+
+def _decoder(kind: pa.DataType, name: str = "", model: type | None = None) -> Callable[[Any], Any] | None:
+    """The inverse of :func:`_encoder`: from a (non-null) value of Arrow's to JSON, a struct's null keys left out
+    (they are absent in the JSON); None where the value is JSON as it is. A struct of a ``model`` class has its
+    keys in the order :func:`claimfmt.structuring.unstructure` gives them, so that a Document can hold the JSON
+    as its own (written as it would be written from the model)."""
+    if name in JSON_FIELDS:
+        return orjson.loads
+    if pa.types.is_struct(kind):
+        names, nested = [f.name for f in kind], dict.fromkeys(f.name for f in kind)
+        kept: frozenset[str] = frozenset()  # keys whose null is a value (a source's name)
+        if model is not None:
+            hints = typing.get_type_hints(model)
+            # cattrs writes a class's required fields first, then those with a default that have a value.
+            ordered = sorted(attrs.fields(model), key=lambda a: a.default is not attrs.NOTHING)
+            order = [_RENAMED.get(a.name, a.name) for a in ordered]
+            names = [n for n in order if n in nested] + [n for n in names if n not in order]
+            nested.update({_RENAMED.get(a.name, a.name): _model_of(hints[a.name]) for a in attrs.fields(model)})
+            kept = frozenset(_RENAMED.get(n, n) for n in _NULLABLE.get(model, ()))
+        fields = [(f.name, d) for f in kind if (d := _decoder(f.type, f.name, nested.get(f.name))) is not None]
+
+        def struct(value: Any) -> Any:
+            out = {n: v for n in names if (v := value[n]) is not None or n in kept}
+            for n, d in fields:
+                found = out.get(n)
+                if found is not None:
+                    decoded = d(found)
+                    if decoded is None:  # JSON text "null": absent, as the encoder writes an absent value
+                        del out[n]
+                    else:
+                        out[n] = decoded
+            return out
+
+        return struct
+    if pa.types.is_list(kind):
+        item = _decoder(kind.value_type, model=model)
+        return None if item is None else lambda value: [None if v is None else item(v) for v in value]
+    return None
+
+
+def _model_of(hint: Any) -> type | None:
+    """The model class a field's type holds (optional, or a tuple of), if any."""
+    while (args := typing.get_args(hint)) and typing.get_origin(hint) in (tuple, types.UnionType, typing.Union):
+        hint = next(a for a in args if a is not type(None))
+    return hint if isinstance(hint, type) and attrs.has(hint) else None
 
 
 _ROW = pa.struct([f for f in SCHEMA if f.name not in DERIVED])
-_ENCODE, _DECODE = _encoder(_ROW), _decoder(_ROW)
+_ENCODE, _DECODE = _encoder(_ROW) or dict, _decoder(_ROW, model=Document) or dict
 
 
 def _published_at(article: dict[str, Any]) -> Any:
@@ -280,8 +318,8 @@ def _published_at(article: dict[str, Any]) -> Any:
 
 
 def _row(document: Document | dict[str, Any]) -> dict[str, Any]:
-    data = unstructure(document) if isinstance(document, Document) else document
-    row: dict[str, Any] = _ENCODE(data)
+    data = as_json(document) if isinstance(document, Document) else document
+    row: dict[str, Any] = _ENCODE(data)  # a copy: ``data`` may be the document's own JSON
     row["published_at"] = _published_at(data["article"])
     return row
 
@@ -296,7 +334,7 @@ def large_record_batch(head: dict[str, Any], claims: Iterable[dict[str, Any]]) -
     thousand claims put in Arrow's columns as they come, so that the Python values of all are never held (a
     large document's, :meth:`claimfmt.large.LargeDocument.claims_json`). The row :func:`record_batch` makes."""
     kind = SCHEMA.field("claims").type
-    encode = _encoder(kind.value_type)
+    encode = _encoder(kind.value_type) or (lambda claim: claim)
     chunks: list[pa.Array] = []
     pending: list[Any] = []
     for claim in claims:
@@ -319,18 +357,22 @@ _CLAIMS_AT_ONCE = 1024
 
 
 def _json_of(row: dict[str, Any]) -> dict[str, Any]:
-    data: dict[str, Any] = _DECODE({k: v for k, v in row.items() if k not in DERIVED})
-    for source, original in zip(data.get("sources", ()), row.get("sources") or (), strict=False):
-        if original.get("name") is None:
-            source["name"] = None  # required, and null is its value for an unnamed source
+    """A row's JSON, as :func:`claimfmt.structuring.unstructure` gives it from the model, key order included."""
+    data: dict[str, Any] = _DECODE({n: row.get(n) for n in _ROW.names})  # a table's other columns left out
     return data
 
 
 def documents_from_batch(batch: pa.RecordBatch | pa.Table) -> Iterator[Document | DocumentError]:
     """Each row as a Document, or the :class:`DocumentError` saying why it is not one (pointers into the row)."""
+    from claimfmt.validation import surely_valid
+
     for row in batch.to_pylist():
+        data = _json_of(row)
+        if surely_valid(data):  # built in one pass, known valid, holding its JSON
+            yield trusted(data, issues=())
+            continue
         try:
-            yield structure(_json_of(row), Document)
+            yield structure(data, Document)
         except DocumentError as exc:
             yield exc
 
