@@ -22,6 +22,7 @@ The per-batch API (:func:`validate_batch`, :func:`convert_batch`) is what an eng
 
 from __future__ import annotations
 
+import operator
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -231,8 +232,9 @@ def check_schema(schema: pa.Schema) -> None:
 
 def _encoder(kind: pa.DataType, name: str = "") -> Callable[[Any], Any] | None:
     """A function from a (non-null) JSON value to what Arrow takes for ``kind`` (JSON fields as text), or None
-    where Arrow takes the value as it is. Arrow takes a struct's absent keys as null: only the keys that hold a
-    JSON field, at any depth, are made anew (in a copy), the rest passed as they are."""
+    where Arrow takes any value as it is. Arrow takes a struct's absent keys as null: a value is copied only on
+    the way to a JSON field it holds, and otherwise given back as it is (never changed: it may be a document's
+    own JSON)."""
     if name in JSON_FIELDS:
         return lambda value: orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
     if pa.types.is_struct(kind):
@@ -241,17 +243,26 @@ def _encoder(kind: pa.DataType, name: str = "") -> Callable[[Any], Any] | None:
             return None
 
         def struct(value: Any) -> Any:
-            out = dict(value)
+            out = value
             for n, e in fields:
                 found = value.get(n)
-                if found is not None:
-                    out[n] = e(found)
+                if found is not None and (made := e(found)) is not found:
+                    if out is value:
+                        out = dict(value)
+                    out[n] = made
             return out
 
         return struct
     if pa.types.is_list(kind):
         item = _encoder(kind.value_type)
-        return None if item is None else lambda value: [None if v is None else item(v) for v in value]
+        if item is None:
+            return None
+
+        def items(value: Any) -> Any:
+            made = [None if v is None else item(v) for v in value]
+            return value if all(map(operator.is_, made, value)) else made
+
+        return items
     return None
 
 
@@ -302,7 +313,7 @@ def _model_of(hint: Any) -> type | None:
 
 
 _ROW = pa.struct([f for f in SCHEMA if f.name not in DERIVED])
-_ENCODE, _DECODE = _encoder(_ROW) or dict, _decoder(_ROW, model=Document) or dict
+_ENCODE, _DECODE = _encoder(_ROW) or (lambda data: data), _decoder(_ROW, model=Document) or dict
 
 
 def _published_at(article: dict[str, Any]) -> Any:
@@ -319,9 +330,7 @@ def _published_at(article: dict[str, Any]) -> Any:
 
 def _row(document: Document | dict[str, Any]) -> dict[str, Any]:
     data = as_json(document) if isinstance(document, Document) else document
-    row: dict[str, Any] = _ENCODE(data)  # a copy: ``data`` may be the document's own JSON
-    row["published_at"] = _published_at(data["article"])
-    return row
+    return {**_ENCODE(data), "published_at": _published_at(data["article"])}
 
 
 def record_batch(documents: Iterable[Document | dict[str, Any]]) -> pa.RecordBatch:
