@@ -36,7 +36,7 @@ from claimfmt.dates import to_utc
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import Document
 from claimfmt.schemas import schema_versions
-from claimfmt.structuring import _NULLABLE, _RENAMED, as_json, structure, trusted, unstructure
+from claimfmt.structuring import _NULLABLE, _RENAMED, as_json, structure, trusted
 
 __all__ = [
     "ISSUE_SCHEMA",
@@ -415,11 +415,10 @@ def validate_batch(batch: pa.RecordBatch | pa.Table | Iterable[bytes | str]) -> 
 
     if isinstance(batch, pa.RecordBatch | pa.Table):
         check_schema(batch.schema)
-        for n, (row, found) in enumerate(zip(batch.to_pylist(), documents_from_batch(batch), strict=True)):
-            if isinstance(found, DocumentError):
-                add(n, row.get("id"), found.issues)
-            else:
-                add(n, found.id, validate(unstructure(found)))
+        ids = batch.column("id").to_pylist()
+        for n, (identifier, found) in enumerate(zip(ids, documents_from_batch(batch), strict=True)):
+            # A document built from a row it knew valid says so at once; any other is validated as its JSON.
+            add(n, identifier, found.issues if isinstance(found, DocumentError) else validate(found))
     else:
         for n, line in enumerate(batch):
             raw = line.encode() if isinstance(line, str) else line
@@ -451,9 +450,7 @@ def validate_parquet(path: str, wanted: Callable[[str], bool] | None = None) -> 
         # One thread: pyarrow's reader threads can abort the interpreter at exit.
         for batch in reader.iter_batches(batch_size=1024, use_threads=False):
             for document in documents_from_batch(batch):
-                issues = (
-                    list(document.issues) if isinstance(document, DocumentError) else validate(unstructure(document))
-                )
+                issues = list(document.issues) if isinstance(document, DocumentError) else validate(document)
                 issues = [
                     i.located(file=path, line=None, index=documents) for i in issues if not wanted or wanted(i.code)
                 ]
