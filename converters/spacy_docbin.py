@@ -195,11 +195,8 @@ def _json(document: Document, mapping: AnnotationMapping, report: LossReport) ->
     if places is not None and _aligned(places, boundaries):
         tokens = kept
     else:
-        # spaCy keeps one space after a token and makes other white space tokens of its own: let it.
-        from spacy.tokens import Doc
-
-        words, spaces = words_and_spaces([text[s:e] for s, e in make(text, boundaries)], text)
-        tokens = Doc(_VOCAB(), words=words, spaces=spaces).to_json()["tokens"]
+        # spaCy keeps one space after a token and makes other white space tokens of its own: as it would.
+        tokens = tokens_of(*words_and_spaces([text[s:e] for s, e in make(text, boundaries)], text))
         places = [(t["start"], t["end"]) for t in tokens]
     starts, ends = {s for s, _ in places}, {e for _, e in places}
     data: dict[str, JSON] = {"text": text, "ents": [], "tokens": tokens}
@@ -240,6 +237,18 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
         found.append(text[at:])
         spaces.append(False)
     return found, spaces
+
+
+def tokens_of(words: list[str], spaces: list[bool]) -> list[dict[str, JSON]]:
+    """The tokens of ``Doc(vocab, words=words, spaces=spaces).to_json()``, without making the Doc: each word where
+    the words before it and their spaces end."""
+    tokens: list[dict[str, JSON]] = []
+    at = 0
+    for n, (word, space) in enumerate(zip(words, spaces, strict=True)):
+        end = at + len(word)
+        tokens.append({"id": n, "start": at, "end": end})
+        at = end + space
+    return tokens
 
 
 _PLAIN = frozenset({"text", "tokens", "spans", "ents"})

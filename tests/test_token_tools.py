@@ -373,6 +373,17 @@ def test_words_and_spaces_is_spacys_alignment(data: st.DataObject, text: str) ->
     assert found == expected
 
 
+@given(data=st.data(), text=_SPACY_TEXT)
+def test_the_tokens_of_words_and_spaces_are_those_of_spacys_doc(data: st.DataObject, text: str) -> None:
+    from spacy.tokens import Doc
+
+    from claimfmt.converters.spacy_docbin import _VOCAB, tokens_of
+
+    words = [word for word in data.draw(_words_of(text)) if word]  # spaCy takes no empty word
+    spaces = data.draw(st.lists(st.booleans(), min_size=len(words), max_size=len(words)))
+    assert tokens_of(words, spaces) == Doc(_VOCAB(), words=words, spaces=spaces).to_json()["tokens"]
+
+
 def _docbin(doc: Any) -> bytes:
     from spacy.tokens import DocBin
 
