@@ -8,7 +8,7 @@ measures in one process:
   :func:`claimfmt.convert` and ``--record`` (input and converted documents validated,
   output written atomically), and that each round trip gives back every document;
 - claimfmt -> averitec -> claimfmt (AVeriTeC carries less: timing only);
-- claimfmt -> brat / doccano / labelstudio / prodigy / spacy / nif / uima-xmi / uima-json -> claimfmt,
+- claimfmt -> brat / doccano / labelstudio / prodigy / spacy / nif / uima-xmi / uima-json / parquet -> claimfmt,
   under the default mapping;
 - the baseline a JSON-LD-based converter starts from: pyld expanding each collection
   we write (on a sample; both contexts served from files);
@@ -34,6 +34,7 @@ import orjson
 from bench_validate import OUT, lines, make_document, timed
 
 import claimfmt
+from claimfmt.arrow import SCHEMA
 from claimfmt.converters.base import Options
 from claimfmt.converters.claimreview import publishable
 from claimfmt.converters.w3c import ANNO_CONTEXT, CLAIMFMT_CONTEXT
@@ -41,7 +42,7 @@ from claimfmt.schemas import jsonld_context
 from claimfmt.structuring import structure, unstructure
 
 FOLDERS = ("brat", "uima-xmi", "uima-json")
-SUFFIXES = {"spacy": ".spacy", "nif": ".ttl"}
+SUFFIXES = {"spacy": ".spacy", "nif": ".ttl", "parquet": ".parquet"}
 ANNO_JSONLD = Path(__file__).resolve().parents[2] / "shared/corpora/w3c-web-annotation/context/anno.jsonld"
 
 
@@ -69,7 +70,7 @@ def main() -> int:
         same = True
         peers = [("w3c", True), ("claimreview", True), ("averitec", False)]
         peers += [("brat", True), ("doccano", True), ("labelstudio", True), ("prodigy", True)]
-        peers += [("spacy", True), ("nif", True), ("uima-xmi", True), ("uima-json", True)]
+        peers += [("spacy", True), ("nif", True), ("uima-xmi", True), ("uima-json", True), ("parquet", True)]
         if args.peers:
             wanted = set(args.peers.split(","))
             if unknown := wanted - {peer for peer, _ in peers}:
@@ -168,6 +169,15 @@ def _own_floor(peer: str, work: Path) -> tuple[str, float] | None:
             again.to_bytes()
 
         return "spacy: spaCy loading our DocBin's Docs and packing them again", timed(docbin, 3)[0]
+    if peer == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        def table() -> None:
+            rows = pq.read_table(written).to_pylist()
+            pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), work / "again.parquet", compression="zstd")
+
+        return "parquet: pyarrow reading our file into Python values and writing them again", timed(table, 3)[0]
     if written.is_file() and written.suffix in (".jsonl", ".json"):
 
         def parse() -> None:
