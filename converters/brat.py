@@ -28,6 +28,7 @@ from typing import IO, Any, ClassVar
 
 import orjson
 
+from claimfmt import jsontext
 from claimfmt.converters import remainder
 from claimfmt.converters.anchoring import DEFAULT_ANCHORING, Anchoring
 from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read, text_of
@@ -658,7 +659,7 @@ def _shift(text: str) -> Callable[[int], int]:
 def _note_json(value: Any) -> str:
     """JSON for a note: brat reads lines with Python's line splitting, so U+0085, U+2028 and U+2029 are escaped."""
     return (
-        orjson.dumps(value)
+        jsontext.dumps(value)
         .decode()
         .replace("\x85", "\\u0085")
         .replace("\u2028", "\\u2028")

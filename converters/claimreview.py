@@ -45,6 +45,7 @@ from typing import IO, Any, ClassVar
 import attrs
 import orjson
 
+from claimfmt import jsontext
 from claimfmt.converters.base import (
     Converter,
     LossReport,
@@ -417,7 +418,7 @@ def _same_document(first: dict[str, JSON], second: dict[str, JSON]) -> bool:
 def _claim_key(review: dict[str, JSON]) -> bytes:
     """What says which claim a review is of: its claimReviewed and itemReviewed, as JSON."""
     item = review.get("itemReviewed")
-    return orjson.dumps([review.get("claimReviewed"), item], option=orjson.OPT_SORT_KEYS, default=str)
+    return jsontext.dumps([review.get("claimReviewed"), item], orjson.OPT_SORT_KEYS, default=str)
 
 
 def _read_group(group: list[tuple[dict[str, JSON], Origin]], report: LossReport) -> Iterator[Read]:

@@ -32,6 +32,7 @@ from typing import IO, Any, ClassVar
 import attrs
 import orjson
 
+from claimfmt import jsontext
 from claimfmt.converters import remainder
 from claimfmt.converters.base import (
     ConversionError,
@@ -372,7 +373,7 @@ def _graph(rdflib: Any, document: Document, mapping: AnnotationMapping, report: 
 
 
 def _json_literal(rdflib: Any, value: JSON) -> Any:
-    return rdflib.Literal(orjson.dumps(value).decode(), datatype=rdflib.RDF.JSON)
+    return rdflib.Literal(jsontext.dumps(value).decode(), datatype=rdflib.RDF.JSON)
 
 
 def _ntriples(rdflib: Any, triples: Iterable[Any]) -> list[str]:

@@ -22,6 +22,7 @@ from typing import IO, Any, ClassVar
 
 import orjson
 
+from claimfmt import jsontext
 from claimfmt.converters import remainder
 from claimfmt.converters.base import (
     ConversionError,
@@ -128,7 +129,7 @@ class SpacyDocBin(Converter):
             report.recorded.update(remainder.fields(kept))
             if kept:
                 # As JSON text: msgpack would give lists back as tuples.
-                doc.user_data[RECORD] = orjson.dumps(kept).decode()
+                doc.user_data[RECORD] = jsontext.dumps(kept).decode()
             docs.add(doc)
         with atomic_writer(target) as out:
             out.write(docs.to_bytes())

@@ -39,6 +39,7 @@ from typing import IO, Any, ClassVar
 import attrs
 import orjson
 
+from claimfmt import jsontext
 from claimfmt.converters import remainder
 from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read, optional
 from claimfmt.converters.mapping import AnnotationMapping, preset
@@ -159,7 +160,7 @@ class _Uima(Converter):
             report.recorded.update(remainder.fields(kept))
             if kept:
                 record_type = cas.typesystem.get_type(RECORD_TYPE)
-                cas.add(record_type(json=orjson.dumps(kept).decode()))
+                cas.add(record_type(json=jsontext.dumps(kept).decode()))
             name = re.sub(r"[^A-Za-z0-9_.-]", "_", document.id)[:120] or f"document-{n}"
             try:
                 payload = self._dump(cas)

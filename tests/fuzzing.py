@@ -173,6 +173,19 @@ def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
 
 def wrong_type(data: bytes, rng: random.Random) -> bytes:
     """A value at a random key of a JSON value (or of one JSONL line) replaced by one of another type."""
+    return _a_value_replaced(data, rng, rng.choice(_WRONG))
+
+
+def deep_value(data: bytes, rng: random.Random) -> bytes:
+    """A value of a JSON value (or of one JSONL line) replaced by arrays nested deeper than orjson writes (255
+    levels) but not than it reads (1,024): a reader parks what it does not map, and writes it again."""
+    new: Any = 1
+    for _ in range(rng.choice([254, 300, 600])):
+        new = [new]
+    return _a_value_replaced(data, rng, new)
+
+
+def _a_value_replaced(data: bytes, rng: random.Random, new: Any) -> bytes:
     lines = _lines(data)
     candidates = [i for i, line in enumerate(lines) if line.strip()[:1] in (b"{", b"[")]
     try:
@@ -190,7 +203,6 @@ def wrong_type(data: bytes, rng: random.Random) -> bytes:
     else:
         return data
     path = rng.choice(list(_paths(value)))
-    new = rng.choice(_WRONG)
     mutated = _replaced(value, path, new)
     # ASCII escapes where the data holds a lone surrogate, which has no UTF-8 form.
     text = json.dumps(mutated, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
@@ -214,6 +226,7 @@ MUTATIONS: dict[str, Mutation] = {
         swap_lines,
         delete_line,
         deep_nesting,
+        deep_value,
         odd_number,
         wrong_type,
         wrong_type,  # listed twice: the most varied mutation is drawn more often
@@ -222,16 +235,17 @@ MUTATIONS: dict[str, Mutation] = {
 _KINDS = [*MUTATIONS, "wrong_type", "fake_gzip"]
 
 
-def mutate(data: bytes, name: str, rng: random.Random) -> tuple[bytes, str]:
-    """One to three mutations of ``data``; ``fake_gzip`` also renames the file to ``.gz``."""
-    for _ in range(rng.choice([1, 1, 1, 2, 3])):
-        kind = rng.choice(_KINDS)
-        if kind == "fake_gzip":
+def mutate(data: bytes, name: str, rng: random.Random, kind: str | None = None) -> tuple[bytes, str]:
+    """One to three mutations of ``data`` (one of ``kind``, where given); ``fake_gzip`` also renames the file to
+    ``.gz``."""
+    for _ in range(rng.choice([1, 1, 1, 2, 3]) if kind is None else 1):
+        drawn = kind or rng.choice(_KINDS)
+        if drawn == "fake_gzip":
             if name.endswith((".json", ".jsonl")) and not name.endswith(".gz"):
                 name += ".gz"
                 data = rng.choice([data, gzip.compress(data)[: rng.randrange(1, 40)], gzip.compress(data)])
         else:
-            data = MUTATIONS[kind](data, rng)
+            data = MUTATIONS[drawn](data, rng)
     return data, name
 
 
@@ -254,8 +268,11 @@ class Crash(AssertionError):
     """A run ended other than with a located issue and exit 0, 1 or 2."""
 
 
-def run_mutated(sample: Sample, rng: random.Random | None, work: Path, *, command: str = "convert") -> Outcome:
-    """Copy ``sample`` into ``work``, mutate one file (none when ``rng`` is None), run the CLI, check the end.
+def run_mutated(
+    sample: Sample, rng: random.Random | None, work: Path, *, command: str = "convert", kind: str | None = None
+) -> Outcome:
+    """Copy ``sample`` into ``work``, mutate one file (none when ``rng`` is None; by one mutation of ``kind``,
+    where given), run the CLI, check the end.
 
     Raises :class:`Crash` (with what went wrong) for a traceback, an internal
     error, an exit status other than 0 or 1 for data, an unlocated or
@@ -267,7 +284,7 @@ def run_mutated(sample: Sample, rng: random.Random | None, work: Path, *, comman
     data = b""
     if rng is not None:
         chosen = rng.choice(sample.files)
-        data, name = mutate((folder / chosen).read_bytes(), chosen, rng)
+        data, name = mutate((folder / chosen).read_bytes(), chosen, rng, kind)
         (folder / chosen).unlink()
         (folder / name).write_bytes(data)
     target = folder if sample.target == "." else folder / name

@@ -257,3 +257,56 @@ def test_every_code_a_converter_reports_is_documented() -> None:
         used |= set(re.findall(r'\.(?:warn|error)\(\s*"([a-z-]+)"', path.read_text()))
     assert used, "the pattern found no codes: it is out of date"
     assert used - set(CODES) == set()
+
+
+def _deep(levels: int) -> Any:
+    value: Any = 1.5e16  # a number orjson and Python's json spell apart
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("target", "suffix"),
+    [
+        ("claimfmt", ".jsonl"),
+        ("w3c --record", ".json"),
+        ("doccano", ".jsonl"),
+        ("labelstudio", ".json"),
+        ("brat", ""),
+        ("prodigy", ".jsonl"),
+        ("parquet", ".parquet"),
+        ("spacy", ".spacy"),
+        ("nif", ".ttl"),
+        ("uima-json", ""),
+    ],
+)
+def test_an_extension_nested_deeper_than_orjson_writes_goes_there_and_back(
+    tmp_path: Path, target: str, suffix: str
+) -> None:
+    # The schema takes any depth in an extension's value, and orjson reads 1,024 levels but writes 255: what a
+    # document holds is written all the same (Python's json for that value), each record and fingerprint too.
+    data = json.loads((EXAMPLES / "seed-article.claimfmt.json").read_text(encoding="utf-8"))
+    data["claims"][0]["extensions"] = {"org.example:deep": _deep(300)}
+    source = tmp_path / "deep.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    assert claimfmt.validate(source) == []
+    fmt, *flags = target.split()
+    there, back = tmp_path / f"there{suffix}", tmp_path / "back.json"
+    options = Options(record="--record" in flags)
+    out = claimfmt.convert([source], source_format="claimfmt", target_format=fmt, output=there, options=options)
+    assert not out.failed
+    assert not claimfmt.convert([there], source_format=fmt, target_format="claimfmt", output=back).failed
+    assert claimfmt.load(back) == claimfmt.load(source)
+
+
+def test_an_invalid_document_nested_too_deep_for_jsonschema_rs_has_its_schema_issues(tmp_path: Path) -> None:
+    # jsonschema_rs hands an error its instance as Python values, and cannot past 255 levels: the errors are
+    # then found by python-jsonschema, told as they are of the same document without the deep value.
+    data = json.loads((EXAMPLES / "seed-article.claimfmt.json").read_text(encoding="utf-8"))
+    del data["claims"][0]["text"]
+    data["sources"][0]["kind"] = "nobody"
+    shallow = [(i.code, i.pointer, i.message) for i in claimfmt.validate(data)]
+    data["extensions"] = {"org.example:deep": _deep(300)}
+    assert [(i.code, i.pointer, i.message) for i in claimfmt.validate(data)] == shallow
+    assert len(shallow) == 2

@@ -59,6 +59,15 @@ def test_validate_reports_malformed_documents_never_a_crash(rng: random.Random) 
         run_mutated(SAMPLES[0], rng, Path(work), command="validate")
 
 
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.format)
+def test_a_value_nested_deeper_than_orjson_writes_is_read_never_a_crash(sample: Sample) -> None:
+    # Found by the fuzz test: an AVeriTeC file with a value nested 258 levels (orjson reads 1,024, writes 255)
+    # read, parked in an extension, then failed to be written. Twelve runs a sample, of that mutation alone.
+    for seed in range(12):
+        with tempfile.TemporaryDirectory() as work:
+            run_mutated(sample, random.Random(seed), Path(work), kind="deep_value")
+
+
 def test_the_harness_catches_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     """The harness itself can fail: a reader that raises is a Crash, not a pass."""
     from claimfmt.converters.fever import FEVER

@@ -32,6 +32,7 @@ import attrs
 import orjson
 import pyarrow as pa
 
+from claimfmt import jsontext
 from claimfmt.dates import to_utc
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import Document
@@ -236,7 +237,7 @@ def _encoder(kind: pa.DataType, name: str = "") -> Callable[[Any], Any] | None:
     the way to a JSON field it holds, and otherwise given back as it is (never changed: it may be a document's
     own JSON)."""
     if name in JSON_FIELDS:
-        return lambda value: orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+        return lambda value: jsontext.dumps(value, orjson.OPT_SORT_KEYS).decode()
     if pa.types.is_struct(kind):
         fields = [(f.name, e) for f in kind if (e := _encoder(f.type, f.name)) is not None]
         if not fields:

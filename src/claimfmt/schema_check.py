@@ -37,14 +37,21 @@ def schema_issues(data: Any, version: str) -> list[Issue]:
     fast = fast_validator(version)
     if fast.is_valid(data):
         return []
+    try:
+        errors = [(tuple(error.instance_path), error.message) for error in fast.iter_errors(data)]
+    except ValueError as exc:
+        # jsonschema_rs hands each error its instance as Python values, and cannot past 255 levels (a document
+        # with an extension nested that deep): python-jsonschema, which holds the instance itself, finds them.
+        if "Recursion limit" not in str(exc):
+            raise
+        errors = [(tuple(e.absolute_path), e.message) for e in reference_validator(version).iter_errors(data)]
     issues: list[Issue] = []
     seen: set[tuple[str | int, ...]] = set()
-    for error in fast.iter_errors(data):
-        path = tuple(error.instance_path)
+    for path, message in errors:
         if path in seen:
             continue
         seen.add(path)
-        issues.extend(_explain(data, path, version, fallback=error.message))
+        issues.extend(_explain(data, path, version, fallback=message))
     return issues
 
 

@@ -22,7 +22,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from claimfmt import model
+from claimfmt import jsontext, model
 from claimfmt.issues import DocumentError, Issue, escape_pointer_token, json_type
 
 __all__ = [
@@ -127,11 +127,11 @@ def _make_converter() -> cattrs.Converter:
     )
 
     # Extensions hold free JSON: copied in C (orjson) rather than walked value by value in Python, which
-    # cost most of a tool writer's time where a reader keeps a tool's tokens there. Numbers orjson cannot
-    # write (beyond 64 bits) take the slow walk.
+    # cost most of a tool writer's time where a reader keeps a tool's tokens there (and a value nested deeper
+    # than orjson writes, by Python's encoder). Numbers orjson cannot write (beyond 64 bits) take the slow walk.
     def json_copy(value: Any) -> Any:
         try:
-            return orjson.loads(orjson.dumps(value))
+            return orjson.loads(jsontext.dumps(value))
         except TypeError:
             return {key: conv.unstructure(item) for key, item in value.items()}
 

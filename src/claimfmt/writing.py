@@ -22,6 +22,7 @@ from typing import IO, Any
 import attrs
 import orjson
 
+from claimfmt import jsontext
 from claimfmt.model import Document
 from claimfmt.reading import JSONL_SUFFIXES, _suffix
 from claimfmt.structuring import as_json, claim_by_claim
@@ -80,7 +81,7 @@ class Spool:
         if (key is not None) != self.keyed:
             raise TypeError("an object's members have keys, an array's items none")
         # One a line: compact JSON holds no line break of its own.
-        data = orjson.dumps(value)
+        data = jsontext.dumps(value)
         self._file.write((orjson.dumps(key) + b":" + data if self.keyed else data) + b"\n")
         self.count += 1
 
@@ -93,9 +94,9 @@ class Spool:
             if inner is not None:
                 if self.keyed:
                     ((key, value),) = orjson.loads(b"{" + part + b"}").items()
-                    part = orjson.dumps(key) + b": " + orjson.dumps(value, option=orjson.OPT_INDENT_2)
+                    part = orjson.dumps(key) + b": " + jsontext.dumps(value, orjson.OPT_INDENT_2)
                 else:
-                    part = orjson.dumps(orjson.loads(part), option=orjson.OPT_INDENT_2)
+                    part = jsontext.dumps(orjson.loads(part), orjson.OPT_INDENT_2)
                 part = inner + part.replace(b"\n", inner)
             yield part
         self._file.close()
@@ -141,7 +142,7 @@ def dump(document: DocumentLike, target: str | os.PathLike[str] | IO[bytes], *, 
 def _write_value(out: IO[bytes], value: Any, option: int) -> None:
     """``orjson.dumps(value, option=option)`` written to ``out``; a :class:`Streamed` value an item at a time."""
     if not isinstance(value, Streamed):
-        out.write(orjson.dumps(value, option=option))
+        out.write(jsontext.dumps(value, option))
         return
     # The head is written around a marker where the array goes; each item is written where the marker was,
     # indented as orjson indents an array at that depth.
@@ -153,7 +154,7 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
         outer[key] = below
         outer = below
     outer[value.at[-1]] = marker
-    head, quoted = orjson.dumps(marked, option=option), orjson.dumps(marker)
+    head, quoted = jsontext.dumps(marked, option), orjson.dumps(marker)
     at = head.index(quoted)
     out.write(memoryview(head)[:at])  # not a copy: the head holds the article's text
     indent = option & orjson.OPT_INDENT_2
@@ -164,7 +165,7 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
     count = 0
     for item in value.items:
         out.write((b"," if count else b"[") + inner)
-        data = orjson.dumps(item, option=indent)
+        data = jsontext.dumps(item, indent)
         out.write(data.replace(b"\n", inner) if indent else data)
         count += 1
     for spool in value.tail() if value.tail is not None else ():
@@ -179,7 +180,7 @@ def _write_value(out: IO[bytes], value: Any, option: int) -> None:
         out.write(rest[:end])
         # Dumped as an object of their own, which orjson indents as the head's keys: its braces left out.
         spools: list[Spool] = []
-        data = orjson.dumps(late, option=indent, default=functools.partial(_spooled, spools=spools))
+        data = jsontext.dumps(late, indent, default=functools.partial(_spooled, spools=spools))
         out.write(b",")
         _spliced(out, data, 1, len(data) - (2 if indent else 1), spools, indent=bool(indent))
         rest = rest[end:]
