@@ -159,7 +159,7 @@ def _user_data(user_data: Any, report: LossReport) -> dict[str, JSON]:
         try:
             if not isinstance(key, str):
                 raise TypeError(key)
-            own[key] = orjson.loads(orjson.dumps(value))
+            own[key] = orjson.loads(jsontext.dumps(value))
         except (TypeError, orjson.JSONEncodeError):
             report.drop("user_data entries that are not JSON (custom extension attributes)")
     return own

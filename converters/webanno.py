@@ -32,6 +32,7 @@ from typing import Any, ClassVar
 import attrs
 import orjson
 
+from claimfmt import jsontext
 from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read
 from claimfmt.converters.mapping import preset
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
@@ -414,6 +415,6 @@ def _unescape(value: str) -> str:
 
 def _json(item: Any) -> dict[str, Any]:
     """An annotation as plain JSON (lists, not tuples), to keep under extensions."""
-    data: dict[str, Any] = orjson.loads(orjson.dumps(attrs.asdict(item)))
+    data: dict[str, Any] = orjson.loads(jsontext.dumps(attrs.asdict(item)))
     data["kind"] = type(item).__name__
     return data

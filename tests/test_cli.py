@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -163,3 +164,28 @@ def test_output_piped_into_head_ends_quietly() -> None:
     shown.stdout.close()  # as `head -1` does
     err = shown.stderr.read().decode()
     assert shown.wait() == 0 and "error" not in err, err
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["show {a}", "stats {a}", "diff {a} {b}", "diff --format json {a} {b}", "agree {a} {b}",
+     "merge {a} {b} -o {out}/merged.json", "view {a} -o {out}/view.html --no-open", "strip {a} -o {out}/s.json",
+     "validate --format sarif {a}"],
+)  # fmt: skip
+def test_every_command_takes_an_extension_nested_deeper_than_orjson_writes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    # orjson writes 255 levels, the schema takes any depth in an extension: reports and outputs show it all the same.
+    deep: Any = 1
+    for _ in range(300):
+        deep = [deep]
+    data = orjson.loads((EXAMPLES / "seed-article.claimfmt.json").read_bytes())
+    data["extensions"] = {"org.example:deep": deep}
+    a = tmp_path / "a.json"
+    a.write_text(json.dumps(data), encoding="utf-8")
+    data["claims"][0]["text"] += " (edited)"
+    data["claims"][1]["extensions"] = {"org.example:deep": deep}
+    b = tmp_path / "b.json"
+    b.write_text(json.dumps(data), encoding="utf-8")
+    status, _, err = run(capsys, *command.format(a=a, b=b, out=tmp_path).split())
+    assert status in (0, 1) and "internal error" not in err, err

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claimfmt import jsontext
 from claimfmt.errors import ClaimfmtError
 from claimfmt.schemas import schema_text, schema_versions
 
@@ -836,7 +837,7 @@ def _run_diff(args: argparse.Namespace) -> int:
     if args.format == "json":
         import orjson
 
-        print(orjson.dumps(to_json(diffs), option=orjson.OPT_INDENT_2).decode())
+        print(jsontext.dumps(to_json(diffs), orjson.OPT_INDENT_2).decode())
     elif diffs:
         print(format_text(diffs))
     return EXIT_INVALID if diffs else EXIT_OK

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from claimfmt import jsontext
 from claimfmt.model import Attribution, Claim, Document
 from claimfmt.structuring import unstructure
 
@@ -229,9 +230,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _value(value: Any) -> str:
-    import orjson
-
     if value is None:
         return "(absent)"
-    shown = orjson.dumps(value).decode()
+    shown = jsontext.dumps(value).decode()
     return shown if len(shown) <= 80 else shown[:79] + "…"

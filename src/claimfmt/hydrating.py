@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 import orjson
 
+from claimfmt import jsontext
 from claimfmt.converters.anchoring import Anchoring, Method, Placement
 from claimfmt.converters.offsets import OffsetMap
 from claimfmt.issues import ClaimfmtError, Issue, Severity
@@ -202,7 +203,7 @@ def hydrate(
             )
         )
         status = "hydrated-mismatch"
-    document = orjson.loads(orjson.dumps(data))  # a copy to change
+    document = orjson.loads(jsontext.dumps(data))  # a copy to change
     document["article"]["text"] = text
     document["article"]["text_sha256"] = _sha256(text)
     offsets = OffsetMap(text)

@@ -7,7 +7,6 @@ numbers (``1e+16`` for orjson's ``1e16``), so that a document read is never one 
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +24,8 @@ def dumps(value: Any, option: int = 0, default: Callable[[Any], Any] | None = No
     except orjson.JSONEncodeError as exc:
         if "Recursion limit" not in str(exc):
             raise
+    import json  # rare: not loaded with the module
+
     indent = 2 if option & orjson.OPT_INDENT_2 else None
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 3_000))  # the encoder recurses once a level

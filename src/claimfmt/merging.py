@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 import orjson
 
+from claimfmt import jsontext
 from claimfmt.alignment import Group, clusters, items, match, same_source
 from claimfmt.issues import Issue, Severity
 from claimfmt.model import (
@@ -149,7 +150,7 @@ def merge(
 
 
 def _canonical(value: Any) -> bytes:
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    return jsontext.dumps(value, orjson.OPT_SORT_KEYS)
 
 
 class _Union:

@@ -22,8 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import orjson
-
+from claimfmt import jsontext
 from claimfmt.converters.offsets import OffsetMap, Unit
 from claimfmt.issues import Issue
 from claimfmt.model import Document, Span
@@ -138,7 +137,7 @@ def render_html(documents: Iterable[tuple[Document, Sequence[Issue]]], *, title:
 
 
 def _json(value: JSON) -> str:
-    text = orjson.dumps(value).decode()
+    text = jsontext.dumps(value).decode()
     for unsafe, escaped in _UNSAFE:  # str.replace runs in C; str.translate would go character by character
         text = text.replace(unsafe, escaped)
     return text
