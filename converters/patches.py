@@ -20,8 +20,8 @@ from typing import Any
 
 import orjson
 
+from claimfmt import jsontext
 from claimfmt.errors import ClaimfmtError
-from claimfmt.jsontext import dumps
 
 __all__ = ["PatchError", "additions", "apply", "diff", "fingerprint", "guarded", "merge", "same"]
 
@@ -40,7 +40,7 @@ def same(a: JSON, b: JSON) -> bool:
         return False
     if isinstance(a, str | int | float):  # the same type, so 1 and 1.0 and true are already told apart
         return bool(a == b)
-    return bool(dumps(a, option=orjson.OPT_SORT_KEYS) == dumps(b, option=orjson.OPT_SORT_KEYS))
+    return bool(jsontext.dumps(a, orjson.OPT_SORT_KEYS) == jsontext.dumps(b, orjson.OPT_SORT_KEYS))
 
 
 def diff(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str, JSON] | None:
@@ -57,7 +57,7 @@ def _equal(a: JSON, b: JSON) -> bool:
     Python's ``==`` fails fast where they differ, but holds ``1``, ``1.0`` and ``true`` equal: where it says
     equal, the serialised forms must be too (a different key order only sends them the long way).
     """
-    return bool(a == b and dumps(a) == dumps(b))
+    return bool(a == b and jsontext.dumps(a) == jsontext.dumps(b))
 
 
 def additions(original: Mapping[str, JSON], rebuilt: Mapping[str, JSON]) -> dict[str, JSON] | None:
@@ -129,7 +129,7 @@ def apply(rebuilt: Mapping[str, JSON], patch: Mapping[str, JSON] | None) -> dict
 
 def fingerprint(value: JSON) -> str:
     """Eight characters that tell two JSON values apart (key order ignored): what a guard compares."""
-    digest = hashlib.blake2b(dumps(value, option=orjson.OPT_SORT_KEYS), digest_size=6).digest()
+    digest = hashlib.blake2b(jsontext.dumps(value, orjson.OPT_SORT_KEYS), digest_size=6).digest()
     return base64.urlsafe_b64encode(digest).decode()
 
 

@@ -378,11 +378,9 @@ def documents_from_batch(batch: pa.RecordBatch | pa.Table) -> Iterator[Document 
 
     for row in batch.to_pylist():
         data = _json_of(row)
-        if surely_valid(data):  # built in one pass, known valid, holding its JSON
-            yield trusted(data, issues=())
-            continue
         try:
-            yield structure(data, Document)
+            # Known valid: built in one pass, holding its JSON (or, where msgspec would change a value, the long way).
+            yield trusted(data, issues=()) if surely_valid(data) else structure(data, Document)
         except DocumentError as exc:
             yield exc
 

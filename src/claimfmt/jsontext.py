@@ -2,7 +2,8 @@
 
 orjson reads 1,024 levels of arrays and objects but writes 255; the schema takes any depth in an
 extension's value. Such a value is written by Python's encoder, alike but for the spelling of some
-numbers (``1e+16`` for orjson's ``1e16``), so that a document read is never one that cannot be written.
+numbers (``1e+16`` for orjson's ``1e16``); a given value always takes the same way, so that its
+fingerprint (``converters.patches``) is always the same.
 """
 
 from __future__ import annotations
