@@ -240,7 +240,7 @@ def _reviews(
         if losses is not None:
             losses.claim(claim, data, reviews)
         else:
-            known = part if part(claim) is data else _with_claim(part, claim, data)
+            known = _with_claim(part, claim, data)
             for n, review in zip(placed, reviews, strict=True):
                 fragment = {**shared, "claim": claim.id, "position": position, "review": n, "article": article}
                 review[RECORD] = {**fragment, **_fragment(around, claim, n, review, known), **extras}
@@ -250,8 +250,8 @@ def _reviews(
 
 
 def _with_claim(part: Callable[[Any], JSON], claim: Claim, data: JSON) -> Callable[[Any], JSON]:
-    """``part``, knowing also ``claim``'s JSON (``data``) and its verifications': a large document's claim, which the
-    document's head does not hold."""
+    """``part``, knowing also ``claim``'s JSON (``data``) and its verifications': a large document's claim is not
+    among the parts of the head ``part`` was made for, and asking ``part`` would unstructure it."""
     held = {id(claim): data}
     held.update(zip(map(id, claim.verifications or ()), data.get("verifications", ()), strict=True))
     return lambda obj: held[id(obj)] if id(obj) in held else part(obj)
