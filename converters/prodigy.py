@@ -36,12 +36,13 @@ from claimfmt.converters.base import (
     Options,
     Origin,
     Read,
+    Shape,
     kept_by_reader,
+    only_written,
     patched,
     readable,
 )
 from claimfmt.converters.mapping import AnnotationMapping, preset
-from claimfmt.converters.patches import additions
 from claimfmt.converters.standoff import (
     Link,
     Standoff,
@@ -50,6 +51,7 @@ from claimfmt.converters.standoff import (
     Written,
     plain_spans,
     read_json,
+    relates,
     write_document,
 )
 from claimfmt.converters.tokens import Tokens, cut, fits, make
@@ -399,15 +401,23 @@ def _parked(
 
 #: The keys the writer writes of each token it makes.
 _TOKEN = frozenset({"text", "start", "end", "id", "ws"})
+#: What the writer writes of every span (a relation's ends too), relation and task (its tokens told apart).
+_SPAN: Shape = dict.fromkeys(("start", "end", "token_start", "token_end", "label"))
+_WRITTEN: Shape = {
+    "text": None,
+    "tokens": None,
+    "spans": _SPAN,
+    "relations": {"head": None, "child": None, "head_span": _SPAN, "child_span": _SPAN, "label": None},
+    "answer": None,
+}
 
 
 def _only_written(task: dict[str, JSON], document: Document, mapping: AnnotationMapping) -> bool:
     """Whether a task holds no key the writer would not write again for ``document`` (which keeps no tokens),
-    told without making its tokens: the task's other keys do not depend on them, and each token made holds
-    every key of its shape."""
-    skeleton = _task(document, mapping, LossReport(source="-", target="-"), tokens=False)
-    tokens = task.get("tokens")
-    if additions(task, skeleton) is not None:
+    told without writing it: every key is one the writer writes wherever it writes the object holding it, but
+    ``relations``, written only where there is one."""
+    if not only_written(task, _WRITTEN) or ("relations" in task and not relates(document, mapping)):
         return False
+    tokens = task.get("tokens")
     # A token's values are all plain: its keys say it all, gathered in one pass over thousands of tokens.
     return not isinstance(tokens, list) or set().union(*(t for t in tokens if type(t) is dict)) <= _TOKEN

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import array
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -42,6 +42,7 @@ __all__ = [
     "plain_spans",
     "read_document",
     "read_json",
+    "relates",
     "unused",
     "write_document",
 ]
@@ -308,6 +309,42 @@ def write_document(
     for claim in document.claims:
         writer.claim(claim)
     return writer.standoff
+
+
+def relates(document: Document, mapping: AnnotationMapping) -> bool:
+    """Whether :func:`write_document` surely writes a link between two spans (a tool without events holds those):
+    an attribution of a claim the text holds to a source it mentions, or with a cue or hedge it holds. Told
+    without writing, by a reader that asks whether there are links to give back."""
+    if not (mapping.claim_types and mapping.attribution_types):
+        return False
+    text, triggers = document.article.text or "", mapping.attribution_types
+    cues, hedges = bool(mapping.cue_roles), bool(mapping.first(mapping.hedge_roles, ""))
+
+    def held(extensions: Mapping[str, Any] | None, spans: Iterable[Span | None]) -> bool:
+        # A span kept as of an attribution's type may be taken for a trigger, which such a tool does not hold.
+        kept = (extensions or {}).get(_TYPE)
+        return kept not in triggers and any(span is not None and _placed(span, text) for span in spans)
+
+    mentioned = (
+        {source.id for source in document.sources if held(source.extensions, source.mentions or ())}
+        if mapping.source_roles
+        else set()
+    )
+
+    def other_end(attribution: Attribution) -> bool:
+        cue = attribution.cue
+        return (
+            attribution.source in mentioned
+            or (cues and cue is not None and held(cue.extensions, (cue,)))
+            or (hedges and any(held(hedge.extensions, (hedge.span,)) for hedge in attribution.hedges or ()))
+        )
+
+    return any(
+        other_end(attribution)
+        for claim in document.claims
+        if claim.attributions and held(claim.extensions, claim.spans)
+        for attribution in claim.attributions
+    )
 
 
 class StandoffWriter:

@@ -285,6 +285,7 @@ _PRODIGY_ADDS = [
     ("span", "source", "manual"),
     ("relation", "color", "#fff"),
     ("head_span", "token_count", 2),
+    ("task", "relations", []),  # a key the writer writes only where there is a relation
 ]
 
 
@@ -295,6 +296,7 @@ _PRODIGY_ADDS = [
 @example(document=_SEED, added=[("token", "disabled", True)]).via("a token the tool added to, always tried")
 @example(document=_SEED, added=[("relation", "color", "#fff")]).via("a relation the tool added to, always tried")
 @example(document=_SEED, added=[]).via("the seed as written, always tried")
+@example(document=_SEED, added=[("task", "relations", [])]).via("no relation left, the key kept")
 def test_prodigy_reader_writes_again_only_where_prodigy_may_have_added_something(
     document: Document, added: list[tuple[str, str, Any]]
 ) -> None:
