@@ -49,6 +49,7 @@ __all__ = [
 
 _ROLE_NUMBER = re.compile(r"\d+$")
 _TOOL_ID = re.compile(r"T\d+")
+_LINE_BREAKING = re.compile("[\r\n\t\x00]")  # what a note, one line of a text file, cannot hold
 _TYPE = "org.claimfmt.tool:type"
 #: An event's trigger where it is not the cue's span (a brat trigger of its own): its fragments, to write back.
 _TRIGGER = "org.claimfmt.tool:trigger"
@@ -151,7 +152,7 @@ def read_json(
     """The JSON of :func:`read_document`'s document: made as JSON, since a tool writer compares it with the
     document it wrote (``remainder.keep``) and a reader applies a record to it, both on JSON."""
     used = _Used()
-    text = standoff.text
+    text, first = standoff.text, mapping.first
     attributes = _attributes_by_target(standoff)
     spans_by_id = standoff.spans_by_id()
     statements: dict[str, Note] = {}  # claim span id -> the first note that gives its statement
@@ -159,9 +160,14 @@ def read_json(
         if note.type == mapping.claim_text_note and note.text:
             statements.setdefault(note.target, note)
 
+    names = mapping.attributes
+
     def attribute(target: str, field: str, enum: type[Any]) -> str | None:
-        name = mapping.attributes.get(field)
-        for item in attributes.get(target, ()):
+        found = attributes.get(target)
+        if not found:  # most targets, and all of a tool without attributes (doccano)
+            return None
+        name = names.get(field)
+        for item in found:
             if item.name == name and item.value in enum._value2member_map_:
                 used.ids.add(item.id)
                 return item.value
@@ -169,7 +175,7 @@ def read_json(
 
     def own_type(types: frozenset[str] | tuple[str, ...], fallback: str, actual: str) -> dict[str, Any] | None:
         # Where a mapping lists several tool types for one notion, the writer writes the first: keep the one read.
-        return {_TYPE: actual} if actual != mapping.first(types, fallback) else None
+        return {_TYPE: actual} if actual != first(types, fallback) else None
 
     claims: dict[str, dict[str, Any]] = {}
     for span in standoff.spans:
@@ -480,11 +486,10 @@ class StandoffWriter:
         claim_id = self._span(_kept_type(claim.extensions, self.claim_type), fragments, claim.id)  # type: ignore[arg-type]
         self._claims.append(claim_id)
         # A note is one line of a text file; else the record has the statement.
-        single_line = not any(c in claim.text for c in "\r\n\t\x00")
         if (
             self._attributes
             and mapping.claim_text_note
-            and single_line
+            and _LINE_BREAKING.search(claim.text) is None
             and claim.text != " ".join(text[s:e] for s, e in fragments)
         ):
             self.standoff.notes.append(Note(self._new("#"), mapping.claim_text_note, claim_id, claim.text))
