@@ -27,6 +27,7 @@ from typing import Any
 from claimfmt.converters.base import LossReport, Origin, set_aside
 from claimfmt.converters.patches import PatchError, apply, diff, fingerprint, guarded, merge
 from claimfmt.issues import DocumentError, Severity
+from claimfmt.jsontext import equal
 from claimfmt.large import Unbuildable
 from claimfmt.model import Document
 from claimfmt.structuring import as_json, evolve, trusted
@@ -190,7 +191,7 @@ def _kept(
     implied = {
         s["id"]
         for s in base["sources"]
-        if _first_mention(s) is None and not (s["id"] not in renamed and our_sources.get(s["id"]) == s)
+        if _first_mention(s) is None and not (s["id"] not in renamed and equal(our_sources.get(s["id"]), s))
     }
     for key, renames, first in (("claims", claim_ids, _first_span), ("sources", source_ids, _first_mention)):
         ours = {item["id"]: item for item in original[key]}
@@ -237,7 +238,7 @@ def _kept(
     # the record wins there. Its extensions go key by key, so that what the tool adds is kept.
     if patch := diff(_rest(original), _rest(base)):
         remainder["document"] = patch
-    if original.get("extensions") != base.get("extensions"):
+    if not equal(original.get("extensions"), base.get("extensions")):
         extensions: dict[str, JSON] = {"was": {k: fingerprint(v) for k, v in (base.get("extensions") or {}).items()}}
         if "extensions" in original:
             extensions["value"] = original["extensions"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from typing import Any
 import orjson
 import pytest
 
+from claimfmt import jsontext
 from claimfmt.cli import main
 
 from .conftest import EXAMPLES, ROOT
@@ -170,22 +170,25 @@ def test_output_piped_into_head_ends_quietly() -> None:
     "command",
     ["show {a}", "stats {a}", "diff {a} {b}", "diff --format json {a} {b}", "agree {a} {b}",
      "merge {a} {b} -o {out}/merged.json", "view {a} -o {out}/view.html --no-open", "strip {a} -o {out}/s.json",
-     "validate --format sarif {a}"],
+     "validate --format sarif {a}", "convert {a} --to w3c --record -o {out}/w.json",
+     "convert {a} --to claimreview --record -o {out}/c.json"],
 )  # fmt: skip
+# orjson writes 255 levels and reads 1,024; Python compares and walks about 1,000.
+@pytest.mark.parametrize("levels", [300, 1_000])
 def test_every_command_takes_an_extension_nested_deeper_than_orjson_writes(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str, levels: int
 ) -> None:
-    # orjson writes 255 levels, the schema takes any depth in an extension: reports and outputs show it all the same.
+    # The schema takes any depth in an extension: reports and outputs show it all the same.
     deep: Any = 1
-    for _ in range(300):
+    for _ in range(levels):
         deep = [deep]
     data = orjson.loads((EXAMPLES / "seed-article.claimfmt.json").read_bytes())
     data["extensions"] = {"org.example:deep": deep}
     a = tmp_path / "a.json"
-    a.write_text(json.dumps(data), encoding="utf-8")
+    a.write_bytes(jsontext.dumps(data))
     data["claims"][0]["text"] += " (edited)"
     data["claims"][1]["extensions"] = {"org.example:deep": deep}
     b = tmp_path / "b.json"
-    b.write_text(json.dumps(data), encoding="utf-8")
+    b.write_bytes(jsontext.dumps(data))
     status, _, err = run(capsys, *command.format(a=a, b=b, out=tmp_path).split())
     assert status in (0, 1) and "internal error" not in err, err

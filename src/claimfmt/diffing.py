@@ -179,7 +179,7 @@ def _offsets(claim: Claim) -> list[Any]:
 
 def _json_changes(a: Any, b: Any, pointer: str) -> Iterator[Change]:
     """The leaves where two JSON values differ, each as a ``changed`` Change."""
-    if a == b:
+    if jsontext.equal(a, b):
         return
     if isinstance(a, dict) and isinstance(b, dict):
         for key in [*a, *(k for k in b if k not in a)]:
@@ -222,7 +222,17 @@ def format_text(diffs: Iterable[DocumentDiff]) -> str:
 
 def to_json(diffs: Iterable[DocumentDiff]) -> dict[str, Any]:
     """The differences as plain JSON, versioned."""
-    return {"version": DIFF_VERSION, "documents": [attrs.asdict(d, recurse=True) for d in diffs]}
+    return {"version": DIFF_VERSION, "documents": [_plain(d) for d in diffs]}
+
+
+def _plain(item: Any) -> Any:
+    """A diff's fields as JSON; a change's values are JSON already, of any depth, and given as they are (not
+    walked: ``attrs.asdict`` recurses once a level, and an extension's value may be nested deeper than Python)."""
+    if type(item) is tuple:
+        return [_plain(part) for part in item]
+    if isinstance(item, Change | ClaimDiff | DocumentDiff):
+        return {field.name: _plain(getattr(item, field.name)) for field in attrs.fields(type(item))}
+    return item
 
 
 def _short(text: str, limit: int = 60) -> str:

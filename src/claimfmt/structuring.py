@@ -325,8 +325,8 @@ def claim_by_claim(document: model.Document) -> tuple[dict[str, Any], Iterable[d
 
 def parts_json(document: model.Document) -> Callable[[Any], Any]:
     """A function giving the JSON of a part of ``document`` (its article, provenance, a source, a claim, a
-    claim's verification, a relation): the JSON the document holds (:func:`as_json`; shared: read it, never
-    change it), else :func:`unstructure` made for it.
+    claim's verification, a relation, its extensions): the JSON the document holds (:func:`as_json`; shared:
+    read it, never change it), else :func:`unstructure` made for it.
 
     For a writer that takes the parts of a document, some of them made anew (a source renamed, a claim left
     out), without unstructuring again what the document read already has as JSON. Parts are known by
@@ -351,7 +351,10 @@ def parts_json(document: model.Document) -> Callable[[Any], Any]:
 
     def part(obj: Any) -> Any:
         found = held.get(id(obj))
-        return found[1] if found is not None and found[0] is obj else unstructure(obj)
+        if found is not None and found[0] is obj:
+            return found[1]
+        # A part's extensions (free JSON, of any depth) are copied as a field holding them is.
+        return _converter.unstructure(obj, model.Extensions) if type(obj) is dict else unstructure(obj)
 
     return part
 
