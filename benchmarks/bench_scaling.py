@@ -229,15 +229,28 @@ def memory(claims: int, work: Path) -> None:
         ),
         ("claimfmt convert --to averitec", ["convert", str(path), "--from", "claimfmt", "--to", "averitec"]),
         ("claimfmt convert --to parquet", ["convert", str(path), "--from", "claimfmt", "--to", "parquet"]),
+        # Back: a tool's file of one large document is read whole (its parsed JSON alone is several times the file).
+        (
+            "claimfmt convert --from doccano (its output)",
+            ["convert", str(work / "out-doccano.jsonl"), "--from", "doccano", "--to", "claimfmt"],
+        ),
+        (
+            "claimfmt convert --from w3c (--record's)",
+            ["convert", str(work / "out-record.json"), "--from", "w3c", "--to", "claimfmt"],
+        ),
         ("claimfmt validate, without the text", ["validate", str(textless)]),
         ("claimfmt convert --to w3c, without the text", ["convert", str(textless), "--to", "w3c"]),
         ("  the same with --record", ["convert", str(textless), "--to", "w3c", "--record"]),
     ):
         target = command[command.index("--to") + 1] if "--to" in command else None
-        out = work / {"doccano": "out.jsonl", "prodigy": "out.jsonl", "brat": "out-brat", "parquet": "out.parquet"}.get(
-            target or "", "out.json"
-        )
-        size = (textless if str(textless) in command else path).stat().st_size / 1e6
+        outputs = {"doccano": "out-doccano.jsonl", "prodigy": "out.jsonl", "brat": "out-brat", "parquet": "out.parquet"}
+        out = work / outputs.get(target or "", "out.json")
+        if target == "w3c" and "--record" in command and str(path) in command:
+            out = work / "out-record.json"  # read back below
+        elif "--from" in command and command[command.index("--from") + 1] in ("doccano", "w3c"):
+            out = work / "back.json"
+        source = Path(command[1]) if command[0] == "convert" else Path(command[-1])
+        size = source.stat().st_size / 1e6
         started = time.perf_counter()
         peak = peak_rss_mb(*cli, *command, *(["-o", str(out)] if "convert" in command else []))
         seconds = time.perf_counter() - started
