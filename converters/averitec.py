@@ -92,10 +92,11 @@ class AVeriTeC(Converter):
     summary: ClassVar[str] = "AVeriTeC dataset JSON (claims, questions and answers, 4 labels)"
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
+        scratch = LossReport(source="claimfmt", target="averitec")  # what writing again drops: not this report's
         for data, origin in readable(records, report):
             if required_text(data, "claim", "an AVeriTeC record", report, origin) is None:
                 continue
-            document = read_record(data, origin.index or 0, report)
+            document = read_record(data, origin.index or 0, report, scratch=scratch)
             if document is not None:
                 yield Read(document=document, origin=origin)
 
@@ -127,8 +128,11 @@ class AVeriTeC(Converter):
         return write_json_values(target, records(), jsonl=jsonl)
 
 
-def read_record(data: dict[str, JSON], index: int, report: LossReport) -> Document | None:
-    """One record as a document; what the writer would not give back is kept as a patch."""
+def read_record(
+    data: dict[str, JSON], index: int, report: LossReport, *, scratch: LossReport | None = None
+) -> Document | None:
+    """One record as a document; what the writer would not give back is kept as a patch. ``scratch`` is told
+    what writing the record again drops (a report of its own where None)."""
     speaker = data.get("speaker")
     url = data.get("original_claim_url")
     article = Article(
@@ -166,7 +170,7 @@ def read_record(data: dict[str, JSON], index: int, report: LossReport) -> Docume
         else (),
         claims=(claim,),
     )
-    patch = diff(data, _record(document, claim, LossReport(source="claimfmt", target="averitec")))
+    patch = diff(data, _record(document, claim, scratch or LossReport(source="claimfmt", target="averitec")))
     if patch:
         for key in (*patch.get("set", {}), *patch.get("in", {})):
             report.park(f"record.{key}")
