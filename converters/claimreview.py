@@ -234,6 +234,7 @@ def _reviews(
     article = part(public.article)
     extras = {key: part(value) for key in ("provenance", "extensions") if (value := getattr(public, key)) is not None}
     around = _Around(public)
+    scratch = LossReport(source="claimreview", target="claimfmt")  # what reading a review back says: not ours
     for position, (claim, data) in enumerate(claims):
         placed = _published(claim)
         reviews = [_written(public, claim, n, report) for n in placed]
@@ -243,7 +244,7 @@ def _reviews(
             known = _with_claim(part, claim, data)
             for n, review in zip(placed, reviews, strict=True):
                 fragment = {**shared, "claim": claim.id, "position": position, "review": n, "article": article}
-                review[RECORD] = {**fragment, **_fragment(around, claim, n, review, known), **extras}
+                review[RECORD] = {**fragment, **_fragment(around, claim, n, review, known, scratch), **extras}
         yield from reviews
     if losses is not None:
         losses.document(public)
@@ -306,11 +307,17 @@ class _Around:
 
 
 def _fragment(
-    around: _Around, claim: Claim, n: int, review: dict[str, JSON], part: Callable[[Any], JSON]
+    around: _Around,
+    claim: Claim,
+    n: int,
+    review: dict[str, JSON],
+    part: Callable[[Any], JSON],
+    scratch: LossReport,
 ) -> dict[str, JSON]:
     """What a reader needs, besides this review, to give ``claim`` and its assessment back exactly (``part``
-    gives the JSON of a part of the document, :func:`~claimfmt.structuring.parts_json`)."""
-    _, (rebuilt,), _ = _rebuild([review], LossReport(source="claimreview", target="claimfmt"))
+    gives the JSON of a part of the document, :func:`~claimfmt.structuring.parts_json`; ``scratch`` is told
+    what reading the review back says)."""
+    _, (rebuilt,), _ = _rebuild([review], scratch)
     (assessment,) = rebuilt.pop("verifications")
     named = {name for a in claim.attributions for name in _named(a)}
     fragment: dict[str, JSON] = {}
