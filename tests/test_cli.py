@@ -188,6 +188,10 @@ def test_every_command_takes_an_extension_nested_deeper_than_orjson_writes(
     a.write_bytes(jsontext.dumps(data))
     data["claims"][0]["text"] += " (edited)"
     data["claims"][1]["extensions"] = {"org.example:deep": deep}
+    other: Any = 2  # the same depth, another value at the bottom: diff walks down to it
+    for _ in range(levels):
+        other = [other]
+    data["extensions"] = {"org.example:deep": other}
     b = tmp_path / "b.json"
     b.write_bytes(jsontext.dumps(data))
     status, _, err = run(capsys, *command.format(a=a, b=b, out=tmp_path).split())

@@ -178,17 +178,20 @@ def _offsets(claim: Claim) -> list[Any]:
 
 
 def _json_changes(a: Any, b: Any, pointer: str) -> Iterator[Change]:
-    """The leaves where two JSON values differ, each as a ``changed`` Change."""
-    if jsontext.equal(a, b):
-        return
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in [*a, *(k for k in b if k not in a)]:
-            yield from _json_changes(a.get(key), b.get(key), f"{pointer}/{_token(key)}")
-    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for n, (x, y) in enumerate(zip(a, b, strict=True)):
-            yield from _json_changes(x, y, f"{pointer}/{n}")
-    else:
-        yield Change(kind="changed", pointer=pointer, before=a, after=b)
+    """The leaves where two JSON values differ, each as a ``changed`` Change, in document order."""
+    # A stack, not recursion: an extension's value may be nested deeper than Python recurses.
+    pending = [(a, b, pointer)]
+    while pending:
+        a, b, pointer = pending.pop()
+        if jsontext.equal(a, b):
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            keys = [*a, *(k for k in b if k not in a)]
+            pending += [(a.get(key), b.get(key), f"{pointer}/{_token(key)}") for key in reversed(keys)]
+        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            pending += [(a[n], b[n], f"{pointer}/{n}") for n in reversed(range(len(a)))]
+        else:
+            yield Change(kind="changed", pointer=pointer, before=a, after=b)
 
 
 def _token(key: str) -> str:
