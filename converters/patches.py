@@ -13,7 +13,8 @@ the same length, so that one changed field does not copy its whole parent.
 
 from __future__ import annotations
 
-import base64
+import binascii
+import functools
 import hashlib
 from collections.abc import Mapping
 from typing import Any
@@ -132,8 +133,19 @@ def apply(rebuilt: Mapping[str, JSON], patch: Mapping[str, JSON] | None) -> dict
 
 def fingerprint(value: JSON) -> str:
     """Eight characters that tell two JSON values apart (key order ignored): what a guard compares."""
+    if type(value) is str and len(value) <= 32:
+        return _word_fingerprint(value)  # a stance, a state, a kind: the same few words over and over
     digest = hashlib.blake2b(jsontext.dumps(value, orjson.OPT_SORT_KEYS), digest_size=6).digest()
-    return base64.urlsafe_b64encode(digest).decode()
+    return binascii.b2a_base64(digest, newline=False).translate(_URL_SAFE).decode()  # base64.urlsafe_b64encode
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_fingerprint(value: str) -> str:
+    digest = hashlib.blake2b(orjson.dumps(value), digest_size=6).digest()
+    return binascii.b2a_base64(digest, newline=False).translate(_URL_SAFE).decode()
+
+
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def guarded(
