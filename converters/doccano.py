@@ -57,7 +57,7 @@ from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record, SourceLike, iter_records
 from claimfmt.structuring import as_json, trusted
-from claimfmt.writing import Spool, Streamed, write_json_values, writes_jsonl
+from claimfmt.writing import Spool, Streamed, write_json_values
 
 __all__ = ["Doccano"]
 
@@ -140,10 +140,8 @@ class Doccano(Converter):
         the record made then (:class:`remainder.Keeper`). Where a claim alone does not give what the whole gives
         (a claim doccano has no span for, a span one claim writes and another makes its trigger, a claim read back
         with fewer attributions, a patch kept from reading doccano), :class:`~claimfmt.large.Unbuildable`: the
-        document is then written whole. A target that is not JSONL is written whole.
+        document is then written whole. A target that is not JSONL gets the line as indented JSON, streamed alike.
         """
-        if not writes_jsonl(target, jsonl):  # one line as indented JSON: rare, and written whole
-            return super().write_large(document, target, options, report, jsonl=jsonl)
         head = document.head
         text = head.article.text
         if text is None or _LINE in (head.extensions or {}):

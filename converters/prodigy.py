@@ -60,7 +60,7 @@ from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record
 from claimfmt.structuring import as_json, trusted
-from claimfmt.writing import Spool, Streamed, write_json_values, writes_jsonl
+from claimfmt.writing import Spool, Streamed, write_json_values
 
 __all__ = ["Prodigy"]
 
@@ -132,10 +132,8 @@ class Prodigy(Converter):
         (a claim Prodigy has no span for, a span of one claim that another makes its trigger, a span at the place
         and of the label of one before, which a reader takes for that one), or where the document keeps tokens or
         a patch from reading Prodigy, :class:`~claimfmt.large.Unbuildable`: the document is then written whole. A
-        target that is not JSONL is written whole.
+        target that is not JSONL gets the task as indented JSON, streamed alike.
         """
-        if not writes_jsonl(target, jsonl):  # one task as indented JSON: rare, and written whole
-            return super().write_large(document, target, options, report, jsonl=jsonl)
         head = document.head
         text = head.article.text
         if text is None or {_TASK, _TOKENS} & set(head.extensions or ()):
