@@ -135,14 +135,17 @@ def fingerprint(value: JSON) -> str:
     """Eight characters that tell two JSON values apart (key order ignored): what a guard compares."""
     if type(value) is str and len(value) <= 32:
         return _word_fingerprint(value)  # a stance, a state, a kind: the same few words over and over
-    digest = hashlib.blake2b(jsontext.dumps(value, orjson.OPT_SORT_KEYS), digest_size=6).digest()
-    return binascii.b2a_base64(digest, newline=False).translate(_URL_SAFE).decode()  # base64.urlsafe_b64encode
+    return _digest(jsontext.dumps(value, orjson.OPT_SORT_KEYS))
 
 
 @functools.lru_cache(maxsize=4096)
 def _word_fingerprint(value: str) -> str:
-    digest = hashlib.blake2b(orjson.dumps(value), digest_size=6).digest()
-    return binascii.b2a_base64(digest, newline=False).translate(_URL_SAFE).decode()
+    return _digest(orjson.dumps(value))
+
+
+def _digest(data: bytes) -> str:
+    digest = hashlib.blake2b(data, digest_size=6).digest()
+    return binascii.b2a_base64(digest, newline=False).translate(_URL_SAFE).decode()  # base64.urlsafe_b64encode
 
 
 _URL_SAFE = bytes.maketrans(b"+/", b"-_")

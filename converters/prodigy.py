@@ -346,19 +346,16 @@ def _bounds(span: dict[str, JSON]) -> tuple[int, int]:
     return span["start"], span["end"]
 
 
-def _task(
-    document: Document, mapping: AnnotationMapping, report: LossReport, *, tokens: bool = True
-) -> dict[str, JSON]:
-    """The Prodigy task for a document: spans, relations between a claim and its source, tokens (without
-    ``tokens``, an empty list of them, and spans without token indexes: what the task's keys are)."""
+def _task(document: Document, mapping: AnnotationMapping, report: LossReport) -> dict[str, JSON]:
+    """The Prodigy task for a document: spans, relations between a claim and its source, tokens."""
     text = document.article.text or ""
     standoff = write_document(document, mapping, report, attributes=False)  # it holds neither
     spans = plain_spans(standoff, mapping)
     boundaries = [edge for s in spans for edge in s.fragments[0]]
     kept = (document.extensions or {}).get(_TOKENS)
-    places = fits(kept, text, boundaries) if tokens else []
+    places = fits(kept, text, boundaries)
     if places is not None:
-        written = kept if tokens else []
+        written = kept
     else:
         places = make(text, boundaries)
         written = [
@@ -369,7 +366,7 @@ def _task(
     out: dict[str, dict[str, JSON]] = {}
     for item in spans:
         start, end = item.fragments[0]
-        first, last = index.around(start, end) if tokens else (0, 0)
+        first, last = index.around(start, end)
         out[item.id] = {"start": start, "end": end, "token_start": first, "token_end": last, "label": item.type}
     relations = []
     for link in standoff.links:
