@@ -181,6 +181,9 @@ def _kept(
     every_claim: bool,
 ) -> dict[str, JSON] | None:
     """:func:`keep`, once it is known which claim and source the tool gives back is which of ours."""
+    # Where each of the tool's items is, before the sources that become one are one: a reader that pairs by
+    # place (ids numbered anew) finds each by its own.
+    own = {key: {item["id"]: first(item) for item in base[key]} for key, first in _FIRSTS}
     base = _renamed(base, claim_ids, source_ids)
     remainder: dict[str, JSON] = {"v": VERSION}
     # A source the tool holds only as the implied speaker of a link (no span of its own) goes when the link
@@ -193,7 +196,7 @@ def _kept(
         for s in base["sources"]
         if _first_mention(s) is None and not (s["id"] not in renamed and equal(our_sources.get(s["id"]), s))
     }
-    for key, renames, first in (("claims", claim_ids, _first_span), ("sources", source_ids, _first_mention)):
+    for (key, first), renames in zip(_FIRSTS, (claim_ids, source_ids), strict=True):
         ours = {item["id"]: item for item in original[key]}
         tool_ids: dict[str, list[str]] = {}
         for tool_id, our_id in renames.items():
@@ -213,7 +216,7 @@ def _kept(
                 if tool_id != item["id"]:
                     fragment["id"] = item["id"]
                 if len(fragment) > 1 or (every_claim and key == "claims"):
-                    fragments[tool_id] = dict(fragment)
+                    fragments[tool_id] = {**fragment, "at": own[key].get(tool_id, fragment["at"])}
         if fragments:
             remainder[key] = fragments
     held = {"claims": {c["id"] for c in base["claims"]}, "sources": {s["id"] for s in base["sources"]} - implied}
@@ -677,6 +680,13 @@ def _whole(span: JSON) -> bool:
 
 def _first_mention(source: JSON) -> list[int] | None:
     return _first_span({"spans": source.get("mentions") or ()})
+
+
+#: Where a claim and a source are, for pairing them: the first span, the first mention.
+_FIRSTS: tuple[tuple[str, Callable[[JSON], list[int] | None]], ...] = (
+    ("claims", _first_span),
+    ("sources", _first_mention),
+)
 
 
 def _inserted(items: list[JSON], more: list[list[Any]], *, replace: bool) -> list[JSON]:
