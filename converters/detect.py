@@ -112,10 +112,12 @@ def _detect_file(path: Path) -> Detected | None:
         from claimfmt.large import is_large, top_level
 
         if is_large(path):
-            # One large claimfmt document is told by its top-level members: parsed whole, it would hold several
-            # times its size before the conversion (which takes it a claim at a time) starts.
-            found = _detect_json(top_level(path))
-            if found is not None and found.format == "claimfmt":
+            # One large claimfmt document, or W3C collection or page, is told by its top-level members: parsed
+            # whole, it would hold several times its size before the conversion (which takes it a claim, or an
+            # annotation, at a time) starts. A large @graph could make it ClaimReview: told from the file parsed.
+            parts = top_level(path) or {}
+            found = _detect_json(parts)
+            if found is not None and (found.format == "claimfmt" or (found.format == "w3c" and "@graph" not in parts)):
                 return found
         first = next((r.data for r in itertools.islice(iter_records(path), 1) if r.ok), None)
         return _detect_json(first)

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import attrs
 import orjson
 import pytest
 from hypothesis import assume, event, example, given, settings
@@ -21,11 +22,14 @@ from claimfmt.converters.mapping import preset
 from claimfmt.converters.offsets import Unit
 from claimfmt.converters.w3c.terms import RECORD_TERM
 from claimfmt.issues import Severity
-from claimfmt.testing import json_documents
+from claimfmt.model import Document
+from claimfmt.structuring import as_json
+from claimfmt.testing import documents, json_documents
 from claimfmt.validation import validate_sources
 
 from .conftest import EXAMPLES, ROOT
 from .test_validators import BREAKS, _break, _mutated
+from .test_w3c import _W3C_KEYS, _W3C_VALUES
 
 
 @pytest.fixture(autouse=True)
@@ -513,18 +517,82 @@ def test_a_large_document_to_w3c_with_its_record_is_written_a_claim_at_a_time(tm
 def test_the_format_of_a_large_file_is_told_without_parsing_it_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`convert` without --from detects the format: for one large claimfmt document, from its top-level members
-    alone (parsed whole, it would hold several times its size before the conversion takes it a claim at a time)."""
+    """`convert` without --from detects the format: for one large claimfmt document or W3C collection, from its
+    top-level members alone (parsed whole, it would hold several times its size before the conversion takes it a
+    claim, or an annotation, at a time)."""
     from claimfmt.converters import detect as detecting
     from claimfmt.converters.w3c import to_w3c
 
-    ours, theirs = tmp_path / "seed.json", tmp_path / "seed.w3c.json"
+    ours, theirs, array = tmp_path / "seed.json", tmp_path / "seed.w3c.json", tmp_path / "seeds.w3c.json"
     ours.write_bytes((EXAMPLES / "seed-article.claimfmt.json").read_bytes())
     theirs.write_bytes(orjson.dumps(to_w3c(claimfmt.load(ours))[0]))
+    array.write_bytes(orjson.dumps(to_w3c(claimfmt.load(ours))))
     parsed: list[Any] = []
     real = detecting.iter_records
     monkeypatch.setattr(detecting, "iter_records", lambda *paths: (parsed.append(paths), real(*paths))[1])
-    found = detecting.detect([ours])
-    assert found is not None and found.format == "claimfmt" and parsed == []
-    found = detecting.detect([theirs])  # any other format is told as before, from the file parsed
-    assert found is not None and found.format == "w3c" and parsed == [(theirs,)]
+    for path, kind in ((ours, "claimfmt"), (theirs, "w3c")):
+        found = detecting.detect([path])
+        assert found is not None and found.format == kind and parsed == []
+    found = detecting.detect([array])  # anything else is told as before, from the file parsed
+    assert found is not None and found.format == "w3c" and parsed == [(array,)]
+
+
+def _edited_w3c(value: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
+    """A W3C collection or page as a server gives it back: annotations deleted, others added (anything: images,
+    strings, JSON no tool writes), keys of its own on an annotation and on the container."""
+    page = value["first"] if value["type"] == "AnnotationCollection" else value
+    items = page["items"]
+    for index in sorted(data.draw(st.sets(st.integers(0, max(len(items) - 1, 0)), max_size=2)), reverse=True):
+        if index < len(items):
+            del items[index]
+    added = data.draw(st.lists(st.dictionaries(_W3C_KEYS, _W3C_VALUES, max_size=5) | st.text(max_size=5), max_size=2))
+    for item in added:
+        items.insert(data.draw(st.integers(0, len(items))), item)
+    if items and isinstance(items[0], dict) and data.draw(st.booleans()):
+        items[0]["ex:flag"] = data.draw(_W3C_VALUES)
+    if data.draw(st.booleans()):
+        value["ex:curator"] = "🧐"
+    return value
+
+
+@given(
+    documents(),
+    st.sampled_from(["public", "record", "record utf16"]),
+    st.sampled_from(["collection", "page"]),
+    st.booleans(),
+    st.data(),
+)
+def test_a_large_w3c_collection_is_read_an_annotation_at_a_time_as_when_read_whole(
+    document: Document, how: str, shape: str, edited: bool, data: st.DataObject
+) -> None:
+    # Each annotation is parsed as it is reached (and again to keep what the writer would not give back), never
+    # the whole file: the documents, their origins and the report of reading it whole, edited by a server or not.
+    from claimfmt.converters import w3c
+
+    if shape == "page":
+        document = attrs.evolve(document, extensions={**(document.extensions or {}), "org.w3.anno:shape": "page"})
+    options = Options(record=how != "public", offset_unit=Unit.UTF16 if how.endswith("utf16") else None)
+    (value,) = w3c.to_w3c(document, options)
+    if edited:
+        value = _edited_w3c(value, data)
+    taken: list[Any] = []
+    read_large = w3c.read_large
+
+    def spy(*args: Any) -> Any:
+        taken.append(found := read_large(*args))
+        return found
+
+    def read(path: Path) -> tuple[list[Any], dict[str, Any]]:
+        report = LossReport(source="w3c", target="claimfmt")
+        found = list(w3c.W3C().read([path], Options(), report))
+        return [(as_json(r.document), r.origin) for r in found], report.to_json()
+
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        path = Path(folder, "in.json")
+        path.write_bytes(orjson.dumps(value))
+        patch.setattr(w3c, "read_large", spy)
+        streamed = read(path)
+        patch.setattr(large, "LARGE", 10**12)
+        whole = read(path)
+    assert len(taken) == 1 and taken[0] is not None  # read an annotation at a time
+    assert streamed == whole

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
+import orjson
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from claimfmt.converters import remainder
@@ -38,6 +41,7 @@ from claimfmt.converters.w3c.writer import _Writer
 from claimfmt.dates import from_w3c as from_w3c_date
 from claimfmt.dates import is_date
 from claimfmt.issues import DocumentError, Issue
+from claimfmt.large import WINDOW, hand_back, mapped
 from claimfmt.model import (
     Article,
     Attribution,
@@ -180,11 +184,103 @@ def residue(
 class _Draft:
     """An annotation read, before the document around it is complete."""
 
-    raw: JSON
+    raw: JSON  # the annotation without its record, or (a large file's) its bytes: see value()
     claim: Claim | None  # None: kept verbatim (not text, or nothing to make a claim of)
     index: int
     standalone: bool
     record: JSON = _NONE  # the claim's fragment of a claimfmt record (``--record``), if it carries one
+
+    def value(self) -> JSON:
+        """The annotation as read, without its record; parsed again where the draft kept only its bytes."""
+        return _without_record(orjson.loads(self.raw.view()))[0] if isinstance(self.raw, _Unparsed) else self.raw
+
+
+def _decoded(raw: Any, kind: Any) -> Any:
+    """A large file's part split as msgspec's ``kind`` says (raising its ValidationError where it is not that)."""
+    import msgspec
+
+    if raw is None:
+        raise msgspec.ValidationError("absent")
+    return msgspec.json.decode(raw, type=kind)
+
+
+def _parsed(parts: dict[str, Any], lazy: str, value: Any) -> dict[str, JSON]:
+    """A large file's object of raw parts parsed, in its order, but the part ``lazy``, which is ``value``."""
+    return {key: value if key == lazy else orjson.loads(memoryview(raw)) for key, raw in parts.items()}
+
+
+def _without_record(raw: JSON) -> tuple[JSON, JSON]:
+    """An annotation without the claimfmt record's fragment it carries (``--record``), and the fragment."""
+    if isinstance(raw, dict) and RECORD_TERM in raw:
+        return {key: value for key, value in raw.items() if key != RECORD_TERM}, raw[RECORD_TERM]
+    return raw, _NONE
+
+
+@attrs.frozen
+class _Unparsed:
+    """An annotation's bytes: a view of a large file's mapping (a ``msgspec.Raw``)."""
+
+    raw: Any
+
+    def view(self) -> memoryview:
+        return memoryview(self.raw)
+
+
+@attrs.frozen
+class _LargeItems:
+    """A large file's annotations, each parsed as it is reached and then forgotten; the pages of the file
+    looked at handed back to the system as they go (see :mod:`claimfmt.large`)."""
+
+    data: memoryview  # the mapped file
+    raws: list[Any]  # each annotation's bytes (msgspec.Raw), views of data
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+    def __iter__(self) -> Iterator[JSON]:
+        for number, raw in enumerate(self.raws, start=1):
+            yield orjson.loads(memoryview(raw))
+            if not number % WINDOW:
+                self.hand_back()
+
+    def hand_back(self) -> None:
+        hand_back(self.data)
+
+
+def read_large(path: str | os.PathLike[str], options: Options, report: LossReport) -> list[Read] | None:
+    """The document of the one collection or page a large W3C file holds, its annotations parsed one at a time
+    (twice: to read each, then to keep what the writer would not give back), never all held at once; None to
+    read the file whole, as any other (it holds an array, an annotation, a container without an id or whose
+    items are not an embedded array, or is not JSON, which reading it whole reports)."""
+    import msgspec  # only for large files
+
+    with mapped(Path(path)) as data:
+        try:
+            parts = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+            types = _types({key: orjson.loads(memoryview(parts[key])) for key in ("type", "@type") if key in parts})
+            if "Annotation" in types or not types & {"AnnotationCollection", "AnnotationPage"}:
+                return None
+            kind = "AnnotationPage" if "AnnotationPage" in types else "AnnotationCollection"
+            # A page's items; a collection's first page's (a collection with items of its own is read whole).
+            page_parts = parts if kind == "AnnotationPage" else _decoded(parts.get("first"), dict[str, msgspec.Raw])
+            items = _LargeItems(data, _decoded(page_parts.get("items"), list[msgspec.Raw]))
+            page = _parsed(page_parts, "items", items)
+            head = page if kind == "AnnotationPage" else _parsed(parts, "first", page)
+            if "items" in head and head is not page:
+                return None
+        except (msgspec.DecodeError, msgspec.ValidationError, orjson.JSONDecodeError):
+            return None
+        if _iri(head) is None:  # its made-up id is the whole container's digest
+            return None
+        del parts, page_parts
+        hand_back(data)  # every page was read to find the parts
+        report.records_read += 1
+        origin = report.current = Origin(file=str(path), index=0)  # where reading it whole places it
+        try:
+            document = _Reader(options, report, origin).container(head, kind)
+        finally:
+            items.raws.clear()  # views of the mapped file, which goes when they do
+    return [] if document is None else [Read(document=document, origin=origin)]
 
 
 def _read_group(group: list[tuple[JSON, Origin]], options: Options, report: LossReport) -> Iterator[Read]:
@@ -213,6 +309,8 @@ class _Reader:
         self.fragments: dict[str, JSON] = {}
         #: What each target's selectors say, by the target's identity: worked out once, when the unit is detected.
         self.selections: dict[int, _Selection] = {}
+        #: A large file's annotations, read one at a time (read_large).
+        self.large: _LargeItems | None = None
 
     # Containers -------------------------------------------------------------------------------------
 
@@ -240,11 +338,16 @@ class _Reader:
         else:
             page, page_pointer = data, ""
         raw_items = page.get("items", []) if isinstance(page, dict) else []
-        self.detect_unit(_as_list(raw_items))
-        drafts = [
-            self.annotation(item, i, f"{page_pointer}/items/{i}", standalone=False, origin=self.origin)
-            for i, item in enumerate(_as_list(raw_items))
-        ]
+        large = raw_items if isinstance(raw_items, _LargeItems) else None
+        annotations = large if large is not None else _as_list(raw_items)
+        self.detect_unit(annotations, remember=large is None)
+        drafts = []
+        for i, item in enumerate(annotations):
+            draft = self.annotation(item, i, f"{page_pointer}/items/{i}", standalone=False, origin=self.origin)
+            if large is not None:  # the parsed annotation goes: parsed again where it is needed
+                draft.raw = _Unparsed(large.raws[i])
+            drafts.append(draft)
+        self.large = large
         identifier = _iri(data) or made_up_id(data)
         document = self.build(
             base, drafts, identifier, shape="collection" if kind == "AnnotationCollection" else "page"
@@ -343,7 +446,7 @@ class _Reader:
         extensions = dict(base.get("extensions") or {})
         if shape != "collection":
             extensions[_SHAPE] = shape
-        others = [{"index": d.index, "value": d.raw} for d in drafts if d.claim is None]
+        others = [{"index": d.index, "value": d.value()} for d in drafts if d.claim is None]
         if others:
             extensions[_OTHER] = others
         claims = [d.claim for d in drafts if d.claim is not None]
@@ -364,7 +467,9 @@ class _Reader:
         # validation and the claimfmt writer then need not make it again.
         finished_json = []
         claims_json = (data for _, data in writer.pairs())
-        for draft in drafts:
+        for number, draft in enumerate(drafts, start=1):
+            if self.large is not None and not number % WINDOW:
+                self.large.hand_back()
             if draft.claim is None:
                 continue
             claim, data = self.finished(draft, draft.claim, next(claims_json), writer)
@@ -384,7 +489,7 @@ class _Reader:
         written = writer.annotation(claim, data, standalone=draft.standalone)
         # A bare annotation read without @context, type or id is given back without them: its shape is
         # the input's (the reader makes up the same claim id again).
-        kept = residue(draft.raw, written, always=frozenset() if draft.standalone else _ALWAYS_WRITTEN)
+        kept = residue(draft.value(), written, always=frozenset() if draft.standalone else _ALWAYS_WRITTEN)
         if draft.record is not _NONE:
             self.fragments[claim.id] = draft.record
         if kept:
@@ -413,11 +518,7 @@ class _Reader:
     # Annotations ------------------------------------------------------------------------------------
 
     def annotation(self, raw: JSON, index: int, pointer: str, *, standalone: bool, origin: Origin) -> _Draft:
-        if isinstance(raw, dict) and RECORD_TERM in raw:
-            record = raw[RECORD_TERM]
-            raw = {key: value for key, value in raw.items() if key != RECORD_TERM}
-        else:
-            record = _NONE
+        raw, record = _without_record(raw)
         draft = _Draft(raw=raw, claim=None, index=index, standalone=standalone, record=record)
         label = _iri(raw) or f"#{index}"
         if not isinstance(raw, dict):
@@ -484,8 +585,9 @@ class _Reader:
             raise DocumentError(issues)
         return values
 
-    def detect_unit(self, annotations: list[JSON]) -> None:
-        """Where the text is known and no unit was given, take the unit under which the quotes match."""
+    def detect_unit(self, annotations: Iterable[JSON], *, remember: bool = True) -> None:
+        """Where the text is known and no unit was given, take the unit under which the quotes match (and
+        ``remember`` what each target's selectors say, where the annotations stay as they are)."""
         if self.text is None or self.options.offset_unit is not None:
             return
         echoed = []
@@ -493,7 +595,9 @@ class _Reader:
             if not isinstance(annotation, dict):
                 continue
             for target in _as_list(annotation.get("target")):
-                found = self.selections[id(target)] = _selection(target)
+                found = _selection(target)
+                if remember:
+                    self.selections[id(target)] = found
                 if found.exact is not None and found.start is not None and found.end is not None:
                     echoed.append((found.start, found.end, found.exact))
         text = self.text

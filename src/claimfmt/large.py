@@ -39,9 +39,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LARGE",
+    "WINDOW",
     "LargeDocument",
     "Unbuildable",
+    "hand_back",
     "is_large",
+    "mapped",
     "open_large",
     "read_large",
     "top_level",
@@ -54,8 +57,8 @@ LARGE = 4 * 2**20
 
 _BOM = b"\xef\xbb\xbf"
 
-#: Claims between two hand-backs of the file's pages: about a megabyte of a typical file.
-_WINDOW = 1024
+#: Claims (or a peer's annotations) between two hand-backs of the file's pages: about a megabyte of a typical file.
+WINDOW = 1024
 
 
 def top_level(path: str | os.PathLike[str]) -> dict[str, Any] | None:
@@ -64,12 +67,12 @@ def top_level(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     it whole (which would hold several times its size)."""
     import msgspec  # only for large files
 
-    with _mapped(Path(path)) as data:
+    with mapped(Path(path)) as data:
         try:
             parts = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
         except (msgspec.DecodeError, msgspec.ValidationError):
             return None
-        _hand_back(data)
+        hand_back(data)
         return {key: orjson.loads(memoryview(raw)) if len(raw) <= _SMALL else None for key, raw in parts.items()}
 
 
@@ -97,7 +100,7 @@ def validate_large(path: str | os.PathLike[str]) -> list[Issue] | None:
     article has no text, that its spans went unchecked (an array of documents among them): the usual reading
     then says what it finds.
     """
-    with _mapped(Path(path)) as data:
+    with mapped(Path(path)) as data:
         found = _settled(data)
     return None if found is None else found[1]
 
@@ -124,7 +127,7 @@ def read_large(path: str | os.PathLike[str]) -> Document | None:
         claims.append(msgspec.convert(_shared(claim, shared), Claim, strict=True))
 
     try:
-        with _mapped(Path(path)) as data:
+        with mapped(Path(path)) as data:
             found = _settled(data, begin, keep)
         if found is None:
             return None
@@ -185,8 +188,8 @@ class LargeDocument:
         """Each claim's raw part, in order, the pages of the file looked at handed back as they go."""
         for number, raw in enumerate(self._raws, start=1):
             yield raw
-            if not number % _WINDOW:
-                _hand_back(self._data)
+            if not number % WINDOW:
+                hand_back(self._data)
 
 
 def _built(raw: Any) -> Claim:
@@ -216,7 +219,7 @@ def open_large(path: str | os.PathLike[str]) -> Iterator[LargeDocument | None]:
     built: dict[str, Any] = {}
     raws: list[Any] = []
 
-    with _mapped(Path(path)) as data:
+    with mapped(Path(path)) as data:
         try:
             settled = _settled(data, lambda parts: built.update(_head_parts(parts)), lambda _, raw: raws.append(raw))
             found = None
@@ -284,7 +287,7 @@ def _settled(
         claims = msgspec.json.decode(parts.pop("claims"), type=list[msgspec.Raw])
     except (msgspec.DecodeError, msgspec.ValidationError, KeyError):
         return None
-    _hand_back(data)  # every page was read to find the parts: only the head's are read again now
+    hand_back(data)  # every page was read to find the parts: only the head's are read again now
     head: dict[str, Any] = {key: orjson.loads(memoryview(raw)) for key, raw in parts.items()}
     del parts
     if head.get("claimfmt") != CURRENT_VERSION or plugin_checks():
@@ -305,8 +308,8 @@ def _settled(
             return None
         if keep is not None:
             keep(claim, raw)
-        if not number % _WINDOW:
-            _hand_back(data)
+        if not number % WINDOW:
+            hand_back(data)
     if not tail_settled(seen, head):
         return None
     from claimfmt.validators.spans import unchecked_issues  # where the checks register: loaded as they are
@@ -315,7 +318,7 @@ def _settled(
 
 
 @contextlib.contextmanager
-def _mapped(path: Path) -> Iterator[Any]:
+def mapped(path: Path) -> Iterator[Any]:
     """The file's bytes past a byte order mark: mapped into memory where the system can, else read."""
     with path.open("rb") as file:
         try:
@@ -332,7 +335,7 @@ def _mapped(path: Path) -> Iterator[Any]:
                 mapped.close()
 
 
-def _hand_back(data: memoryview) -> None:
+def hand_back(data: memoryview) -> None:
     """Give the pages of a mapped file back to the system (read again from its cache if touched again)."""
     mapped = data.obj
     if isinstance(mapped, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
