@@ -317,7 +317,7 @@ def _fragment(
     """What a reader needs, besides this review, to give ``claim`` and its assessment back exactly (``part``
     gives the JSON of a part of the document, :func:`~claimfmt.structuring.parts_json`; ``scratch`` is told
     what reading the review back says)."""
-    _, (rebuilt,), _ = _rebuild([review], scratch)
+    _, (rebuilt,), _ = _rebuild([review], scratch, fields=False)
     (assessment,) = rebuilt.pop("verifications")
     named = {name for a in claim.attributions for name in _named(a)}
     fragment: dict[str, JSON] = {}
@@ -490,7 +490,7 @@ def _from_fragments(reviews: list[dict[str, JSON]], fragments: list[Any], report
     assessments: dict[Any, dict[int, JSON]] = {}
     relations = []
     for review, fragment in pairs:
-        _, (claim,), _ = _rebuild([review], report)
+        _, (claim,), _ = _rebuild([review], report, fields=False)
         (assessment,) = claim.pop("verifications")
         key = fragment["claim"]
         if key not in claims:
@@ -549,12 +549,13 @@ def _structured(data: dict[str, JSON], origin: Origin, report: LossReport) -> It
 
 
 def _rebuild(
-    reviews: list[dict[str, JSON]], report: LossReport
+    reviews: list[dict[str, JSON]], report: LossReport, *, fields: bool = True
 ) -> tuple[dict[str, JSON], list[dict[str, JSON]], list[tuple[int, int]]]:
     """The document fields and claims a reader gets from reviews alone (no claimfmt record applied).
 
     Reviews of one claim give one claim with a verification each; the third value
-    places each review: (claim, verification) indexes.
+    places each review: (claim, verification) indexes. Without ``fields``, the document
+    fields are only its sources (for a caller that wants the claims).
     """
     sources: list[dict[str, JSON]] = []
     claims: list[dict[str, JSON]] = []
@@ -572,7 +573,7 @@ def _rebuild(
         seen[key] = len(claims)
         places.append((len(claims), 0))
         claims.append(claim)
-    document = _document_fields(reviews[0], len(reviews) > 1)
+    document = _document_fields(reviews[0], len(reviews) > 1) if fields else {}
     document["sources"] = sources
     return document, claims, places
 
