@@ -334,8 +334,11 @@ def read_pair(
     content = text_of(ann, report) if ann.exists() else ""
     if text is None or content is None:
         return None
-    lines, text = ann_lines(content), text.replace("\r\n", "\n")
-    return read_lines(lines, text, ann.stem, str(ann), mapping, report, annotator, anchoring)
+    # The file's text goes once it is cut in lines, and each line once it is read (read_lines): in Python, a
+    # large file's text, and its lines, each hold up to four times its size.
+    lines = ann_lines(content)
+    del content
+    return read_lines(lines, text.replace("\r\n", "\n"), ann.stem, str(ann), mapping, report, annotator, anchoring)
 
 
 def read_lines(
@@ -348,9 +351,11 @@ def read_lines(
     annotator: str | None = None,
     anchoring: Anchoring = DEFAULT_ANCHORING,
 ) -> Document:
-    """A document from the lines of a ``.ann`` file and its text."""
-    standoff, others, kept_record = parse_ann(lines, text, name, report, anchoring)
+    """A document from the lines of a ``.ann`` file and its text; each line is taken out of ``lines`` as it is
+    read, and the annotations go once the document's JSON is made of them."""
+    standoff, others, kept_record = parse_ann(lines, text, name, report, anchoring, consume=True)
     data, kept = _mapped(standoff, others, identifier, mapping, report, annotator)
+    del standoff
     if kept_record:
         restored = remainder.restored(data, kept_record, report, Origin(file=name))
         if restored is not None:
@@ -423,10 +428,12 @@ def _plain(standoff: Standoff) -> bool:
 
 def ann_lines(content: str) -> list[str]:
     """The lines of a ``.ann`` file: brat ends lines at ``\n`` only (a form feed in a note is text)."""
-    lines = [f"{line}\n" for line in content.split("\n")]
+    lines = content.split("\n")
     last = lines.pop()  # after the final \n: empty, or a last line without one
-    if last != "\n":
-        lines.append(last[:-1])
+    for n, line in enumerate(lines):
+        lines[n] = f"{line}\n"  # in place: a second list of a large file's lines would hold as much again
+    if last:
+        lines.append(last)
     return lines
 
 
@@ -445,12 +452,19 @@ def _text_for(ann: Path) -> tuple[Path | None, str | None]:
 
 
 def parse_ann(
-    lines: list[str], text: str, name: str, report: LossReport, anchoring: Anchoring = DEFAULT_ANCHORING
+    lines: list[str],
+    text: str,
+    name: str,
+    report: LossReport,
+    anchoring: Anchoring = DEFAULT_ANCHORING,
+    *,
+    consume: bool = False,
 ) -> tuple[Standoff, list[str], dict[str, Any] | None]:
     """The annotations of a ``.ann`` file, the lines kept as they are (N, *), and our record if any.
 
     The record is a remainder (``converters/remainder.py``) put together from its
-    notes: the document's own, and one on each claim's span.
+    notes: the document's own, and one on each claim's span. With ``consume``, each
+    line is taken out of ``lines`` as it is read (``lines`` is left empty).
     """
     standoff = Standoff(text=text)
     others: list[str] = []
@@ -462,7 +476,7 @@ def parse_ann(
         report.warn("brat-empty-file", "empty .ann file: a document with no annotations", Origin(file=name))
     elif not lines[-1].endswith("\n"):
         report.warn("brat-no-final-newline", "the file does not end with a newline", Origin(file=name, line=len(lines)))
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in enumerate(_taken(lines) if consume else lines, start=1):
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue
@@ -520,6 +534,13 @@ def parse_ann(
                 shared = found_record.get(key)
                 found_record = {**found_record, key: {**(shared if isinstance(shared, dict) else {}), **found}}
     return standoff, others, found_record
+
+
+def _taken(lines: list[str]) -> Iterator[str]:
+    """Each of ``lines`` in order, taken out of the list as it is reached."""
+    lines.reverse()
+    while lines:
+        yield lines.pop()
 
 
 def _respaced(line: str) -> list[str]:

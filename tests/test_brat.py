@@ -355,3 +355,26 @@ def test_the_writer_reads_its_annotations_back_as_a_reader_parses_their_lines(
     parsed, others, _ = brat.parse_ann(lines, text, "doc", scratch)
     expected, _ = brat._mapped(parsed, others, "doc", mapping, scratch, None)
     assert brat._read_back(standoff, kept, text, "doc", mapping) == expected
+
+
+@given(st.text(st.sampled_from("ab\n\r\x0c\u2028 \t#T")))
+def test_a_file_is_cut_in_lines_at_line_feeds_only_each_kept_with_its_own(content: str) -> None:
+    from claimfmt.converters import brat
+
+    lines = brat.ann_lines(content)
+    assert "".join(lines) == content
+    assert [line.rstrip("\n") for line in lines] == content.split("\n")[: len(lines)]
+    assert all(line.endswith("\n") for line in lines[:-1]) and all("\n" not in line[:-1] for line in lines)
+
+
+@given(documents(text=True), st.lists(st.sampled_from(_KEPT_LINES), max_size=3, unique=True))
+def test_lines_taken_as_they_are_parsed_give_what_the_lines_give(document: Document, kept: list[str]) -> None:
+    """A large file's lines go as they are read (read_pair): the annotations, lines kept and record are the same."""
+    from claimfmt.converters import brat
+
+    text = document.article.text or ""
+    ann = brat.render_ann(document, preset("default"), "doc", LossReport(source="claimfmt", target="brat"))
+    lines = brat.ann_lines(ann + "".join(f"{line}\n" for line in kept))
+    expected = brat.parse_ann(list(lines), text, "doc", LossReport(source="brat", target="claimfmt"))
+    assert brat.parse_ann(lines, text, "doc", LossReport(source="brat", target="claimfmt"), consume=True) == expected
+    assert lines == []
