@@ -229,28 +229,43 @@ def memory(claims: int, work: Path) -> None:
         ),
         ("claimfmt convert --to averitec", ["convert", str(path), "--from", "claimfmt", "--to", "averitec"]),
         ("claimfmt convert --to parquet", ["convert", str(path), "--from", "claimfmt", "--to", "parquet"]),
-        # Back: a tool's file of one large document is read whole (its parsed JSON alone is several times the file).
-        (
-            "claimfmt convert --from doccano (its output)",
-            ["convert", str(work / "out-doccano.jsonl"), "--from", "doccano", "--to", "claimfmt"],
+        # Back: a tool's file of one large document is read whole (its parsed JSON alone is several times the file);
+        # a W3C collection an annotation at a time.
+        *(
+            (
+                f"claimfmt convert --from {tool} (its output)",
+                ["convert", str(work / name), "--from", tool, "--to", "claimfmt"],
+            )
+            for tool, name in (
+                ("doccano", "out-doccano.jsonl"),
+                ("labelstudio", "out-labelstudio.json"),
+                ("brat", "out-brat"),
+                ("prodigy", "out-prodigy.jsonl"),
+            )
         ),
         (
             "claimfmt convert --from w3c (--record's)",
             ["convert", str(work / "out-record.json"), "--from", "w3c", "--to", "claimfmt"],
+        ),
+        (
+            "claimfmt convert --from w3c (the public one)",
+            ["convert", str(work / "out-w3c.json"), "--from", "w3c", "--to", "claimfmt"],
         ),
         ("claimfmt validate, without the text", ["validate", str(textless)]),
         ("claimfmt convert --to w3c, without the text", ["convert", str(textless), "--to", "w3c"]),
         ("  the same with --record", ["convert", str(textless), "--to", "w3c", "--record"]),
     ):
         target = command[command.index("--to") + 1] if "--to" in command else None
-        outputs = {"doccano": "out-doccano.jsonl", "prodigy": "out.jsonl", "brat": "out-brat", "parquet": "out.parquet"}
-        out = work / outputs.get(target or "", "out.json")
-        if target == "w3c" and "--record" in command and str(path) in command:
-            out = work / "out-record.json"  # read back below
-        elif "--from" in command and command[command.index("--from") + 1] in ("doccano", "w3c"):
+        # The tools' and W3C's outputs of the document (with its text) are read back below.
+        outputs = {"doccano": ".jsonl", "prodigy": ".jsonl", "brat": "", "parquet": ".parquet", "labelstudio": ".json"}
+        out = work / (f"out-{target}{outputs[target]}" if target in outputs else "out.json")
+        if target == "w3c" and str(path) in command:
+            out = work / ("out-record.json" if "--record" in command else "out-w3c.json")
+        elif "--from" in command and command[command.index("--from") + 1] != "claimfmt":
             out = work / "back.json"
         source = Path(command[1]) if command[0] == "convert" else Path(command[-1])
-        size = source.stat().st_size / 1e6
+        size = sum(f.stat().st_size for f in source.iterdir()) if source.is_dir() else source.stat().st_size
+        size /= 1e6
         started = time.perf_counter()
         peak = peak_rss_mb(*cli, *command, *(["-o", str(out)] if "convert" in command else []))
         seconds = time.perf_counter() - started
