@@ -217,11 +217,13 @@ def _read_stream(stream: IO[bytes], name: str, *, kind: str | None, quick: Quick
         except orjson.JSONDecodeError:
             yield from _read_single(first + buffered.read(), name)
         else:
-            yield from _read_jsonl(itertools.chain([first], buffered), name, quick=quick)
+            lines = itertools.chain([first], buffered)
+            del first  # held by lines alone, until read
+            yield from _read_jsonl(lines, name, quick=quick)
 
 
 def _read_single(data: bytes, name: str) -> Iterator[Record]:
-    if not data.strip():
+    if not data or data.isspace():  # isspace() stops at the first non-blank byte; strip() copies the file
         yield Record(file=name, issue=Issue(code="invalid-json", message="the file is empty", file=name))
         return
     try:
@@ -229,6 +231,7 @@ def _read_single(data: bytes, name: str) -> Iterator[Record]:
     except orjson.JSONDecodeError as exc:
         yield Record(file=name, issue=decode_issue(data, exc).located(file=name, line=None, index=None))
         return
+    del data  # the file's bytes go before its documents are converted (a large one's would be held as long)
     if isinstance(value, list):
         for index, item in enumerate(value):
             yield Record(file=name, index=index, data=item, array=len(value))
@@ -272,8 +275,9 @@ def _read_array(stream: io.BufferedReader, name: str) -> Iterator[Record]:
 def _read_jsonl(
     stream: Iterable[bytes], name: str, *, first_line: int = 1, first_index: int = 0, quick: Quick = None
 ) -> Iterator[Record | str]:
-    index = first_index
-    for number, line in enumerate(stream, start=first_line):
+    index, number = first_index, first_line - 1
+    for line in stream:  # not enumerate(), whose tuple would hold the line while its document is converted
+        number += 1
         if line.isspace() or not line:  # isspace() stops at the first non-blank byte; strip() copies the line
             continue
         try:
@@ -286,6 +290,7 @@ def _read_jsonl(
                 file=name, line=number, index=index, issue=attrs.evolve(issue, file=name, line=number, index=index)
             )
         else:
+            del line  # its bytes go before its document is converted (a large line's would be held as long)
             yield (
                 name if quick is not None and quick(value) else Record(file=name, line=number, index=index, data=value)
             )
