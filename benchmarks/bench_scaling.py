@@ -208,7 +208,7 @@ def memory(claims: int, work: Path) -> None:
     print(f"peak memory on one document of {claims:,} claims ({megabytes:.0f} MB), fresh processes:")
     cli = [sys.executable, "-m", "claimfmt"]
     bare = peak_rss_mb(sys.executable, "-c", "import claimfmt.cli, claimfmt.validation, claimfmt.conversion")
-    print(f"  {'the interpreter with claimfmt imported':<44} {bare:6.0f} MB")
+    print(f"  {'the interpreter with claimfmt imported':<50} {bare:6.0f} MB")
     # claimfmt, W3C and ClaimReview (public, or with --record), doccano, Label Studio, brat, Prodigy, AVeriTeC and
     # Parquet take the claims one at a time; the other tool writers (spaCy, UIMA, NIF) need the document whole, and
     # are not measured here.
@@ -269,7 +269,7 @@ def memory(claims: int, work: Path) -> None:
         started = time.perf_counter()
         peak = peak_rss_mb(*cli, *command, *(["-o", str(out)] if "convert" in command else []))
         seconds = time.perf_counter() - started
-        print(f"  {name:<44} {peak:6.0f} MB  {peak / size:4.1f}x the file  {seconds:5.1f} s")
+        print(f"  {name:<50} {peak:6.0f} MB  {peak / size:4.1f}x the file  {seconds:5.1f} s")
 
 
 def _brat(document: claimfmt.Document) -> str:
