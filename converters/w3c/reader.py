@@ -249,9 +249,10 @@ class _LargeItems:
 
 def read_large(path: str | os.PathLike[str], options: Options, report: LossReport) -> list[Read] | None:
     """The document of the one collection or page a large W3C file holds, its annotations parsed one at a time
-    (twice: to read each, then to keep what the writer would not give back), never all held at once; None to
-    read the file whole, as any other (it holds an array, an annotation, a container without an id or whose
-    items are not an embedded array, or is not JSON, which reading it whole reports)."""
+    (up to three times: to tell the offsets' unit, to read each, to keep what the writer would not give back),
+    never all held at once; None to read the file whole, as any other (it holds an array, an annotation, a
+    container without an id or whose items are not an embedded array, or is not JSON, which reading it whole
+    reports)."""
     import msgspec  # only for large files
 
     with mapped(Path(path)) as data:
