@@ -1,5 +1,5 @@
-"""JSON text of any value claimfmt reads: orjson's, and Python's ``json`` where orjson cannot write it; and
-whether two such values are equal.
+"""JSON text of any value claimfmt reads: orjson's, and Python's ``json`` where orjson cannot write it;
+whether two such values are equal; and a large text parsed a part at a time.
 
 orjson reads 1,024 levels of arrays and objects but writes 255; the schema takes any depth in an
 extension's value. Such a value is written by Python's encoder, alike but for the spelling of some
@@ -10,12 +10,91 @@ fingerprint (``converters.patches``) is always the same.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
 
-__all__ = ["dumps", "equal"]
+__all__ = ["SPLIT_ABOVE", "dumps", "equal", "loads"]
+
+#: Texts above this many bytes are parsed a part at a time by :func:`loads`.
+SPLIT_ABOVE = 4 * 2**20
+#: The most bytes of a text orjson is given at once by :func:`loads` (an item larger is split in turn).
+_PART = 2**20
+
+
+def loads(data: bytes | memoryview) -> Any:
+    """``orjson.loads(data)``, never holding more than a part of a large text in orjson's own form.
+
+    orjson reads a whole text into a tree of its own before it makes Python values of it: half again the
+    size of the values, on top of them. Above :data:`SPLIT_ABOVE` bytes, an array or object larger than a
+    part is split into its items without parsing them (msgspec's raw values, slices of the text) and they are
+    parsed by orjson some at a time, each at the depth it has in the whole text, so that orjson's limit of
+    1,024 levels holds as it does there. The values are those orjson gives; where the text is not JSON,
+    it is parsed whole, so that orjson says what is wrong, and where.
+    """
+    if len(data) <= SPLIT_ABOVE:
+        return orjson.loads(data)
+    import msgspec  # only for large texts
+
+    try:
+        return _split(memoryview(data), 0)
+    except (msgspec.MsgspecError, orjson.JSONDecodeError, orjson.JSONEncodeError, RecursionError):
+        return orjson.loads(data)
+
+
+def _split(text: memoryview, depth: int) -> Any:
+    """The value of ``text``, which sits inside ``depth`` arrays or objects of the whole text."""
+    opening = bytes(text[:64]).lstrip()[:1]
+    if len(text) <= _PART or opening not in (b"[", b"{"):
+        return _at(bytes(text), depth)
+    import msgspec
+
+    items: Iterable[tuple[str | None, Any]]
+    if opening == b"{":
+        items = msgspec.json.decode(text, type=dict[str, msgspec.Raw]).items()
+    else:
+        items = ((None, raw) for raw in msgspec.json.decode(text, type=list[msgspec.Raw]))
+    found: dict[str, Any] | list[Any] = {} if opening == b"{" else []
+    pending: list[bytes] = []
+
+    def flush() -> None:
+        if pending:
+            if isinstance(found, dict):
+                found.update(_at(b"{" + b",".join(pending) + b"}", depth))
+            else:
+                found.extend(_at(b"[" + b",".join(pending) + b"]", depth))
+            pending.clear()
+
+    size = 0
+    for key, raw in items:  # raw: a msgspec.Raw, a slice of the text
+        length = len(raw)
+        if length > _PART:
+            flush()
+            size = 0
+            value = _split(memoryview(raw), depth + 1)
+            if isinstance(found, list):
+                found.append(value)
+            elif key is not None:
+                orjson.dumps(key)  # a key orjson would not read raises, as in a part
+                found[key] = value
+            continue
+        # A key is written again by orjson: the same string (one orjson would not read raises).
+        pending.append(bytes(raw) if key is None else orjson.dumps(key) + b":" + bytes(raw))
+        size += length
+        if size > _PART:
+            flush()
+            size = 0
+    flush()
+    return found
+
+
+def _at(text: bytes, depth: int) -> Any:
+    """The value of ``text`` parsed inside ``depth`` arrays: at the depth it has in the whole text."""
+    value = orjson.loads(b"[" * depth + text + b"]" * depth)
+    for _ in range(depth):
+        value = value[0]
+    return value
 
 
 def dumps(value: Any, option: int = 0, default: Callable[[Any], Any] | None = None) -> bytes:

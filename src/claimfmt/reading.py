@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 import orjson
 
+from claimfmt import jsontext
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.versions import check_version, upgrade
 
@@ -227,7 +228,7 @@ def _read_single(data: bytes, name: str) -> Iterator[Record]:
         yield Record(file=name, issue=Issue(code="invalid-json", message="the file is empty", file=name))
         return
     try:
-        value = orjson.loads(data)
+        value = jsontext.loads(data)  # a large file a part at a time
     except orjson.JSONDecodeError as exc:
         yield Record(file=name, issue=decode_issue(data, exc).located(file=name, line=None, index=None))
         return
@@ -281,7 +282,7 @@ def _read_jsonl(
         if line.isspace() or not line:  # isspace() stops at the first non-blank byte; strip() copies the line
             continue
         try:
-            value = orjson.loads(line)
+            value = jsontext.loads(line)  # a large line a part at a time
         except orjson.JSONDecodeError as exc:
             issue = decode_issue(line, exc)
             if not line.endswith(b"\n") and issue.code == "invalid-json":
