@@ -94,12 +94,17 @@ def test_files_written_as_one_replace_all_or_none(tmp_path: Path) -> None:
     assert old.read_text() == "new" and (old.stat().st_mode & 0o777) == 0o640
 
 
-@given(documents(), st.booleans())
-def test_a_document_written_a_claim_at_a_time_is_written_as_a_whole_one(document: Document, indent: bool) -> None:
-    """writing.Streamed (for a large document holding no JSON) gives the same bytes as writing it whole."""
+@given(documents(), st.booleans(), st.booleans())
+def test_a_document_written_a_claim_at_a_time_is_written_as_a_whole_one(
+    document: Document, indent: bool, held: bool
+) -> None:
+    """writing.Streamed (for a large document, holding its JSON or not) gives the same bytes as writing it whole."""
     import claimfmt.writing as writing
-    from claimfmt.structuring import unstructure
+    from claimfmt.structuring import trusted, unstructure
 
+    if held:  # as a converter's reader gives it
+        document = trusted(unstructure(document))
+        assert document._json is not None
     whole = orjson.dumps(unstructure(document), option=orjson.OPT_INDENT_2 if indent else 0)
     was, writing.STREAMED_CLAIMS = writing.STREAMED_CLAIMS, -1
     try:

@@ -49,9 +49,9 @@ class Streamed:
     """A JSON object written a piece at a time: ``head`` with the array at ``at`` (a key or list index per depth)
     made of ``items`` as they come.
 
-    A document of many claims that holds no JSON (one read part by part, ``claimfmt.large``) is
-    written so, one claim's JSON at a time, instead of as a whole the size of the document again;
-    so is its W3C collection, an annotation at a time.
+    A document of many claims is written so, one claim's JSON at a time (made as it is asked for, where
+    the document holds none: one read part by part, ``claimfmt.large``), instead of as one text the size of
+    the document again; so is its W3C collection, an annotation at a time.
     """
 
     head: dict[str, Any]
@@ -112,7 +112,7 @@ class Spool:
         out.write((indent or b"") + closing)
 
 
-#: Above this many claims, a document that holds no JSON is written a claim at a time.
+#: Above this many claims, a document is written a claim at a time.
 STREAMED_CLAIMS = 10_000
 
 
@@ -120,7 +120,7 @@ def to_json(document: DocumentLike) -> Any:
     """Plain JSON values for a Document (or a :class:`Streamed` one); a mapping (already JSON) passes through."""
     if not isinstance(document, Document):
         return document
-    if document._json is None and len(document.claims) > STREAMED_CLAIMS:
+    if len(document.claims) > STREAMED_CLAIMS:
         head, claims = claim_by_claim(document)
         return Streamed(head=head, at=("claims",), items=claims)
     return as_json(document)
