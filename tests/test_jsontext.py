@@ -117,7 +117,7 @@ def _deep(levels: int, big: bool) -> None:
     whole = _either(text)
     assert whole[0] == ("value" if levels + 2 <= 1_024 else "error")  # both sides of orjson's limit
     try:
-        split: Any = ("value", jsontext._split(memoryview(text), 0))
+        split: Any = ("value", jsontext._split(memoryview(text), 0, lambda: None))
     except orjson.JSONDecodeError:
         split = ("error", None)
     assert split[0] == whole[0]  # told by the parts themselves, not by parsing the text whole

@@ -41,7 +41,8 @@ from claimfmt.converters.w3c.writer import _Writer
 from claimfmt.dates import from_w3c as from_w3c_date
 from claimfmt.dates import is_date
 from claimfmt.issues import DocumentError, Issue
-from claimfmt.large import WINDOW, hand_back, mapped
+from claimfmt.large import WINDOW
+from claimfmt.mapped import hand_back, mapped
 from claimfmt.model import (
     Article,
     Attribution,

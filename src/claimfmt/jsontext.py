@@ -23,7 +23,7 @@ SPLIT_ABOVE = 4 * 2**20
 _PART = 2**20
 
 
-def loads(data: bytes | memoryview) -> Any:
+def loads(data: bytes | memoryview, *, hand_back: Callable[[], None] | None = None) -> Any:
     """``orjson.loads(data)``, never holding more than a part of a large text in orjson's own form.
 
     orjson reads a whole text into a tree of its own before it makes Python values of it: half again the
@@ -32,18 +32,28 @@ def loads(data: bytes | memoryview) -> Any:
     parsed by orjson some at a time, each at the depth it has in the whole text, so that orjson's limit of
     1,024 levels holds as it does there. The values are those orjson gives; where the text is not JSON,
     it is parsed whole, so that orjson says what is wrong, and where.
+
+    ``hand_back`` (a mapped file's, :func:`claimfmt.mapped.hand_back`) is called after each pass over a
+    part and each megabyte or so parsed, so that the pages looked at are not all held either.
     """
     if len(data) <= SPLIT_ABOVE:
         return orjson.loads(data)
     import msgspec  # only for large texts
 
     try:
-        return _split(memoryview(data), 0)
+        return _split(memoryview(data), 0, hand_back or _nothing)
     except (msgspec.MsgspecError, orjson.JSONDecodeError, orjson.JSONEncodeError, RecursionError):
         return orjson.loads(data)
+    finally:
+        if hand_back is not None:
+            hand_back()
 
 
-def _split(text: memoryview, depth: int) -> Any:
+def _nothing() -> None:
+    pass
+
+
+def _split(text: memoryview, depth: int, hand_back: Callable[[], None]) -> Any:
     """The value of ``text``, which sits inside ``depth`` arrays or objects of the whole text."""
     opening = bytes(text[:64]).lstrip()[:1]
     if len(text) <= _PART or opening not in (b"[", b"{"):
@@ -55,6 +65,7 @@ def _split(text: memoryview, depth: int) -> Any:
         items = msgspec.json.decode(text, type=dict[str, msgspec.Raw]).items()
     else:
         items = ((None, raw) for raw in msgspec.json.decode(text, type=list[msgspec.Raw]))
+    hand_back()  # every page of the part was looked at to split it
     found: dict[str, Any] | list[Any] = {} if opening == b"{" else []
     pending: list[bytes] = []
 
@@ -65,6 +76,7 @@ def _split(text: memoryview, depth: int) -> Any:
             else:
                 found.extend(_at(b"[" + b",".join(pending) + b"]", depth))
             pending.clear()
+            hand_back()
 
     size = 0
     for key, raw in items:  # raw: a msgspec.Raw, a slice of the text
@@ -72,7 +84,7 @@ def _split(text: memoryview, depth: int) -> Any:
         if length > _PART:
             flush()
             size = 0
-            value = _split(memoryview(raw), depth + 1)
+            value = _split(memoryview(raw), depth + 1, hand_back)
             if isinstance(found, list):
                 found.append(value)
             elif key is not None:

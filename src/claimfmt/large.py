@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import mmap
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +27,7 @@ import attrs
 import orjson
 
 from claimfmt.issues import Issue
+from claimfmt.mapped import hand_back, mapped
 from claimfmt.reading import JSON_SUFFIXES, JSONL_SUFFIXES, _suffix
 from claimfmt.schema_check import span_lenient_validator
 from claimfmt.validators.registry import plugin_checks
@@ -42,9 +42,7 @@ __all__ = [
     "WINDOW",
     "LargeDocument",
     "Unbuildable",
-    "hand_back",
     "is_large",
-    "mapped",
     "open_large",
     "read_large",
     "top_level",
@@ -54,8 +52,6 @@ __all__ = [
 #: Files above this many bytes holding one JSON document are checked a claim at a time: from about here, that
 #: is faster too (a whole document's objects cost more to make and free than one claim's at a time).
 LARGE = 4 * 2**20
-
-_BOM = b"\xef\xbb\xbf"
 
 #: Claims (or a peer's annotations) between two hand-backs of the file's pages: about a megabyte of a typical file.
 WINDOW = 1024
@@ -315,31 +311,6 @@ def _settled(
     from claimfmt.validators.spans import unchecked_issues  # where the checks register: loaded as they are
 
     return head, unchecked_issues(seen.unchecked)
-
-
-@contextlib.contextmanager
-def mapped(path: Path) -> Iterator[Any]:
-    """The file's bytes past a byte order mark: mapped into memory where the system can, else read."""
-    with path.open("rb") as file:
-        try:
-            mapped: mmap.mmap | None = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        except (ValueError, OSError):  # an empty file, or a file system that cannot map
-            mapped = None
-        data = memoryview(mapped if mapped is not None else file.read())
-    try:
-        yield data[len(_BOM) :] if data[: len(_BOM)] == _BOM else data
-    finally:
-        if mapped is not None:
-            with contextlib.suppress(BufferError):  # raw parts still held: unmapped when the last goes
-                data.release()
-                mapped.close()
-
-
-def hand_back(data: memoryview) -> None:
-    """Give the pages of a mapped file back to the system (read again from its cache if touched again)."""
-    mapped = data.obj
-    if isinstance(mapped, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
-        mapped.madvise(mmap.MADV_DONTNEED)
 
 
 def _shared(claim: dict[str, Any], strings: dict[str, str]) -> dict[str, Any]:

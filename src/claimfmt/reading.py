@@ -27,6 +27,7 @@ import orjson
 
 from claimfmt import jsontext
 from claimfmt.issues import DocumentError, Issue
+from claimfmt.mapped import hand_back, mapped
 from claimfmt.versions import check_version, upgrade
 
 if TYPE_CHECKING:
@@ -190,6 +191,13 @@ def _suffix(path: Path) -> str:
 def _read_path(path: Path, quick: Quick = None) -> Iterator[Record | str]:
     suffix = _suffix(path)
     kind = "jsonl" if suffix in JSONL_SUFFIXES else "json" if suffix == ".json" else None
+    if kind == "json" and path.suffix.lower() != ".gz" and path.stat().st_size > jsontext.SPLIT_ABOVE:
+        # One large value (an array is streamed below): parsed from the file mapped, a part at a time, its
+        # pages handed back as they go, so that neither its bytes nor orjson's tree of it are held.
+        with mapped(path) as data:
+            if bytes(data[:4096]).lstrip()[:1] != b"[":
+                yield from _read_single(data, str(path), hand_back=lambda: hand_back(data))
+                return
     with path.open("rb") as raw:
         stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.suffix.lower() == ".gz" else raw  # type: ignore[assignment]
         try:
@@ -223,14 +231,17 @@ def _read_stream(stream: IO[bytes], name: str, *, kind: str | None, quick: Quick
             yield from _read_jsonl(lines, name, quick=quick)
 
 
-def _read_single(data: bytes, name: str) -> Iterator[Record]:
-    if not data or data.isspace():  # isspace() stops at the first non-blank byte; strip() copies the file
+def _read_single(
+    data: bytes | memoryview, name: str, *, hand_back: Callable[[], None] | None = None
+) -> Iterator[Record]:
+    # isspace() stops at the first non-blank byte; strip() copies the file.
+    if not data or (bytes(data[:4096]).isspace() and bytes(data).isspace()):
         yield Record(file=name, issue=Issue(code="invalid-json", message="the file is empty", file=name))
         return
     try:
-        value = jsontext.loads(data)  # a large file a part at a time
+        value = jsontext.loads(data, hand_back=hand_back)  # a large file a part at a time
     except orjson.JSONDecodeError as exc:
-        yield Record(file=name, issue=decode_issue(data, exc).located(file=name, line=None, index=None))
+        yield Record(file=name, issue=decode_issue(bytes(data), exc).located(file=name, line=None, index=None))
         return
     del data  # the file's bytes go before its documents are converted (a large one's would be held as long)
     if isinstance(value, list):
