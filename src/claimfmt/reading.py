@@ -3,7 +3,9 @@
 A source is a JSON file holding one document, a JSON file holding an array of
 documents, a JSONL file (one document per line), any of these gzipped, a folder
 of such files, or ``-`` for standard input. Memory stays flat however large the
-source: JSONL is read a line at a time and large JSON arrays element by element.
+source: JSONL is read a line at a time and large JSON arrays element by element; one
+large value (a file above 4 MB, or a line) is parsed a part at a time
+(:func:`claimfmt.jsontext.loads`), a file from its mapping (:mod:`claimfmt.mapped`).
 
 :func:`iter_records` yields raw parsed JSON with its location and never raises
 for bad data; :func:`iter_documents` builds model objects on top of it.
