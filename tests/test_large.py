@@ -15,7 +15,7 @@ from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 import claimfmt
-from claimfmt import large
+from claimfmt import jsontext, large
 from claimfmt.converters import claimfmt_json, remainder
 from claimfmt.converters.base import LossReport, Options
 from claimfmt.converters.mapping import preset
@@ -596,3 +596,35 @@ def test_a_large_w3c_collection_is_read_an_annotation_at_a_time_as_when_read_who
         whole = read(path)
     assert len(taken) == 1 and taken[0] is not None  # read an annotation at a time
     assert streamed == whole
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b'"caf\xff"', b"1e400", b"[" * 1_030 + b"]" * 1_030, b"[" * 1_015 + b"]" * 1_015, b'"\\ud83d\\ude00"'],
+    ids=["not UTF-8", "infinite", "too deep", "deep", "a pair of surrogates"],
+)
+def test_a_large_w3c_file_orjson_refuses_whole_is_refused_as_whole(payload: bytes, tmp_path: Path) -> None:
+    # msgspec splits the file without reading its strings and numbers as orjson does, and no deeper than Python
+    # recurses: what orjson refuses in the whole file is found before an annotation is read, and the file read
+    # whole says what it is; what it takes is read an annotation at a time, each at its depth in the file.
+    from claimfmt.converters import w3c
+
+    (value,) = w3c.to_w3c(claimfmt.load(EXAMPLES / "seed-article.claimfmt.json"), Options(record=True))
+    text = orjson.dumps(value).replace(b'"type":"Annotation"', b'"ex:x":' + payload + b',"type":"Annotation"', 1)
+    path = tmp_path / "in.json"
+    path.write_bytes(text)
+
+    def read() -> tuple[list[Any], dict[str, Any]]:
+        report = LossReport(source="w3c", target="claimfmt")
+        found = list(w3c.W3C().read([path], Options(), report))
+        return [(as_json(r.document), r.origin) for r in found], report.to_json()
+
+    streamed = read()
+    large.LARGE = 10**12
+    whole = read()
+    assert streamed[1] == whole[1]
+    assert [origin for _, origin in streamed[0]] == [origin for _, origin in whole[0]]
+    assert all(jsontext.equal(a, b) for (a, _), (b, _) in zip(streamed[0], whole[0], strict=True))
+    refused = payload in (b'"caf\xff"', b"1e400", b"[" * 1_030 + b"]" * 1_030)
+    codes = {issue["code"] for issue in whole[1]["issues"]}
+    assert (whole[0] == []) == refused and bool(codes & {"invalid-json", "invalid-utf8"}) == refused

@@ -41,6 +41,7 @@ from claimfmt.converters.w3c.writer import _Writer
 from claimfmt.dates import from_w3c as from_w3c_date
 from claimfmt.dates import is_date
 from claimfmt.issues import DocumentError, Issue
+from claimfmt.jsontext import loads_at
 from claimfmt.large import WINDOW
 from claimfmt.mapped import hand_back, mapped
 from claimfmt.model import (
@@ -193,7 +194,7 @@ class _Draft:
 
     def value(self) -> JSON:
         """The annotation as read, without its record; parsed again where the draft kept only its bytes."""
-        return _without_record(orjson.loads(self.raw.view()))[0] if isinstance(self.raw, _Unparsed) else self.raw
+        return _without_record(self.raw.parsed())[0] if isinstance(self.raw, _Unparsed) else self.raw
 
 
 def _decoded(raw: Any, kind: Any) -> Any:
@@ -205,9 +206,10 @@ def _decoded(raw: Any, kind: Any) -> Any:
     return msgspec.json.decode(raw, type=kind)
 
 
-def _parsed(parts: dict[str, Any], lazy: str, value: Any) -> dict[str, JSON]:
-    """A large file's object of raw parts parsed, in its order, but the part ``lazy``, which is ``value``."""
-    return {key: value if key == lazy else orjson.loads(memoryview(raw)) for key, raw in parts.items()}
+def _parsed(parts: dict[str, Any], lazy: str, value: Any, depth: int) -> dict[str, JSON]:
+    """A large file's object of raw parts at ``depth``, parsed in its order, but the part ``lazy``, which is
+    ``value``."""
+    return {key: value if key == lazy else loads_at(bytes(raw), depth) for key, raw in parts.items()}
 
 
 def _without_record(raw: JSON) -> tuple[JSON, JSON]:
@@ -219,12 +221,13 @@ def _without_record(raw: JSON) -> tuple[JSON, JSON]:
 
 @attrs.frozen
 class _Unparsed:
-    """An annotation's bytes: a view of a large file's mapping (a ``msgspec.Raw``)."""
+    """An annotation's bytes: a view of a large file's mapping (a ``msgspec.Raw``), at ``depth`` in the file."""
 
     raw: Any
+    depth: int
 
-    def view(self) -> memoryview:
-        return memoryview(self.raw)
+    def parsed(self) -> JSON:
+        return loads_at(bytes(self.raw), self.depth)
 
 
 @attrs.frozen
@@ -234,15 +237,19 @@ class _LargeItems:
 
     data: memoryview  # the mapped file
     raws: list[Any]  # each annotation's bytes (msgspec.Raw), views of data
+    depth: int  # the arrays and objects each is inside, in the file (for orjson's limit of levels)
 
     def __len__(self) -> int:
         return len(self.raws)
 
     def __iter__(self) -> Iterator[JSON]:
         for number, raw in enumerate(self.raws, start=1):
-            yield orjson.loads(memoryview(raw))
+            yield loads_at(bytes(raw), self.depth)
             if not number % WINDOW:
                 self.hand_back()
+
+    def unparsed(self, index: int) -> _Unparsed:
+        return _Unparsed(self.raws[index], self.depth)
 
     def hand_back(self) -> None:
         hand_back(self.data)
@@ -259,18 +266,25 @@ def read_large(path: str | os.PathLike[str], options: Options, report: LossRepor
     with mapped(Path(path)) as data:
         try:
             parts = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
-            types = _types({key: orjson.loads(memoryview(parts[key])) for key in ("type", "@type") if key in parts})
+            types = _types({key: loads_at(bytes(parts[key]), 1) for key in ("type", "@type") if key in parts})
             if "Annotation" in types or not types & {"AnnotationCollection", "AnnotationPage"}:
                 return None
             kind = "AnnotationPage" if "AnnotationPage" in types else "AnnotationCollection"
             # A page's items; a collection's first page's (a collection with items of its own is read whole).
             page_parts = parts if kind == "AnnotationPage" else _decoded(parts.get("first"), dict[str, msgspec.Raw])
-            items = _LargeItems(data, _decoded(page_parts.get("items"), list[msgspec.Raw]))
-            page = _parsed(page_parts, "items", items)
-            head = page if kind == "AnnotationPage" else _parsed(parts, "first", page)
+            depth = (
+                2 if kind == "AnnotationPage" else 3
+            )  # of an annotation: inside the items, the page (the collection)
+            items = _LargeItems(data, _decoded(page_parts.get("items"), list[msgspec.Raw]), depth)
+            page = _parsed(page_parts, "items", items, depth - 1)
+            head = page if kind == "AnnotationPage" else _parsed(parts, "first", page, 1)
             if "items" in head and head is not page:
                 return None
-        except (msgspec.DecodeError, msgspec.ValidationError, orjson.JSONDecodeError):
+            # msgspec splits without reading strings and numbers as orjson does: each annotation is parsed once
+            # first, so that a file orjson would refuse whole is read whole, and refused as it was.
+            for _ in items:
+                pass
+        except (msgspec.DecodeError, msgspec.ValidationError, orjson.JSONDecodeError, RecursionError):
             return None
         if _iri(head) is None:  # its made-up id is the whole container's digest
             return None
@@ -347,7 +361,7 @@ class _Reader:
         for i, item in enumerate(annotations):
             draft = self.annotation(item, i, f"{page_pointer}/items/{i}", standalone=False, origin=self.origin)
             if large is not None:  # the parsed annotation goes: parsed again where it is needed
-                draft.raw = _Unparsed(large.raws[i])
+                draft.raw = large.unparsed(i)
             drafts.append(draft)
         self.large = large
         identifier = _iri(data) or made_up_id(data)

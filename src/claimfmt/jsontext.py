@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["SPLIT_ABOVE", "dumps", "equal", "loads"]
+__all__ = ["SPLIT_ABOVE", "dumps", "equal", "loads", "loads_at"]
 
 #: Texts above this many bytes are parsed a part at a time by :func:`loads`.
 SPLIT_ABOVE = 4 * 2**20
@@ -57,7 +57,7 @@ def _split(text: memoryview, depth: int, hand_back: Callable[[], None]) -> Any:
     """The value of ``text``, which sits inside ``depth`` arrays or objects of the whole text."""
     opening = bytes(text[:64]).lstrip()[:1]
     if len(text) <= _PART or opening not in (b"[", b"{"):
-        return _at(bytes(text), depth)
+        return loads_at(bytes(text), depth)
     import msgspec
 
     items: Iterable[tuple[str | None, Any]]
@@ -72,9 +72,9 @@ def _split(text: memoryview, depth: int, hand_back: Callable[[], None]) -> Any:
     def flush() -> None:
         if pending:
             if isinstance(found, dict):
-                found.update(_at(b"{" + b",".join(pending) + b"}", depth))
+                found.update(loads_at(b"{" + b",".join(pending) + b"}", depth))
             else:
-                found.extend(_at(b"[" + b",".join(pending) + b"]", depth))
+                found.extend(loads_at(b"[" + b",".join(pending) + b"]", depth))
             pending.clear()
             hand_back()
 
@@ -101,8 +101,9 @@ def _split(text: memoryview, depth: int, hand_back: Callable[[], None]) -> Any:
     return found
 
 
-def _at(text: bytes, depth: int) -> Any:
-    """The value of ``text`` parsed inside ``depth`` arrays: at the depth it has in the whole text."""
+def loads_at(text: bytes, depth: int) -> Any:
+    """``orjson.loads`` of a part of a text that sits inside ``depth`` arrays or objects of the whole: parsed
+    inside as many arrays, so that orjson's limit of 1,024 levels holds as it does for the whole."""
     value = orjson.loads(b"[" * depth + text + b"]" * depth)
     for _ in range(depth):
         value = value[0]
