@@ -257,10 +257,10 @@ class _LargeItems:
 
 def read_large(path: str | os.PathLike[str], options: Options, report: LossReport) -> list[Read] | None:
     """The document of the one collection or page a large W3C file holds, its annotations parsed one at a time
-    (up to three times: to tell the offsets' unit, to read each, to keep what the writer would not give back),
-    never all held at once; None to read the file whole, as any other (it holds an array, an annotation, a
-    container without an id or whose items are not an embedded array, or is not JSON, which reading it whole
-    reports)."""
+    (up to four times: to know it is JSON as orjson reads it, to tell the offsets' unit, to read it, to keep what
+    the writer would not give back), never all held at once; None to read the file whole, as any other (it holds
+    an array, an annotation, a container without an id or whose items are not an embedded array, or is not JSON
+    as orjson reads it whole, which reading it whole reports)."""
     import msgspec  # only for large files
 
     with mapped(Path(path)) as data:
