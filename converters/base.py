@@ -24,7 +24,7 @@ from claimfmt.converters.offsets import Unit
 from claimfmt.converters.patches import PatchError, additions, apply, diff
 from claimfmt.issues import ClaimfmtError, DocumentError, Issue, Severity, escape_pointer_token, json_type
 from claimfmt.model import Claim, Document, State
-from claimfmt.reading import Record, SourceLike, decode_text, iter_records
+from claimfmt.reading import Record, SourceLike, decode_text, iter_records, source_files
 from claimfmt.structuring import evolve
 from claimfmt.writing import write_json_values
 
@@ -289,8 +289,28 @@ class Converter:
         return type(self).write is not Converter.write or type(self).write_records is not Converter.write_records
 
     def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
-        """Documents from peer files, streamed; problems go to ``report``."""
-        return self.read_records(counted(iter_records(*sources), report), options, report)
+        """Documents from peer files, streamed; problems go to ``report``. A large file is given to
+        :meth:`read_large` first, where the converter has one."""
+        if type(self).read_large is Converter.read_large:
+            return self.read_records(counted(iter_records(*sources), report), options, report)
+        return self._read_files(sources, options, report)
+
+    def read_large(self, path: str | os.PathLike[str], options: Options, report: LossReport) -> list[Read] | None:
+        """What one large JSON file (:func:`claimfmt.large.is_large`) gives, read without parsing it whole, or
+        None to read it as any file is (a converter without such a reader: always)."""
+        return None
+
+    def _read_files(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
+        from claimfmt.large import is_large
+
+        for source in sources:
+            for file in source_files(source):
+                large = isinstance(file, str | os.PathLike) and is_large(file)
+                found = self.read_large(file, options, report) if large else None  # type: ignore[arg-type]
+                if found is None:
+                    yield from self.read_records(counted(iter_records(file), report), options, report)
+                else:
+                    yield from found
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         """Documents from parsed peer JSON records."""

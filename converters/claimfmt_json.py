@@ -6,10 +6,10 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, ClassVar
 
-from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read, counted
-from claimfmt.large import LargeDocument, is_large, read_large
+from claimfmt.converters.base import Converter, LossReport, Options, Origin, Read
+from claimfmt.large import LargeDocument, read_large
 from claimfmt.model import Document
-from claimfmt.reading import Record, SourceLike, document_from_json, iter_records, source_files
+from claimfmt.reading import Record, document_from_json
 from claimfmt.structuring import as_json, trusted
 from claimfmt.validation import validate
 from claimfmt.versions import CURRENT_VERSION
@@ -25,19 +25,16 @@ class ClaimfmtJSON(Converter):
     summary: ClassVar[str] = "claimfmt documents (JSON, JSON array, JSONL)"
     validates: ClassVar[bool] = True
 
-    def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
-        for source in sources:
-            for file in source_files(source):
-                # A large file of one valid document is built part by part, never held as parsed JSON.
-                document = read_large(file) if isinstance(file, str | os.PathLike) and is_large(file) else None
-                if document is not None:
-                    report.records_read += 1
-                    origin = Origin(file=str(file), index=0)  # where reading it whole places it
-                    for issue in document._issues or ():
-                        report.add(issue, origin)
-                    yield Read(document=document, origin=origin)
-                else:
-                    yield from self.read_records(counted(iter_records(file), report), options, report)
+    def read_large(self, path: str | os.PathLike[str], options: Options, report: LossReport) -> list[Read] | None:
+        # One valid document is built part by part, never held as parsed JSON.
+        document = read_large(path)
+        if document is None:
+            return None
+        report.records_read += 1
+        origin = Origin(file=str(path), index=0)  # where reading it whole places it
+        for issue in document._issues or ():
+            report.add(issue, origin)
+        return [Read(document=document, origin=origin)]
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         for record in records:

@@ -29,7 +29,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, ClassVar
 
-from claimfmt.converters.base import Converter, LossReport, Options, Read, counted
+from claimfmt.converters.base import Converter, LossReport, Options, Read
 from claimfmt.converters.publishing import withheld, withheld_claims
 from claimfmt.converters.w3c.reader import read, read_large
 from claimfmt.converters.w3c.record import write
@@ -46,9 +46,8 @@ from claimfmt.converters.w3c.terms import (
     normalise,
 )
 from claimfmt.converters.w3c.writer import _Writer
-from claimfmt.large import is_large
 from claimfmt.model import Document
-from claimfmt.reading import Record, SourceLike, iter_records, source_files
+from claimfmt.reading import Record
 from claimfmt.writing import write_json_values
 
 if TYPE_CHECKING:
@@ -64,19 +63,9 @@ class W3C(Converter):
     summary: ClassVar[str] = "W3C Web Annotation (AnnotationCollection, AnnotationPage, Annotation)"
     file_shape: ClassVar[str | None] = FILE_SHAPE
 
-    def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
-        for source in sources:
-            for file in source_files(source):
-                # A large file of one collection or page is read an annotation at a time, never parsed whole.
-                found = (
-                    read_large(file, options, report)
-                    if isinstance(file, str | os.PathLike) and is_large(file)
-                    else None
-                )
-                if found is None:
-                    yield from self.read_records(counted(iter_records(file), report), options, report)
-                else:
-                    yield from found
+    def read_large(self, path: str | os.PathLike[str], options: Options, report: LossReport) -> list[Read] | None:
+        # One collection or page is read an annotation at a time, never parsed whole.
+        return read_large(path, options, report)
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         for found in read(records, options, report):

@@ -68,22 +68,23 @@ def _split(text: memoryview, depth: int, hand_back: Callable[[], None]) -> Any:
     hand_back()  # every page of the part was looked at to split it
     found: dict[str, Any] | list[Any] = {} if opening == b"{" else []
     pending: list[bytes] = []
+    size = 0  # of the pending items
 
     def flush() -> None:
+        nonlocal size
         if pending:
             if isinstance(found, dict):
                 found.update(loads_at(b"{" + b",".join(pending) + b"}", depth))
             else:
                 found.extend(loads_at(b"[" + b",".join(pending) + b"]", depth))
             pending.clear()
+            size = 0
             hand_back()
 
-    size = 0
     for key, raw in items:  # raw: a msgspec.Raw, a slice of the text
         length = len(raw)
         if length > _PART:
             flush()
-            size = 0
             value = _split(memoryview(raw), depth + 1, hand_back)
             if isinstance(found, list):
                 found.append(value)
@@ -96,7 +97,6 @@ def _split(text: memoryview, depth: int, hand_back: Callable[[], None]) -> Any:
         size += length
         if size > _PART:
             flush()
-            size = 0
     flush()
     return found
 
