@@ -20,11 +20,14 @@ from referencing.jsonschema import DRAFT4
 
 import claimfmt
 import claimfmt.cli
+from claimfmt.converters.anchoring import Anchoring, Method
 from claimfmt.converters.base import LossReport, Options
 from claimfmt.converters.offsets import Unit
 from claimfmt.converters.publishing import withheld, withheld_claims
 from claimfmt.converters.w3c import ANNO_CONTEXT, CLAIMFMT_CONTEXT, normalise, to_w3c
 from claimfmt.converters.w3c import from_w3c as _from_w3c
+from claimfmt.converters.w3c.record import _read_back, reads_back_as_written
+from claimfmt.converters.w3c.writer import _Writer
 from claimfmt.issues import Severity
 from claimfmt.model import Article, Document, Span
 from claimfmt.schemas import jsonld_context
@@ -155,6 +158,52 @@ def test_claimfmt_to_w3c_with_the_record_to_claimfmt_is_the_identity(document: D
     documents_back, report = from_w3c(written, Options(offset_unit=unit))
     assert documents_back == [document]
     assert report.issues == []
+
+
+@given(documents(), st.sampled_from([None, *Unit]), st.sampled_from(list(Method)))
+def test_the_record_is_made_without_reading_back_only_where_reading_back_gives_the_public_document(
+    document: Document, unit: Unit | None, method: Method
+) -> None:
+    """``--record`` keeps the difference between a document and what a reader makes of its public annotations:
+    where :func:`reads_back_as_written` says that is the public document itself, the writer does not read them
+    back. Here they are read back, and must give exactly that."""
+    options = Options(record=True, offset_unit=unit, anchoring=Anchoring(method=method))
+    text = document.article.text
+    public = withheld(document, None)
+    skipped = reads_back_as_written(document, options)
+    # Generated documents hold nothing kept from reading W3C: only the unit decides.
+    assert skipped == (unit in (None, Unit.CODEPOINT))
+    if skipped:
+        values = _Writer(public, options, LossReport(source="claimfmt", target="w3c"), text=text).values()
+        rebuilt = _read_back(values, options, text)
+        assert as_json(rebuilt) == as_json(public)
+        assert rebuilt == public
+
+
+def test_a_document_holding_what_reading_w3c_kept_is_read_back_to_make_its_record() -> None:
+    """An annotation's keys the reader kept, or the shape of the file it came from, are written back as read:
+    what reading them gives is not the public document, so the writer reads them back."""
+    foreign = {
+        "@context": ANNO_CONTEXT,
+        "id": "http://example.org/collection",
+        "type": "AnnotationCollection",
+        "first": {"type": "AnnotationPage", "items": [{
+            "id": "http://example.org/collection#a1",
+            "type": "Annotation",
+            "ex:flag": True,
+            "body": {"type": "TextualBody", "purpose": "describing", "value": "A claim."},
+            "target": {"source": "http://example.org/page", "selector": QUOTE},
+        }]},
+    }  # fmt: skip
+    (document,), _ = from_w3c(foreign)
+    assert "org.w3.anno:annotation" in (document.claims[0].extensions or {})
+    assert not reads_back_as_written(document, RECORD)
+    plain = attrs.evolve(document, claims=(attrs.evolve(document.claims[0], extensions=None),), extensions=None)
+    assert reads_back_as_written(plain, RECORD)
+    for one in (document, plain):
+        (back,), report = from_w3c(to_w3c(one, RECORD))
+        assert back == one
+        assert report.issues == []
 
 
 @given(json_documents())

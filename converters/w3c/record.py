@@ -19,9 +19,10 @@ from typing import IO
 
 from claimfmt.converters import remainder
 from claimfmt.converters.base import LossReport, Options, Origin
+from claimfmt.converters.offsets import Unit
 from claimfmt.converters.publishing import withheld, withheld_claims
 from claimfmt.converters.w3c.reader import _Reader, read
-from claimfmt.converters.w3c.terms import ANNO_CONTEXT, CLAIMFMT_CONTEXT, JSON, RECORD_TERM
+from claimfmt.converters.w3c.terms import _OURS, ANNO_CONTEXT, CLAIMFMT_CONTEXT, JSON, RECORD_TERM
 from claimfmt.converters.w3c.writer import _bare, _Writer
 from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
@@ -43,14 +44,13 @@ def write(document: Document, options: Options, report: LossReport, *, stream: b
         return _Writer(withheld(document, report), options, report, text=text, stream=stream).values()
     public = withheld(document, None)
     bare = _bare(document)
+    as_written = reads_back_as_written(document, options)
     while True:
-        # What the record keeps is known once the public annotations are read back as a reader would.
+        # What the record keeps is known once the public annotations are read back as a reader would (or once it
+        # is known that the reader gives back the public document).
         writer = _Writer(public, options, LossReport(source="claimfmt", target="w3c"), bare=bare, text=text)
         values = writer.values()
-        records = (Record(file="<w3c>", index=i, data=value) for i, value in enumerate(values))
-        # With the text, which reading the record gives the reader: offsets in another unit are counted alike.
-        found = read(records, options, LossReport(source="w3c", target="claimfmt"), text=text)
-        (rebuilt,) = [item.document for item in found]
+        rebuilt = public if as_written else _read_back(values, options, text)
         kept = remainder.keep(document, rebuilt)
         if kept is None:
             return values
@@ -73,6 +73,30 @@ def write(document: Document, options: Options, report: LossReport, *, stream: b
     if writer.shape != "annotation":
         values[0][RECORD_TERM] = kept
     return values
+
+
+def reads_back_as_written(document: Document, options: Options) -> bool:
+    """Whether a reader gives back exactly the public document (:func:`withheld`) from the annotations written of
+    it, known without reading them: its offsets are in code points, and it holds nothing kept from reading W3C (a
+    shape, other items, an annotation's or the article's residue), which the writer gives back as it was read
+    rather than as it maps a document.
+
+    Reading back is most of what ``--record`` costs; a property test (``tests/test_w3c.py``) reads back every
+    document this says yes to, and compares.
+    """
+    if options.offset_unit not in (None, Unit.CODEPOINT):
+        return False  # offsets in another unit are converted both ways: read back, not assumed
+    kept = (document.extensions, document.article.extensions, *(claim.extensions for claim in document.claims))
+    return not any(key.startswith(_OURS) for extensions in kept if extensions for key in extensions)
+
+
+def _read_back(values: list[JSON], options: Options, text: str | None) -> Document:
+    """The document a reader makes of the W3C values written (told the text, as the record tells it)."""
+    records = (Record(file="<w3c>", index=i, data=value) for i, value in enumerate(values))
+    # With the text, which reading the record gives the reader: offsets in another unit are counted alike.
+    found = read(records, options, LossReport(source="w3c", target="claimfmt"), text=text)
+    (rebuilt,) = [item.document for item in found]
+    return rebuilt
 
 
 def write_large(
