@@ -491,12 +491,17 @@ def test_a_large_document_keeping_the_shape_of_its_w3c_is_written_whole(tmp_path
     assert out == expected and report.to_json() == whole.to_json()
 
 
-def test_a_large_document_to_w3c_with_its_record_is_written_a_claim_at_a_time(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kept", [False, True], ids=["plain", "a claim keeping keys read from W3C"])
+def test_a_large_document_to_w3c_with_its_record_is_written_a_claim_at_a_time(tmp_path: Path, kept: bool) -> None:
     # The seed article (anonymous sources, relations, its text withheld from the public fields), a report passed
     # on through an anonymous source (a ``via`` W3C gives back under its public id): each claim's fragment on its
     # annotation and the collection's part after them, as when it is read whole; read back, the article itself.
+    # Also with a claim holding keys kept from reading W3C, which the writer writes back as read (it reads that
+    # claim's annotation back to make its fragment, where it knows what the others give).
     seed = orjson.loads((EXAMPLES / "seed-article.claimfmt.json").read_bytes())
     seed["claims"][5]["attributions"][0]["via"] = [{"source": "official", "stance": "reports"}]
+    if kept:
+        seed["claims"][2]["extensions"] = {"org.w3.anno:annotation": {"keys": {"ex:flag": True, "motivation": "x"}}}
     path = tmp_path / "doc.json"
     path.write_bytes(orjson.dumps(seed))
     report, out, read = _converted(path, "w3c", tmp_path / "out.json", Options(record=True))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import IO
 
 from claimfmt.converters import remainder
@@ -87,7 +87,12 @@ def reads_back_as_written(document: Document, options: Options) -> bool:
     if options.offset_unit not in (None, Unit.CODEPOINT):
         return False  # offsets in another unit are converted both ways: read back, not assumed
     kept = (document.extensions, document.article.extensions, *(claim.extensions for claim in document.claims))
-    return not any(key.startswith(_OURS) for extensions in kept if extensions for key in extensions)
+    return not any(_kept_from_reading(extensions) for extensions in kept)
+
+
+def _kept_from_reading(extensions: Mapping[str, JSON] | None) -> bool:
+    """Whether extensions hold what reading W3C kept (a key of ours), which the writer writes back as read."""
+    return extensions is not None and any(key.startswith(_OURS) for key in extensions)
 
 
 def _read_back(values: list[JSON], options: Options, text: str | None) -> Document:
@@ -109,7 +114,8 @@ def write_large(
 ) -> int:
     """:func:`write` with ``--record`` for a large document whose claims come one at a time, never all held.
 
-    Each claim's annotation is read back as the reader reads it in the collection, and its fragment of the
+    Each claim's annotation is read back as the reader reads it in the collection (or, where the reader surely
+    gives back the public claim, as :func:`reads_back_as_written` tells, not read), and its fragment of the
     record (:class:`remainder.Keeper`) put on it; the collection's part, known once every claim has come, is
     written after them. Raises :class:`~claimfmt.large.Unbuildable` where a claim does not come back where it
     was (pairing it needs every claim at once): the document is then converted whole.
@@ -131,6 +137,8 @@ def write_large(
         rebuilt_json = {**rebuilt_json, "relations": collection["relations"]}
     keeper = remainder.Keeper(as_json(head), rebuilt_json)
     reading = _Writer(rebuilt, options, scratch)  # what the reader compares each annotation with
+    # Claims are read back only where :func:`reads_back_as_written` would say no of a document holding them.
+    as_written = reads_back_as_written(head, options)
     fragments = 0
 
     def annotations() -> Iterator[JSON]:
@@ -140,12 +148,15 @@ def write_large(
             zip(ours, withheld_claims(head, public), strict=True)
         ):
             annotation = writer.annotation(claim, public_data, standalone=False)
-            draft = reader.annotation(
-                annotation, index, f"/first/items/{index}", standalone=False, origin=reader.origin
-            )
-            if draft.claim is None:
-                raise Unbuildable(f"claim {data['id']!r} does not read back")
-            _, read_data = reader.finished(draft, draft.claim, unstructure(draft.claim), reading)
+            if as_written and not _kept_from_reading(claim.extensions):
+                read_data = public_data  # as :func:`write` takes it, for a claim
+            else:
+                draft = reader.annotation(
+                    annotation, index, f"/first/items/{index}", standalone=False, origin=reader.origin
+                )
+                if draft.claim is None:
+                    raise Unbuildable(f"claim {data['id']!r} does not read back")
+                _, read_data = reader.finished(draft, draft.claim, unstructure(draft.claim), reading)
             fragment = keeper.claim(data, read_data)
             if fragment is not None:
                 annotation[RECORD_TERM] = fragment
