@@ -189,9 +189,16 @@ def _context(text: str, begin: int, finish: int, prefix: str | None, suffix: str
 
 
 def _whole(text: str, begin: int, finish: int, prefix: str | None, suffix: str | None) -> bool:
-    """Whether the context agrees wholly (as far as the text goes): edits may have made the offsets a look-alike's."""
-    most = min(len(prefix or ""), begin) + min(len(suffix or ""), len(text) - finish)
-    return _context(text, begin, finish, prefix, suffix) == most
+    """Whether the context agrees wholly (as far as the text goes): edits may have made the offsets a look-alike's.
+
+    :func:`_context` counting every character, told by comparing slices (every span read is asked this).
+    """
+    prefix, suffix = prefix or "", suffix or ""
+    before, after = min(len(prefix), begin), min(len(suffix), len(text) - finish)
+    return (
+        text[begin - before : begin] == prefix[len(prefix) - before :]
+        and text[finish : finish + after] == suffix[:after]
+    )
 
 
 def _common(one: str, other: str) -> int:

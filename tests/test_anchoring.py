@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from claimfmt.cli import main
 from claimfmt.conversion import convert
-from claimfmt.converters.anchoring import Anchoring, Method, Placement, anchor
+from claimfmt.converters.anchoring import Anchoring, Method, Placement, _context, _whole, anchor
 from claimfmt.converters.base import Options
 from claimfmt.converters.offsets import OffsetMap, Unit
 
@@ -93,6 +93,20 @@ def test_equally_good_places_orphan_the_span(quote: str, between: str) -> None:
     found = anchor(OffsetMap(text), quote)
     assert found.placement is Placement.ORPHANED and found.candidates >= 2 and not found.found
     assert "places fit it equally well" in found.note
+
+
+@given(st.text("ab ", max_size=12), st.data())
+def test_a_context_agrees_wholly_where_every_character_of_it_agrees(text: str, data: st.DataObject) -> None:
+    """Whether a span's prefix and suffix agree wholly with the text (asked of every span read at its offsets) is
+    what counting the characters that agree says, up to the text's ends."""
+    begin = data.draw(st.integers(0, len(text)))
+    finish = data.draw(st.integers(begin, len(text)))
+    prefix, suffix = (
+        data.draw(st.none() | st.text("ab ", max_size=6)),
+        data.draw(st.none() | st.text("ab ", max_size=6)),
+    )
+    most = min(len(prefix or ""), begin) + min(len(suffix or ""), len(text) - finish)
+    assert _whole(text, begin, finish, prefix, suffix) == (_context(text, begin, finish, prefix, suffix) == most)
 
 
 def test_context_picks_between_occurrences_and_offsets_break_a_tie() -> None:
