@@ -650,13 +650,14 @@ def _renamed(document: JSON, claim_ids: dict[str, str], source_ids: dict[str, st
     A claim (and attribution) that keeps its ids is the tool's own object: comparing it with ours then costs
     nothing where it is ours too (a publishing writer's claims that cite no anonymous source).
     """
-    renames = {tool_id: ours for tool_id, ours in source_ids.items() if tool_id != ours}
     claims = []
     for claim in document["claims"]:
         identifier, attributions = claim_ids.get(claim["id"], claim["id"]), claim["attributions"]
-        if renames and not renames.keys().isdisjoint(a["source"] for a in attributions):
+        # Asked of each attribution: a writer taking a claim at a time renames one claim with every source's id.
+        names = [source_ids.get(a["source"], a["source"]) for a in attributions]
+        if any(name != a["source"] for name, a in zip(names, attributions, strict=True)):
             attributions = [
-                {**a, "source": renames[a["source"]]} if a["source"] in renames else a for a in attributions
+                a if name == a["source"] else {**a, "source": name} for name, a in zip(names, attributions, strict=True)
             ]
         if identifier != claim["id"] or attributions is not claim["attributions"]:
             claim = {**claim, "id": identifier, "attributions": attributions}
