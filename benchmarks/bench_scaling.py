@@ -9,7 +9,10 @@ sources as claims / 5, a text that grows with it) and times, in one process:
 - the W3C, brat, doccano, Label Studio and Prodigy writers, and the brat, doccano, Label
   Studio and Prodigy readers on what they wrote;
 - the ClaimReview (with and without ``--record``) and AVeriTeC writers, and their readers on what
-  they wrote with ``--record``, on the same document with every claim reviewed.
+  they wrote with ``--record``, on the same document with every claim reviewed;
+- ``claimfmt.convert`` of one large file (the document of the memory measure below, at each size) to W3C
+  with ``--record`` and to each tool: writers that take its claims one at a time, each claim's fragment of
+  the record made as it comes.
 
 spaCy, UIMA and NIF are left out: their libraries take most of their time (about 0.25, 0.5
 and 1 ms a claim), and the sizes above would take minutes each.
@@ -49,6 +52,8 @@ from claimfmt.summary import describe_document
 from claimfmt.validation import validate_sources
 from claimfmt.writing import write_json_values
 
+#: The tools' files of one document, by the name the tool's writer gives them (brat's is a folder).
+_TOOL_SUFFIXES = {"brat": "", "doccano": ".jsonl", "labelstudio": ".json", "prodigy": ".jsonl"}
 _WORDS = ["minister", "said", "bridge", "closed", "reports", "Kyiv", "officials", "🌉", "émigré", "denied"]
 
 
@@ -123,6 +128,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         per_claim(args.claims, work)
+        claim_at_a_time(args.claims, work)
         memory(args.memory_claims, work)
     return 0
 
@@ -149,7 +155,7 @@ def per_claim(sizes: list[int], work: Path) -> None:
     jobs["-> averitec"] = lambda case: get_converter("averitec").write(
         [case.reviewed], io.BytesIO(), Options(), LossReport(source="claimfmt", target="averitec")
     )
-    suffixes = {"brat": "", "doccano": ".jsonl", "labelstudio": ".json", "prodigy": ".jsonl"}
+    suffixes = _TOOL_SUFFIXES
     reviewed_suffixes = {"claimreview": ".json", "averitec": ".json"}
     for peer in suffixes:
         jobs[f"{peer} ->"] = lambda case, p=peer: _read(p, _written(case.path, p, suffixes[p]))
@@ -183,6 +189,34 @@ def per_claim(sizes: list[int], work: Path) -> None:
     for name, found in costs.items():
         growth = found[-1] / found[0]
         print(f"  {name:<24} " + "  ".join(f"{c:8.1f}" for c in found) + f"   growth {growth:.2f}x")
+
+
+def claim_at_a_time(sizes: list[int], work: Path) -> None:
+    """The cost per claim of converting one large file with the writers that take its claims one at a time and
+    keep a record, each claim's fragment made as it comes (``remainder.Keeper``): :func:`per_claim` times the
+    writers on a document held whole, which takes another way."""
+    writers = [("w3c --record", "w3c", ".json", Options(record=True))]
+    writers += [(peer, peer, suffix, Options()) for peer, suffix in _TOOL_SUFFIXES.items()]
+    costs: dict[str, list[float]] = {name: [] for name, *_ in writers}
+    gc.set_threshold(*_GC_THRESHOLD)
+    print(
+        f"cost per claim, one large file ({', '.join(f'{n:,}' for n in sizes)} claims), a claim at a time: µs per claim"
+    )
+    for count in sizes:
+        path = work / f"rich-{count}.json"
+        path.write_bytes(orjson.dumps(make_rich_document(count)))  # above 4 MB from 5,000 claims on
+        for name, peer, suffix, options in writers:
+            out = work / f"rich-{count}.{peer}{suffix}"
+            seconds, report = timed(
+                lambda i=path, p=peer, o=out, opts=options: claimfmt.convert(
+                    [i], source_format="claimfmt", target_format=p, output=o, options=opts
+                )
+            )
+            assert not report.failed, report.summary()
+            costs[name].append(seconds / count * 1e6)
+        path.unlink()
+    for name, found in costs.items():
+        print(f"  {name:<24} " + "  ".join(f"{c:8.1f}" for c in found) + f"   growth {found[-1] / found[0]:.2f}x")
 
 
 @dataclasses.dataclass(frozen=True)
