@@ -205,18 +205,37 @@ def structure_valid(data: Any, cls: type[T]) -> T:
     of unknown quality: what the schema takes, msgspec and cattrs build alike; anything else goes
     through :func:`structure`, which names every problem.
     """
+    fast = _FAST[cls] if cls in _FAST else _fast_way(cls)
+    if fast is not None and fast[0](data):
+        try:
+            return fast[1](data, cls, strict=True)  # type: ignore[no-any-return]
+        except fast[2]:  # JSON msgspec would have to change to hold (an offset written 3.0)
+            pass
+    return structure(data, cls)
+
+
+_Fast = tuple[Callable[[Any], bool], Callable[..., Any], type[Exception]]
+_FAST: dict[type, _Fast | None] = {}
+
+
+def _fast_way(cls: type) -> _Fast | None:
+    """For a class built the fast way: its schema check, ``msgspec.convert`` and the error it raises (looked up
+    once: a reader structures thousands of parts)."""
+    definition = _DEFINITIONS.get(cls)
+    if definition is None:
+        _FAST[cls] = None
+        return None
     import msgspec  # loaded with the first conversion: validating needs no model
 
     from claimfmt.schema_check import span_lenient_validator
     from claimfmt.versions import CURRENT_VERSION
 
-    definition = _DEFINITIONS.get(cls)
-    if definition is not None and span_lenient_validator(CURRENT_VERSION, definition).is_valid(data):
-        try:
-            return msgspec.convert(data, cls, strict=True)
-        except msgspec.ValidationError:  # JSON msgspec would have to change to hold (an offset written 3.0)
-            pass
-    return structure(data, cls)
+    found = _FAST[cls] = (
+        span_lenient_validator(CURRENT_VERSION, definition).is_valid,
+        msgspec.convert,
+        msgspec.ValidationError,
+    )
+    return found
 
 
 #: Model classes built the fast way, by the name of their definition in the schema (no renamed fields).
