@@ -121,10 +121,15 @@ def _make_converter() -> cattrs.Converter:
     for vocabulary in _model_classes(enum.Enum):
         conv.register_structure_hook(vocabulary, _enum_hook(vocabulary))
         conv.register_unstructure_hook(vocabulary, lambda member: member.value)
-    # Sequences become JSON arrays (lists), so that unstructured output equals parsed JSON.
-    conv.register_unstructure_hook_func(
-        lambda t: getattr(t, "__origin__", None) is tuple, lambda value: [conv.unstructure(v) for v in value]
-    )
+
+    # Sequences become JSON arrays (lists), so that unstructured output equals parsed JSON; each item by its
+    # declared type's hook, found once (not looked up again for every item, as conv.unstructure does).
+    def array_hook(sequence: Any) -> Callable[[Any], list[Any]]:
+        args: tuple[Any, ...] = getattr(sequence, "__args__", ())
+        item = conv.get_unstructure_hook(args[0]) if len(args) == 2 and args[1] is Ellipsis else conv.unstructure
+        return lambda value: [item(v) for v in value]
+
+    conv.register_unstructure_hook_factory(lambda t: getattr(t, "__origin__", None) is tuple, array_hook)
 
     # Extensions hold free JSON: copied in C (orjson) rather than walked value by value in Python, which
     # cost most of a tool writer's time where a reader keeps a tool's tokens there (and a value nested deeper
