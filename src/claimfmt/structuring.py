@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 import cattrs
@@ -211,21 +211,26 @@ def structure_valid(data: Any, cls: type[T]) -> T:
     through :func:`structure`, which names every problem.
     """
     fast = _FAST[cls] if cls in _FAST else _fast_way(cls)
-    if fast is not None and fast[0](data):
+    if fast is not None and fast.valid(data):
         try:
-            return fast[1](data, cls, strict=True)  # type: ignore[no-any-return]
-        except fast[2]:  # JSON msgspec would have to change to hold (an offset written 3.0)
+            return fast.convert(data, cls, strict=True)  # type: ignore[no-any-return]
+        except fast.error:  # JSON msgspec would have to change to hold (an offset written 3.0)
             pass
     return structure(data, cls)
 
 
-_Fast = tuple[Callable[[Any], bool], Callable[..., Any], type[Exception]]
-_FAST: dict[type, _Fast | None] = {}
+class _FastWay(NamedTuple):
+    """What building a class the fast way takes, looked up once (a reader structures thousands of parts)."""
+
+    valid: Callable[[Any], bool]  # the schema's check of the class's definition
+    convert: Callable[..., Any]  # msgspec.convert
+    error: type[Exception]  # msgspec.ValidationError
 
 
-def _fast_way(cls: type) -> _Fast | None:
-    """For a class built the fast way: its schema check, ``msgspec.convert`` and the error it raises (looked up
-    once: a reader structures thousands of parts)."""
+_FAST: dict[type, _FastWay | None] = {}
+
+
+def _fast_way(cls: type) -> _FastWay | None:
     definition = _DEFINITIONS.get(cls)
     if definition is None:
         _FAST[cls] = None
@@ -235,10 +240,8 @@ def _fast_way(cls: type) -> _Fast | None:
     from claimfmt.schema_check import span_lenient_validator
     from claimfmt.versions import CURRENT_VERSION
 
-    found = _FAST[cls] = (
-        span_lenient_validator(CURRENT_VERSION, definition).is_valid,
-        msgspec.convert,
-        msgspec.ValidationError,
+    found = _FAST[cls] = _FastWay(
+        span_lenient_validator(CURRENT_VERSION, definition).is_valid, msgspec.convert, msgspec.ValidationError
     )
     return found
 
