@@ -54,6 +54,8 @@ from claimfmt.writing import write_json_values
 
 #: The tools' files of one document, by the name the tool's writer gives them (brat's is a folder).
 _TOOL_SUFFIXES = {"brat": "", "doccano": ".jsonl", "labelstudio": ".json", "prodigy": ".jsonl"}
+#: The files of the large document read back in :func:`memory`: each tool's, and Parquet's.
+_READ_BACK = {**_TOOL_SUFFIXES, "parquet": ".parquet"}
 _WORDS = ["minister", "said", "bridge", "closed", "reports", "Kyiv", "officials", "🌉", "émigré", "denied"]
 
 
@@ -155,10 +157,9 @@ def per_claim(sizes: list[int], work: Path) -> None:
     jobs["-> averitec"] = lambda case: get_converter("averitec").write(
         [case.reviewed], io.BytesIO(), Options(), LossReport(source="claimfmt", target="averitec")
     )
-    suffixes = _TOOL_SUFFIXES
     reviewed_suffixes = {"claimreview": ".json", "averitec": ".json"}
-    for peer in suffixes:
-        jobs[f"{peer} ->"] = lambda case, p=peer: _read(p, _written(case.path, p, suffixes[p]))
+    for peer in _TOOL_SUFFIXES:
+        jobs[f"{peer} ->"] = lambda case, p=peer: _read(p, _written(case.path, p, _TOOL_SUFFIXES[p]))
     for peer in reviewed_suffixes:
         jobs[f"{peer} ->"] = lambda case, p=peer: _read(p, _written(case.reviewed_path, p, reviewed_suffixes[p]))
     costs: dict[str, list[float]] = {name: [] for name in jobs}
@@ -178,7 +179,7 @@ def per_claim(sizes: list[int], work: Path) -> None:
             reviewed_path=str(work / f"big-{count}-reviewed.json"),
         )
         del reviewed_data
-        for peer, suffix in suffixes.items():  # what the readers read, written before the clock starts
+        for peer, suffix in _TOOL_SUFFIXES.items():  # what the readers read, written before the clock starts
             _write(case.document, peer, _written(case.path, peer, suffix))
         for peer, suffix in reviewed_suffixes.items():
             # Written with its record, ClaimReview reads back as one document (without, a document per claim).
@@ -268,15 +269,9 @@ def memory(claims: int, work: Path) -> None:
         *(
             (
                 f"claimfmt convert --from {tool} (its output)",
-                ["convert", str(work / name), "--from", tool, "--to", "claimfmt"],
+                ["convert", str(work / f"out-{tool}{suffix}"), "--from", tool, "--to", "claimfmt"],
             )
-            for tool, name in (
-                ("doccano", "out-doccano.jsonl"),
-                ("labelstudio", "out-labelstudio.json"),
-                ("brat", "out-brat"),
-                ("prodigy", "out-prodigy.jsonl"),
-                ("parquet", "out-parquet.parquet"),
-            )
+            for tool, suffix in _READ_BACK.items()
         ),
         (
             "claimfmt convert --from w3c (--record's)",
@@ -292,8 +287,7 @@ def memory(claims: int, work: Path) -> None:
     ):
         target = command[command.index("--to") + 1] if "--to" in command else None
         # The tools' and W3C's outputs of the document (with its text) are read back below.
-        outputs = {"doccano": ".jsonl", "prodigy": ".jsonl", "brat": "", "parquet": ".parquet", "labelstudio": ".json"}
-        out = work / (f"out-{target}{outputs[target]}" if target in outputs else "out.json")
+        out = work / (f"out-{target}{_READ_BACK[target]}" if target in _READ_BACK else "out.json")
         if target == "w3c" and str(path) in command:
             out = work / ("out-record.json" if "--record" in command else "out-w3c.json")
         elif "--from" in command and command[command.index("--from") + 1] != "claimfmt":

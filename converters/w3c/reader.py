@@ -272,9 +272,8 @@ def read_large(path: str | os.PathLike[str], options: Options, report: LossRepor
             kind = "AnnotationPage" if "AnnotationPage" in types else "AnnotationCollection"
             # A page's items; a collection's first page's (a collection with items of its own is read whole).
             page_parts = parts if kind == "AnnotationPage" else _decoded(parts.get("first"), dict[str, msgspec.Raw])
-            depth = (
-                2 if kind == "AnnotationPage" else 3
-            )  # of an annotation: inside the items, the page (the collection)
+            # An annotation's depth in the file: inside the items, the page (and the collection).
+            depth = 2 if kind == "AnnotationPage" else 3
             items = _LargeItems(data, _decoded(page_parts.get("items"), list[msgspec.Raw]), depth)
             page = _parsed(page_parts, "items", items, depth - 1)
             head = page if kind == "AnnotationPage" else _parsed(parts, "first", page, 1)

@@ -30,7 +30,7 @@ from claimfmt.reading import Record
 from claimfmt.structuring import as_json, unstructure
 from claimfmt.writing import Streamed, write_json_values
 
-__all__ = ["write", "write_large"]
+__all__ = ["reads_back_as_written", "write", "write_large"]
 
 
 def write(document: Document, options: Options, report: LossReport, *, stream: bool = False) -> list[JSON]:
