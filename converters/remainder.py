@@ -548,7 +548,8 @@ def _extensions(edited: dict[str, JSON], kept: dict[str, JSON]) -> dict[str, JSO
     was, value = kept.get("was", {}), kept.get("value")
     out = dict(value or {})
     for key, current in edited.items():
-        if key not in was or (fingerprint(current) != was[key] and key in out):
+        # Fingerprinted only where ours holds the key too: a tool's parked fields (Prodigy's tokens) are large.
+        if key not in was or (key in out and fingerprint(current) != was[key]):
             out[key] = current  # added by the tool (or its reader), or changed there
     return out if out or value is not None else None
 
