@@ -198,22 +198,40 @@ def _records(sources: Iterable[SourceLike], report: LossReport) -> Iterator[Reco
             )
         for path in paths:
             if isinstance(path, str | os.PathLike) and str(path) != "-" and Path(path).suffix.lower() == ".jsonl":
-                data = Path(path).read_bytes()
-                if data.count(b"\n") > 1 or not data.endswith(b"\n"):
-                    try:
-                        whole = orjson.loads(data)
-                    except orjson.JSONDecodeError:
-                        whole = None
-                    if isinstance(whole, dict) and data.strip().count(b"\n") > 0:
-                        report.records_read += 1
-                        report.warn(
-                            "jsonl-pretty-printed",
-                            "one JSON object over several lines, read as one line",
-                            Origin(file=str(path), line=1),
-                        )
-                        yield Record(file=str(path), line=1, index=0, data=whole)
-                        continue
+                whole = _one_object(path)
+                if whole is not None:
+                    report.records_read += 1
+                    report.warn(
+                        "jsonl-pretty-printed",
+                        "one JSON object over several lines, read as one line",
+                        Origin(file=str(path), line=1),
+                    )
+                    yield Record(file=str(path), line=1, index=0, data=whole)
+                    continue
             yield from counted(iter_records(path), report)
+
+
+def _one_object(path: str | os.PathLike[str]) -> dict[str, JSON] | None:
+    """The one JSON object a ``.jsonl`` file holds over several lines; None for a file to read line by line.
+
+    A file whose first line is a JSON value alone is one of lines (were it one value, the rest would be
+    blank): it is neither held nor parsed here. Parsing a file of lines whole only to fail costs as much as
+    reading it, for orjson's error holds the whole file as text.
+    """
+    import msgspec
+
+    with Path(path).open("rb") as stream:
+        first = stream.readline()
+        try:
+            msgspec.json.decode(first, type=msgspec.Raw)  # checked, not built: a line may be large
+            return None
+        except msgspec.DecodeError:
+            data = first + stream.read()
+    try:
+        whole = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    return whole if isinstance(whole, dict) and b"\n" in data.strip() else None
 
 
 def _parked(

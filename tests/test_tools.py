@@ -110,6 +110,32 @@ def test_doccano_reads_the_pretty_printed_example_and_says_so() -> None:
     assert read.document.article.text.startswith("Google was founded")
 
 
+_LINE = {"text": "Ministers said taxes will fall.", "label": [[15, 30, "Claim"]]}
+
+
+@pytest.mark.parametrize(
+    ("content", "documents", "codes"),
+    [
+        (json.dumps(_LINE) + "\n" + json.dumps(_LINE) + "\n", 2, []),
+        (json.dumps(_LINE, indent=2) + "\n", 1, ["jsonl-pretty-printed"]),
+        (json.dumps(_LINE), 1, []),  # no final newline
+        ("\n" + json.dumps(_LINE) + "\n\n", 1, []),  # blank lines around one line
+        ('{"text": "cut\n' + json.dumps(_LINE) + "\n", 1, ["invalid-json"]),  # a bad first line is that line's
+    ],
+    ids=["lines", "pretty-printed", "one-line-unended", "blank-lines", "bad-first-line"],
+)
+def test_doccano_tells_a_pretty_printed_object_from_lines(
+    content: str, documents: int, codes: list[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_text(content)
+    report = LossReport(source="doccano", target="claimfmt")
+    read = list(Doccano().read([path], Options(), report))
+    assert len(read) == documents
+    assert [i.code for i in report.issues] == codes
+    assert all(r.document.claims[0].spans[0].exact == "taxes will fall" for r in read)
+
+
 def test_doccano_offsets_are_utf16_and_a_mismatch_is_reported() -> None:
     text = "\U0001f600 Ministers said taxes will fall."
     start16 = 2 + text[1:].index("taxes")  # the emoji is two UTF-16 units
