@@ -18,16 +18,12 @@ document (``converters/remainder.py``), so both ways are exact.
 from __future__ import annotations
 
 import array
-import base64
-import hashlib
 import itertools
 import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, ClassVar
-
-import orjson
 
 from claimfmt.converters import remainder
 from claimfmt.converters.base import (
@@ -158,8 +154,6 @@ class Prodigy(Converter):
         cuts = array.array("I", (edge.start() for edge in re.finditer(b"\x01", edges)))
         del edges
         starts, ends = array.array("I"), array.array("I")
-        # A reader keeps the task's tokens, which the record names by their fingerprint: made as they are written.
-        digest = hashlib.blake2b(digest_size=6)
 
         def tokens() -> Iterator[JSON]:
             size = len(text)
@@ -167,11 +161,7 @@ class Prodigy(Converter):
                 starts.append(start)
                 ends.append(end)
                 ws = end < size and text[end].isspace()
-                token = {"text": text[start:end], "start": start, "end": end, "id": n, "ws": ws}
-                digest.update(b"," if n else b"[")
-                digest.update(orjson.dumps(token, option=orjson.OPT_SORT_KEYS))
-                yield token
-            digest.update(b"]" if starts else b"[]")
+                yield {"text": text[start:end], "start": start, "end": end, "id": n, "ws": ws}
 
         recorded: Counter[str] = Counter()  # what the record holds, once made
 
@@ -187,6 +177,7 @@ class Prodigy(Converter):
             rebuilt = read_json(seen, mapping, identifier, scratch)[0]
             if rebuilt["claims"]:
                 raise Unbuildable("a source is written as a claim")
+            # The tokens a reader keeps: named in the record, not fingerprinted, for the document holds none.
             keeper = remainder.Keeper(as_json(head), {**rebuilt, "extensions": {_TOKENS: []}})
             for span in found:
                 spans.add(span)
@@ -203,8 +194,6 @@ class Prodigy(Converter):
             del task, parts  # what every claim's spans were: not needed now, and as large as the record's rest
             kept = keeper.record(fragments if fragments.count else None)
             recorded.update(keeper.fields)
-            if kept is not None and "extensions" in kept:
-                kept["extensions"]["was"][_TOKENS] = base64.urlsafe_b64encode(digest.digest()).decode()
             rest: dict[str, JSON] = {"spans": spans}
             if relations.count:
                 rest["relations"] = relations

@@ -10,7 +10,11 @@ keeps the rest as a *remainder*:
   first span the tool holds (``at``), and a guarded patch (``patches.guarded``);
 - one fragment per source the tool holds, keyed the same way;
 - the claims and sources the tool cannot hold at all (``more``), the document's
-  own fields (``document``), and an ``order`` where the tool's order is not ours.
+  own fields (``document``), and an ``order`` where the tool's order is not ours;
+- the document's extensions where the tool's differ (``extensions``): ours (``value``), and
+  each key the tool's had when written (``was``), with its value's fingerprint where ours
+  holds that key too (else null: only those are compared), so that a key the tool adds
+  or changes since is the tool's.
 
 Reading applies it to what the tool gives back *after editing*. The tool's edit is
 the truth: a fragment whose claim is gone is dropped, and a field the tool changed
@@ -242,7 +246,12 @@ def _kept(
     if patch := diff(_rest(original), _rest(base)):
         remainder["document"] = patch
     if not equal(original.get("extensions"), base.get("extensions")):
-        extensions: dict[str, JSON] = {"was": {k: fingerprint(v) for k, v in (base.get("extensions") or {}).items()}}
+        # A key of the tool's that ours lacks is named, not fingerprinted: a reader compares only those ours holds
+        # (:func:`_extensions`), and the tool's may be large (Prodigy's tokens).
+        ours = original.get("extensions") or {}
+        extensions: dict[str, JSON] = {
+            "was": {k: fingerprint(v) if k in ours else None for k, v in (base.get("extensions") or {}).items()}
+        }
         if "extensions" in original:
             extensions["value"] = original["extensions"]
         remainder["extensions"] = extensions

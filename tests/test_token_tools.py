@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -247,6 +248,30 @@ def test_prodigy_tasks_read_keep_what_prodigy_wrote_and_skip_rejects(tmp_path: P
     assert document.claims[0].attributions[0].source == document.sources[0].id
     claimfmt.convert([converted], source_format="claimfmt", target_format="prodigy", output=back)
     assert [json.loads(line) for line in back.read_text().splitlines()] == [task]
+
+
+def test_prodigy_tokens_are_fingerprinted_in_the_record_only_where_the_document_holds_them(
+    tmp_path: Path, seed: Document
+) -> None:
+    from claimfmt.converters.prodigy import _TOKENS, RECORD
+
+    tool = Tool(tmp_path, "prodigy")
+    tool.write([seed])  # the writer's own tokens: the record names them, a reader drops them
+    (task,) = tool.load()
+    assert task[RECORD]["extensions"]["was"] == {_TOKENS: None}
+    (back,), _ = tool.read()
+    assert back == seed
+    # A document read from Prodigy holds its tokens, and something Prodigy cannot hold beside them.
+    read = attrs.evolve(back, extensions={"org.example:x": 1, _TOKENS: task["tokens"]})
+    tool.write([read])
+    (task,) = tool.load()
+    assert isinstance(task[RECORD]["extensions"]["was"][_TOKENS], str)
+    task["tokens"][0]["ws"] = not task["tokens"][0]["ws"]  # edited in Prodigy: the tool's tokens win
+    tool.save([task])
+    (edited,), report = tool.read()
+    assert not report.failed
+    assert edited.extensions == {"org.example:x": 1, _TOKENS: task["tokens"]}
+    assert edited.claims == seed.claims
 
 
 def test_polnear_through_each_tool_and_back(tmp_path: Path) -> None:
