@@ -323,9 +323,10 @@ def decode_text(data: bytes) -> str | Issue:
     """
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
-    issue = _utf8_issue(data)
-    if issue is not None:
-        return issue
+    try:
+        text = data.decode("utf-8")  # once: the issue is looked for only where it fails
+    except UnicodeDecodeError as bad:
+        return _not_utf8(data, bad)
     if b"\x00" in data:
         at = data.index(b"\x00")
         line = data.count(b"\n", 0, at) + 1
@@ -335,27 +336,31 @@ def decode_text(data: bytes) -> str | Issue:
             message=f"binary data, not text: a NUL byte at byte {at}",
             hint="give the text file itself (UTF-8)",
         )
-    return data.decode("utf-8")
+    return text
 
 
 def _utf8_issue(data: bytes) -> Issue | None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as bad:
-        if data.startswith(_UTF16_BOMS):
-            return Issue(
-                code="invalid-utf8",
-                message="not UTF-8: the file starts with a UTF-16 byte-order mark",
-                hint="save the file as UTF-8",
-            )
-        line = data.count(b"\n", 0, bad.start) + 1
+        return _not_utf8(data, bad)
+    return None
+
+
+def _not_utf8(data: bytes, bad: UnicodeDecodeError) -> Issue:
+    if data.startswith(_UTF16_BOMS):
         return Issue(
             code="invalid-utf8",
-            line=line if line > 1 or b"\n" in data else None,
-            message=f"not valid UTF-8 at byte {bad.start}: {bad.reason}",
+            message="not UTF-8: the file starts with a UTF-16 byte-order mark",
             hint="save the file as UTF-8",
         )
-    return None
+    line = data.count(b"\n", 0, bad.start) + 1
+    return Issue(
+        code="invalid-utf8",
+        line=line if line > 1 or b"\n" in data else None,
+        message=f"not valid UTF-8 at byte {bad.start}: {bad.reason}",
+        hint="save the file as UTF-8",
+    )
 
 
 def decode_issue(data: bytes, exc: orjson.JSONDecodeError) -> Issue:
