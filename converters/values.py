@@ -155,7 +155,24 @@ def is_text(value: Any) -> TypeGuard[str]:
 
 def is_uri(value: Any) -> TypeGuard[str]:
     """An absolute URI (RFC 3986), as claimfmt's ``format: uri`` wants."""
-    return isinstance(value, str) and bool(validate_rfc3986(value, rule="URI"))
+    return isinstance(value, str) and (_USUAL_URI.match(value) is not None or bool(validate_rfc3986(value, rule="URI")))
+
+
+def _run(allowed: str) -> str:
+    """A run of ``allowed`` characters and percent-encoded bytes, unrolled: a character class matches a run at
+    once, where an alternation is tried at every character."""
+    return rf"{allowed}*(?:%[0-9A-Fa-f]{{2}}{allowed}*)*"
+
+
+# scheme://host[:port]/path?query#fragment, the URI nearly every URL is, in the character classes of
+# rfc3986_validator's rule and without its other branches (user info, IP literals, paths without a host): what
+# this matches, that rule matches, several times faster; anything else is asked of that rule.
+_HOST = _run(r"[a-zA-Z0-9_.~\-!$&'()*+,;=]")  # reg-name
+_SEGMENT = _run(r"[a-zA-Z0-9_.~\-!$&'()*+,;=:@]")  # pchar
+_QUERY = _run(r"[a-zA-Z0-9_.~\-!$&'()*+,;=:@/?]")  # a fragment's alike
+_USUAL_URI = re.compile(
+    rf"[a-zA-Z][a-zA-Z0-9+.-]*://{_HOST}(?::[0-9]*)?(?:/{_SEGMENT})*(?:\?{_QUERY})?(?:\#{_QUERY})?\Z"
+)
 
 
 def number(value: Any) -> int | float | None:
