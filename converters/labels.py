@@ -12,6 +12,7 @@ nobody has assessed, which no peer label says.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -263,6 +264,7 @@ def normalise_label(label: str) -> str:
 _NORMALISED = {name: {normalise_label(k): v for k, v in table.items()} for name, table in SCHEMES.items()}
 
 
+@functools.lru_cache(maxsize=4096)  # a dataset repeats a few labels over and over
 def state_for(scheme: str, label: str) -> State | None:
     """The state ``label`` maps to in ``scheme``, or None when the table does not have it."""
     return _NORMALISED[scheme].get(normalise_label(label))

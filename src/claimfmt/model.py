@@ -293,8 +293,11 @@ class Claim:
 
     def current(self) -> tuple[Verification, ...]:
         """The assessments that stand: every verification that no other supersedes, in order."""
-        replaced = {v.supersedes for v in self.verifications or () if v.supersedes is not None}
-        return tuple(v for v in self.verifications or () if v.id is None or v.id not in replaced)
+        verifications = self.verifications or ()
+        replaced = {v.supersedes for v in verifications if v.supersedes is not None}
+        if not replaced:  # the usual case: nothing revised
+            return verifications
+        return tuple(v for v in verifications if v.id is None or v.id not in replaced)
 
     def latest(self) -> Verification | None:
         """The latest current assessment (the last that no other supersedes), or None: what a one-verdict peer holds."""
