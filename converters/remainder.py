@@ -214,7 +214,9 @@ def _kept(
                 continue
             fragment: dict[str, JSON] = {"at": first(item)}
             whole = key == "sources" and item["id"] in implied  # kept whole below: no patch
-            if not whole and (patch := guarded(ours[item["id"]], item, ANCHORS)):
+            mine = ours[item["id"]]
+            # The tool's own object where it gave the item back as it was (W3C's public claims): nothing to patch.
+            if not whole and mine is not item and (patch := guarded(mine, item, ANCHORS)):
                 fragment["patch"] = patch
             for tool_id in tool_ids.get(item["id"], [item["id"]]):
                 if tool_id != item["id"]:
@@ -610,8 +612,9 @@ def _match(original: JSON, base: JSON, shift: Callable[[int], int]) -> tuple[dic
     def placed(spans: JSON) -> tuple[int, int] | None:
         # Our first span that is not empty where the tool counts (a span over just a \r is, in brat).
         for span in spans:
-            if _whole(span):
-                start, end = shift(span["start"]), shift(span["end"])
+            start, end = span.get("start"), span.get("end")
+            if isinstance(start, int) and isinstance(end, int):
+                start, end = shift(start), shift(end)
                 if end > start:
                     return start, end
         return None
@@ -686,14 +689,12 @@ def _rest(document: JSON) -> dict[str, JSON]:
 
 
 def _first_span(claim: JSON) -> list[int] | None:
+    # Asked of every claim several times a document: written out, not through a helper.
     for span in claim.get("spans", ()):
-        if _whole(span) and span["end"] > span["start"]:
-            return [span["start"], span["end"]]
+        start, end = span.get("start"), span.get("end")
+        if isinstance(start, int) and isinstance(end, int) and end > start:
+            return [start, end]
     return None
-
-
-def _whole(span: JSON) -> bool:
-    return isinstance(span.get("start"), int) and isinstance(span.get("end"), int)
 
 
 def _first_mention(source: JSON) -> list[int] | None:
