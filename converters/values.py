@@ -169,7 +169,7 @@ def _run(allowed: str) -> str:
 # this matches, that rule matches, several times faster; anything else is asked of that rule.
 _HOST = _run(r"[a-zA-Z0-9_.~\-!$&'()*+,;=]")  # reg-name
 _SEGMENT = _run(r"[a-zA-Z0-9_.~\-!$&'()*+,;=:@]")  # pchar
-_QUERY = _run(r"[a-zA-Z0-9_.~\-!$&'()*+,;=:@/?]")  # a fragment's alike
+_QUERY = _run(r"[a-zA-Z0-9_.~\-!$&'()*+,;=:@/?]")  # a query, and a fragment alike
 _USUAL_URI = re.compile(
     rf"[a-zA-Z][a-zA-Z0-9+.-]*://{_HOST}(?::[0-9]*)?(?:/{_SEGMENT})*(?:\?{_QUERY})?(?:\#{_QUERY})?\Z"
 )
