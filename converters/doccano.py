@@ -225,7 +225,7 @@ def _one_object(path: str | os.PathLike[str]) -> dict[str, JSON] | None:
         try:
             msgspec.json.decode(first, type=msgspec.Raw)  # checked, not built: a line may be large
             return None
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, RecursionError):  # nested deeper than msgspec goes: orjson tells
             data = first + stream.read()
     try:
         whole = orjson.loads(data)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from hypothesis import example, given
 from hypothesis import strategies as st
 from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
+import claimfmt
 from claimfmt.converters.values import _USUAL_URI, is_uri
 
 # Near-URIs: a scheme, then characters URIs hold and some they do not (a space, a bracket, a stray %, non-ASCII).
@@ -24,4 +28,34 @@ def test_what_the_quick_rule_takes_rfc3986s_rule_takes(text: str) -> None:
 @example("mailto:someone@example.org")
 @example("https://example.org/\n")
 def test_a_uri_is_what_rfc3986s_rule_says(text: str) -> None:
-    assert is_uri(text) == bool(validate_rfc3986(text, rule="URI"))
+    # The rule's pattern ends in `$`, which matches before a final newline; the schema's format check does not.
+    assert is_uri(text) == (bool(validate_rfc3986(text, rule="URI")) and not text.endswith("\n"))
+
+
+def test_a_url_ending_in_a_newline_is_kept_not_made_an_invalid_document(tmp_path: Path) -> None:
+    record = {"claim": "Taxes will fall.", "label": "Refuted", "original_claim_url": "https://example.org/a\n"}
+    source, out = tmp_path / "averitec.json", tmp_path / "out.jsonl"
+    source.write_text(json.dumps([record]))
+    report = claimfmt.convert([source], source_format="averitec", target_format="claimfmt", output=out)
+    assert not report.failed, [i.format() for i in report.issues]
+    (document,) = claimfmt.iter_documents(out)
+    assert document.article.url is None
+    back = tmp_path / "back.json"
+    claimfmt.convert([out], source_format="claimfmt", target_format="averitec", output=back)
+    assert json.loads(back.read_text())["original_claim_url"] == "https://example.org/a\n"  # one record: bare
+
+
+def test_a_w3c_source_ending_in_a_newline_is_kept_not_made_an_invalid_document(tmp_path: Path) -> None:
+    annotation = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "body": {"type": "TextualBody", "value": "Taxes will fall", "purpose": "describing"},
+        "target": {"source": "https://example.org/a\n", "selector": {"type": "TextQuoteSelector", "exact": "fall"}},
+    }
+    source, out = tmp_path / "annotation.json", tmp_path / "out.jsonl"
+    source.write_text(json.dumps(annotation))
+    report = claimfmt.convert([source], source_format="w3c", target_format="claimfmt", output=out)
+    assert not report.failed, [i.format() for i in report.issues]
+    (document,) = claimfmt.iter_documents(out)
+    assert document.article.url is None
+    assert document.article.extensions == {"org.w3.anno:source": "https://example.org/a\n"}

@@ -12,12 +12,12 @@ from typing import Any
 
 import attrs
 import orjson
-from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 from claimfmt.converters import remainder
 from claimfmt.converters.base import LossReport, Options, Origin, Read, readable
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit, detect_units
 from claimfmt.converters.values import as_list as _as_list
+from claimfmt.converters.values import is_uri
 from claimfmt.converters.w3c.selectors import _MEDIA_FRAGMENT, _select, _Selection
 from claimfmt.converters.w3c.terms import (
     _ALWAYS_WRITTEN,
@@ -453,7 +453,7 @@ class _Reader:
             url = self.article_iri
             fields: dict[str, Any] = {"published": self.published}
             if url is not None:
-                if validate_rfc3986(url, rule="URI"):
+                if is_uri(url):
                     fields["url"] = url
                 else:
                     fields["extensions"] = {_SOURCE: url}
