@@ -55,7 +55,7 @@ class Parquet(Converter):
 
     def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
         pq = _pyarrow()
-        from claimfmt.arrow import LayoutError, check_schema, documents_from_batch, error_text
+        from claimfmt.arrow import LayoutError, check_schema, error_text
 
         for source in sources:
             if not isinstance(source, str | os.PathLike) or str(source) == "-":
@@ -71,26 +71,19 @@ class Parquet(Converter):
                 except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
                     report.error("parquet-unreadable", f"not a readable Parquet file: {error_text(exc)}", origin)
                     continue
-                row = 0
-                for group in range(reader.num_row_groups):
-                    try:
-                        # One thread: pyarrow's reader threads can abort the interpreter at exit.
-                        batches = list(reader.iter_batches(batch_size=BATCH, row_groups=[group], use_threads=False))
-                    except (OSError, ValueError) as exc:
-                        report.error(
-                            "parquet-unreadable", f"row group {group} cannot be read: {error_text(exc)}", origin
-                        )
+                for row, found in enumerate(_rows(reader)):
+                    if isinstance(found, tuple):  # the row group that cannot be read, and why; nothing after it
+                        group, error = found
+                        message = f"row group {group} cannot be read: {error_text(error)}"
+                        report.error("parquet-unreadable", message, origin)
                         break
-                    for batch in batches:
-                        for found in documents_from_batch(batch):
-                            at = Origin(file=str(file), index=row)
-                            row += 1
-                            report.records_read += 1
-                            if isinstance(found, DocumentError):
-                                for issue in found.issues:
-                                    report.add(issue, at)
-                            else:
-                                yield Read(document=found, origin=at)
+                    at = Origin(file=str(file), index=row)
+                    report.records_read += 1
+                    if isinstance(found, DocumentError):
+                        for issue in found.issues:
+                            report.add(issue, at)
+                    else:
+                        yield Read(document=found, origin=at)
 
     def write(
         self,
@@ -140,6 +133,22 @@ class Parquet(Converter):
         with _replaced_file(Path(target)) as temp, pq.ParquetWriter(temp, SCHEMA, compression="zstd") as writer:
             writer.write_batch(batch)
         return 1
+
+
+def _rows(reader: Any) -> Iterator[Document | DocumentError | tuple[int, Exception]]:
+    """Each row of a Parquet file as a document (or why it is not one), a record batch at a time; at a row group
+    that cannot be read or decoded, (its number, the error), and nothing after it. Decoding fails on a string that
+    is not UTF-8 or a JSON field that is not JSON: Parquet's checksums are optional."""
+    from claimfmt.arrow import documents_from_batch
+
+    for group in range(reader.num_row_groups):
+        try:
+            # One thread: pyarrow's reader threads can abort the interpreter at exit.
+            for batch in list(reader.iter_batches(batch_size=BATCH, row_groups=[group], use_threads=False)):
+                yield from documents_from_batch(batch)
+        except (OSError, ValueError) as exc:  # ArrowInvalid, UnicodeDecodeError and JSONDecodeError are ValueErrors
+            yield group, exc
+            return
 
 
 def _files(path: Path) -> Iterator[Path]:

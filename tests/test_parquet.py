@@ -258,6 +258,13 @@ def _bad_files(folder: Path) -> dict[str, Path]:
     wrong = wrong.replace_schema_metadata(SCHEMA.metadata)
     files["parquet-schema-mismatch"] = folder / "wrong.parquet"
     pq.write_table(wrong, files["parquet-schema-mismatch"])
+    # Values Parquet holds but that do not decode (its checksums are optional): a string that is not UTF-8, a JSON
+    # field that is not JSON. Each is the row group's error, read where the values are made.
+    for name, column, value in (("not-utf8", "id", b"seed-\xff"), ("not-json", "extensions", b"{not json")):
+        at = table.schema.get_field_index(column)
+        bad = table.set_column(at, column, pa.array([value], pa.binary()).view(pa.string()))
+        files[name] = folder / f"{name}.parquet"
+        pq.write_table(bad.replace_schema_metadata(table.schema.metadata), files[name])
     return files
 
 
@@ -269,6 +276,8 @@ def _bad_files(folder: Path) -> dict[str, Path]:
         "parquet-not-claimfmt",
         "parquet-layout-unsupported",
         "parquet-schema-mismatch",
+        "not-utf8",
+        "not-json",
     ],
 )
 def test_bad_parquet_is_one_error_with_a_code_and_no_output(
@@ -279,7 +288,7 @@ def test_bad_parquet_is_one_error_with_a_code_and_no_output(
     out.write_text("good data\n")
     assert main(["convert", str(path), "--from", "parquet", "--to", "claimfmt", "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    code = "parquet-unreadable" if name == "truncated" else name
+    code = "parquet-unreadable" if name in ("truncated", "not-utf8", "not-json") else name
     assert f"{path}: error:" in err and f"[{code}]" in err and "Traceback" not in err
     assert out.read_text() == "good data\n"
 
