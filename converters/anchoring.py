@@ -189,16 +189,12 @@ def _context(text: str, begin: int, finish: int, prefix: str | None, suffix: str
 
 
 def _whole(text: str, begin: int, finish: int, prefix: str | None, suffix: str | None) -> bool:
-    """Whether the context agrees wholly (as far as the text goes): edits may have made the offsets a look-alike's.
+    """Whether the context agrees wholly: edits may have made the offsets a look-alike's. A text that ends before
+    the context does disagrees with it (what the context says is next to the span is not there).
 
     :func:`_context` counting every character, told by comparing slices (every span read is asked this).
     """
-    prefix, suffix = prefix or "", suffix or ""
-    before, after = min(len(prefix), begin), min(len(suffix), len(text) - finish)
-    return (
-        text[begin - before : begin] == prefix[len(prefix) - before :]
-        and text[finish : finish + after] == suffix[:after]
-    )
+    return text.endswith(prefix or "", 0, begin) and text.startswith(suffix or "", finish)
 
 
 def _common(one: str, other: str) -> int:
