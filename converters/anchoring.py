@@ -192,7 +192,7 @@ def _whole(text: str, begin: int, finish: int, prefix: str | None, suffix: str |
     """Whether the context agrees wholly: edits may have made the offsets a look-alike's. A text that ends before
     the context does disagrees with it (what the context says is next to the span is not there).
 
-    :func:`_context` counting every character, told by comparing slices (every span read is asked this).
+    What :func:`_context` says counting every character, told without counting (every span read is asked this).
     """
     return text.endswith(prefix or "", 0, begin) and text.startswith(suffix or "", finish)
 

@@ -250,9 +250,9 @@ def _kept(
     if not equal(original.get("extensions"), base.get("extensions")):
         # A key of the tool's that ours lacks is named, not fingerprinted: a reader compares only those ours holds
         # (:func:`_extensions`), and the tool's may be large (Prodigy's tokens).
-        ours = original.get("extensions") or {}
+        our_keys = original.get("extensions") or {}
         extensions: dict[str, JSON] = {
-            "was": {k: fingerprint(v) if k in ours else None for k, v in (base.get("extensions") or {}).items()}
+            "was": {k: fingerprint(v) if k in our_keys else None for k, v in (base.get("extensions") or {}).items()}
         }
         if "extensions" in original:
             extensions["value"] = original["extensions"]
