@@ -1,4 +1,4 @@
-"""Values readers check before they map them: URIs."""
+"""Values readers and writers check before they map them: URIs."""
 
 from __future__ import annotations
 
@@ -59,3 +59,18 @@ def test_a_w3c_source_ending_in_a_newline_is_kept_not_made_an_invalid_document(t
     (document,) = claimfmt.iter_documents(out)
     assert document.article.url is None
     assert document.article.extensions == {"org.w3.anno:source": "https://example.org/a\n"}
+
+
+def test_a_document_id_ending_in_a_newline_is_not_made_the_w3c_collections_iri(tmp_path: Path) -> None:
+    # An annotation server takes a collection's id as its IRI: one ending in a newline is none, so the
+    # collection gets a name-based URN and the id goes in documentId.
+    document = {"claimfmt": "1.1", "id": "https://example.org/a\n", "article": {"text": "Taxes will fall."}}
+    source, out = tmp_path / "document.json", tmp_path / "out.jsonl"
+    source.write_text(json.dumps({**document, "sources": [], "claims": []}))
+    claimfmt.convert([source], source_format="claimfmt", target_format="w3c", output=out)
+    collection = json.loads(out.read_text())
+    assert is_uri(collection["id"]) and collection["id"].startswith("urn:uuid:")
+    assert collection["documentId"] == "https://example.org/a\n"
+    back = tmp_path / "back.json"
+    claimfmt.convert([out], source_format="w3c", target_format="claimfmt", output=back)
+    assert json.loads(back.read_text())["id"] == "https://example.org/a\n"

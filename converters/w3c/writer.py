@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 
-from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
-
 from claimfmt import writing
 from claimfmt.converters.base import LossReport, Options
 from claimfmt.converters.offsets import OffsetError, OffsetMap, Unit
+from claimfmt.converters.values import is_uri
 from claimfmt.converters.w3c.terms import (
     _ANNOTATION,
     _COLLECTION,
@@ -282,7 +281,7 @@ def _carries_date(claim: Claim, published: str) -> bool:
 def collection_id(document: Document) -> str:
     """The collection IRI: the document id where it is an absolute IRI of its own, else a name-based UUID URN."""
     doc_id = document.id
-    if "#" not in doc_id and doc_id != document.article.url and validate_rfc3986(doc_id, rule="URI"):
+    if "#" not in doc_id and doc_id != document.article.url and is_uri(doc_id):
         return doc_id
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'claimfmt:' + doc_id)}"
 
