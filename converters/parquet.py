@@ -136,9 +136,9 @@ class Parquet(Converter):
 
 
 def _rows(reader: Any) -> Iterator[Document | DocumentError | tuple[int, Exception]]:
-    """Each row of a Parquet file as a document (or why it is not one), a record batch at a time; at a row group
-    that cannot be read or decoded, (its number, the error), and nothing after it. Decoding fails on a string that
-    is not UTF-8 or a JSON field that is not JSON: Parquet's checksums are optional."""
+    """Each row of a Parquet file as a document (or why it is not one: a row whose values do not decode is one
+    too), a record batch at a time; at a row group that cannot be read, (its number, the error), and nothing
+    after it."""
     from claimfmt.arrow import documents_from_batch
 
     for group in range(reader.num_row_groups):
@@ -146,7 +146,7 @@ def _rows(reader: Any) -> Iterator[Document | DocumentError | tuple[int, Excepti
             # One thread: pyarrow's reader threads can abort the interpreter at exit.
             for batch in list(reader.iter_batches(batch_size=BATCH, row_groups=[group], use_threads=False)):
                 yield from documents_from_batch(batch)
-        except (OSError, ValueError) as exc:  # ArrowInvalid, UnicodeDecodeError and JSONDecodeError are ValueErrors
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             yield group, exc
             return
 

@@ -259,7 +259,7 @@ def _bad_files(folder: Path) -> dict[str, Path]:
     files["parquet-schema-mismatch"] = folder / "wrong.parquet"
     pq.write_table(wrong, files["parquet-schema-mismatch"])
     # Values Parquet holds but that do not decode (its checksums are optional): a string that is not UTF-8, a JSON
-    # field that is not JSON. Each is the row group's error, read where the values are made.
+    # field that is not JSON. Each is its row's error, read where the values are made.
     for name, column, value in (("not-utf8", "id", b"seed-\xff"), ("not-json", "extensions", b"{not json")):
         at = table.schema.get_field_index(column)
         bad = table.set_column(at, column, pa.array([value], pa.binary()).view(pa.string()))
@@ -289,8 +289,30 @@ def test_bad_parquet_is_one_error_with_a_code_and_no_output(
     assert main(["convert", str(path), "--from", "parquet", "--to", "claimfmt", "-o", str(out)]) == 1
     err = capsys.readouterr().err
     code = "parquet-unreadable" if name in ("truncated", "not-utf8", "not-json") else name
-    assert f"{path}: error:" in err and f"[{code}]" in err and "Traceback" not in err
+    where = f"{path}[0]" if name in ("not-utf8", "not-json") else str(path)  # a value that does not decode: its row's
+    assert f"{where}: error:" in err and f"[{code}]" in err and "Traceback" not in err
     assert out.read_text() == "good data\n"
+
+
+@pytest.mark.parametrize(("column", "value"), [("id", b"seed-\xff"), ("extensions", b"{not json")])
+def test_a_row_whose_values_do_not_decode_costs_its_document_only(tmp_path: Path, column: str, value: bytes) -> None:
+    seed = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
+    table = record_batch([seed, attrs.evolve(seed, id="second")])
+    values = table.column(column).cast(pa.binary()).to_pylist()
+    bad = table.set_column(table.schema.get_field_index(column), column, pa.array([value, values[1]]).view(pa.string()))
+    # The per-batch API (what Dask and Spark call) says so of the row, and raises nothing.
+    issues = validate_batch(bad)
+    assert set(zip(issues.column("row").to_pylist(), issues.column("code").to_pylist(), strict=True)) == {
+        (0, "parquet-unreadable")
+    }
+    records, found = convert_batch(bad, "averitec")
+    assert [r["claim"] for r in records] == [c.text for c in seed.claims]  # the second row's
+    assert [(i.code, i.index) for i in found if i.severity == "error"] == [("parquet-unreadable", 0)]
+    path = tmp_path / "bad.parquet"
+    pq.write_table(pa.Table.from_batches([bad]), path)
+    report = claimfmt.convert([path], source_format="parquet", target_format="claimfmt", output=tmp_path / "out.jsonl")
+    assert [(i.code, i.index) for i in report.issues if i.severity == "error"] == [("parquet-unreadable", 0)]
+    assert [d.id for d in claimfmt.iter_documents(tmp_path / "out.jsonl")] == ["second"]
 
 
 def test_parquet_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

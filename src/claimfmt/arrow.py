@@ -376,13 +376,37 @@ def documents_from_batch(batch: pa.RecordBatch | pa.Table) -> Iterator[Document 
     """Each row as a Document, or the :class:`DocumentError` saying why it is not one (pointers into the row)."""
     from claimfmt.validation import surely_valid
 
-    for row in batch.to_pylist():
-        data = _json_of(row)
+    for row in _python_rows(batch):
         try:
+            if isinstance(row, UnicodeDecodeError):
+                raise _undecodable(f"a string is not UTF-8 ({row})")
+            try:
+                data = _json_of(row)
+            except orjson.JSONDecodeError as exc:
+                raise _undecodable(f"a JSON field is not JSON ({exc})") from None
             # Known valid: built in one pass, holding its JSON (or, where msgspec would change a value, the long way).
             yield trusted(data, issues=()) if surely_valid(data) else structure(data, Document)
         except DocumentError as exc:
             yield exc
+
+
+def _python_rows(batch: pa.RecordBatch | pa.Table) -> list[dict[str, Any] | UnicodeDecodeError]:
+    """The batch's rows as Python values; a row with a string that is not UTF-8 (Parquet's checksums are
+    optional) as the error, found row by row once the batch as a whole fails."""
+    try:
+        rows: list[dict[str, Any] | UnicodeDecodeError] = batch.to_pylist()
+    except UnicodeDecodeError:
+        rows = []
+        for n in range(batch.num_rows):
+            try:
+                rows.extend(batch.slice(n, 1).to_pylist())
+            except UnicodeDecodeError as exc:
+                rows.append(exc)
+    return rows
+
+
+def _undecodable(why: str) -> DocumentError:
+    return DocumentError([Issue(code="parquet-unreadable", message=f"the row's values do not decode: {why}")])
 
 
 # --- the per-batch API ------------------------------------------------------------------------------
@@ -414,7 +438,10 @@ def validate_batch(batch: pa.RecordBatch | pa.Table | Iterable[bytes | str]) -> 
 
     if isinstance(batch, pa.RecordBatch | pa.Table):
         check_schema(batch.schema)
-        ids = batch.column("id").to_pylist()
+        try:
+            ids = batch.column("id").to_pylist()
+        except UnicodeDecodeError:  # an id that is not UTF-8: its row's issue says so
+            ids = [row.get("id") if isinstance(row, dict) else None for row in _python_rows(batch.select(["id"]))]
         for n, (identifier, found) in enumerate(zip(ids, documents_from_batch(batch), strict=True)):
             # A document built from a row it knew valid says so at once; any other is validated as its JSON.
             add(n, identifier, found.issues if isinstance(found, DocumentError) else validate(found))
@@ -466,14 +493,21 @@ def validate_parquet(path: str, wanted: Callable[[str], bool] | None = None) -> 
 
 
 def convert_batch(batch: pa.RecordBatch | pa.Table, target_format: str) -> tuple[list[Any], list[Issue]]:
-    """The documents of a batch as records of a JSON peer format, and the conversion's issues."""
+    """The documents of a batch as records of a JSON peer format, and the conversion's issues (a row that is
+    not a document is not converted: its issues say why, ``index`` its row)."""
     from claimfmt.conversion import Options
     from claimfmt.converters.base import LossReport
     from claimfmt.converters.registry import get_converter
 
     check_schema(batch.schema)
     report = LossReport(source="parquet", target=target_format)
-    documents = [d for d in documents_from_batch(batch) if isinstance(d, Document)]
+    documents = []
+    for row, found in enumerate(documents_from_batch(batch)):
+        if isinstance(found, DocumentError):
+            for issue in found.issues:
+                report.add(issue.located(file=None, line=None, index=row))
+        else:
+            documents.append(found)
     records = list(get_converter(target_format).write_records(documents, Options(), report))
     return records, report.issues
 
