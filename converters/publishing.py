@@ -47,7 +47,7 @@ def withheld(document: Document, report: LossReport | None) -> Document:
     if article is document.article and not renamed:
         return document
     if document._json is None:
-        claims = tuple(_renamed(claim, renamed) for claim in document.claims)
+        claims = tuple(_renamed(claim, renamed) if _cites(claim, renamed) else claim for claim in document.claims)
         return evolve(document, article=article, sources=tuple(sources), claims=claims)
     # Each renamed claim's JSON renamed alike, not unstructured again.
     pairs = list(withheld_claims(document, zip(document.claims, document._json["claims"], strict=True)))
@@ -56,14 +56,23 @@ def withheld(document: Document, report: LossReport | None) -> Document:
     return evolve(document, made=made, article=article, sources=tuple(sources), claims=claims)
 
 
-def withheld_claims(document: Document, claims: Iterable[tuple[Claim, JSON]]) -> Iterator[tuple[Claim, JSON]]:
+def withheld_claims(
+    document: Document, claims: Iterable[tuple[Claim, JSON]], *, models: bool = True
+) -> Iterator[tuple[Claim, JSON]]:
     """``claims`` (the document's, one at a time, each with its JSON) citing its anonymous sources by the ids
-    :func:`withheld` gives them: for a writer that takes the claims of a large document one at a time."""
+    :func:`withheld` gives them: for a writer that takes the claims of a large document one at a time.
+
+    Without ``models``, only the JSON is renamed, and each claim is the document's own (its attributions still
+    name the sources): for a writer that takes a claim's source ids from its JSON alone (W3C's), where renaming
+    the model would be work thrown away.
+    """
     renamed = anonymous_ids(document)
     for claim, data in claims:
-        public = _renamed(claim, renamed)
-        # The JSON, which writers copy from, must not keep an id that might name the source.
-        yield (claim, data) if public is claim else (public, _renamed_json(data, renamed))
+        if not _cites(claim, renamed):
+            yield claim, data
+        else:
+            # The JSON, which writers copy from, must not keep an id that might name the source.
+            yield _renamed(claim, renamed) if models else claim, _renamed_json(data, renamed)
 
 
 def anonymous_ids(document: Document) -> dict[str, str]:
@@ -72,12 +81,15 @@ def anonymous_ids(document: Document) -> dict[str, str]:
     return {identifier: f"anonymous-{n}" for n, identifier in enumerate(anonymous, start=1)}
 
 
-def _renamed(claim: Claim, renamed: dict[str, str]) -> Claim:
-    """The claim citing its sources by their new ids (itself, where it cites none renamed)."""
+def _cites(claim: Claim, renamed: dict[str, str]) -> bool:
+    """Whether the claim cites a source that is renamed (in an attribution or its ``via``)."""
     cited = {a.source for a in claim.attributions}
     cited.update(v.source for a in claim.attributions for v in a.via or ())
-    if renamed.keys().isdisjoint(cited):
-        return claim
+    return not renamed.keys().isdisjoint(cited)
+
+
+def _renamed(claim: Claim, renamed: dict[str, str]) -> Claim:
+    """The claim, which :func:`_cites` a renamed source, citing its sources by their new ids."""
     # Only what names a renamed source is made anew (attrs.evolve is slow): the rest is shared.
     attributions = []
     for attribution in claim.attributions:

@@ -91,7 +91,7 @@ class W3C(Converter):
             return super().write_large(document, target, options, report, jsonl=jsonl)
         if options.record:
             return write_large_record(document, target, options, report, jsonl=jsonl)
-        claims = withheld_claims(head, document.claims())
+        claims = withheld_claims(head, document.claims(), models=False)  # the writer takes source ids from the JSON
         writer = _Writer(
             withheld(head, report),
             options,

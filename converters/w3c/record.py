@@ -27,7 +27,7 @@ from claimfmt.converters.w3c.writer import _bare, _Writer
 from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record
-from claimfmt.structuring import as_json, unstructure
+from claimfmt.structuring import as_json, claim_by_claim, evolve, unstructure
 from claimfmt.writing import Streamed, write_json_values
 
 __all__ = ["reads_back_as_written", "write", "write_large"]
@@ -42,15 +42,24 @@ def write(document: Document, options: Options, report: LossReport, *, stream: b
     text = document.article.text
     if not options.record:
         return _Writer(withheld(document, report), options, report, text=text, stream=stream).values()
-    public = withheld(document, None)
+    # The claims stay the document's: the writer takes the source ids they cite from their JSON, renamed here.
+    head, claims, count = evolve(document, claims=()), claim_by_claim(document)[1], len(document.claims)
+    pairs = list(withheld_claims(document, zip(document.claims, claims, strict=True), models=False))
+    public_head = withheld(head, None)
     bare = _bare(document)
     as_written = reads_back_as_written(document, options)
     while True:
         # What the record keeps is known once the public annotations are read back as a reader would (or once it
         # is known that the reader gives back the public document).
-        writer = _Writer(public, options, LossReport(source="claimfmt", target="w3c"), bare=bare, text=text)
+        scratch = LossReport(source="claimfmt", target="w3c")
+        writer = _Writer(public_head, options, scratch, bare=bare, text=text, claims=pairs, count=count)
         values = writer.values()
-        rebuilt = public if as_written else _read_back(values, options, text)
+        if as_written:
+            rebuilt: Document | JSON = {**as_json(public_head), "claims": [data for _, data in pairs]}
+            rebuilt_ids = [data["id"] for _, data in pairs]
+        else:
+            rebuilt = _read_back(values, options, text)
+            rebuilt_ids = [claim.id for claim in rebuilt.claims]
         kept = remainder.keep(document, rebuilt)
         if kept is None:
             return values
@@ -60,8 +69,8 @@ def write(document: Document, options: Options, report: LossReport, *, stream: b
     report.recorded.update(remainder.fields(kept))
     fragments = kept.pop("claims", {})
     annotations = {}
-    if len(rebuilt.claims) == len(writer.annotations):  # else each fragment stays on the container
-        annotations = {claim.id: item for claim, item in zip(rebuilt.claims, writer.annotations, strict=True)}
+    if len(rebuilt_ids) == len(writer.annotations):  # else each fragment stays on the container
+        annotations = dict(zip(rebuilt_ids, writer.annotations, strict=True))
     for key in list(fragments):
         annotation = annotations.get(key)
         if annotation is not None:
@@ -145,7 +154,7 @@ def write_large(
         nonlocal fragments
         ours, public = itertools.tee(document.claims())
         for index, ((_, data), (claim, public_data)) in enumerate(
-            zip(ours, withheld_claims(head, public), strict=True)
+            zip(ours, withheld_claims(head, public, models=False), strict=True)
         ):
             annotation = writer.annotation(claim, public_data, standalone=False)
             if as_written and not _kept_from_reading(claim.extensions):
