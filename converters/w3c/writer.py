@@ -48,9 +48,10 @@ class _Writer:
     ) -> None:
         """``bare`` says whether bare annotations may carry the document (None: work it out); ``text`` is the
         article's text to count offsets in where the document carries none (it was withheld); ``stream`` lets a
-        page of many items be written as they are made. ``claims`` (``count`` of them, each with its JSON, gone
-        through once) stand for the document's where they come one at a time from a large file
-        (``claimfmt.large``)."""
+        page of many items be written as they are made. ``claims`` (``count`` of them, each with its JSON) stand for
+        the document's where they come one at a time from a large file (``claimfmt.large``, gone through once), or
+        where publishing renamed their sources in the JSON only (the writer takes a claim's source ids from its
+        JSON)."""
         self.document = document
         self.claims = claims
         self.count = len(document.claims) if claims is None else count
