@@ -377,13 +377,15 @@ def documents_from_batch(batch: pa.RecordBatch | pa.Table) -> Iterator[Document 
     from claimfmt.validation import surely_valid
 
     for row in _python_rows(batch):
+        if isinstance(row, UnicodeDecodeError):
+            yield _undecodable(f"a string is not UTF-8 ({row})")
+            continue
         try:
-            if isinstance(row, UnicodeDecodeError):
-                raise _undecodable(f"a string is not UTF-8 ({row})")
-            try:
-                data = _json_of(row)
-            except orjson.JSONDecodeError as exc:
-                raise _undecodable(f"a JSON field is not JSON ({exc})") from None
+            data = _json_of(row)
+        except orjson.JSONDecodeError as exc:
+            yield _undecodable(f"a JSON field is not JSON ({exc})")
+            continue
+        try:
             # Known valid: built in one pass, holding its JSON (or, where msgspec would change a value, the long way).
             yield trusted(data, issues=()) if surely_valid(data) else structure(data, Document)
         except DocumentError as exc:
