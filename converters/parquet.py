@@ -11,7 +11,8 @@ folder, where dataset readers skip it).
 Reading takes files and folders (hive-partitioned or not; paths with a part starting
 ``_`` or ``.`` are skipped, as Arrow datasets do), one record batch at a time. A file
 that is not Parquet, is cut short, is of another schema or of a layout version from the
-future is one error with its file (and row group), and no document of it is read.
+future is one error with its file, and no document of it is read; a row group that cannot be read (a
+damaged page) is one error with its first row, and the groups around it are read.
 
 pyarrow is an optional dependency: ``pip install 'claimfmt[parquet]'``.
 """
@@ -25,6 +26,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, ClassVar
+
+import attrs
 
 from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read, optional
 from claimfmt.issues import DocumentError
@@ -71,12 +74,12 @@ class Parquet(Converter):
                 except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
                     report.error("parquet-unreadable", f"not a readable Parquet file: {error_text(exc)}", origin)
                     continue
-                for row, found in enumerate(_rows(reader)):
-                    if isinstance(found, tuple):  # the row group that cannot be read, and why; nothing after it
-                        group, error = found
-                        message = f"row group {group} cannot be read: {error_text(error)}"
-                        report.error("parquet-unreadable", message, origin)
-                        break
+                for row, found in _rows(reader):
+                    if isinstance(found, _LostGroup):
+                        rows = f"rows {row} to {row + found.rows - 1}" if found.rows > 1 else f"row {row}"
+                        message = f"row group {found.group} ({rows}) cannot be read: {error_text(found.error)}"
+                        report.error("parquet-unreadable", message, Origin(file=str(file), index=row))
+                        continue
                     at = Origin(file=str(file), index=row)
                     report.records_read += 1
                     if isinstance(found, DocumentError):
@@ -135,20 +138,35 @@ class Parquet(Converter):
         return 1
 
 
-def _rows(reader: Any) -> Iterator[Document | DocumentError | tuple[int, Exception]]:
-    """Each row of a Parquet file as a document (or why it is not one: a row whose values do not decode is one
-    too), a record batch at a time; at a row group that cannot be read, (its number, the error), and nothing
-    after it."""
+@attrs.frozen(kw_only=True)
+class _LostGroup:
+    """A row group that cannot be read (a damaged page): its rows are lost, the groups around it are read."""
+
+    group: int
+    rows: int
+    error: Exception
+
+
+def _rows(reader: Any) -> Iterator[tuple[int, Document | DocumentError | _LostGroup]]:
+    """Each row of a Parquet file, by its number in the file, as a document (or why it is not one: a row whose
+    values do not decode is one too), a record batch at a time; a row group that cannot be read in its place."""
     from claimfmt.arrow import documents_from_batch
 
+    row = 0
     for group in range(reader.num_row_groups):
+        rows = reader.metadata.row_group(group).num_rows
         try:
+            # Read whole before any row is given: a group is lost whole or read whole.
             # One thread: pyarrow's reader threads can abort the interpreter at exit.
-            for batch in list(reader.iter_batches(batch_size=BATCH, row_groups=[group], use_threads=False)):
-                yield from documents_from_batch(batch)
+            batches = list(reader.iter_batches(batch_size=BATCH, row_groups=[group], use_threads=False))
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-            yield group, exc
-            return
+            yield row, _LostGroup(group=group, rows=rows, error=exc)
+            row += rows
+            continue
+        for batch in batches:
+            for found in documents_from_batch(batch):
+                yield row, found
+                row += 1
 
 
 def _files(path: Path) -> Iterator[Path]:

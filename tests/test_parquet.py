@@ -315,6 +315,25 @@ def test_a_row_whose_values_do_not_decode_costs_its_document_only(tmp_path: Path
     assert [d.id for d in claimfmt.iter_documents(tmp_path / "out.jsonl")] == ["second"]
 
 
+def test_a_row_group_that_cannot_be_read_costs_its_rows_only(tmp_path: Path) -> None:
+    seed = claimfmt.load(EXAMPLES / "seed-article.claimfmt.json")
+    path = tmp_path / "groups.parquet"
+    table = pa.Table.from_batches([record_batch([attrs.evolve(seed, id=f"d{n}") for n in range(5)])])
+    pq.write_table(table, path, row_group_size=2)  # rows 0-1, 2-3 and 4
+    # The middle group's id column overwritten: its pages no longer parse (Parquet's checksums are optional).
+    group = pq.ParquetFile(path).metadata.row_group(1)
+    column = next(group.column(n) for n in range(group.num_columns) if group.column(n).path_in_schema == "id")
+    start = column.dictionary_page_offset or column.data_page_offset
+    data = bytearray(path.read_bytes())
+    data[start : start + column.total_compressed_size] = b"\xff" * column.total_compressed_size
+    path.write_bytes(data)
+    report = claimfmt.convert([path], source_format="parquet", target_format="claimfmt", output=tmp_path / "out.jsonl")
+    (error,) = report.issues
+    assert (error.code, error.file, error.index) == ("parquet-unreadable", str(path), 2)
+    assert "row group 1 (rows 2 to 3) cannot be read" in error.message
+    assert [d.id for d in claimfmt.iter_documents(tmp_path / "out.jsonl")] == ["d0", "d1", "d4"]
+
+
 def test_parquet_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seed = str(EXAMPLES / "seed-article.claimfmt.json")
     assert main(["convert", seed, "--from", "claimfmt", "--to", "parquet"]) == 2

@@ -50,9 +50,10 @@ CODES: dict[str, Code] = {
         ("several-documents", "An input expected to hold one document holds several.", "Use iter_documents."),
         (
             "parquet-unreadable",
-            "A Parquet file cannot be read (not Parquet, cut short, a damaged row group: named), or a row's "
-            "values do not decode (a string not UTF-8, a JSON field not JSON: that row's document alone).",
-            "Re-create the file; rows before a damaged row group, and around an undecodable row, were read.",
+            "A Parquet file cannot be read (not Parquet, cut short), a row group cannot (a damaged page: its rows "
+            "alone, named), or a row's values do not decode (a string not UTF-8, a JSON field not JSON: that row's "
+            "document alone).",
+            "Re-create the file; the rows around a damaged row group or an undecodable row were read.",
         ),
         (
             "parquet-not-claimfmt",
