@@ -248,7 +248,8 @@ def _parked(
     A line claimfmt ``written`` (it holds our record) keeps only what doccano added to it: its entities
     and relations are the document's, edits and all, not a patch on them.
     """
-    if written and _LINE not in (document.extensions or {}) and only_written(line, _WRITTEN):
+    held = as_json(document).get("extensions") or {}  # its model may not be built yet (remainder.restore)
+    if written and _LINE not in held and only_written(line, _WRITTEN):
         return document  # nothing doccano added: writing the document again would find nothing to keep
     again = _line(document, mapping, unit, LossReport(source="-", target="-"))
     return kept_by_reader(document, line, again, written=written, extension=_LINE, field="doccano", report=report)

@@ -221,7 +221,8 @@ def _parked(
     """
     if not documents:
         return []
-    if written and _TASK not in (documents[0].extensions or {}) and _only_written(task, documents, mapping, unit):
+    held = as_json(documents[0]).get("extensions") or {}  # its model may not be built yet (remainder.restore)
+    if written and _TASK not in held and _only_written(task, documents, mapping, unit):
         return documents  # nothing Label Studio added: writing the documents again would find nothing to keep
     again = _task(documents, mapping, unit, LossReport(source="-", target="-"))
     kept = additions(task, again) if written else diff(task, again)

@@ -377,7 +377,8 @@ def _parked(
     task: dict[str, JSON], document: Document, mapping: AnnotationMapping, report: LossReport, *, written: bool
 ) -> Document:
     """``document`` with what the writer would not give back of ``task`` kept (and counted)."""
-    if written and not {_TASK, _TOKENS} & set(document.extensions or ()) and _only_written(task, document, mapping):
+    held = as_json(document).get("extensions") or {}  # its model may not be built yet (remainder.restore)
+    if written and not {_TASK, _TOKENS} & set(held) and _only_written(task, document, mapping):
         return document  # nothing Prodigy added: writing the document again would find nothing to keep
     again = _task(document, mapping, LossReport(source="-", target="-"))
     return kept_by_reader(document, task, again, written=written, extension=_TASK, field="prodigy", report=report)

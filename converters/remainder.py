@@ -34,7 +34,7 @@ from claimfmt.issues import DocumentError, Severity
 from claimfmt.jsontext import equal
 from claimfmt.large import Unbuildable
 from claimfmt.model import Document
-from claimfmt.structuring import as_json, evolve, trusted
+from claimfmt.structuring import as_json, deferred, evolve, trusted
 from claimfmt.versions import CURRENT_VERSION
 
 __all__ = ["VERSION", "Keeper", "Unpaired", "article_text", "bare", "fields", "keep", "pair", "restore", "restored"]
@@ -388,7 +388,8 @@ def restored(
     if errors:
         set_aside(DocumentError(errors), what, "the document read from the annotations alone", report, origin)
         return None
-    return trusted(applied, issues=issues)
+    # Built when first asked for: written to claimfmt, the document needs only its JSON.
+    return deferred(applied, issues=issues)
 
 
 def article_text(remainder: JSON) -> str | None:

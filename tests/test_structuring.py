@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 from typing import Any
 
 import attrs
@@ -13,7 +14,16 @@ from hypothesis import strategies as st
 import claimfmt
 from claimfmt.issues import DocumentError
 from claimfmt.model import Article, Attribution, Provenance, Source, Verification
-from claimfmt.structuring import as_json, evolve, parts_json, structure, structure_valid, trusted, unstructure
+from claimfmt.structuring import (
+    as_json,
+    deferred,
+    evolve,
+    parts_json,
+    structure,
+    structure_valid,
+    trusted,
+    unstructure,
+)
 from claimfmt.testing import json_documents
 
 
@@ -166,6 +176,56 @@ def test_the_fast_way_builds_what_the_strict_way_builds(
     except DocumentError as exc:
         found = [issue.format() for issue in exc.issues]
     assert found == expected
+
+
+@given(json_documents(), st.sampled_from(["compare", "hash", "repr", "pickle", "copy", "evolve", "field", "lookup"]))
+def test_a_deferred_document_is_the_trusted_one_whatever_is_asked_first(document: dict[str, Any], first: str) -> None:
+    # What a tool reader gives: the JSON held, the model built on first use; every way in gives the same document.
+    expected = trusted(copy.deepcopy(document))
+    data = copy.deepcopy(document)
+    found = deferred(data, issues=())
+    assert as_json(found) is data and found._issues == ()
+    if first == "compare":
+        assert (found != expected) is False and expected == found and found == expected
+    elif first == "hash":
+        try:
+            hashed = hash(expected)
+        except TypeError:  # its extensions are dicts
+            with pytest.raises(TypeError, match="unhashable"):
+                hash(found)
+        else:
+            assert hash(found) == hashed
+    elif first == "repr":
+        assert repr(found) == repr(expected)
+    elif first == "pickle":  # as a process pool sends it
+        again = pickle.loads(pickle.dumps(found))
+        assert type(again) is claimfmt.Document and again == expected
+    elif first == "copy":
+        copies = [copy.copy(found), copy.deepcopy(found)]
+        assert [type(c) for c in copies] == [claimfmt.Document] * 2 and copies == [expected] * 2
+    elif first == "evolve":
+        evolved = attrs.evolve(found, id="changed")
+        assert type(evolved) is claimfmt.Document and evolved == attrs.evolve(expected, id="changed")
+        assert evolve(found, id="x") == evolve(expected, id="x")
+    elif first == "field":
+        assert found.claims == expected.claims and found.article == expected.article
+    else:
+        assert [found.source(s.id) for s in expected.sources] == [expected.source(s.id) for s in expected.sources]
+    assert found == expected and type(found) is claimfmt.Document and as_json(found) is data
+
+
+def test_a_deferred_document_msgspec_cannot_build_keeps_its_json() -> None:
+    # Valid, with an offset written 3.0: the model is built the strict way, and the JSON is what is written.
+    data = {
+        "claimfmt": claimfmt.CURRENT_VERSION,
+        "id": "d",
+        "article": {"text": "a b"},
+        "sources": [],
+        "claims": [{"id": "c", "text": "b", "spans": [{"start": 2.0, "end": 3, "exact": "b"}], "attributions": []}],
+    }
+    found = deferred(data)
+    assert found.claims[0].spans[0].start == 2 and type(found.claims[0].spans[0].start) is int
+    assert as_json(found) is data and found == structure(copy.deepcopy(data))
 
 
 @given(json_documents(), st.data())

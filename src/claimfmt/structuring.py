@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, SupportsIndex, TypeVar
 
 import attrs
 import cattrs
@@ -281,6 +281,68 @@ def trusted(data: dict[str, Any], *, issues: Sequence[Issue] | None = None) -> m
     if issues is not None:
         object.__setattr__(document, "_issues", tuple(issues))
     return document
+
+
+def deferred(data: dict[str, Any], *, issues: Sequence[Issue] | None = None) -> model.Document:
+    """:func:`trusted`, the model built on first use: for a reader whose document may go to the claimfmt writer,
+    which writes its JSON and needs no model (a fifth of reading a tool's file back).
+
+    ``data`` is the document's JSON, as for :func:`trusted`, and stays its JSON: where msgspec cannot hold it
+    (an offset written ``3.0``), the model is built the strict way, and the JSON is written as it is.
+    """
+    document = _Deferred.__new__(_Deferred)
+    object.__setattr__(document, "_by_id", None)
+    object.__setattr__(document, "_json", data)
+    object.__setattr__(document, "_issues", None if issues is None else tuple(issues))
+    return document
+
+
+class _Deferred(model.Document):
+    """A Document whose fields are set from its JSON the first time one is asked for; it is a Document then.
+
+    Until then its field slots are unset, so that asking for one comes to :meth:`__getattr__`. Comparing,
+    hashing, copying and pickling build it first, and it becomes a plain Document (the same slots).
+    """
+
+    __slots__ = ()
+
+    def __init__(self, **fields: Any) -> None:  # attrs.evolve makes one of its class: made whole, a Document
+        model.Document.__init__(self, **fields)
+        object.__setattr__(self, "__class__", model.Document)
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in _DEFERRED_FIELDS:
+            raise AttributeError(name)
+        return getattr(self._built(), name)
+
+    def _built(self) -> model.Document:
+        import msgspec
+
+        data: dict[str, Any] = object.__getattribute__(self, "_json")
+        relations = data.get("relations")
+        shaped = {**data, "relations": for_msgspec(relations)} if relations else data
+        try:
+            built = msgspec.convert(shaped, model.Document, strict=True)
+        except msgspec.ValidationError:
+            built = structure(data, model.Document)
+        for name in _DEFERRED_FIELDS:
+            object.__setattr__(self, name, getattr(built, name))
+        object.__setattr__(self, "__class__", model.Document)
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return self._built() == other
+
+    __hash__ = model.Document.__hash__
+
+    def __repr__(self) -> str:
+        return repr(self._built())
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        return self._built().__reduce_ex__(protocol)
+
+
+_DEFERRED_FIELDS = frozenset(field.name for field in attrs.fields(model.Document) if field.init)
 
 
 def holding(document: model.Document, data: dict[str, Any]) -> model.Document:

@@ -120,7 +120,8 @@ def to_json(document: DocumentLike) -> Any:
     """Plain JSON values for a Document (or a :class:`Streamed` one); a mapping (already JSON) passes through."""
     if not isinstance(document, Document):
         return document
-    if len(document.claims) > STREAMED_CLAIMS:
+    held = document._json
+    if len(held["claims"] if held is not None else document.claims) > STREAMED_CLAIMS:
         head, claims = claim_by_claim(document)
         return Streamed(head=head, at=("claims",), items=claims)
     return as_json(document)
