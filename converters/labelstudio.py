@@ -503,9 +503,11 @@ def _written(
     The writer compares each document with what the reader gives back; a property keeps the two ways of
     telling that in step.
     """
+    # The task's own fields from the documents' JSON: a reader's check asks them of documents whose model is
+    # built when first used (remainder.restore), and needs no more.
     first = documents[0]
-    extensions = first.extensions or {}
-    text = first.article.text
+    head = as_json(first, keep=True)  # kept: the writer's record compares it next
+    extensions, text = head.get("extensions") or {}, head["article"].get("text")
     if extensions.get(NS + "kind") == "min":
         task: dict[str, JSON] = {
             "text": text or "",
@@ -519,16 +521,18 @@ def _written(
     predictions: list[JSON] = []
     seen: list[dict[str, JSON]] = []
     for document in documents:
-        if (document.extensions or {}).get(NS + "kind") == "task":
+        data = as_json(document, keep=True)
+        kind_of = (data.get("extensions") or {}).get(NS + "kind")
+        if kind_of == "task":
             continue
         found, standoff = _results(document, mapping, unit, report) if results else ([], Standoff(text=""))
         entry: dict[str, JSON] = {"result": found}
-        annotators = document.provenance.annotators if document.provenance else None
+        annotators = (data.get("provenance") or {}).get("annotators")
         kind, entries, who = "annotation", annotations, "completed_by"
-        if (document.extensions or {}).get(NS + "kind") == "prediction":
+        if kind_of == "prediction":
             kind, entries, who = "prediction", predictions, "model_version"
         if annotators:
-            entry[who] = annotators[0].name
+            entry[who] = annotators[0].get("name")
         if scratch is not None:
             who_is = entry.get(who)
             seen.append(_annotation(standoff, textless, identifier, kind, len(entries), who_is, mapping, scratch))
