@@ -401,7 +401,7 @@ def _only_written(task: dict[str, JSON], document: Document, mapping: Annotation
     """Whether a task holds no key the writer would not write again for ``document`` (which keeps no tokens),
     told without writing it: every key is one the writer writes wherever it writes the object holding it, but
     ``relations``, written only where there is one."""
-    if not only_written(task, _WRITTEN) or ("relations" in task and not relates(document, mapping)):
+    if not only_written(task, _WRITTEN) or ("relations" in task and not relates(as_json(document), mapping)):
         return False
     tokens = task.get("tokens")
     # A token's values are all plain: its keys say it all, gathered in one pass over thousands of tokens.

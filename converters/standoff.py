@@ -317,40 +317,47 @@ def write_document(
     return writer.standoff
 
 
-def relates(document: Document, mapping: AnnotationMapping) -> bool:
+def relates(document: Mapping[str, Any], mapping: AnnotationMapping) -> bool:
     """Whether :func:`write_document` surely writes a link between two spans (a tool without events holds those):
     an attribution of a claim the text holds to a source it mentions, or with a cue or hedge it holds. Told
-    without writing, by a reader that asks whether there are links to give back."""
+    without writing, by a reader that asks whether there are links to give back, of the document's JSON (its
+    model may not be built: ``remainder.restore``)."""
     if not (mapping.claim_types and mapping.attribution_types):
         return False
-    text, triggers = document.article.text or "", mapping.attribution_types
+    text, triggers = document["article"].get("text") or "", mapping.attribution_types
     cues, hedges = bool(mapping.cue_roles), bool(mapping.first(mapping.hedge_roles, ""))
 
-    def held(extensions: Mapping[str, Any] | None, spans: Iterable[Span | None]) -> bool:
+    def held(extensions: Mapping[str, Any] | None, spans: Iterable[Mapping[str, Any] | None]) -> bool:
         # A span kept as of an attribution's type may be taken for a trigger, which such a tool does not hold.
         kept = (extensions or {}).get(_TYPE)
-        return kept not in triggers and any(span is not None and _placed(span, text) for span in spans)
+        return kept not in triggers and any(span is not None and _placed_json(span, text) for span in spans)
 
     mentioned = (
-        {source.id for source in document.sources if held(source.extensions, source.mentions or ())}
+        {s["id"] for s in document["sources"] if held(s.get("extensions"), s.get("mentions") or ())}
         if mapping.source_roles
         else set()
     )
 
-    def other_end(attribution: Attribution) -> bool:
-        cue = attribution.cue
+    def other_end(attribution: Mapping[str, Any]) -> bool:
+        cue = attribution.get("cue")
         return (
-            attribution.source in mentioned
-            or (cues and cue is not None and held(cue.extensions, (cue,)))
-            or (hedges and any(held(hedge.extensions, (hedge.span,)) for hedge in attribution.hedges or ()))
+            attribution["source"] in mentioned
+            or (cues and cue is not None and held(cue.get("extensions"), (cue,)))
+            or (hedges and any(held(h.get("extensions"), (h.get("span"),)) for h in attribution.get("hedges") or ()))
         )
 
     return any(
         other_end(attribution)
-        for claim in document.claims
-        if claim.attributions and held(claim.extensions, claim.spans)
-        for attribution in claim.attributions
+        for claim in document["claims"]
+        if claim["attributions"] and held(claim.get("extensions"), claim["spans"])
+        for attribution in claim["attributions"]
     )
+
+
+def _placed_json(span: Mapping[str, Any], text: str) -> bool:
+    """:func:`_placed` of a span's JSON."""
+    start, end = span.get("start"), span.get("end")
+    return start is not None and end is not None and end > start and end <= len(text)
 
 
 class StandoffWriter:
