@@ -37,7 +37,7 @@ from claimfmt.dates import to_utc
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import Document
 from claimfmt.schemas import schema_versions
-from claimfmt.structuring import _NULLABLE, _RENAMED, as_json, structure, trusted
+from claimfmt.structuring import _NULLABLE, _RENAMED, as_json, deferred, structure
 
 __all__ = [
     "ISSUE_SCHEMA",
@@ -386,8 +386,8 @@ def documents_from_batch(batch: pa.RecordBatch | pa.Table) -> Iterator[Document 
             yield _undecodable(f"a JSON field is not JSON ({exc})")
             continue
         try:
-            # Known valid: built in one pass, holding its JSON (or, where msgspec would change a value, the long way).
-            yield trusted(data, issues=()) if surely_valid(data) else structure(data, Document)
+            # Known valid: its model built when first asked for (validating it, or writing it to claimfmt, needs none).
+            yield deferred(data, issues=()) if surely_valid(data) else structure(data, Document)
         except DocumentError as exc:
             yield exc
 
