@@ -269,13 +269,8 @@ def trusted(data: dict[str, Any], *, issues: Sequence[Issue] | None = None) -> m
     (:func:`as_json`), so ``data`` must not be changed afterwards. JSON that msgspec would have
     to change to hold (an offset written ``3.0``) goes the strict way, and is not kept.
     """
-    import msgspec  # loaded with the first conversion: validating needs no model
-
-    relations = data.get("relations")
-    shaped = {**data, "relations": for_msgspec(relations)} if relations else data
-    try:
-        document: model.Document = msgspec.convert(shaped, model.Document, strict=True)
-    except msgspec.ValidationError:
+    document = _by_msgspec(data)
+    if document is None:
         return structure(data, model.Document)
     holding(document, data)
     if issues is not None:
@@ -283,9 +278,22 @@ def trusted(data: dict[str, Any], *, issues: Sequence[Issue] | None = None) -> m
     return document
 
 
+def _by_msgspec(data: dict[str, Any]) -> model.Document | None:
+    """The model of a valid document's JSON, built by msgspec; None where msgspec would have to change a value."""
+    import msgspec  # loaded with the first conversion: validating needs no model
+
+    relations = data.get("relations")
+    shaped = {**data, "relations": for_msgspec(relations)} if relations else data
+    try:
+        document: model.Document = msgspec.convert(shaped, model.Document, strict=True)
+    except msgspec.ValidationError:
+        return None
+    return document
+
+
 def deferred(data: dict[str, Any], *, issues: Sequence[Issue] | None = None) -> model.Document:
     """:func:`trusted`, the model built on first use: for a reader whose document may go to the claimfmt writer,
-    which writes its JSON and needs no model (a fifth of reading a tool's file back).
+    which writes its JSON and needs no model (building it was up to a sixth of reading a tool's file back).
 
     ``data`` is the document's JSON, as for :func:`trusted`, and stays its JSON: where msgspec cannot hold it
     (an offset written ``3.0``), the model is built the strict way, and the JSON is written as it is.
@@ -316,14 +324,9 @@ class _Deferred(model.Document):
         return getattr(self._built(), name)
 
     def _built(self) -> model.Document:
-        import msgspec
-
         data: dict[str, Any] = object.__getattribute__(self, "_json")
-        relations = data.get("relations")
-        shaped = {**data, "relations": for_msgspec(relations)} if relations else data
-        try:
-            built = msgspec.convert(shaped, model.Document, strict=True)
-        except msgspec.ValidationError:
+        built = _by_msgspec(data)
+        if built is None:
             built = structure(data, model.Document)
         for name in _DEFERRED_FIELDS:
             object.__setattr__(self, name, getattr(built, name))
