@@ -330,7 +330,8 @@ def relates(document: Mapping[str, Any], mapping: AnnotationMapping) -> bool:
     def held(extensions: Mapping[str, Any] | None, spans: Iterable[Mapping[str, Any] | None]) -> bool:
         # A span kept as of an attribution's type may be taken for a trigger, which such a tool does not hold.
         kept = (extensions or {}).get(_TYPE)
-        return kept not in triggers and any(span is not None and _placed_json(span, text) for span in spans)
+        placed = (s is not None and _within(s.get("start"), s.get("end"), text) for s in spans)
+        return kept not in triggers and any(placed)
 
     mentioned = (
         {s["id"] for s in document["sources"] if held(s.get("extensions"), s.get("mentions") or ())}
@@ -352,12 +353,6 @@ def relates(document: Mapping[str, Any], mapping: AnnotationMapping) -> bool:
         if claim["attributions"] and held(claim.get("extensions"), claim["spans"])
         for attribution in claim["attributions"]
     )
-
-
-def _placed_json(span: Mapping[str, Any], text: str) -> bool:
-    """:func:`_placed` of a span's JSON."""
-    start, end = span.get("start"), span.get("end")
-    return start is not None and end is not None and end > start and end <= len(text)
 
 
 class StandoffWriter:
@@ -645,7 +640,12 @@ def _spans(span: TextBound, text: str) -> list[dict[str, Any]]:
 
 
 def _placed(span: Span, text: str) -> bool:
-    return span.start is not None and span.end is not None and span.end > span.start and span.end <= len(text)
+    return _within(span.start, span.end, text)
+
+
+def _within(start: int | None, end: int | None, text: str) -> bool:
+    """Whether a span's offsets cover some of ``text`` (not empty, not past its end)."""
+    return start is not None and end is not None and end > start and end <= len(text)
 
 
 def _source(identifier: str, span: TextBound, text: str, extensions: dict[str, Any] | None) -> dict[str, Any]:
