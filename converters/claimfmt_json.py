@@ -10,7 +10,7 @@ from claimfmt.converters.base import Converter, LossReport, Options, Origin, Rea
 from claimfmt.large import LargeDocument, read_large
 from claimfmt.model import Document
 from claimfmt.reading import Record, document_from_json
-from claimfmt.structuring import as_json, trusted
+from claimfmt.structuring import as_json, deferred
 from claimfmt.validation import validate
 from claimfmt.versions import CURRENT_VERSION
 from claimfmt.writing import Streamed, to_json, write_json_values
@@ -45,7 +45,7 @@ class ClaimfmtJSON(Converter):
             if record.issue is None and not any(issue.severity == "error" for issue in issues):
                 data = record.data
                 # Valid as the current version: built the fast way, keeping its JSON (the record is ours alone).
-                document = trusted(data) if data["claimfmt"] == CURRENT_VERSION else document_from_json(data)
+                document = deferred(data) if data["claimfmt"] == CURRENT_VERSION else document_from_json(data)
                 yield Read(document=document, origin=origin)
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[Any]:
