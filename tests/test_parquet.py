@@ -85,6 +85,21 @@ def test_a_row_is_made_without_changing_the_json_it_is_made_of(document: Documen
     assert orjson.dumps(data) == before
 
 
+@given(st.lists(documents(), min_size=1, max_size=4), st.data())
+def test_any_slice_of_a_batch_and_a_table_of_several_gives_its_own_rows(
+    docs: list[Document], data: st.DataObject
+) -> None:
+    # Rows are decoded a column at a time: a slice's columns start inside the arrays they were cut from.
+    batch = record_batch(docs)
+    start = data.draw(st.integers(0, len(docs) - 1))
+    stop = data.draw(st.integers(start, len(docs)))
+    found = list(documents_from_batch(batch.slice(start, stop - start)))
+    assert found == docs[start:stop]
+    assert all(orjson.dumps(as_json(d)) == orjson.dumps(unstructure(d)) for d in found)  # key order too
+    table = pa.Table.from_batches([batch.slice(0, start), batch.slice(start)])
+    assert list(documents_from_batch(table)) == docs
+
+
 def test_numbers_keep_their_type_and_json_fields_are_canonical_text() -> None:
     seed = claimfmt.load(EXAMPLES / "fact-check-with-history.claimfmt.json")
     row = record_batch([seed]).to_pylist()[0]

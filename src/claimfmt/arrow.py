@@ -22,6 +22,7 @@ The per-batch API (:func:`validate_batch`, :func:`convert_batch`) is what an eng
 
 from __future__ import annotations
 
+import itertools
 import operator
 import types
 import typing
@@ -267,13 +268,19 @@ def _encoder(kind: pa.DataType, name: str = "") -> Callable[[Any], Any] | None:
     return None
 
 
-def _decoder(kind: pa.DataType, name: str = "", model: type | None = None) -> Callable[[Any], Any] | None:
-    """The inverse of :func:`_encoder`: from a (non-null) value of Arrow's to JSON, a struct's null keys left out
-    (they are absent in the JSON); None where the value is JSON as it is. A struct of a ``model`` class has its
+def _decoder(kind: pa.DataType, name: str = "", model: type | None = None) -> Callable[[pa.Array], list[Any]]:
+    """The inverse of :func:`_encoder`, a column at a time: from an Arrow array of ``kind`` to its values' JSON (None
+    for a null), a struct's null keys left out (they are absent in the JSON). A struct of a ``model`` class has its
     keys in the order :func:`claimfmt.structuring.unstructure` gives them, so that a Document can hold the JSON
-    as its own (written as it would be written from the model)."""
+    as its own (written as it would be written from the model).
+
+    Column by column because Arrow makes Python values of a column of strings or numbers several times faster
+    than of a struct (``to_pylist`` of a batch was half of reading Parquet). Raises UnicodeDecodeError for a
+    string that is not UTF-8 and orjson.JSONDecodeError for a JSON field that is not JSON.
+    """
     if name in JSON_FIELDS:
-        return orjson.loads
+        loads = orjson.loads
+        return lambda array: [None if value is None else loads(value) for value in array.to_pylist()]
     if pa.types.is_struct(kind):
         names, nested = [f.name for f in kind], dict.fromkeys(f.name for f in kind)
         kept: frozenset[str] = frozenset()  # keys whose null is a value (a source's name)
@@ -285,25 +292,39 @@ def _decoder(kind: pa.DataType, name: str = "", model: type | None = None) -> Ca
             names = [n for n in order if n in nested] + [n for n in names if n not in order]
             nested.update({_RENAMED.get(a.name, a.name): _model_of(hints[a.name]) for a in attrs.fields(model)})
             kept = frozenset(_RENAMED.get(n, n) for n in _NULLABLE.get(model, ()))
-        fields = [(f.name, d) for f in kind if (d := _decoder(f.type, f.name, nested.get(f.name))) is not None]
+        index = {f.name: i for i, f in enumerate(kind)}
+        fields = [(index[n], _decoder(kind.field(n).type, n, nested.get(n))) for n in names]
 
-        def struct(value: Any) -> Any:
-            out = {n: v for n in names if (v := value[n]) is not None or n in kept}
-            for n, d in fields:
-                found = out.get(n)
-                if found is not None:
-                    decoded = d(found)
-                    if decoded is None:  # JSON text "null": absent, as the encoder writes an absent value
-                        del out[n]
-                    else:
-                        out[n] = decoded
-            return out
+        def struct(array: pa.Array) -> list[Any]:
+            children = array.flatten()  # the fields' arrays, with the struct's offset (a sliced batch)
+            columns = [decode(children[i]) for i, decode in fields]
+            rows = [
+                {n: v for n, v in zip(names, values, strict=True) if v is not None or n in kept}
+                for values in zip(*columns, strict=True)
+            ]
+            return _nulls_kept(array, rows)
 
         return struct
     if pa.types.is_list(kind):
         item = _decoder(kind.value_type, model=model)
-        return None if item is None else lambda value: [None if v is None else item(v) for v in value]
-    return None
+
+        def items(array: pa.Array) -> list[Any]:
+            # The offsets are into the values of the whole array a slice was cut from: only the slice's are decoded.
+            offsets = array.offsets.to_pylist()
+            first = offsets[0]
+            values = item(array.values.slice(first, offsets[-1] - first))
+            lists = [values[start - first : end - first] for start, end in itertools.pairwise(offsets)]
+            return _nulls_kept(array, lists)
+
+        return items
+    return lambda array: array.to_pylist()
+
+
+def _nulls_kept(array: pa.Array, values: list[Any]) -> list[Any]:
+    """``values``, made of ``array``'s children, with None where ``array`` holds a null."""
+    if not array.null_count:
+        return values
+    return [value if valid else None for value, valid in zip(values, array.is_valid().to_pylist(), strict=True)]
 
 
 def _model_of(hint: Any) -> type | None:
@@ -314,7 +335,7 @@ def _model_of(hint: Any) -> type | None:
 
 
 _ROW = pa.struct([f for f in SCHEMA if f.name not in DERIVED])
-_ENCODE, _DECODE = _encoder(_ROW) or (lambda data: data), _decoder(_ROW, model=Document) or dict
+_ENCODE, _DECODE = _encoder(_ROW) or (lambda data: data), _decoder(_ROW, model=Document)
 
 
 def _published_at(article: dict[str, Any]) -> Any:
@@ -366,24 +387,18 @@ def large_record_batch(head: dict[str, Any], claims: Iterable[dict[str, Any]]) -
 _CLAIMS_AT_ONCE = 1024
 
 
-def _json_of(row: dict[str, Any]) -> dict[str, Any]:
-    """A row's JSON, as :func:`claimfmt.structuring.unstructure` gives it from the model, key order included."""
-    data: dict[str, Any] = _DECODE({n: row.get(n) for n in _ROW.names})  # a table's other columns left out
-    return data
-
-
 def documents_from_batch(batch: pa.RecordBatch | pa.Table) -> Iterator[Document | DocumentError]:
-    """Each row as a Document, or the :class:`DocumentError` saying why it is not one (pointers into the row)."""
+    """Each row as a Document, or the :class:`DocumentError` saying why it is not one (pointers into the row).
+
+    ``batch`` is a record batch (or table) of :data:`SCHEMA` (:func:`check_schema` raises :class:`LayoutError`
+    for any other); its other columns are left out.
+    """
     from claimfmt.validation import surely_valid
 
-    for row in _python_rows(batch):
-        if isinstance(row, UnicodeDecodeError):
-            yield _undecodable(f"a string is not UTF-8 ({row})")
-            continue
-        try:
-            data = _json_of(row)
-        except orjson.JSONDecodeError as exc:
-            yield _undecodable(f"a JSON field is not JSON ({exc})")
+    check_schema(batch.schema)
+    for data in _rows_json(batch):
+        if isinstance(data, DocumentError):
+            yield data
             continue
         try:
             # Known valid: its model built when first asked for (validating it, or writing it to claimfmt, needs none).
@@ -392,19 +407,43 @@ def documents_from_batch(batch: pa.RecordBatch | pa.Table) -> Iterator[Document 
             yield exc
 
 
-def _python_rows(batch: pa.RecordBatch | pa.Table) -> list[dict[str, Any] | UnicodeDecodeError]:
-    """The batch's rows as Python values; a row with a string that is not UTF-8 (Parquet's checksums are
-    optional) as the error, found row by row once the batch as a whole fails."""
+def _rows_json(batch: pa.RecordBatch | pa.Table) -> list[dict[str, Any] | DocumentError]:
+    """Each row's JSON, as :func:`claimfmt.structuring.unstructure` gives it from the model, key order included; a
+    row whose values do not decode (Parquet's checksums are optional) as the error, found row by row once the batch
+    as a whole fails."""
+    if isinstance(batch, pa.Table):
+        return [row for part in batch.to_batches() for row in _rows_json(part)]
     try:
-        rows: list[dict[str, Any] | UnicodeDecodeError] = batch.to_pylist()
-    except UnicodeDecodeError:
-        rows = []
-        for n in range(batch.num_rows):
-            try:
-                rows.extend(batch.slice(n, 1).to_pylist())
-            except UnicodeDecodeError as exc:
-                rows.append(exc)
+        return _DECODE(_as_rows(batch))
+    except (UnicodeDecodeError, orjson.JSONDecodeError):
+        pass
+    rows: list[dict[str, Any] | DocumentError] = []
+    for n in range(batch.num_rows):
+        try:
+            rows.extend(_DECODE(_as_rows(batch.slice(n, 1))))
+        except UnicodeDecodeError as exc:
+            rows.append(_undecodable(f"a string is not UTF-8 ({exc})"))
+        except orjson.JSONDecodeError as exc:
+            rows.append(_undecodable(f"a JSON field is not JSON ({exc})"))
     return rows
+
+
+def _as_rows(batch: pa.RecordBatch) -> pa.StructArray:
+    return pa.StructArray.from_arrays([batch.column(name) for name in _ROW.names], fields=list(_ROW))
+
+
+def _ids(column: pa.Array | pa.ChunkedArray) -> list[str | None]:
+    """The ids of a column of them; None for one that is not UTF-8 (its row's issue says so)."""
+    try:
+        return column.to_pylist()  # type: ignore[no-any-return]
+    except UnicodeDecodeError:
+        ids: list[str | None] = []
+        for n in range(len(column)):
+            try:
+                ids.extend(column.slice(n, 1).to_pylist())
+            except UnicodeDecodeError:
+                ids.append(None)
+        return ids
 
 
 def _undecodable(why: str) -> DocumentError:
@@ -440,10 +479,7 @@ def validate_batch(batch: pa.RecordBatch | pa.Table | Iterable[bytes | str]) -> 
 
     if isinstance(batch, pa.RecordBatch | pa.Table):
         check_schema(batch.schema)
-        try:
-            ids = batch.column("id").to_pylist()
-        except UnicodeDecodeError:  # an id that is not UTF-8: its row's issue says so
-            ids = [row.get("id") if isinstance(row, dict) else None for row in _python_rows(batch.select(["id"]))]
+        ids = _ids(batch.column("id"))
         for n, (identifier, found) in enumerate(zip(ids, documents_from_batch(batch), strict=True)):
             # A document built from a row it knew valid says so at once; any other is validated as its JSON.
             add(n, identifier, found.issues if isinstance(found, DocumentError) else validate(found))
