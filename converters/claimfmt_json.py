@@ -44,7 +44,8 @@ class ClaimfmtJSON(Converter):
                 report.add(issue, origin)
             if record.issue is None and not any(issue.severity == "error" for issue in issues):
                 data = record.data
-                # Valid as the current version: built the fast way, keeping its JSON (the record is ours alone).
+                # Valid as the current version: its model built when first asked for (writing Parquet or claimfmt
+                # never asks), holding its JSON (the record is ours alone).
                 document = deferred(data) if data["claimfmt"] == CURRENT_VERSION else document_from_json(data)
                 yield Read(document=document, origin=origin)
 
