@@ -337,7 +337,8 @@ class Converter:
 
         def watched() -> Iterator[Document]:
             for document in documents:
-                extensions = document.extensions or {}
+                held = document._json  # asked of the JSON where held: a writer may need no model (W3C's)
+                extensions = (held.get("extensions") if held is not None else document.extensions) or {}
                 arrays.append(extensions.get(key) == "array")
                 if key in extensions:  # the file's shape, not the record's: nothing to write or record
                     rest = {k: v for k, v in extensions.items() if k != key}

@@ -19,7 +19,7 @@ from claimfmt.structuring import evolve
 
 JSON = Any
 
-__all__ = ["anonymous_ids", "withheld", "withheld_claims"]
+__all__ = ["anonymous_ids", "withheld", "withheld_claims", "withheld_claims_json"]
 
 
 def withheld(document: Document, report: LossReport | None) -> Document:
@@ -56,23 +56,29 @@ def withheld(document: Document, report: LossReport | None) -> Document:
     return evolve(document, made=made, article=article, sources=tuple(sources), claims=claims)
 
 
-def withheld_claims(
-    document: Document, claims: Iterable[tuple[Claim, JSON]], *, models: bool = True
-) -> Iterator[tuple[Claim, JSON]]:
+def withheld_claims(document: Document, claims: Iterable[tuple[Claim, JSON]]) -> Iterator[tuple[Claim, JSON]]:
     """``claims`` (the document's, one at a time, each with its JSON) citing its anonymous sources by the ids
-    :func:`withheld` gives them: for a writer that takes the claims of a large document one at a time.
-
-    Without ``models``, only the JSON is renamed, and each claim is the document's own (its attributions still
-    name the sources): for a writer that takes a claim's source ids from its JSON alone (W3C's), where renaming
-    the model would be work thrown away.
-    """
+    :func:`withheld` gives them: for a writer that takes the claims of a large document one at a time."""
     renamed = anonymous_ids(document)
     for claim, data in claims:
         if not _cites(claim, renamed):
             yield claim, data
         else:
             # The JSON, which writers copy from, must not keep an id that might name the source.
-            yield _renamed(claim, renamed) if models else claim, _renamed_json(data, renamed)
+            yield _renamed(claim, renamed), _renamed_json(data, renamed)
+
+
+def withheld_claims_json(document: Document, claims: Iterable[JSON]) -> Iterator[JSON]:
+    """:func:`withheld_claims` for the claims' JSON alone: for a writer that takes each claim from its JSON (W3C's),
+    where building the model, or renaming it, would be work thrown away. ``document`` may be the head alone."""
+    renamed = anonymous_ids(document)
+    if not renamed:
+        yield from claims
+        return
+    for data in claims:
+        cited = {a["source"] for a in data["attributions"]}
+        cited.update(v["source"] for a in data["attributions"] for v in a.get("via", ()))
+        yield data if renamed.keys().isdisjoint(cited) else _renamed_json(data, renamed)
 
 
 def anonymous_ids(document: Document) -> dict[str, str]:

@@ -68,7 +68,7 @@ def keep(
     not give back: a file read from the tool and written back unchanged needs no
     record for it (the reader finds it again), so none is written then.
     """
-    extensions = document.extensions or {}
+    extensions = (document.extensions or {}) if parked is not None else {}
     if parked is not None and parked in extensions:
         rest = {k: v for k, v in extensions.items() if k != parked}
         plain = evolve(document, extensions=rest or None)

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, ClassVar
 
 from claimfmt.converters.base import Converter, LossReport, Options, Read
-from claimfmt.converters.publishing import withheld, withheld_claims
+from claimfmt.converters.publishing import withheld, withheld_claims_json
 from claimfmt.converters.w3c.reader import read, read_large
 from claimfmt.converters.w3c.record import write
 from claimfmt.converters.w3c.record import write_large as write_large_record
@@ -91,7 +91,8 @@ class W3C(Converter):
             return super().write_large(document, target, options, report, jsonl=jsonl)
         if options.record:
             return write_large_record(document, target, options, report, jsonl=jsonl)
-        claims = withheld_claims(head, document.claims(), models=False)  # the writer takes source ids from the JSON
+        # Each claim is built (a claim msgspec cannot build raises Unbuildable), and written from its JSON.
+        claims = withheld_claims_json(head, (data for _, data in document.claims()))
         writer = _Writer(
             withheld(head, report),
             options,

@@ -481,7 +481,7 @@ class _Reader:
         # Each claim's JSON, made once here for the writer, becomes the document's: the record, the
         # validation and the claimfmt writer then need not make it again.
         finished_json = []
-        claims_json = (data for _, data in writer.pairs())
+        claims_json = iter(writer.claims)
         for number, draft in enumerate(drafts, start=1):
             if self.large is not None and not number % WINDOW:
                 self.large.hand_back()
@@ -501,7 +501,7 @@ class _Reader:
     ) -> tuple[Claim, dict[str, JSON]]:
         """An annotation's claim (``data``, its JSON) with what ``writer`` (the document's) would not give back of
         the annotation kept, and its record's fragment noted."""
-        written = writer.annotation(claim, data, standalone=draft.standalone)
+        written = writer.annotation(data, standalone=draft.standalone)
         # A bare annotation read without @context, type or id is given back without them: its shape is
         # the input's (the reader makes up the same claim id again).
         kept = residue(draft.value(), written, always=frozenset() if draft.standalone else _ALWAYS_WRITTEN)

@@ -14,20 +14,20 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO
 
 from claimfmt.converters import remainder
 from claimfmt.converters.base import LossReport, Options, Origin
 from claimfmt.converters.offsets import Unit
-from claimfmt.converters.publishing import withheld, withheld_claims
+from claimfmt.converters.publishing import withheld, withheld_claims_json
 from claimfmt.converters.w3c.reader import _Reader, read
 from claimfmt.converters.w3c.terms import _OURS, ANNO_CONTEXT, CLAIMFMT_CONTEXT, JSON, RECORD_TERM
 from claimfmt.converters.w3c.writer import _bare, _Writer
 from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record
-from claimfmt.structuring import as_json, claim_by_claim, evolve, unstructure
+from claimfmt.structuring import as_json, claim_by_claim, unstructure, without_claims
 from claimfmt.writing import Streamed, write_json_values
 
 __all__ = ["reads_back_as_written", "write", "write_large"]
@@ -39,15 +39,22 @@ def write(document: Document, options: Options, report: LossReport, *, stream: b
     With ``stream``, a public collection of many claims may be a :class:`~claimfmt.writing.Streamed` value,
     for a writer to write an annotation at a time.
     """
-    text = document.article.text
+    # The writer takes each claim from its JSON (renamed where it cites an anonymous source), and the document's
+    # other fields from its head: a document read from claimfmt never builds its claims' models here.
+    head, claims = without_claims(document), claim_by_claim(document)[1]
+    count = len(claims) if isinstance(claims, list) else len(document.claims)
+    text = head.article.text
     if not options.record:
-        return _Writer(withheld(document, report), options, report, text=text, stream=stream).values()
-    # The claims stay the document's: the writer takes the source ids they cite from their JSON, renamed here.
-    head, claims, count = evolve(document, claims=()), claim_by_claim(document)[1], len(document.claims)
-    pairs = list(withheld_claims(document, zip(document.claims, claims, strict=True), models=False))
+        public: Iterable[JSON] = withheld_claims_json(head, claims)
+        if isinstance(claims, list):
+            public = list(public)  # held claims stay held: a page of them is written whole, as it was
+        writer = _Writer(withheld(head, report), options, report, text=text, stream=stream, claims=public, count=count)
+        return writer.values()
+    claims = list(claims)
+    pairs = list(withheld_claims_json(head, claims))
     public_head = withheld(head, None)
-    bare = _bare(document)
-    as_written = reads_back_as_written(document, options)
+    bare = _bare(head, claims)
+    as_written = reads_back_as_written(head, claims, options)
     while True:
         # What the record keeps is known once the public annotations are read back as a reader would (or once it
         # is known that the reader gives back the public document).
@@ -55,8 +62,8 @@ def write(document: Document, options: Options, report: LossReport, *, stream: b
         writer = _Writer(public_head, options, scratch, bare=bare, text=text, claims=pairs, count=count)
         values = writer.values()
         if as_written:
-            rebuilt: Document | JSON = {**as_json(public_head), "claims": [data for _, data in pairs]}
-            rebuilt_ids = [data["id"] for _, data in pairs]
+            rebuilt: Document | JSON = {**as_json(public_head), "claims": pairs}
+            rebuilt_ids = [data["id"] for data in pairs]
         else:
             rebuilt = _read_back(values, options, text)
             rebuilt_ids = [claim.id for claim in rebuilt.claims]
@@ -84,18 +91,18 @@ def write(document: Document, options: Options, report: LossReport, *, stream: b
     return values
 
 
-def reads_back_as_written(document: Document, options: Options) -> bool:
+def reads_back_as_written(document: Document, claims: Iterable[JSON], options: Options) -> bool:
     """Whether a reader gives back exactly the public document (:func:`withheld`) from the annotations written of
     it, known without reading them: its offsets are in code points, and it holds nothing kept from reading W3C (a
     shape, other items, an annotation's or the article's residue), which the writer gives back as it was read
-    rather than as it maps a document.
+    rather than as it maps a document. ``claims``: the claims' JSON (``document`` may be its head alone).
 
     Reading back is most of what ``--record`` costs; a property test (``tests/test_w3c.py``) reads back every
     document this says yes to, and compares.
     """
     if options.offset_unit not in (None, Unit.CODEPOINT):
         return False  # offsets in another unit are converted both ways: read back, not assumed
-    kept = (document.extensions, document.article.extensions, *(claim.extensions for claim in document.claims))
+    kept = (document.extensions, document.article.extensions, *(claim.get("extensions") for claim in claims))
     return not any(_kept_from_reading(extensions) for extensions in kept)
 
 
@@ -147,17 +154,16 @@ def write_large(
     keeper = remainder.Keeper(as_json(head), rebuilt_json)
     reading = _Writer(rebuilt, options, scratch)  # what the reader compares each annotation with
     # Claims are read back only where :func:`reads_back_as_written` would say no of a document holding them.
-    as_written = reads_back_as_written(head, options)
+    as_written = reads_back_as_written(head, (), options)
     fragments = 0
 
     def annotations() -> Iterator[JSON]:
         nonlocal fragments
-        ours, public = itertools.tee(document.claims())
-        for index, ((_, data), (claim, public_data)) in enumerate(
-            zip(ours, withheld_claims(head, public, models=False), strict=True)
-        ):
-            annotation = writer.annotation(claim, public_data, standalone=False)
-            if as_written and not _kept_from_reading(claim.extensions):
+        # Each claim is built (a claim msgspec cannot build raises Unbuildable), and written from its JSON.
+        ours, public = itertools.tee(data for _, data in document.claims())
+        for index, (data, public_data) in enumerate(zip(ours, withheld_claims_json(head, public), strict=True)):
+            annotation = writer.annotation(public_data, standalone=False)
+            if as_written and not _kept_from_reading(data.get("extensions")):
                 read_data = public_data  # as :func:`write` takes it, for a claim
             else:
                 draft = reader.annotation(

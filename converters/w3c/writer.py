@@ -25,8 +25,8 @@ from claimfmt.converters.w3c.terms import (
     _scalar,
 )
 from claimfmt.dates import to_utc
-from claimfmt.model import Article, Claim, Document, Span, Verification
-from claimfmt.structuring import claim_by_claim, unstructure
+from claimfmt.model import Article, Document
+from claimfmt.structuring import claim_by_claim
 
 _ANNOTATION_HERE: JSON = object()  # where an annotation goes among the items kept from reading
 
@@ -43,27 +43,30 @@ class _Writer:
         bare: bool | None = None,
         text: str | None = None,
         stream: bool = False,
-        claims: Iterable[tuple[Claim, dict[str, JSON]]] | None = None,
+        claims: Iterable[dict[str, JSON]] | None = None,
         count: int = 0,
     ) -> None:
         """``bare`` says whether bare annotations may carry the document (None: work it out); ``text`` is the
         article's text to count offsets in where the document carries none (it was withheld); ``stream`` lets a
-        page of many items be written as they are made. ``claims`` (``count`` of them, each with its JSON) stand for
-        the document's where they come one at a time from a large file (``claimfmt.large``, gone through once), or
-        where publishing renamed their sources in the JSON only (the writer takes a claim's source ids from its
-        JSON)."""
+        page of many items be written as they are made. ``claims`` (``count`` of them, their JSON) stand for the
+        document's where they come one at a time from a large file (``claimfmt.large``, gone through once), or
+        where publishing renamed their sources in the JSON (the writer takes each claim from its JSON, never from
+        the model: then ``document`` may be its head alone, with no claims)."""
         self.document = document
-        self.claims = claims
-        self.count = len(document.claims) if claims is None else count
-        self.stream = stream
         # The document's JSON: its parts go into our terms as they are. Where the document holds none (a large
         # one, read part by part), each claim's is made as its annotation is, not all at once.
-        self.json = claim_by_claim(document)[0]
+        self.json, held = claim_by_claim(document)
+        self.claims = held if claims is None else claims
+        self.count = (len(held) if isinstance(held, list) else len(document.claims)) if claims is None else count
+        self.stream = stream
         self.options = options
         self.report = report
         extensions = document.extensions or {}
         self.shape = extensions.get(_SHAPE, "collection")
-        if self.shape == "annotation" and not (_bare(document) if bare is None else bare):
+        if self.shape == "annotation" and bare is None:
+            self.claims = list(self.claims)  # looked at here, then written: bare annotations are never many
+            bare = _bare(document, self.claims)
+        if self.shape == "annotation" and not bare:
             self.shape = "collection"  # bare annotations have nowhere to put the rest
         self.cid = collection_id(document)
         article = document.article
@@ -90,23 +93,24 @@ class _Writer:
         return [self.collection(items)]
 
     def streamed(self) -> bool:
-        """Whether the page's items are written as they come: many claims, no JSON held, nothing read verbatim."""
+        """Whether the page's items are written as they come: many claims, made one at a time (not held), nothing
+        read verbatim."""
         extensions = self.document.extensions or {}
         return (
             self.stream
-            and self.document._json is None
+            and not isinstance(self.claims, list)
             and self.count > writing.STREAMED_CLAIMS
             and not extensions.get(_COLLECTION)
             and not extensions.get(_PAGE)
         )
 
     def items(self, *, standalone: bool) -> list[JSON]:
-        self.annotations = [self.annotation(claim, data, standalone=standalone) for claim, data in self.pairs()]
+        self.annotations = [self.annotation(data, standalone=standalone) for data in self.claims]
         return list(self.placed(iter(self.annotations)))
 
     def each(self) -> Iterator[JSON]:
         """The page's items made one at a time (the annotations are not kept: nothing is recorded on them)."""
-        return self.placed(self.annotation(claim, data, standalone=False) for claim, data in self.pairs())
+        return self.placed(self.annotation(data, standalone=False) for data in self.claims)
 
     def placed(self, annotations: Iterator[JSON]) -> Iterator[JSON]:
         """The annotations with the items that are not annotations (kept from reading) put back in their places."""
@@ -120,14 +124,6 @@ class _Writer:
             slots.insert(min(other["index"], len(slots)), other["value"])
         for slot in slots:
             yield next(annotations) if slot is _ANNOTATION_HERE else slot
-
-    def pairs(self) -> Iterator[tuple[Claim, dict[str, JSON]]]:
-        """Each claim with its JSON, in order (made one at a time where the document holds no JSON)."""
-        if self.claims is not None:
-            return iter(self.claims)
-        if self.document._json is not None:
-            return zip(self.document.claims, self.json["claims"], strict=True)
-        return ((claim, unstructure(claim)) for claim in self.document.claims)
 
     def context(self, uses_ours: bool) -> JSON:
         return [ANNO_CONTEXT, CLAIMFMT_CONTEXT] if uses_ours else ANNO_CONTEXT
@@ -178,65 +174,65 @@ class _Writer:
             self.document_terms(out)
         return apply_residue(out, (self.document.extensions or {}).get(_PAGE))
 
-    def annotation(self, claim: Claim, data: dict[str, JSON], *, standalone: bool) -> JSON:
-        """The annotation of a claim (``data`` is its JSON)."""
+    def annotation(self, data: dict[str, JSON], *, standalone: bool) -> JSON:
+        """The annotation of a claim, from its JSON (the model is not needed: a claim read from claimfmt need not
+        be built)."""
         out: dict[str, JSON] = {}
         ours: dict[str, JSON] = {}
-        if claim.date is not None:
-            ours["claimDate"] = claim.date
-        if claim.confidence is not None:
-            ours["confidence"] = claim.confidence
-        if claim.attributions:
+        if "date" in data:
+            ours["claimDate"] = data["date"]
+        if "confidence" in data:
+            ours["confidence"] = data["confidence"]
+        if data["attributions"]:
             ours["attributions"] = data["attributions"]
-        extensions = _own_extensions(claim.extensions)
+        extensions = _own_extensions(data.get("extensions"))
         if extensions is not None:
             ours["extensions"] = extensions
-        bodies: list[JSON] = [{"type": "TextualBody", "purpose": "describing", "value": claim.text}]
+        bodies: list[JSON] = [{"type": "TextualBody", "purpose": "describing", "value": data["text"]}]
         # One assessing body per verification: concurrent reviews and revisions alike.
-        bodies.extend(
-            self.assessment(verification, found)
-            for verification, found in zip(claim.verifications or (), data.get("verifications", ()), strict=True)
-        )
+        verifications = data.get("verifications", ())
+        bodies.extend(self.assessment(verification) for verification in verifications)
+        spans = data["spans"]
         if standalone:
-            uses_ours = bool(ours) or bool(claim.verifications) or any(s.extensions is not None for s in claim.spans)
+            uses_ours = bool(ours) or bool(verifications) or any("extensions" in span for span in spans)
             out["@context"] = self.context(uses_ours)
-        out["id"] = f"{self.cid}#{claim.id}"
+        out["id"] = f"{self.cid}#{data['id']}"
         out["type"] = "Annotation"
         out["body"] = _scalar(bodies)
-        targets = [self.target(span) for span in claim.spans]
+        targets = [self.target(span) for span in spans]
         out["target"] = _scalar(targets) if targets else self.article_iri
         out.update(ours)
-        return apply_residue(out, (claim.extensions or {}).get(_ANNOTATION))
+        return apply_residue(out, (data.get("extensions") or {}).get(_ANNOTATION))
 
-    def assessment(self, verification: Verification, data: dict[str, JSON]) -> JSON:
-        verdict = verification.verdict
+    def assessment(self, data: dict[str, JSON]) -> JSON:
+        verdict = data.get("verdict")
         out: dict[str, JSON] = {
             "type": "TextualBody",
             "purpose": "assessing",
-            "value": verdict.label if verdict is not None else verification.state.value,
-            "verificationState": verification.state.value,
+            "value": verdict["label"] if verdict is not None else data["state"],
+            "verificationState": data["state"],
         }
         for key, term in _VERIFICATION_TERMS.items():
             if key in data:
                 out[term] = data[key]
         return out
 
-    def target(self, span: Span) -> JSON:
-        quote: dict[str, JSON] = {"type": "TextQuoteSelector", "exact": span.exact}
-        if span.prefix is not None:
-            quote["prefix"] = span.prefix
-        if span.suffix is not None:
-            quote["suffix"] = span.suffix
+    def target(self, span: dict[str, JSON]) -> JSON:
+        quote: dict[str, JSON] = {"type": "TextQuoteSelector", "exact": span["exact"]}
+        if "prefix" in span:
+            quote["prefix"] = span["prefix"]
+        if "suffix" in span:
+            quote["suffix"] = span["suffix"]
         selectors: list[JSON] = [quote]
-        if span.start is not None and span.end is not None:
-            position = self.position(span.start, span.end)
+        if "start" in span and "end" in span:
+            position = self.position(span["start"], span["end"])
             if position is not None:
                 selectors.append({"type": "TextPositionSelector", "start": position[0], "end": position[1]})
         out: dict[str, JSON] = {"type": "SpecificResource", "source": self.article_iri, "selector": _scalar(selectors)}
         if self.source_date is not None:
             out["state"] = {"type": "TimeState", "sourceDate": self.source_date}
-        if span.extensions is not None:
-            out["extensions"] = dict(span.extensions)
+        if "extensions" in span:
+            out["extensions"] = dict(span["extensions"])
         return out
 
     def position(self, start: int, end: int) -> tuple[int, int] | None:
@@ -253,15 +249,16 @@ class _Writer:
             return None
 
 
-def _bare(document: Document) -> bool:
-    """True when bare annotations carry the whole document: a page's claims and nothing else."""
+def _bare(document: Document, claims: list[JSON]) -> bool:
+    """True when bare annotations carry the whole document: a page's claims (their JSON, ``claims``; ``document``
+    may be its head alone) and nothing else."""
     article = document.article
     iri = (article.extensions or {}).get(_SOURCE) or article.url
     plain = Article(url=article.url, published=article.published, extensions=article.extensions)
     return (
-        bool(document.claims or (document.extensions or {}).get(_OTHER))
+        bool(claims or (document.extensions or {}).get(_OTHER))
         # The article date travels in the targets' TimeState: every claim needs a span to carry it.
-        and (article.published is None or all(_carries_date(claim, article.published) for claim in document.claims))
+        and (article.published is None or all(_carries_date(claim, article.published) for claim in claims))
         and article == plain
         and set(article.extensions or {}) <= {_SOURCE}
         # The id the reader made up where nothing named the article (a selection with no source) is no IRI.
@@ -273,10 +270,11 @@ def _bare(document: Document) -> bool:
     )
 
 
-def _carries_date(claim: Claim, published: str) -> bool:
-    """True when the claim's annotation gives back the article date: its target as read, or spans in UTC."""
-    kept = (claim.extensions or {}).get(_ANNOTATION) or {}
-    return "target" in kept.get("keys", {}) or (bool(claim.spans) and to_utc(published) == published)
+def _carries_date(claim: JSON, published: str) -> bool:
+    """True when the claim's annotation (``claim``, its JSON) gives back the article date: its target as read, or
+    spans in UTC."""
+    kept = (claim.get("extensions") or {}).get(_ANNOTATION) or {}
+    return "target" in kept.get("keys", {}) or (bool(claim["spans"]) and to_utc(published) == published)
 
 
 def collection_id(document: Document) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "structure_valid",
     "trusted",
     "unstructure",
+    "without_claims",
 ]
 
 T = TypeVar("T")
@@ -413,6 +414,16 @@ def claim_by_claim(document: model.Document) -> tuple[dict[str, Any], Iterable[d
     if document._json is not None:
         return document._json, document._json["claims"]
     return as_json(attrs.evolve(document, claims=())), (unstructure(claim) for claim in document.claims)
+
+
+def without_claims(document: model.Document) -> model.Document:
+    """The document with no claims: the head a writer that takes each claim from its JSON (:func:`claim_by_claim`)
+    needs. Made from the JSON where the model is not built yet (:func:`deferred`): the claims' never are."""
+    if type(document) is _Deferred:
+        data = document._json
+        assert data is not None  # a deferred document holds its JSON
+        return deferred({**data, "claims": []})
+    return evolve(document, claims=())
 
 
 def parts_json(document: model.Document) -> Callable[[Any], Any]:
