@@ -7,6 +7,7 @@ import pickle
 from typing import Any
 
 import attrs
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from claimfmt.structuring import (
     parts_json,
     structure,
     structure_valid,
+    structure_valid_json,
     trusted,
     unstructure,
 )
@@ -160,6 +162,10 @@ def test_the_fast_way_builds_what_the_strict_way_builds(
     parts = _parts(document)
     for cls, part in parts:
         assert structure_valid(part, cls) == structure(part, cls)
+        # The JSON the model gives, made without it: its keys in the model's order whatever order they came in.
+        scrambled = _reversed(part)
+        made = structure_valid_json(scrambled, cls)
+        assert orjson.dumps(made) == orjson.dumps(unstructure(structure(scrambled, cls)))
     # A part the schema does not take goes the strict way: the same error, at the same pointer.
     cls, part = data.draw(st.sampled_from(parts))
     keys = [key for key, value in part.items() if isinstance(value, str)]
@@ -176,6 +182,18 @@ def test_the_fast_way_builds_what_the_strict_way_builds(
     except DocumentError as exc:
         found = [issue.format() for issue in exc.issues]
     assert found == expected
+    try:
+        found = structure_valid_json(part, cls)
+    except DocumentError as exc:
+        found = [issue.format() for issue in exc.issues]
+    assert found == (unstructure(expected) if isinstance(expected, cls) else expected)
+
+
+def _reversed(value: Any) -> Any:
+    """``value`` with the keys of each object in it in the other order (which means nothing in JSON)."""
+    if isinstance(value, dict):
+        return {key: _reversed(value[key]) for key in reversed(value)}
+    return [_reversed(item) for item in value] if isinstance(value, list) else value
 
 
 @given(json_documents(), st.sampled_from(["compare", "hash", "repr", "pickle", "copy", "evolve", "field", "lookup"]))

@@ -47,17 +47,15 @@ from claimfmt.mapped import hand_back, mapped
 from claimfmt.model import (
     Article,
     Attribution,
-    Claim,
     Document,
     Provenance,
     Relation,
     Source,
-    Span,
     State,
     Verification,
 )
 from claimfmt.reading import Record
-from claimfmt.structuring import evolve, holding, structure_valid, unstructure
+from claimfmt.structuring import deferred, json_copy, structure_valid, structure_valid_json, unstructure
 from claimfmt.versions import CURRENT_VERSION, attribution_from_1_0, verifications_from_1_0
 
 _STANDARD_CONTAINERS = {"Composite", "List", "Independents"}
@@ -187,7 +185,7 @@ class _Draft:
     """An annotation read, before the document around it is complete."""
 
     raw: JSON  # the annotation without its record, or (a large file's) its bytes: see value()
-    claim: Claim | None  # None: kept verbatim (not text, or nothing to make a claim of)
+    claim: dict[str, JSON] | None  # the claim's JSON; None: kept verbatim (not text, or nothing to make a claim of)
     index: int
     standalone: bool
     record: JSON = _NONE  # the claim's fragment of a claimfmt record (``--record``), if it carries one
@@ -364,17 +362,15 @@ class _Reader:
             drafts.append(draft)
         self.large = large
         identifier = _iri(data) or made_up_id(data)
-        document = self.build(
+        head, document = self.build(
             base, drafts, identifier, shape="collection" if kind == "AnnotationCollection" else "page"
         )
-        if document is None:
-            return None
-        writer = _Writer(document, self.options, LossReport(source="claimfmt", target="w3c"))
-        extensions = dict(document.extensions or {})
+        writer = _Writer(head, self.options, LossReport(source="claimfmt", target="w3c"), claims=[])
+        extensions = dict(head.extensions or {})
         # Relations dropped for naming a deleted annotation's claim are an edit, not something to write back.
-        stale = ("relations",) if len(document.relations or ()) < len(base.get("relations") or ()) else ()
+        stale = ("relations",) if len(head.relations or ()) < len(base.get("relations") or ()) else ()
         # The items were compared one by one in build(); here only their number matters.
-        items: list[JSON] = [None] * (len(document.claims) + len(extensions.get(_OTHER, ())))
+        items: list[JSON] = [None] * (len(document["claims"]) + len(extensions.get(_OTHER, ())))
         if kind == "AnnotationCollection":
             written = writer.collection(items)
             embedded = isinstance(page, dict)
@@ -392,8 +388,11 @@ class _Reader:
                 extensions[_PAGE] = kept
         for key in (kept or {}).get("keys", {}):
             self.report.park(f"{kind}.{key}")
-        document = evolve(document, extensions=extensions if extensions or document.extensions is not None else None)
-        return self.restored(document, record)
+        document = {key: value for key, value in document.items() if key != "extensions"}
+        if extensions or head.extensions is not None:
+            document["extensions"] = json_copy(extensions)  # the last field: where unstructure puts it too
+        # Built when first asked for: written to claimfmt, the document needs only its JSON.
+        return self.restored(deferred(document), record)
 
     def restored(self, document: Document, record: JSON) -> Document:
         """The document with the claimfmt record it carries applied (``--record``): the container's part and
@@ -444,10 +443,14 @@ class _Reader:
         source = _first_source(group[0][0])
         if self.article_iri is None:
             self.article_iri = source  # nothing targets text: the article is what they target
-        document = self.build({}, drafts, source or made_up_id(group[0][0]), shape="annotation")
-        return None if document is None else self.restored(document, _NONE)
+        _, document = self.build({}, drafts, source or made_up_id(group[0][0]), shape="annotation")
+        return self.restored(deferred(document), _NONE)
 
-    def build(self, base: dict[str, Any], drafts: list[_Draft], identifier: str, shape: str) -> Document | None:
+    def build(
+        self, base: dict[str, Any], drafts: list[_Draft], identifier: str, shape: str
+    ) -> tuple[Document, dict[str, JSON]]:
+        """The document of ``drafts`` and the collection's fields (``base``): its head (the document without
+        claims, built, for the writer) and its JSON, claims included (whose models are never built here)."""
         article = base.get("article")
         if article is None:
             url = self.article_iri
@@ -464,41 +467,33 @@ class _Reader:
         others = [{"index": d.index, "value": d.value()} for d in drafts if d.claim is None]
         if others:
             extensions[_OTHER] = others
-        claims = [d.claim for d in drafts if d.claim is not None]
-        document = Document(
+        head = Document(
             claimfmt=CURRENT_VERSION,
             id=base.get("id", identifier),
             article=article,
             sources=base.get("sources", ()),
-            claims=tuple(claims),
+            claims=(),
             relations=base.get("relations"),
             provenance=base.get("provenance"),
             extensions=extensions if extensions or "extensions" in base else None,
         )
         # Now that the document around them is known, keep what the writer would not give back.
-        writer = _Writer(document, self.options, LossReport(source="claimfmt", target="w3c"))
+        claims = [d.claim for d in drafts if d.claim is not None]
+        writer = _Writer(head, self.options, LossReport(source="claimfmt", target="w3c"), claims=claims)
         finished = []
-        # Each claim's JSON, made once here for the writer, becomes the document's: the record, the
-        # validation and the claimfmt writer then need not make it again.
-        finished_json = []
-        claims_json = iter(writer.claims)
         for number, draft in enumerate(drafts, start=1):
             if self.large is not None and not number % WINDOW:
                 self.large.hand_back()
-            if draft.claim is None:
-                continue
-            claim, data = self.finished(draft, draft.claim, next(claims_json), writer)
-            finished.append(claim)
-            finished_json.append(data)
-        relations = self.relations(document.relations, finished)
-        data = {**writer.json, "claims": finished_json}
-        if relations != document.relations:
+            if draft.claim is not None:
+                finished.append(self.finished(draft, draft.claim, writer))
+        relations = self.relations(head.relations, finished)
+        data = {**writer.json, "claims": finished}
+        if relations != head.relations:
+            head = attrs.evolve(head, relations=relations)
             data["relations"] = unstructure(relations)
-        return holding(attrs.evolve(document, claims=tuple(finished), relations=relations), data)
+        return head, data
 
-    def finished(
-        self, draft: _Draft, claim: Claim, data: dict[str, JSON], writer: _Writer
-    ) -> tuple[Claim, dict[str, JSON]]:
+    def finished(self, draft: _Draft, data: dict[str, JSON], writer: _Writer) -> dict[str, JSON]:
         """An annotation's claim (``data``, its JSON) with what ``writer`` (the document's) would not give back of
         the annotation kept, and its record's fragment noted."""
         written = writer.annotation(data, standalone=draft.standalone)
@@ -506,20 +501,21 @@ class _Reader:
         # the input's (the reader makes up the same claim id again).
         kept = residue(draft.value(), written, always=frozenset() if draft.standalone else _ALWAYS_WRITTEN)
         if draft.record is not _NONE:
-            self.fragments[claim.id] = draft.record
+            self.fragments[data["id"]] = draft.record
         if kept:
-            extensions = {**(claim.extensions or {}), _ANNOTATION: kept}
-            claim = attrs.evolve(claim, extensions=extensions)
-            data = {**data, "extensions": extensions}  # the last field: where unstructure puts it too
+            # The last field: where unstructure puts it too.
+            data = {**data, "extensions": {**(data.get("extensions") or {}), _ANNOTATION: kept}}
             for key in kept.get("keys", {}):
                 self.report.park(f"Annotation.{key}")
-        return claim, data
+        return _copied(data)
 
-    def relations(self, relations: tuple[Relation, ...] | None, claims: list[Claim]) -> tuple[Relation, ...] | None:
+    def relations(
+        self, relations: tuple[Relation, ...] | None, claims: list[dict[str, JSON]]
+    ) -> tuple[Relation, ...] | None:
         """The relations of our term whose claims are still annotations (a server may have deleted one)."""
         if not relations:
             return relations
-        present = {claim.id for claim in claims}
+        present = {claim["id"] for claim in claims}
         kept = tuple(r for r in relations if r.from_ in present and r.to in present)
         for relation in relations:
             if relation not in kept:
@@ -542,7 +538,7 @@ class _Reader:
             )
             return draft
         targets = self.targets(raw, pointer, origin)
-        spans: list[Span] = []
+        spans: list[dict[str, JSON]] = []
         text_target = False
         for target in targets:
             kind, span = self.target(target, pointer, origin, label)
@@ -569,31 +565,39 @@ class _Reader:
                 pointer,
             )
             return draft
+        # The claim's JSON, as unstructuring its model would give it (keys in its order): the model is built only
+        # where something asks for it (structuring.deferred), and writing claimfmt never does.
         try:
-            claim = Claim(
-                id=self.local_id(raw, index),
-                text=text,
-                spans=tuple(spans),
-                date=raw["claimDate"] if is_date(raw.get("claimDate")) else None,
-                attributions=tuple(self.structured(raw, "attributions", Attribution, pointer)),
-                verifications=self.verifications(bodies, pointer),
-                confidence=raw["confidence"] if _is_fraction(raw.get("confidence")) else None,
-                extensions=raw["extensions"] if _is_extensions(raw.get("extensions")) else None,
-            )
+            claim: dict[str, JSON] = {
+                "id": self.local_id(raw, index),
+                "text": text,
+                "spans": spans,
+                "attributions": self.structured(raw, "attributions", Attribution, pointer),
+            }
+            if is_date(raw.get("claimDate")):
+                claim["date"] = raw["claimDate"]
+            verifications = self.verifications(bodies, pointer)
         except DocumentError as exc:
             for issue in exc.issues:
                 self.report.add(issue, origin)
             return draft
+        if verifications:
+            claim["verifications"] = verifications
+        if _is_fraction(raw.get("confidence")):
+            claim["confidence"] = raw["confidence"]
+        if _is_extensions(raw.get("extensions")):
+            claim["extensions"] = raw["extensions"]  # copied once compared with what the writer makes of it
         draft.claim = claim
         return draft
 
-    def structured(self, raw: dict[str, JSON], term: str, cls: type, pointer: str) -> list[Any]:
-        values: list[Any] = []
+    def structured(self, raw: dict[str, JSON], term: str, cls: type, pointer: str) -> list[JSON]:
+        """The JSON of each valid ``cls`` the annotation's ``term`` holds (:func:`structure_valid_json`)."""
+        values: list[JSON] = []
         issues: list[Issue] = []
         for i, item in enumerate(_as_list(raw.get(term))):
             try:
                 # Attributions written by a 1.0 claimfmt list via ids.
-                values.append(structure_valid(attribution_from_1_0(item) if cls is Attribution else item, cls))
+                values.append(structure_valid_json(attribution_from_1_0(item) if cls is Attribution else item, cls))
             except DocumentError as exc:
                 issues.extend(issue.at(f"{pointer}/{term}/{i}") for issue in exc.issues)
         if issues:
@@ -643,7 +647,7 @@ class _Reader:
                 targets.append(target)
         return targets
 
-    def target(self, target: JSON, pointer: str, origin: Origin, label: str) -> tuple[str, Span | None]:
+    def target(self, target: JSON, pointer: str, origin: Origin, label: str) -> tuple[str, dict[str, JSON] | None]:
         """("text" | "media", the span it gives or None)."""
         if isinstance(target, str):
             if _MEDIA_FRAGMENT.search(target.partition("#")[2]):
@@ -682,14 +686,15 @@ class _Reader:
         span = self.span(found, label, origin, pointer)
         if span is not None and _is_extensions(target.get("extensions")):
             # A span's own extensions ride on its SpecificResource, under our context's term.
-            span = attrs.evolve(span, extensions=target["extensions"])
+            span["extensions"] = target["extensions"]
         return "text", span
 
     def note_source(self, iri: str | None) -> None:
         if self.article_iri is None and iri:
             self.article_iri = iri
 
-    def span(self, found: _Selection, label: str, origin: Origin, pointer: str) -> Span | None:
+    def span(self, found: _Selection, label: str, origin: Origin, pointer: str) -> dict[str, JSON] | None:
+        """The span's JSON, as unstructuring its model would give it."""
         unit = self.unit
         start, end, exact = found.start, found.end, found.exact
         if self.offsets is not None and (exact is not None or start is not None):
@@ -716,7 +721,7 @@ class _Reader:
                         exact = text[start:end]
                         prefix = text[max(0, start - len(found.prefix)) : start] if found.prefix else None
                         suffix = text[end : end + len(found.suffix)] if found.suffix else None
-                        return Span(start=start, end=end, exact=exact, prefix=prefix or None, suffix=suffix or None)
+                        return _span(start, end, exact, prefix or None, suffix or None)
         elif unit is not Unit.CODEPOINT and start is not None:
             self.report.adjust(f"offsets in {unit.value} left out (the text is not known)")
             start = end = None
@@ -724,7 +729,7 @@ class _Reader:
             return None
         if start is None or end is None:
             start = end = None
-        return Span(start=start, end=end, exact=exact, prefix=found.prefix, suffix=found.suffix)
+        return _span(start, end, exact, found.prefix, found.suffix)
 
     def bodies(self, raw: dict[str, JSON]) -> list[JSON]:
         bodies: list[JSON] = []
@@ -737,21 +742,21 @@ class _Reader:
             bodies.append({"type": "TextualBody", "value": raw["bodyValue"]})
         return bodies
 
-    def claim_text(self, bodies: list[JSON], spans: list[Span]) -> str | None:
+    def claim_text(self, bodies: list[JSON], spans: list[dict[str, JSON]]) -> str | None:
         """A describing body is the claim; failing one, the quote; failing that, a comment."""
         textual = [b for b in bodies if isinstance(b, dict) and isinstance(b.get("value"), str) and b["value"]]
         for body in textual:
             if "describing" in _as_list(body.get("purpose")):
                 return str(body["value"])
         if spans:
-            return spans[0].exact
+            return str(spans[0]["exact"])
         for body in textual:
             purposes = set(_as_list(body.get("purpose")))
             if not purposes & {"tagging", "assessing", "classifying", "linking", "identifying"}:
                 return str(body["value"])
         return None
 
-    def verifications(self, bodies: list[JSON], pointer: str) -> tuple[Verification, ...] | None:
+    def verifications(self, bodies: list[JSON], pointer: str) -> list[JSON]:
         """One verification per ``assessing`` body; a 1.0 body's ``history`` becomes the revision chain behind it."""
         found: list[JSON] = []
         for body in bodies:
@@ -770,7 +775,7 @@ class _Reader:
             else:
                 found.append(data)
         try:
-            return tuple(structure_valid(data, Verification) for data in found) or None
+            return [structure_valid_json(data, Verification) for data in found]
         except DocumentError as exc:
             raise DocumentError([i.at(f"{pointer}/body") for i in exc.issues]) from None
 
@@ -799,6 +804,33 @@ def _selection(target: JSON) -> _Selection:
     for selector in _as_list(target.get("selector")) if isinstance(target, dict) else ():
         found.merge(_select(selector))
     return found
+
+
+def _copied(claim: dict[str, JSON]) -> dict[str, JSON]:
+    """A claim's JSON with its own free JSON (its extensions, its spans') copied as unstructuring its model copies
+    it (:func:`json_copy`): until compared with the annotation the writer makes, it is the input's own (Python
+    compares an object with itself at once, however deep)."""
+    if "extensions" in claim:
+        claim = {**claim, "extensions": json_copy(claim["extensions"])}
+    if any("extensions" in span for span in claim["spans"]):
+        spans = [
+            {**span, "extensions": json_copy(span["extensions"])} if "extensions" in span else span
+            for span in claim["spans"]
+        ]
+        claim = {**claim, "spans": spans}
+    return claim
+
+
+def _span(start: int | None, end: int | None, exact: str, prefix: str | None, suffix: str | None) -> dict[str, JSON]:
+    """A span's JSON, as unstructuring its model gives it: the quote first, then what it has of the rest."""
+    span: dict[str, JSON] = {"exact": exact}
+    if start is not None and end is not None:
+        span["start"], span["end"] = start, end
+    if prefix is not None:
+        span["prefix"] = prefix
+    if suffix is not None:
+        span["suffix"] = suffix
+    return span
 
 
 def made_up_id(raw: JSON) -> str:

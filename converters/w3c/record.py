@@ -27,7 +27,7 @@ from claimfmt.converters.w3c.writer import _bare, _Writer
 from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record
-from claimfmt.structuring import as_json, claim_by_claim, unstructure, without_claims
+from claimfmt.structuring import as_json, claim_by_claim, without_claims
 from claimfmt.writing import Streamed, write_json_values
 
 __all__ = ["reads_back_as_written", "write", "write_large"]
@@ -171,7 +171,7 @@ def write_large(
                 )
                 if draft.claim is None:
                     raise Unbuildable(f"claim {data['id']!r} does not read back")
-                _, read_data = reader.finished(draft, draft.claim, unstructure(draft.claim), reading)
+                read_data = reader.finished(draft, draft.claim, reading)
             fragment = keeper.claim(data, read_data)
             if fragment is not None:
                 annotation[RECORD_TERM] = fragment

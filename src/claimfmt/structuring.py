@@ -9,6 +9,8 @@ or a value of the wrong JSON type is an error (cattrs on its own would turn
 from __future__ import annotations
 
 import enum
+import functools
+import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, SupportsIndex, TypeVar
 
@@ -30,10 +32,13 @@ __all__ = [
     "claim_by_claim",
     "evolve",
     "for_msgspec",
+    "json_copy",
+    "json_fields",
     "holding",
     "parts_json",
     "structure",
     "structure_valid",
+    "structure_valid_json",
     "trusted",
     "unstructure",
     "without_claims",
@@ -132,15 +137,6 @@ def _make_converter() -> cattrs.Converter:
 
     conv.register_unstructure_hook_factory(lambda t: getattr(t, "__origin__", None) is tuple, array_hook)
 
-    # Extensions hold free JSON: copied in C (orjson) rather than walked value by value in Python, which
-    # cost most of a tool writer's time where a reader keeps a tool's tokens there (and a value nested deeper
-    # than orjson writes, by Python's encoder). Numbers orjson cannot write (beyond 64 bits) take the slow walk.
-    def json_copy(value: Any) -> Any:
-        try:
-            return orjson.loads(jsontext.dumps(value))
-        except TypeError:
-            return {key: conv.unstructure(item) for key, item in value.items()}
-
     conv.register_unstructure_hook_func(lambda t: t in (model.Extensions, model.Extensions | None), json_copy)
 
     # An optional key is absent or has a value; null is a value only where the schema says so.
@@ -185,6 +181,20 @@ def _make_converter() -> cattrs.Converter:
     return conv
 
 
+def json_copy(value: Any) -> Any:
+    """A copy of free JSON (extensions) as :func:`unstructure` makes it: what is not JSON made so (a float
+    infinity is null, as orjson writes it).
+
+    Copied in C (orjson) rather than walked value by value in Python, which cost most of a tool writer's time
+    where a reader keeps a tool's tokens there (and a value nested deeper than orjson writes, by Python's
+    encoder). Numbers orjson cannot write (beyond 64 bits) take the slow walk.
+    """
+    try:
+        return orjson.loads(jsontext.dumps(value))
+    except TypeError:
+        return {key: _converter.unstructure(item) for key, item in value.items()}
+
+
 def _model_classes(base: type) -> list[type]:
     return [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, base) and c is not base]
 
@@ -218,6 +228,60 @@ def structure_valid(data: Any, cls: type[T]) -> T:
         except fast.error:  # JSON msgspec would have to change to hold (an offset written 3.0)
             pass
     return structure(data, cls)
+
+
+def structure_valid_json(data: Any, cls: type) -> Any:
+    """The JSON ``unstructure(structure_valid(data, cls))`` gives, made without building the model: ``data``'s
+    keys in the order :func:`unstructure` writes them, an integer written ``3.0`` as ``3``, extensions copied
+    (:func:`json_copy`).
+
+    For a reader that makes a document's JSON from parts of input of unknown quality, and gives the document
+    back unbuilt (:func:`deferred`); raises :class:`DocumentError` where ``data`` is not valid under the
+    schema's definition of ``cls``, naming every problem as :func:`structure` does.
+    """
+    fast = _FAST[cls] if cls in _FAST else _fast_way(cls)
+    if fast is None or not fast.valid(data):
+        return unstructure(structure(data, cls))
+    return _in_order(cls)(data)
+
+
+def json_fields(cls: type) -> list[attrs.Attribute[Any]]:
+    """A model class's fields in the order :func:`unstructure` writes their keys: the required ones first
+    (cattrs writes them unconditionally, then each optional one that has a value)."""
+    return sorted((a for a in attrs.fields(cls) if a.init), key=lambda a: a.default is not attrs.NOTHING)
+
+
+@functools.cache
+def _in_order(cls: type) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function giving a valid object of ``cls``'s JSON as :func:`unstructure` writes it."""
+    parts = [(_RENAMED.get(a.name, a.name), _value_in_order(a.type)) for a in json_fields(cls)]
+
+    def in_order(data: dict[str, Any]) -> dict[str, Any]:
+        return {key: data[key] if made is None else made(data[key]) for key, made in parts if key in data}
+
+    return in_order
+
+
+def _value_in_order(hint: Any) -> Callable[[Any], Any] | None:
+    """What :func:`_in_order` does to a valid value of a field of type ``hint``; None: nothing."""
+    args = typing.get_args(hint)
+    if type(None) in args and len(args) == 2:
+        hint = args[0] if args[1] is type(None) else args[1]
+        args = typing.get_args(hint)
+    if hint is int:
+        return _integer_value
+    if hint == model.Extensions:
+        return json_copy
+    if attrs.has(hint):
+        return _in_order(hint)
+    if typing.get_origin(hint) is tuple and attrs.has(args[0]):
+        item = _in_order(args[0])
+        return lambda values: [item(value) for value in values]
+    return None
+
+
+def _integer_value(value: Any) -> int:
+    return value if type(value) is int else int(value)  # valid: a whole number, written 3.0 perhaps
 
 
 class _FastWay(NamedTuple):
