@@ -362,10 +362,10 @@ class _Reader:
             drafts.append(draft)
         self.large = large
         identifier = _iri(data) or made_up_id(data)
-        head, document = self.build(
+        writer, document = self.build(
             base, drafts, identifier, shape="collection" if kind == "AnnotationCollection" else "page"
         )
-        writer = _Writer(head, self.options, LossReport(source="claimfmt", target="w3c"), claims=[])
+        head = writer.document
         extensions = dict(head.extensions or {})
         # Relations dropped for naming a deleted annotation's claim are an edit, not something to write back.
         stale = ("relations",) if len(head.relations or ()) < len(base.get("relations") or ()) else ()
@@ -448,9 +448,9 @@ class _Reader:
 
     def build(
         self, base: dict[str, Any], drafts: list[_Draft], identifier: str, shape: str
-    ) -> tuple[Document, dict[str, JSON]]:
-        """The document of ``drafts`` and the collection's fields (``base``): its head (the document without
-        claims, built, for the writer) and its JSON, claims included (whose models are never built here)."""
+    ) -> tuple[_Writer, dict[str, JSON]]:
+        """The document of ``drafts`` and the collection's fields (``base``): a writer of its head (the document
+        without claims, built) and its JSON, claims included (whose models are never built here)."""
         article = base.get("article")
         if article is None:
             url = self.article_iri
@@ -491,7 +491,8 @@ class _Reader:
         if relations != head.relations:
             head = attrs.evolve(head, relations=relations)
             data["relations"] = unstructure(relations)
-        return head, data
+            writer = _Writer(head, self.options, LossReport(source="claimfmt", target="w3c"), claims=[])
+        return writer, data
 
     def finished(self, draft: _Draft, data: dict[str, JSON], writer: _Writer) -> dict[str, JSON]:
         """An annotation's claim (``data``, its JSON) with what ``writer`` (the document's) would not give back of

@@ -253,13 +253,25 @@ def json_fields(cls: type) -> list[attrs.Attribute[Any]]:
 
 @functools.cache
 def _in_order(cls: type) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """A function giving a valid object of ``cls``'s JSON as :func:`unstructure` writes it."""
-    parts = [(_RENAMED.get(a.name, a.name), _value_in_order(a.type)) for a in json_fields(cls)]
+    """A function giving a valid object of ``cls``'s JSON as :func:`unstructure` writes it.
 
-    def in_order(data: dict[str, Any]) -> dict[str, Any]:
-        return {key: data[key] if made is None else made(data[key]) for key, made in parts if key in data}
-
-    return in_order
+    Its code is written for the class, as cattrs writes its own: a key is one test and one store.
+    """
+    space: dict[str, Any] = {}
+    lines = ["def in_order(data):", "    out = {}"]
+    for n, field in enumerate(json_fields(cls)):
+        key = _RENAMED.get(field.name, field.name)
+        made = _value_in_order(field.type)
+        value = f"data[{key!r}]"
+        if made is not None:
+            space[f"made{n}"] = made
+            value = f"made{n}({value})"
+        # A valid object has every required key.
+        test = "" if field.default is attrs.NOTHING else f"if {key!r} in data: "
+        lines.append(f"    {test}out[{key!r}] = {value}")
+    lines.append("    return out")
+    exec("\n".join(lines), space)  # the keys are the model's own (and written as literals), never data
+    return space["in_order"]  # type: ignore[no-any-return]
 
 
 def _value_in_order(hint: Any) -> Callable[[Any], Any] | None:
