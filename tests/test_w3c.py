@@ -138,6 +138,30 @@ def test_generated_documents_pass_every_must_assertion(document: Document) -> No
     _check_conformance(document)
 
 
+def test_a_selector_offset_a_document_writes_as_a_whole_float_is_an_integer(tmp_path: Path) -> None:
+    # JSON Schema takes 257.0 as an integer, and a document read from claimfmt holds its JSON as written; W3C's
+    # TextPositionSelector is written in integers all the same.
+    data = json.loads((EXAMPLES / "seed-article.claimfmt.json").read_text(encoding="utf-8"))
+    span = next(span for claim in data["claims"] for span in claim["spans"] if "start" in span)
+    span["start"], span["end"] = float(span["start"]), float(span["end"])
+    source, out = tmp_path / "in.json", tmp_path / "out.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    assert not claimfmt.convert([source], source_format="claimfmt", target_format="w3c", output=out).failed
+    (collection,) = [json.loads(out.read_text(encoding="utf-8"))]
+    positions = [
+        selector
+        for item in collection["first"]["items"]
+        for target in _listed(item["target"])
+        for selector in _listed(target["selector"])
+        if selector["type"] == "TextPositionSelector"
+    ]
+    assert positions and all(type(s["start"]) is int and type(s["end"]) is int for s in positions)
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 def test_the_suite_runs_and_can_fail() -> None:
     (collection,) = to_w3c(claimfmt.load(EXAMPLES / "seed-article.claimfmt.json"))
     annotation = {"@context": ANNO_CONTEXT, **collection["first"]["items"][0]}

@@ -238,7 +238,8 @@ class _Writer:
     def position(self, start: int, end: int) -> tuple[int, int] | None:
         unit = self.options.offset_unit or Unit.CODEPOINT
         if unit is Unit.CODEPOINT:
-            return start, end
+            # A selector's offsets are integers in W3C's model: one a document's JSON writes 3.0 is written 3.
+            return (start, end) if type(start) is int and type(end) is int else (int(start), int(end))
         if self.offsets is None:
             self.report.drop(f"span offsets in {unit.value} (the text is not known)")
             return None
