@@ -37,20 +37,14 @@ from claimfmt.converters.values import is_uri as _is_uri
 from claimfmt.dates import from_day_first, to_day_first
 from claimfmt.large import LargeDocument
 from claimfmt.model import (
-    Article,
-    Attribution,
     Claim,
     Document,
-    Evidence,
-    Source,
     SourceKind,
     Stance,
     State,
-    Verdict,
-    Verification,
 )
 from claimfmt.reading import Record
-from claimfmt.structuring import evolve
+from claimfmt.structuring import as_json, deferred
 from claimfmt.versions import CURRENT_VERSION
 from claimfmt.writing import write_json_values
 
@@ -119,11 +113,13 @@ class AVeriTeC(Converter):
             return super().write_large(document, target, options, report, jsonl=jsonl)
         head = document.head
         _count_document_losses(head, report)
+        data = as_json(head)
+        sources = _by_id(data)
 
         def records() -> Iterator[JSON]:
-            for claim in document.built():
+            for claim, claim_data in document.claims():
                 _count_claim_losses(claim, report)
-                yield _record(head, claim, report)
+                yield _record(data, sources, claim_data, report)
 
         return write_json_values(target, records(), jsonl=jsonl)
 
@@ -132,60 +128,69 @@ def read_record(
     data: dict[str, JSON], index: int, report: LossReport, *, scratch: LossReport | None = None
 ) -> Document | None:
     """One record as a document; what the writer would not give back is kept as a patch. ``scratch`` is told
-    what writing the record again drops (a report of its own where None)."""
+    what writing the record again drops (a report of its own where None). The document's JSON is made, not its
+    model (built where something asks for it: writing claimfmt does not)."""
     speaker = data.get("speaker")
     url = data.get("original_claim_url")
-    article = Article(
-        url=url if _is_uri(url) else None,
-        publisher=data["reporting_source"] if _text(data.get("reporting_source")) else None,
-    )
-    extensions = {ns: data[key] for key, ns in _CLAIM_KEYS.items() if data.get(key) not in (None, [], False)}
+    article: dict[str, JSON] = {}
+    if _is_uri(url):
+        article["url"] = url
+    if _text(data.get("reporting_source")):
+        article["publisher"] = data["reporting_source"]
+    claim: dict[str, JSON] = {
+        "id": "c1",
+        "text": data["claim"],
+        "spans": [],
+        "attributions": [{"source": "speaker", "stance": Stance.ASSERTS.value}] if _text(speaker) else [],
+    }
+    date = from_day_first(data.get("claim_date"))
+    if date is not None:
+        claim["date"] = date
     label = data.get("label")
-    verification = None
     if isinstance(label, str) and label:
         review = data.get("fact_checking_article")
-        evidence = tuple(_evidence(data.get("questions")))
-        verification = Verification(
-            state=report.label("averitec", label),
-            verdict=Verdict(label=label, scheme="averitec"),
-            review_url=review if _is_uri(review) else None,
-            rationale=data["justification"] if _text(data.get("justification")) else None,
-            evidence=evidence or None,
-        )
-    claim = Claim(
-        id="c1",
-        text=data["claim"],
-        spans=(),
-        date=from_day_first(data.get("claim_date")),
-        attributions=(Attribution(source="speaker", stance=Stance.ASSERTS),) if _text(speaker) else (),
-        verifications=(verification,) if verification is not None else None,
-        extensions=extensions or None,
-    )
-    document = Document(
-        claimfmt=CURRENT_VERSION,
-        id=f"averitec-{index}",
-        article=article,
-        sources=(Source(id="speaker", kind=SourceKind.UNKNOWN, name=speaker, anonymous=False),)
-        if _text(speaker)
-        else (),
-        claims=(claim,),
-    )
-    patch = diff(data, _record(document, claim, scratch or LossReport(source="claimfmt", target="averitec")))
+        verification: dict[str, JSON] = {
+            "state": report.label("averitec", label).value,
+            "verdict": {"label": label, "scheme": "averitec"},
+        }
+        if _is_uri(review):
+            verification["review_url"] = review
+        if _text(data.get("justification")):
+            verification["rationale"] = data["justification"]
+        evidence = list(_evidence(data.get("questions")))
+        if evidence:
+            verification["evidence"] = evidence
+        claim["verifications"] = [verification]
+    extensions = {ns: data[key] for key, ns in _CLAIM_KEYS.items() if data.get(key) not in (None, [], False)}
+    if extensions:
+        claim["extensions"] = extensions
+    sources = [{"id": "speaker", "kind": SourceKind.UNKNOWN.value, "name": speaker, "anonymous": False}]
+    document: dict[str, JSON] = {
+        "claimfmt": CURRENT_VERSION,
+        "id": f"averitec-{index}",
+        "article": article,
+        "sources": sources if _text(speaker) else [],
+        "claims": [claim],
+    }
+    written = _record(document, _by_id(document), claim, scratch or LossReport(source="claimfmt", target="averitec"))
+    patch = diff(data, written)
     if patch:
         for key in (*patch.get("set", {}), *patch.get("in", {})):
             report.park(f"record.{key}")
-        document = evolve(document, extensions={_RECORD: patch})
-    return document
+        document["extensions"] = {_RECORD: patch}
+    # Made in the model's key order (a test compares it with the model's JSON), of values a file's JSON holds.
+    return deferred(document)
 
 
-def _evidence(questions: JSON) -> Iterator[Evidence]:
+def _evidence(questions: JSON) -> Iterator[dict[str, JSON]]:
+    """Each answer's evidence (a question's without answers), as JSON."""
     for number, question in enumerate(questions if isinstance(questions, list) else []):
         if not isinstance(question, dict):
             continue
         text = question.get("question") if _text(question.get("question")) else None
         answers = [a for a in as_list(question.get("answers")) if isinstance(a, dict)]
         if not answers:
-            yield Evidence(question=text, extensions={_QUESTION: number})
+            yield _present(question=text, extensions={_QUESTION: number})
         for answer in answers:
             extensions = {_QUESTION: number}
             extensions.update({ns: answer[key] for key, ns in _ANSWER_KEYS.items() if key in answer})
@@ -193,83 +198,111 @@ def _evidence(questions: JSON) -> Iterator[Evidence]:
             extensions.update(
                 {ns: answer[key] for key, ns in _RAW_URLS.items() if key in answer and not _is_uri(answer[key])}
             )
-            yield Evidence(
-                question=text,
-                answer=answer["answer"] if _text(answer.get("answer")) else None,
+            yield _present(
                 url=source if _is_uri(source) else None,
                 archived_url=cached if _is_uri(cached) else None,
+                question=text,
+                answer=answer["answer"] if _text(answer.get("answer")) else None,
                 extensions=extensions,
             )
+
+
+def _present(**fields: JSON) -> dict[str, JSON]:
+    """The fields that have a value (an absent field has none in JSON)."""
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 def write_document(document: Document, report: LossReport) -> Iterator[JSON]:
     """One record per claim; what AVeriTeC has no field for is counted as dropped."""
     _count_losses(document, report)
-    patch = (document.extensions or {}).get(_RECORD)
-    for claim in document.claims:
-        record = _record(document, claim, report)
+    data = as_json(document)
+    patch = (data.get("extensions") or {}).get(_RECORD)
+    sources = _by_id(data)
+    for claim in data["claims"]:
+        record = _record(data, sources, claim, report)
         yield (
             patched(record, patch, report, f"document {document.id!r}")
-            if patch and len(document.claims) == 1
+            if patch and len(data["claims"]) == 1
             else record
         )
 
 
-def _record(document: Document, claim: Claim, report: LossReport) -> dict[str, JSON]:
-    extensions = claim.extensions or {}
-    verification = claim.latest()
+def _by_id(document: JSON) -> dict[str, JSON]:
+    """The document's sources by id (the first, should two share one)."""
+    sources: dict[str, JSON] = {}
+    for source in document["sources"]:
+        sources.setdefault(source["id"], source)
+    return sources
+
+
+def _record(document: JSON, sources: dict[str, JSON], claim: JSON, report: LossReport) -> dict[str, JSON]:
+    """The AVeriTeC record of a claim, from its JSON and its document's (``sources``: theirs by id)."""
+    extensions = claim.get("extensions") or {}
+    verification = _latest(claim)
     speaker = None
-    for attribution in claim.attributions:
-        source = document.source(attribution.source)
-        if source is not None and attribution.stance in {Stance.ASSERTS, Stance.REPORTS}:
-            speaker = source.name or source.description
+    for attribution in claim["attributions"]:
+        source = sources.get(attribution["source"])
+        if source is not None and attribution["stance"] in {Stance.ASSERTS, Stance.REPORTS}:
+            speaker = source["name"] or source.get("description")
             break
     label = None
     if verification is not None:
-        verdict = verification.verdict
-        if verdict is not None and verdict.scheme == "averitec":
-            label = verdict.label
+        verdict = verification.get("verdict")
+        if verdict is not None and verdict.get("scheme") == "averitec":
+            label = verdict["label"]
         else:
-            label = _LABELS.get(verification.state)
+            label = _LABELS.get(verification["state"])
             if label is None:
-                report.drop(f"verification.state {verification.state.value} (AVeriTeC has no such label)")
+                report.drop(f"verification.state {verification['state']} (AVeriTeC has no such label)")
+    assessed = verification or {}
+    article = document["article"]
     return {
-        "claim": claim.text,
+        "claim": claim["text"],
         "required_reannotation": extensions.get(_CLAIM_KEYS["required_reannotation"], False),
         "label": label,
-        "justification": verification.rationale if verification is not None else None,
-        "claim_date": to_day_first(claim.date),
+        "justification": assessed.get("rationale"),
+        "claim_date": to_day_first(claim.get("date")),
         "speaker": speaker,
-        "original_claim_url": document.article.url,
-        "fact_checking_article": verification.review_url if verification is not None else None,
-        "reporting_source": document.article.publisher,
+        "original_claim_url": article.get("url"),
+        "fact_checking_article": assessed.get("review_url"),
+        "reporting_source": article.get("publisher"),
         "location_ISO_code": extensions.get(_CLAIM_KEYS["location_ISO_code"]),
         "claim_types": extensions.get(_CLAIM_KEYS["claim_types"], []),
         "fact_checking_strategies": extensions.get(_CLAIM_KEYS["fact_checking_strategies"], []),
-        "questions": _questions(verification.evidence or () if verification is not None else ()),
+        "questions": _questions(assessed.get("evidence", ())),
         "cached_original_claim_url": extensions.get(_CLAIM_KEYS["cached_original_claim_url"]),
     }
 
 
-def _questions(evidence: Iterable[Evidence]) -> list[JSON]:
+def _latest(claim: JSON) -> JSON:
+    """The JSON of :meth:`Claim.latest`: the last verification no other supersedes, or None."""
+    verifications = claim.get("verifications") or []
+    replaced = {v["supersedes"] for v in verifications if "supersedes" in v}
+    current = [v for v in verifications if "id" not in v or v["id"] not in replaced] if replaced else verifications
+    return current[-1] if current else None
+
+
+def _questions(evidence: Iterable[JSON]) -> list[JSON]:
     questions: list[dict[str, JSON]] = []
     numbers: list[object] = []
     for item in evidence:
-        extensions = item.extensions or {}
+        extensions = item.get("extensions") or {}
         number = extensions.get(_QUESTION, object())  # evidence from elsewhere: one question each
-        if not questions or numbers[-1] != number or item.question != questions[-1]["question"]:
-            questions.append({"question": item.question, "answers": []})
+        question = item.get("question")
+        if not questions or numbers[-1] != number or question != questions[-1]["question"]:
+            questions.append({"question": question, "answers": []})
             numbers.append(number)
-        if item.answer is None and item.url is None and not any(k in extensions for k in _ANSWER_KEYS.values()):
+        answer_text, url, archived = item.get("answer"), item.get("url"), item.get("archived_url")
+        if answer_text is None and url is None and not any(k in extensions for k in _ANSWER_KEYS.values()):
             continue  # a question without answers
-        answer: dict[str, JSON] = {"answer": item.answer}
+        answer: dict[str, JSON] = {"answer": answer_text}
         if _ANSWER_KEYS["answer_type"] in extensions:
             answer["answer_type"] = extensions[_ANSWER_KEYS["answer_type"]]
-        answer["source_url"] = extensions.get(_RAW_URLS["source_url"], item.url)
+        answer["source_url"] = extensions.get(_RAW_URLS["source_url"], url)
         if _ANSWER_KEYS["source_medium"] in extensions:
             answer["source_medium"] = extensions[_ANSWER_KEYS["source_medium"]]
-        if item.archived_url is not None or _RAW_URLS["cached_source_url"] in extensions:
-            answer["cached_source_url"] = extensions.get(_RAW_URLS["cached_source_url"], item.archived_url)
+        if archived is not None or _RAW_URLS["cached_source_url"] in extensions:
+            answer["cached_source_url"] = extensions.get(_RAW_URLS["cached_source_url"], archived)
         if _ANSWER_KEYS["boolean_explanation"] in extensions:
             answer["boolean_explanation"] = extensions[_ANSWER_KEYS["boolean_explanation"]]
         questions[-1]["answers"].append(answer)

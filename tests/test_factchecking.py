@@ -20,7 +20,7 @@ from claimfmt.converters.claimreview import RECORD, from_claimreview, publishabl
 from claimfmt.converters.labels import SCHEMES, normalise_label, state_for
 from claimfmt.issues import Severity
 from claimfmt.model import Claim, Document, State
-from claimfmt.structuring import unstructure
+from claimfmt.structuring import as_json, unstructure
 from claimfmt.testing import documents, texts
 
 from .conftest import EXAMPLES, shared
@@ -151,6 +151,8 @@ def _averitec_round_trip(record: dict[str, Any]) -> dict[str, Any]:
     report = LossReport(source="averitec", target="claimfmt")
     document = read_record(record, 0, report)
     assert document is not None
+    # The reader makes the document's JSON, not its model: the JSON the model gives, key order included.
+    assert json.dumps(as_json(document)) == json.dumps(unstructure(document))
     assert [i for i in claimfmt.validate(document) if i.severity is Severity.ERROR] == []
     text = claimfmt.dumps(document)  # through JSON, as a file would take it
     (back,) = write_document(claimfmt.loads(text), LossReport(source="claimfmt", target="averitec"))
