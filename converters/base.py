@@ -25,7 +25,7 @@ from claimfmt.converters.patches import PatchError, additions, apply, diff
 from claimfmt.issues import ClaimfmtError, DocumentError, Issue, Severity, escape_pointer_token, json_type
 from claimfmt.model import Claim, Document, State
 from claimfmt.reading import Record, SourceLike, decode_text, iter_records, source_files
-from claimfmt.structuring import evolve
+from claimfmt.structuring import evolve, extensions_of
 from claimfmt.writing import write_json_values
 
 if TYPE_CHECKING:
@@ -337,8 +337,7 @@ class Converter:
 
         def watched() -> Iterator[Document]:
             for document in documents:
-                held = document._json  # asked of the JSON where held: a writer may need no model (W3C's)
-                extensions = (held.get("extensions") if held is not None else document.extensions) or {}
+                extensions = extensions_of(document)  # a writer may need no model (W3C's)
                 arrays.append(extensions.get(key) == "array")
                 if key in extensions:  # the file's shape, not the record's: nothing to write or record
                     rest = {k: v for k, v in extensions.items() if k != key}

@@ -56,7 +56,7 @@ from claimfmt.converters.values import Fields
 from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record, SourceLike, iter_records
-from claimfmt.structuring import as_json, trusted
+from claimfmt.structuring import as_json, extensions_of, trusted
 from claimfmt.writing import Spool, Streamed, write_json_values
 
 __all__ = ["Doccano"]
@@ -248,8 +248,7 @@ def _parked(
     A line claimfmt ``written`` (it holds our record) keeps only what doccano added to it: its entities
     and relations are the document's, edits and all, not a patch on them.
     """
-    held = as_json(document).get("extensions") or {}  # its model may not be built yet (remainder.restore)
-    if written and _LINE not in held and only_written(line, _WRITTEN):
+    if written and _LINE not in extensions_of(document) and only_written(line, _WRITTEN):
         return document  # nothing doccano added: writing the document again would find nothing to keep
     again = _line(document, mapping, unit, LossReport(source="-", target="-"))
     return kept_by_reader(document, line, again, written=written, extension=_LINE, field="doccano", report=report)

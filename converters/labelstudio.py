@@ -61,7 +61,7 @@ from claimfmt.converters.values import Fields, as_list, as_object
 from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record
-from claimfmt.structuring import as_json, evolve, trusted
+from claimfmt.structuring import as_json, evolve, extensions_of, trusted
 from claimfmt.writing import Spool, Streamed, write_json_values
 
 __all__ = ["LabelStudio", "labelling_config"]
@@ -221,8 +221,7 @@ def _parked(
     """
     if not documents:
         return []
-    held = as_json(documents[0]).get("extensions") or {}  # its model may not be built yet (remainder.restore)
-    if written and _TASK not in held and _only_written(task, documents, mapping, unit):
+    if written and _TASK not in extensions_of(documents[0]) and _only_written(task, documents, mapping, unit):
         return documents  # nothing Label Studio added: writing the documents again would find nothing to keep
     again = _task(documents, mapping, unit, LossReport(source="-", target="-"))
     kept = additions(task, again) if written else diff(task, again)

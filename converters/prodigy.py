@@ -55,7 +55,7 @@ from claimfmt.converters.values import Fields
 from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record
-from claimfmt.structuring import as_json, trusted
+from claimfmt.structuring import as_json, extensions_of, trusted
 from claimfmt.writing import Spool, Streamed, write_json_values
 
 __all__ = ["Prodigy"]
@@ -377,8 +377,7 @@ def _parked(
     task: dict[str, JSON], document: Document, mapping: AnnotationMapping, report: LossReport, *, written: bool
 ) -> Document:
     """``document`` with what the writer would not give back of ``task`` kept (and counted)."""
-    held = as_json(document).get("extensions") or {}  # its model may not be built yet (remainder.restore)
-    if written and not {_TASK, _TOKENS} & set(held) and _only_written(task, document, mapping):
+    if written and not {_TASK, _TOKENS} & set(extensions_of(document)) and _only_written(task, document, mapping):
         return document  # nothing Prodigy added: writing the document again would find nothing to keep
     again = _task(document, mapping, LossReport(source="-", target="-"))
     return kept_by_reader(document, task, again, written=written, extension=_TASK, field="prodigy", report=report)

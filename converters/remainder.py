@@ -34,7 +34,7 @@ from claimfmt.issues import DocumentError, Severity
 from claimfmt.jsontext import equal
 from claimfmt.large import Unbuildable
 from claimfmt.model import Document
-from claimfmt.structuring import as_json, deferred, evolve, trusted
+from claimfmt.structuring import as_json, deferred, evolve, extensions_of, trusted
 from claimfmt.versions import CURRENT_VERSION
 
 __all__ = ["VERSION", "Keeper", "Unpaired", "article_text", "bare", "fields", "keep", "pair", "restore", "restored"]
@@ -68,7 +68,7 @@ def keep(
     not give back: a file read from the tool and written back unchanged needs no
     record for it (the reader finds it again), so none is written then.
     """
-    extensions = (document.extensions or {}) if parked is not None else {}
+    extensions = extensions_of(document)
     if parked is not None and parked in extensions:
         rest = {k: v for k, v in extensions.items() if k != parked}
         plain = evolve(document, extensions=rest or None)

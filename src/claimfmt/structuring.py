@@ -31,6 +31,7 @@ __all__ = [
     "as_json",
     "claim_by_claim",
     "evolve",
+    "extensions_of",
     "for_msgspec",
     "json_copy",
     "json_fields",
@@ -436,6 +437,13 @@ def for_msgspec(relations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Relations' JSON as msgspec reads them into the model: it knows attributes by their Python names
     (``Relation.from_`` is ``from`` in JSON)."""
     return [{**relation, "from_": relation["from"]} for relation in relations]
+
+
+def extensions_of(document: model.Document) -> Mapping[str, Any]:
+    """The document's extensions (empty where it has none), asked of the JSON it holds where it holds one: its
+    model may not be built yet (:func:`deferred`), and a writer or reader asking only this need not build it."""
+    held = document._json
+    return (held.get("extensions") if held is not None else document.extensions) or {}
 
 
 def as_json(document: model.Document, *, keep: bool = False) -> dict[str, Any]:
