@@ -614,6 +614,8 @@ def _match(original: JSON, base: JSON, shift: Callable[[int], int]) -> tuple[dic
         # Our first span that is not empty where the tool counts (a span over just a \r is, in brat).
         for span in spans:
             start, end = span.get("start"), span.get("end")
+            if type(start) is float or type(end) is float:
+                start, end = _whole(start), _whole(end)
             if isinstance(start, int) and isinstance(end, int):
                 start, end = shift(start), shift(end)
                 if end > start:
@@ -693,9 +695,17 @@ def _first_span(claim: JSON) -> list[int] | None:
     # Asked of every claim several times a document: written out, not through a helper.
     for span in claim.get("spans", ()):
         start, end = span.get("start"), span.get("end")
+        if type(start) is float or type(end) is float:
+            start, end = _whole(start), _whole(end)
         if isinstance(start, int) and isinstance(end, int) and end > start:
             return [start, end]
     return None
+
+
+def _whole(offset: Any) -> Any:
+    """An offset a document's JSON writes as a whole float (``3.0``, JSON Schema's integer all the same) as the
+    integer, so that its claim pairs with the tool's; anything else as it is."""
+    return int(offset) if type(offset) is float and offset.is_integer() else offset
 
 
 def _first_mention(source: JSON) -> list[int] | None:

@@ -27,6 +27,7 @@ from claimfmt.converters.offsets import OffsetMap, Unit
 from claimfmt.converters.registry import get_converter
 from claimfmt.issues import Severity
 from claimfmt.model import Claim, Document, Span, Stance, State
+from claimfmt.structuring import as_json, deferred
 from claimfmt.testing import documents
 
 from .conftest import EXAMPLES
@@ -339,6 +340,31 @@ def test_a_narrowed_span_wins_and_the_claim_keeps_the_rest(tmp_path: Path, tool:
         return
     (warning,) = [i for i in report.issues if i.code == "record-stale"]
     assert claim.id in warning.message and "/spans/0" in warning.message
+
+
+def _whole_floats(value: Any) -> Any:
+    """``value`` with every span's offsets written as whole floats (``257.0``, an integer to JSON Schema)."""
+    if isinstance(value, dict):
+        return {k: float(v) if k in ("start", "end") and type(v) is int else _whole_floats(v) for k, v in value.items()}
+    return [_whole_floats(item) for item in value] if isinstance(value, list) else value
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_offsets_written_as_whole_floats_pair_claims_as_integers_do(tmp_path: Path, tool: str, seed: Document) -> None:
+    # A document read from a file holds its JSON as written, which the writers work from: its claims and
+    # sources are told apart by their offsets all the same, so an edit in the tool wins as it does otherwise.
+    as_read = deferred(_whole_floats(as_json(seed)))
+    claim = _rich(seed)
+    first = claim.spans[0]
+    assert first.start is not None and first.end is not None
+    found = []
+    for name, document in (("integers", seed), ("floats", as_read)):
+        unedited, _ = Export(tmp_path / name / "unedited", tool, document).read()
+        export = Export(tmp_path / name / "edited", tool, document)
+        export.move_span(claim, first.start + 10, first.end)
+        edited, report = export.read()
+        found.append((unedited, edited, sorted(_codes(report))))
+    assert found[0] == found[1] and found[0][0] == seed and found[0][1] != seed
 
 
 @pytest.mark.parametrize("tool", ["brat", "labelstudio", "w3c"])
