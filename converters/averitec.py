@@ -42,6 +42,7 @@ from claimfmt.model import (
     SourceKind,
     Stance,
     State,
+    latest_json,
 )
 from claimfmt.reading import Record
 from claimfmt.structuring import as_json, deferred
@@ -238,7 +239,7 @@ def _by_id(document: JSON) -> dict[str, JSON]:
 def _record(document: JSON, sources: dict[str, JSON], claim: JSON, report: LossReport) -> dict[str, JSON]:
     """The AVeriTeC record of a claim, from its JSON and its document's (``sources``: theirs by id)."""
     extensions = claim.get("extensions") or {}
-    verification = _latest(claim)
+    verification = latest_json(claim)
     speaker = None
     for attribution in claim["attributions"]:
         source = sources.get(attribution["source"])
@@ -272,14 +273,6 @@ def _record(document: JSON, sources: dict[str, JSON], claim: JSON, report: LossR
         "questions": _questions(assessed.get("evidence", ())),
         "cached_original_claim_url": extensions.get(_CLAIM_KEYS["cached_original_claim_url"]),
     }
-
-
-def _latest(claim: JSON) -> JSON:
-    """The JSON of :meth:`Claim.latest`: the last verification no other supersedes, or None."""
-    verifications = claim.get("verifications") or []
-    replaced = {v["supersedes"] for v in verifications if "supersedes" in v}
-    current = [v for v in verifications if "id" not in v or v["id"] not in replaced] if replaced else verifications
-    return current[-1] if current else None
 
 
 def _questions(evidence: Iterable[JSON]) -> list[JSON]:

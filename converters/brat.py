@@ -175,7 +175,7 @@ class Brat(Converter):
         def lines() -> Iterator[bytes]:
             yield spans(mentions.spans)
             for claim, data in document.claims():
-                alone = writer.alone(claim)
+                alone = writer.alone(data)
                 if alone is None or not _plain(alone[1]):
                     raise Unbuildable(f"claim {claim.id!r} is not one brat holds alone")
                 claim_id, flushed = alone

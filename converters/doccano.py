@@ -163,7 +163,7 @@ class Doccano(Converter):
         def items() -> Iterator[JSON]:
             yield from entities
             for claim, data in document.claims():
-                alone = writer.alone(claim)
+                alone = writer.alone(data)
                 if alone is None:
                     raise Unbuildable(f"claim {claim.id!r} is not one doccano holds alone")
                 claim_id, flushed = alone

@@ -171,7 +171,7 @@ class LabelStudio(Converter):
             nonlocal bare
             yield from regions
             for claim, data in document.claims():
-                alone = writer.alone(claim)
+                alone = writer.alone(data)
                 if alone is None:
                     raise Unbuildable(f"claim {claim.id!r} is not one Label Studio holds alone")
                 claim_id, flushed = alone

@@ -217,12 +217,13 @@ def _parts(
     writer = StandoffWriter(text, mapping, attributes=False)  # Prodigy holds neither attributes nor notes
     writer.sources(document.head.sources)
     yield None, "", writer.flush()
-    claims = document.claims() if json else ((claim, None) for claim in document.built())
-    for claim, data in claims:
-        alone = writer.alone(claim)
+    # The first pass only looks: each claim's JSON is all the writer needs (the second builds each, to check it).
+    claims = (data for _, data in document.claims()) if json else document.claims_json()
+    for data in claims:
+        alone = writer.alone(data)
         if alone is None:
-            raise Unbuildable(f"claim {claim.id!r} is not one Prodigy holds alone")
-        yield data, *alone
+            raise Unbuildable(f"claim {data['id']!r} is not one Prodigy holds alone")
+        yield data if json else None, *alone
 
 
 class _Task:

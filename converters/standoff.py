@@ -27,8 +27,8 @@ import attrs
 from claimfmt.converters.base import LossReport
 from claimfmt.converters.mapping import AnnotationMapping
 from claimfmt.large import Unbuildable
-from claimfmt.model import Attribution, Claim, Commitment, Document, HedgeKind, Mode, Source, Span, Stance, State
-from claimfmt.structuring import trusted
+from claimfmt.model import Commitment, Document, HedgeKind, Mode, Source, Span, Stance, State, latest_json
+from claimfmt.structuring import as_json, trusted
 from claimfmt.versions import CURRENT_VERSION
 
 __all__ = [
@@ -312,7 +312,8 @@ def write_document(
     """
     writer = StandoffWriter(document.article.text or "", mapping, events=events, attributes=attributes)
     writer.sources(document.sources)
-    for claim in document.claims:
+    # The claims from their JSON, which the writer's record compares next (kept, where it was made here).
+    for claim in as_json(document, keep=True)["claims"]:
         writer.claim(claim)
     return writer.standoff
 
@@ -379,7 +380,7 @@ class StandoffWriter:
         self._claims: list[str] = []  # the claims' spans since the last flush
         self._mentions: dict[str, str] = {}
         # Event read -> the attribution and link written, and the flush it was written in.
-        self._grouped: dict[str, tuple[Attribution, Link, int]] = {}
+        self._grouped: dict[str, tuple[Mapping[str, Any], Link, int]] = {}
         self._flushes = 0
         self.claim_type = mapping.first(mapping.claim_types, "Claim")
         self.source_type = mapping.first(mapping.source_types, "Source")
@@ -455,7 +456,7 @@ class StandoffWriter:
         self._claims.clear()
         return flushed
 
-    def alone(self, claim: Claim) -> tuple[str, Standoff] | None:
+    def alone(self, claim: Mapping[str, Any]) -> tuple[str, Standoff] | None:
         """:meth:`claim`, then :meth:`flush`: the claim's span id and its annotations, for a writer that takes a
         claim at a time. None where a reader would make of them alone something else than among the others'
         (the tool has no place for the claim, or one of its spans is of a source's kind)."""
@@ -478,55 +479,58 @@ class StandoffWriter:
                     kind = _kept_type(source.extensions, self.source_type)
                     self._mentions[source.id] = self._span(kind, [(mention.start, mention.end)], source.id)  # type: ignore[list-item]
 
-    def claim(self, claim: Claim) -> str | None:
+    def claim(self, claim: Mapping[str, Any]) -> str | None:
         """One claim's span, notes, attributes and links; the id of its span (None: the tool has no place for it,
-        and the tool module's record keeps it)."""
+        and the tool module's record keeps it). ``claim`` is the claim's JSON (of a valid document): the writer
+        needs no model."""
         text, mapping = self.text, self.mapping
-        fragments = [(s.start, s.end) for s in claim.spans if _placed(s, text)]
+        fragments = [fragment for s in claim["spans"] if (fragment := _fragment(s, text))]
         if not fragments or not mapping.claim_types:
             return None
-        claim_id = self._span(_kept_type(claim.extensions, self.claim_type), fragments, claim.id)  # type: ignore[arg-type]
+        claim_id = self._span(_kept_type(claim.get("extensions"), self.claim_type), fragments, claim["id"])
         self._claims.append(claim_id)
         # A note is one line of a text file; else the record has the statement.
+        statement = claim["text"]
         if (
             self._attributes
             and mapping.claim_text_note
-            and _LINE_BREAKING.search(claim.text) is None
-            and claim.text != " ".join(text[s:e] for s, e in fragments)
+            and _LINE_BREAKING.search(statement) is None
+            and statement != " ".join(text[s:e] for s, e in fragments)
         ):
-            self.standoff.notes.append(Note(self._new("#"), mapping.claim_text_note, claim_id, claim.text))
-        latest = claim.latest()
+            self.standoff.notes.append(Note(self._new("#"), mapping.claim_text_note, claim_id, statement))
+        latest = latest_json(claim)
         if latest is not None:
             # One state a claim: the one that stands; the record keeps the other assessments.
-            self._attribute("state", claim_id, latest.state.value)
+            self._attribute("state", claim_id, latest["state"])
         if mapping.attribution_types:
-            for attribution in claim.attributions:
+            for attribution in claim["attributions"]:
                 self._attribution(attribution, claim_id)
         return claim_id
 
-    def _attribution(self, attribution: Attribution, claim_id: str) -> None:
+    def _attribution(self, attribution: Mapping[str, Any], claim_id: str) -> None:
         text, mapping = self.text, self.mapping
         args = [(self._claim_role, claim_id)]
-        if attribution.source in self._mentions and mapping.source_roles:
-            args.append((self._source_role, self._mentions[attribution.source]))
+        source = attribution["source"]
+        if source in self._mentions and mapping.source_roles:
+            args.append((self._source_role, self._mentions[source]))
         trigger = claim_id
-        own = _trigger_fragments((attribution.extensions or {}).get(_TRIGGER), text)
-        if attribution.cue is not None and _placed(attribution.cue, text) and mapping.cue_roles:
-            cue = [(attribution.cue.start, attribution.cue.end)]
-            kind = _kept_type(attribution.cue.extensions, self.cue_type)
-            args.append((self._cue_role, self._span(kind, cue)))  # type: ignore[arg-type]
+        extensions = attribution.get("extensions") or {}
+        own = _trigger_fragments(extensions.get(_TRIGGER), text)
+        cue = attribution.get("cue")
+        if cue is not None and (fragment := _fragment(cue, text)) and mapping.cue_roles:
+            args.append((self._cue_role, self._span(_kept_type(cue.get("extensions"), self.cue_type), [fragment])))
             if own is None:
-                trigger = self._span(self.link_type, cue)  # type: ignore[arg-type]
+                trigger = self._span(self.link_type, [fragment])
         if own is not None:
             trigger = self._span(self.link_type, own)
         hedge_role = self._hedge_role
-        for n, hedge in enumerate(attribution.hedges or ()):
-            if hedge_role and hedge.span is not None and _placed(hedge.span, text):
-                kind = _kept_type(hedge.extensions, self.hedge_type)
-                hedge_id = self._span(kind, [(hedge.span.start, hedge.span.end)])  # type: ignore[list-item]
-                self._attribute("hedge_kind", hedge_id, hedge.kind.value)
+        for n, hedge in enumerate(attribution.get("hedges") or ()):
+            span = hedge.get("span")
+            if hedge_role and span is not None and (fragment := _fragment(span, text)):
+                hedge_id = self._span(_kept_type(hedge.get("extensions"), self.hedge_type), [fragment])
+                self._attribute("hedge_kind", hedge_id, hedge["kind"])
                 args.append((hedge_role if n == 0 else f"{hedge_role}{n + 1}", hedge_id))
-        group = (attribution.extensions or {}).get(_EVENT)
+        group = extensions.get(_EVENT)
         earlier = self._grouped.get(group) if self._events and isinstance(group, str) else None
         if earlier is not None and earlier[0] == attribution:
             # The same attribution of another claim of one event: that event names this claim too.
@@ -537,16 +541,16 @@ class StandoffWriter:
             earlier[1].args.append((f"{claim_role}{n + 1}", claim_id))
             return
         link_id = self._new("E")
-        kind = _kept_type(attribution.extensions, self.link_type)
+        kind = _kept_type(attribution.get("extensions"), self.link_type)
         if trigger != claim_id and (span := self._triggers.get(trigger)) is not None:  # not flushed
             span.type = kind
         link = Link(link_id, kind, args, trigger=trigger)
         self.standoff.links.append(link)
         if self._events and isinstance(group, str):
             self._grouped.setdefault(group, (attribution, link, self._flushes))
-        self._attribute("stance", link_id, attribution.stance.value)
-        self._attribute("commitment", link_id, attribution.commitment.value if attribution.commitment else None)
-        self._attribute("mode", link_id, attribution.mode.value if attribution.mode else None)
+        self._attribute("stance", link_id, attribution["stance"])
+        self._attribute("commitment", link_id, attribution.get("commitment"))
+        self._attribute("mode", link_id, attribution.get("mode"))
 
 
 class Written:
@@ -641,6 +645,14 @@ def _spans(span: TextBound, text: str) -> list[dict[str, Any]]:
 
 def _placed(span: Span, text: str) -> bool:
     return _within(span.start, span.end, text)
+
+
+def _fragment(span: Mapping[str, Any], text: str) -> tuple[int, int] | None:
+    """A span's offsets, from its JSON, where they cover some of ``text``; else None. An offset a file wrote as
+    a whole float (``3.0``, an integer to JSON Schema) is the integer, as in the model."""
+    start: Any = span.get("start")
+    end: Any = span.get("end")
+    return (int(start), int(end)) if _within(start, end, text) else None
 
 
 def _within(start: int | None, end: int | None, text: str) -> bool:

@@ -41,6 +41,7 @@ __all__ = [
     "Verdict",
     "Verification",
     "Via",
+    "latest_json",
 ]
 
 #: Any JSON value, as kept under ``extensions``.
@@ -308,6 +309,14 @@ class Claim:
         """The claim's state: that of its latest current assessment, ``unverified`` when it has none."""
         latest = self.latest()
         return latest.state if latest is not None else State.UNVERIFIED
+
+
+def latest_json(claim: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """:meth:`Claim.latest` of a claim's JSON (of a valid document), for a writer that works from the JSON."""
+    verifications = claim.get("verifications") or ()
+    replaced = {v["supersedes"] for v in verifications if "supersedes" in v}
+    current = [v for v in verifications if "id" not in v or v["id"] not in replaced] if replaced else verifications
+    return current[-1] if current else None
 
 
 @attrs.frozen(kw_only=True)

@@ -386,8 +386,10 @@ def deferred(data: dict[str, Any], *, issues: Sequence[Issue] | None = None) -> 
 class _Deferred(model.Document):
     """A Document whose fields are set from its JSON the first time one is asked for; it is a Document then.
 
-    Until then its field slots are unset, so that asking for one comes to :meth:`__getattr__`. Comparing,
-    hashing, copying and pickling build it first, and it becomes a plain Document (the same slots).
+    Until then its field slots are unset, so that asking for one comes to :meth:`__getattr__`. Any field but
+    the claims builds every field but the claims (a writer asking the article's text need not build the
+    claims, most of a document, whose JSON it writes from); the claims build the rest. Comparing, hashing,
+    copying and pickling build it whole first, and it becomes a plain Document (the same slots).
     """
 
     __slots__ = ()
@@ -399,15 +401,25 @@ class _Deferred(model.Document):
     def __getattr__(self, name: str) -> Any:
         if name not in _DEFERRED_FIELDS:
             raise AttributeError(name)
-        return getattr(self._built(), name)
+        if name == "claims":
+            return self._built().claims
+        head = _head_built(object.__getattribute__(self, "_json"))
+        for field in _HEAD_FIELDS:
+            object.__setattr__(self, field, getattr(head, field))
+        return getattr(head, name)
 
     def _built(self) -> model.Document:
         data: dict[str, Any] = object.__getattribute__(self, "_json")
-        built = _by_msgspec(data)
-        if built is None:
-            built = structure(data, model.Document)
-        for name in _DEFERRED_FIELDS:
-            object.__setattr__(self, name, getattr(built, name))
+        try:
+            object.__getattribute__(self, "id")
+        except AttributeError:  # nothing built yet: all at once
+            built = _by_msgspec(data)
+            if built is None:
+                built = structure(data, model.Document)
+            for name in _DEFERRED_FIELDS:
+                object.__setattr__(self, name, getattr(built, name))
+        else:  # the head built already: its objects stay (a writer may know its parts by identity)
+            object.__setattr__(self, "claims", _claims_built(data))
         object.__setattr__(self, "__class__", model.Document)
         return self
 
@@ -424,6 +436,24 @@ class _Deferred(model.Document):
 
 
 _DEFERRED_FIELDS = frozenset(field.name for field in attrs.fields(model.Document) if field.init)
+_HEAD_FIELDS = _DEFERRED_FIELDS - {"claims"}
+
+
+def _head_built(data: dict[str, Any]) -> model.Document:
+    """The model of a valid document's JSON without its claims."""
+    head = {**data, "claims": []}
+    return _by_msgspec(head) or structure(head, model.Document)
+
+
+def _claims_built(data: dict[str, Any]) -> tuple[model.Claim, ...]:
+    """The models of a valid document's claims."""
+    import msgspec
+
+    try:
+        claims: tuple[model.Claim, ...] = msgspec.convert(data["claims"], tuple[model.Claim, ...], strict=True)
+    except msgspec.ValidationError:  # a value msgspec would have to change (an offset written 3.0)
+        claims = structure(data, model.Document).claims
+    return claims
 
 
 def holding(document: model.Document, data: dict[str, Any]) -> model.Document:
