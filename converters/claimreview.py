@@ -78,7 +78,7 @@ from claimfmt.model import (
     Verification,
 )
 from claimfmt.reading import Record, SourceLike, decode_issue, decode_text, iter_records
-from claimfmt.structuring import evolve, parts_json, structure, trusted, unstructure
+from claimfmt.structuring import as_json, deferred, evolve, parts_json, structure, trusted, unbuilt_claims, unstructure
 from claimfmt.versions import CURRENT_VERSION
 from claimfmt.writing import write_json_values
 
@@ -173,12 +173,17 @@ def publishable(document: Document, report: LossReport | None = None) -> Documen
     claims name them. None when no claim was reviewed. What goes is counted in ``report``.
     """
     report = report or LossReport(source="claimfmt", target="claimreview")
+    held = unbuilt_claims(document)
+    if held is not None and not all(claim.get("verifications") for claim in held):
+        # Its model not built yet: the claims nobody reviewed, which go, never are.
+        document = deferred({**as_json(document), "claims": [claim for claim in held if claim.get("verifications")]})
+    everything = len(held) if held is not None else len(document.claims)
     reviewed = [claim for claim in document.claims if claim.verifications]
     if not reviewed:
         report.drop("documents with no verified claim (ClaimReview reviews claims)")
         return None
-    if len(reviewed) < len(document.claims):
-        report.drop("claims without a verification (never published)", len(document.claims) - len(reviewed))
+    if len(reviewed) < everything:
+        report.drop("claims without a verification (never published)", everything - len(reviewed))
     public = withheld(document, report)
     claims = tuple(claim for claim in public.claims if claim.verifications)
     named = (name for claim in claims for a in claim.attributions for name in _named(a))

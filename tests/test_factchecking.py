@@ -20,7 +20,7 @@ from claimfmt.converters.claimreview import RECORD, from_claimreview, publishabl
 from claimfmt.converters.labels import SCHEMES, normalise_label, state_for
 from claimfmt.issues import Severity
 from claimfmt.model import Claim, Document, State
-from claimfmt.structuring import as_json, unstructure
+from claimfmt.structuring import as_json, deferred, unstructure
 from claimfmt.testing import documents, texts
 
 from .conftest import EXAMPLES, shared
@@ -228,6 +228,18 @@ def test_claimreview_with_record_gives_back_exactly_what_may_be_published(docume
     assert back == [publishable(document)]
     assert not report.failed
     _assert_leaks_nothing(document, reviews)
+
+
+@given(documents(), st.booleans())
+def test_a_document_read_from_a_file_publishes_what_its_model_does(document: Document, record: bool) -> None:
+    # A document read from claimfmt holds its JSON, its model unbuilt: publishable() builds only the claims
+    # someone reviewed. What it writes, and what the report counts, are what the built document gives.
+    built, read = LossReport(source="claimfmt", target="claimreview"), LossReport(source="-", target="-")
+    expected = to_claimreview(document, built, record=record)
+    as_read = deferred(unstructure(document))
+    assert to_claimreview(as_read, read, record=record) == expected
+    assert read.dropped == built.dropped and read.recorded == built.recorded
+    assert publishable(deferred(unstructure(document))) == publishable(document)
 
 
 @given(documents(), st.data())

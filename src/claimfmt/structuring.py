@@ -530,6 +530,17 @@ def claim_by_claim(document: model.Document) -> tuple[dict[str, Any], Iterable[d
     return as_json(attrs.evolve(document, claims=())), (unstructure(claim) for claim in document.claims)
 
 
+def unbuilt_claims(document: model.Document) -> list[dict[str, Any]] | None:
+    """The claims' JSON of a document whose claims are not built yet (:func:`deferred`), else None: a writer
+    that needs only some of them in the model can leave the others unbuilt."""
+    if type(document) is not _Deferred:
+        return None
+    data = document._json
+    assert data is not None  # a deferred document holds its JSON
+    claims: list[dict[str, Any]] = data["claims"]
+    return claims
+
+
 def without_claims(document: model.Document) -> model.Document:
     """The document with no claims: the head a writer that takes each claim from its JSON (:func:`claim_by_claim`)
     needs. Made from the JSON where the model is not built yet (:func:`deferred`): the claims' never are."""
