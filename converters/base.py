@@ -510,14 +510,18 @@ def only_written(record: Any, shape: Shape) -> bool:
     """
     if type(record) is not dict:
         return True  # additions() only looks into objects
+    if not record.keys() <= shape.keys():
+        return False
     for key, value in record.items():
-        if key not in shape:
-            return False
         inner = shape[key]
         if inner is None:
             continue
         if type(value) is list:
-            if not all(only_written(item, inner) for item in value):
+            if all(v is None for v in inner.values()):  # leaves only: each item's keys are all there is to ask
+                keys = inner.keys()
+                if not all(type(item) is not dict or item.keys() <= keys for item in value):
+                    return False
+            elif not all(only_written(item, inner) for item in value):
                 return False
         elif not only_written(value, inner):
             return False
