@@ -6,13 +6,17 @@ import gzip
 import io
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import claimfmt
 from claimfmt import reading
 from claimfmt.issues import DocumentError
+from claimfmt.testing import json_values
 
 DOC: dict[str, Any] = {"claimfmt": "1.0", "id": "d", "article": {"text": "a 😀 b"}, "sources": [], "claims": []}
 LINE = orjson.dumps(DOC) + b"\n"
@@ -45,6 +49,37 @@ def test_large_arrays_are_streamed_element_by_element(tmp_path: Path, monkeypatc
     assert loaded[2].extensions == {"org.x:f": 1.5}
     path.write_bytes(orjson.dumps([DOC])[:-1] + b', {"claimfmt": ')
     assert _codes(path) == [(None, 0, None), (None, 1, "invalid-json")]
+
+
+_BROKEN_ITEMS = [
+    b'{"a": "\xff"}',
+    b'"\\ud800"',
+    b"[" * 1024 + b"]" * 1024,
+    b"[" * 100_000 + b"]" * 100_000,
+    b"1e400",
+    b"18446744073709551616",
+    b"{nope",
+]
+
+
+@pytest.mark.parametrize("broken", [None, *_BROKEN_ITEMS])
+@given(st.lists(json_values(), max_size=5), st.integers(0, 5), st.sampled_from([b"", b" ", b"]", b" x"]))
+def test_an_array_parsed_an_item_at_a_time_gives_what_parsing_it_whole_gives(
+    broken: bytes | None, items: list[Any], at: int, tail: bytes
+) -> None:
+    # Items parsed as they are asked for (a large array's) must be the values, and the issues, of the whole text.
+    parts = [orjson.dumps(item) for item in items]
+    if broken is not None:
+        parts.insert(min(at, len(parts)), broken)
+    text = b"[" + b", ".join(parts) + b"]" + tail
+    whole = list(reading._read_single(text, "a.json"))
+    with mock.patch.object(reading, "_ITEMS_ONE_AT_A_TIME_ABOVE", 0):
+        found = list(reading._read_single(text, "a.json"))
+    if broken is None or not [r for r in whole if r.issue is not None]:
+        assert found == whole
+    else:  # the items before the one orjson rejects have come already; then the whole text's issue
+        assert [r for r in found if r.issue is not None] == whole and len(whole) == 1
+        assert [r.data for r in found if r.issue is None] == [orjson.loads(p) for p in parts[: len(found) - 1]]
 
 
 def test_jsonl_keeps_line_numbers_and_skips_blank_lines(tmp_path: Path) -> None:
