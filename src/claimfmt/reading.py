@@ -284,14 +284,20 @@ def _one_at_a_time(data: bytes | memoryview, items: list[Any], name: str) -> Ite
         raw, items[index] = items[index], None
         try:
             value = jsontext.loads_at(bytes(raw), 1)
-        except orjson.JSONDecodeError:  # JSON to msgspec, not to orjson: reported as the whole text is
-            try:
-                orjson.loads(data)
-            except orjson.JSONDecodeError as exc:
-                issue = decode_issue(bytes(data), exc).located(file=name, line=None, index=None)
-                yield Record(file=name, issue=issue)
+        except orjson.JSONDecodeError as exc:  # JSON to msgspec, not to orjson: reported as the whole text is
+            yield Record(file=name, issue=_whole_text_issue(data, exc).located(file=name, line=None, index=None))
             return
         yield Record(file=name, index=index, data=value, array=count)
+
+
+def _whole_text_issue(data: bytes | memoryview, item_error: orjson.JSONDecodeError) -> Issue:
+    """The issue orjson finds in the whole text, where it found ``item_error`` in one of its items; that one, with
+    its place in the item, should the whole parse (it never does: the item is parsed at its depth)."""
+    try:
+        orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        return decode_issue(bytes(data), exc)
+    return decode_issue(bytes(data), item_error)
 
 
 def _read_array(stream: io.BufferedReader, name: str) -> Iterator[Record]:

@@ -41,6 +41,7 @@ __all__ = [
     "structure_valid",
     "structure_valid_json",
     "trusted",
+    "unbuilt_claims",
     "unstructure",
     "without_claims",
 ]
