@@ -46,7 +46,7 @@ from claimfmt.converters.standoff import (
     unused,
     write_document,
 )
-from claimfmt.large import LargeDocument, Unbuildable
+from claimfmt.large import LARGE, LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import SourceLike
 from claimfmt.structuring import as_json, trusted
@@ -336,9 +336,12 @@ def read_pair(
         return None
     # The file's text goes once it is cut in lines, and each line once it is read (read_lines): in Python, a
     # large file's text, and its lines, each hold up to four times its size.
+    large = len(content) > LARGE
     lines = ann_lines(content)
     del content
-    return read_lines(lines, text.replace("\r\n", "\n"), ann.stem, str(ann), mapping, report, annotator, anchoring)
+    return read_lines(
+        lines, text.replace("\r\n", "\n"), ann.stem, str(ann), mapping, report, annotator, anchoring, unparsed=large
+    )
 
 
 def read_lines(
@@ -350,10 +353,12 @@ def read_lines(
     report: LossReport,
     annotator: str | None = None,
     anchoring: Anchoring = DEFAULT_ANCHORING,
+    *,
+    unparsed: bool = False,
 ) -> Document:
     """A document from the lines of a ``.ann`` file and its text; each line is taken out of ``lines`` as it is
-    read, and the annotations go once the document's JSON is made of them."""
-    standoff, others, kept_record = parse_ann(lines, text, name, report, anchoring, consume=True)
+    read, and the annotations go once the document's JSON is made of them (``unparsed``: as :func:`parse_ann`)."""
+    standoff, others, kept_record = parse_ann(lines, text, name, report, anchoring, consume=True, unparsed=unparsed)
     data, kept = _mapped(standoff, others, identifier, mapping, report, annotator)
     del standoff
     if kept_record:
@@ -459,13 +464,17 @@ def parse_ann(
     anchoring: Anchoring = DEFAULT_ANCHORING,
     *,
     consume: bool = False,
+    unparsed: bool = False,
 ) -> tuple[Standoff, list[str], dict[str, Any] | None]:
     """The annotations of a ``.ann`` file, the lines kept as they are (N, *), and our record if any.
 
     The record is a remainder (``converters/remainder.py``) put together from its
     notes: the document's own, and one on each claim's span. With ``consume``, each
-    line is taken out of ``lines`` as it is read (``lines`` is left empty).
+    line is taken out of ``lines`` as it is read (``lines`` is left empty). With ``unparsed`` (a large
+    file), the claims' and sources' fragments are checked to be JSON and kept as text, parsed as they
+    are applied (:class:`remainder.Unparsed`).
     """
+    fragment: Callable[[str], Any] = _unparsed_fragment if unparsed else orjson.loads
     standoff = Standoff(text=text)
     others: list[str] = []
     found_record: dict[str, Any] | None = None
@@ -510,9 +519,9 @@ def parse_ann(
                     found_record = orjson.loads(content[len(_RECORD) :])
                     host = target.strip()
                 elif content.startswith(_CLAIM_RECORD):
-                    fragments["claims"].setdefault(target.strip(), orjson.loads(content[len(_CLAIM_RECORD) :]))
+                    fragments["claims"].setdefault(target.strip(), fragment(content[len(_CLAIM_RECORD) :]))
                 elif content.startswith(_SOURCE_RECORD):
-                    fragments["sources"].setdefault(target.strip(), orjson.loads(content[len(_SOURCE_RECORD) :]))
+                    fragments["sources"].setdefault(target.strip(), fragment(content[len(_SOURCE_RECORD) :]))
                 else:
                     standoff.notes.append(Note(identifier, note_type, target.strip(), content))
             elif kind in "N*":
@@ -521,7 +530,7 @@ def parse_ann(
                 report.error(
                     "brat-bad-line", f"not a brat annotation line: {line[:60]!r}", Origin(file=name, line=number)
                 )
-        except (ValueError, IndexError, orjson.JSONDecodeError) as exc:
+        except (ValueError, IndexError) as exc:  # orjson's and msgspec's decode errors are ValueErrors
             report.error("brat-bad-line", f"cannot read {line[:60]!r}: {exc}", Origin(file=name, line=number))
 
     if host is not None:
@@ -534,6 +543,15 @@ def parse_ann(
                 shared = found_record.get(key)
                 found_record = {**found_record, key: {**(shared if isinstance(shared, dict) else {}), **found}}
     return standoff, others, found_record
+
+
+def _unparsed_fragment(text: str) -> remainder.Unparsed:
+    """A fragment's note kept as its text, once it is known to be JSON (a note that is not is a bad line, as when
+    it is parsed): its objects, all built at once, would hold several times the file."""
+    import msgspec
+
+    msgspec.json.decode(text, type=msgspec.Raw)  # checked, not built (its DecodeError is a ValueError)
+    return remainder.Unparsed(text)
 
 
 def _taken(lines: list[str]) -> Iterator[str]:

@@ -28,6 +28,8 @@ from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from claimfmt.converters.base import LossReport, Origin, set_aside
 from claimfmt.converters.patches import PatchError, apply, diff, fingerprint, guarded, merge
 from claimfmt.issues import DocumentError, Severity
@@ -37,7 +39,19 @@ from claimfmt.model import Document
 from claimfmt.structuring import as_json, deferred, evolve, extensions_of, trusted
 from claimfmt.versions import CURRENT_VERSION
 
-__all__ = ["VERSION", "Keeper", "Unpaired", "article_text", "bare", "fields", "keep", "pair", "restore", "restored"]
+__all__ = [
+    "VERSION",
+    "Keeper",
+    "Unpaired",
+    "Unparsed",
+    "article_text",
+    "bare",
+    "fields",
+    "keep",
+    "pair",
+    "restore",
+    "restored",
+]
 
 JSON = Any
 #: The version of the remainder's layout; a reader refuses (and sets aside) any other.
@@ -175,6 +189,26 @@ class Keeper:
 class Unpaired(Unbuildable):
     """A claim that :class:`Keeper` cannot pair with what the tool gives back without seeing every claim: a writer
     that takes a claim at a time lets it through, and the document is converted whole."""
+
+
+class Unparsed:
+    """A claim's or source's fragment as the tool's file holds it (JSON text), parsed as :func:`restore` applies
+    it: a large document's fragments parsed all at once hold three times their text, and every one of them would
+    be held until the last is applied. Its shape is checked when it is parsed (a damaged one sets the record
+    aside, as :func:`restore` does any other)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str | bytes | memoryview) -> None:
+        self.text = text
+
+    def parsed(self, name: str = "a fragment") -> dict[str, JSON]:
+        try:
+            fragment = orjson.loads(self.text)
+        except orjson.JSONDecodeError as exc:
+            raise PatchError(f"{name} is not JSON ({exc})") from None
+        _check_fragment(fragment, name)
+        return fragment  # type: ignore[no-any-return]
 
 
 def _kept(
@@ -461,10 +495,8 @@ def _check(remainder: JSON) -> None:
             raise PatchError(f"less.{key} is a list of ids")
     for key in ("claims", "sources"):
         for name, fragment in remainder.get(key, {}).items():
-            if not (isinstance(fragment, dict) and isinstance(fragment.get("id", ""), str)):
-                raise PatchError(f"{key}.{name} is an object whose id is a string")
-            if not isinstance(fragment.get("patch", {}), dict):
-                raise PatchError(f"{key}.{name}.patch is an object")
+            if not isinstance(fragment, Unparsed):  # checked as it is parsed
+                _check_fragment(fragment, f"{key}.{name}")
     for key, items in remainder.get("more", {}).items():
         if not (isinstance(items, list) and all(_pair(x) for x in items)):
             raise PatchError(f"more.{key} holds [index, object, id before, id after] items")
@@ -475,6 +507,24 @@ def _check(remainder: JSON) -> None:
         raise PatchError("extensions is an object with was (and value)")
     if not isinstance(extensions.get("value", {}), dict):
         raise PatchError("extensions.value is an object")
+
+
+def _check_fragment(fragment: JSON, name: str) -> None:
+    if not (isinstance(fragment, dict) and isinstance(fragment.get("id", ""), str)):
+        raise PatchError(f"{name} is an object whose id is a string")
+    if not isinstance(fragment.get("patch", {}), dict):
+        raise PatchError(f"{name}.patch is an object")
+
+
+def _outline(fragment: JSON, key: str, name: str) -> JSON:
+    """A fragment as placing it needs it: an :class:`Unparsed` one parsed, its patch left for later (``True``)."""
+    if not isinstance(fragment, Unparsed):
+        return fragment
+    return {key: True if key == "patch" else value for key, value in fragment.parsed(f"{key}.{name}").items()}
+
+
+def _patch_of(fragment: JSON) -> JSON:
+    return (fragment.parsed() if isinstance(fragment, Unparsed) else fragment)["patch"]
 
 
 def _pair(item: JSON) -> bool:
@@ -492,9 +542,12 @@ def _apply(
     document: JSON, remainder: JSON, report: LossReport, origin: Origin, stable_ids: bool = True, *, merge: bool = True
 ) -> dict[str, JSON]:
     renames: dict[str, dict[str, str]] = {}
-    patches: dict[str, dict[str, JSON]] = {}
+    patches: dict[str, dict[str, str]] = {}  # claim (or source) id -> the key of its fragment
+    unparsed: dict[str, dict[str, JSON]] = {}
     for key, first in (("claims", _first_span), ("sources", _first_mention)):
-        fragments = remainder.get(key, {})
+        unparsed[key] = remainder.get(key, {})
+        # Each fragment's patch is taken (and an unparsed one parsed again) only as it is merged, one at a time.
+        fragments = {k: _outline(f, key, k) for k, f in unparsed[key].items()}
         placed = _placed(document[key], fragments, first, stable_ids)
         found = set(placed.values())
         whole = {item[1].get("id") for item in remainder.get("more", {}).get(key, ()) if isinstance(item, list)}
@@ -508,16 +561,16 @@ def _apply(
                 )
         renames[key] = {tool_id: fragments[k]["id"] for tool_id, k in placed.items() if "id" in fragments[k]}
         patches[key] = {
-            renames[key].get(tool_id, tool_id): fragments[k]["patch"]
-            for tool_id, k in placed.items()
-            if "patch" in fragments[k]
+            renames[key].get(tool_id, tool_id): k for tool_id, k in placed.items() if "patch" in fragments[k]
         }
     document = _renamed(document, renames["claims"], renames["sources"])
     items: dict[str, list[JSON]] = {}
     for key in ("claims", "sources"):
         merged = (
             [
-                _merged(item, patches[key].get(item["id"]), f"{key[:-1]} {item['id']!r}", report, origin)
+                _merged(item, _patch_of(unparsed[key][k]), f"{key[:-1]} {item['id']!r}", report, origin)
+                if (k := patches[key].get(item["id"])) is not None
+                else item
                 for item in document[key]
             ]
             if merge

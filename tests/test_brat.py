@@ -378,3 +378,40 @@ def test_lines_taken_as_they_are_parsed_give_what_the_lines_give(document: Docum
     expected = brat.parse_ann(list(lines), text, "doc", LossReport(source="brat", target="claimfmt"))
     assert brat.parse_ann(lines, text, "doc", LossReport(source="brat", target="claimfmt"), consume=True) == expected
     assert lines == []
+
+
+@given(
+    documents(text=True),
+    st.sampled_from(["none", "not JSON", "not an object", "patch not an object", "claim deleted"]),
+    st.data(),
+)
+def test_fragments_kept_unparsed_for_a_large_file_read_as_those_parsed_at_once(
+    document: Document, damage: str, data: st.DataObject
+) -> None:
+    """A large file's claim and source fragments are parsed only as they are applied (remainder.Unparsed): the
+    document and what is reported are those of parsing them at once, damaged notes and deleted claims included."""
+    from claimfmt.converters import brat
+    from claimfmt.structuring import as_json
+
+    text = document.article.text or ""
+    ann = brat.render_ann(document, preset("default"), "doc", LossReport(source="claimfmt", target="brat"))
+    lines = ann.splitlines(keepends=True)
+    notes = [n for n, line in enumerate(lines) if "\tclaimfmt-claim: " in line or "\tclaimfmt-source: " in line]
+    if damage != "none" and notes:
+        n = data.draw(st.sampled_from(notes))
+        head, _, body = lines[n].partition(": ")
+        if damage == "claim deleted":
+            target = head.split(" ")[-1]
+            lines = [line for line in lines if not line.startswith(f"{target}\t")]
+        else:
+            body = {"not JSON": '{"at": [1,', "not an object": "[1, 2]", "patch not an object": '{"patch": 3}'}[damage]
+            lines[n] = f"{head}: {body}\n"
+
+    def read(unparsed: bool) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        report = LossReport(source="brat", target="claimfmt")
+        found = brat.read_lines(list(lines), text, "doc", "doc.ann", preset("default"), report, unparsed=unparsed)
+        return as_json(found), [(issue.code, issue.message) for issue in report.issues]
+
+    eager, lazy = read(False), read(True)
+    assert lazy[0] == eager[0]
+    assert [code for code, _ in lazy[1]] == [code for code, _ in eager[1]]
