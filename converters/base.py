@@ -23,6 +23,7 @@ from claimfmt.converters.labels import state_for
 from claimfmt.converters.offsets import Unit
 from claimfmt.converters.patches import PatchError, additions, apply, diff
 from claimfmt.issues import ClaimfmtError, DocumentError, Issue, Severity, escape_pointer_token, json_type
+from claimfmt.jsontext import KeepAsText
 from claimfmt.model import Claim, Document, State
 from claimfmt.reading import Record, SourceLike, decode_text, iter_records, source_files
 from claimfmt.structuring import evolve, extensions_of
@@ -277,6 +278,9 @@ class Converter:
     #: The document extension a reader sets to ``"array"`` on what it read from a JSON array of one
     #: record, so that the writer gives back an array (None where the format keeps no such shape).
     file_shape: ClassVar[str | None] = None
+    #: What of a large record the reader parses later, one part at a time (:func:`claimfmt.jsontext.loads`): the
+    #: fragments of a claimfmt record it carries (:class:`remainder.Unparsed`), say.
+    unparsed: ClassVar[KeepAsText | None] = None
 
     @property
     def reads(self) -> bool:
@@ -292,7 +296,7 @@ class Converter:
         """Documents from peer files, streamed; problems go to ``report``. A large file is given to
         :meth:`read_large` first, where the converter has one."""
         if type(self).read_large is Converter.read_large:
-            return self.read_records(counted(iter_records(*sources), report), options, report)
+            return self.read_records(counted(iter_records(*sources, unparsed=self.unparsed), report), options, report)
         return self._read_files(sources, options, report)
 
     def read_large(self, path: str | os.PathLike[str], options: Options, report: LossReport) -> list[Read] | None:
@@ -308,7 +312,8 @@ class Converter:
                 large = isinstance(file, str | os.PathLike) and is_large(file)
                 found = self.read_large(file, options, report) if large else None  # type: ignore[arg-type]
                 if found is None:
-                    yield from self.read_records(counted(iter_records(file), report), options, report)
+                    records = iter_records(file, unparsed=self.unparsed)
+                    yield from self.read_records(counted(records, report), options, report)
                 else:
                     yield from found
 

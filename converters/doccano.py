@@ -53,6 +53,7 @@ from claimfmt.converters.standoff import (
     write_document,
 )
 from claimfmt.converters.values import Fields
+from claimfmt.jsontext import KeepAsText
 from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record, SourceLike, iter_records
@@ -79,6 +80,8 @@ class Doccano(Converter):
     name: ClassVar[str] = "doccano"
     summary: ClassVar[str] = "doccano JSONL (label triples, or entities + relations)"
     default_unit: ClassVar[Unit] = Unit.UTF16
+    # A large line's record: its fragments kept as text, each parsed as it is applied.
+    unparsed: ClassVar[KeepAsText] = remainder.UNPARSED
 
     def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
         return self.read_records(_records(sources, report), options, report)
@@ -208,7 +211,7 @@ def _records(sources: Iterable[SourceLike], report: LossReport) -> Iterator[Reco
                     )
                     yield Record(file=str(path), line=1, index=0, data=whole)
                     continue
-            yield from counted(iter_records(path), report)
+            yield from counted(iter_records(path, unparsed=remainder.UNPARSED), report)
 
 
 def _one_object(path: str | os.PathLike[str]) -> dict[str, JSON] | None:

@@ -52,6 +52,7 @@ from claimfmt.converters.standoff import (
 )
 from claimfmt.converters.tokens import Tokens, cut, fits, make
 from claimfmt.converters.values import Fields
+from claimfmt.jsontext import KeepAsText
 from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record
@@ -72,6 +73,8 @@ class Prodigy(Converter):
 
     name: ClassVar[str] = "prodigy"
     summary: ClassVar[str] = "Prodigy JSONL tasks (spans, relations; reject/ignore answers skipped)"
+    # A large line's record: its fragments kept as text, each parsed as it is applied.
+    unparsed: ClassVar[KeepAsText] = remainder.UNPARSED
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         mapping = options.mapping or preset("default")

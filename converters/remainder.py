@@ -33,13 +33,14 @@ import orjson
 from claimfmt.converters.base import LossReport, Origin, set_aside
 from claimfmt.converters.patches import PatchError, apply, diff, fingerprint, guarded, merge
 from claimfmt.issues import DocumentError, Severity
-from claimfmt.jsontext import equal
+from claimfmt.jsontext import KeepAsText, equal
 from claimfmt.large import Unbuildable
 from claimfmt.model import Document
 from claimfmt.structuring import as_json, deferred, evolve, extensions_of, trusted
 from claimfmt.versions import CURRENT_VERSION
 
 __all__ = [
+    "UNPARSED",
     "VERSION",
     "Keeper",
     "Unpaired",
@@ -209,6 +210,11 @@ class Unparsed:
             raise PatchError(f"{name} is not JSON ({exc})") from None
         _check_fragment(fragment, name)
         return fragment  # type: ignore[no-any-return]
+
+
+#: Where a tool's line keeps the claimfmt record (``"claimfmt"``), its claims' and sources' fragments kept as
+#: text when the line is large (:func:`claimfmt.jsontext.loads`).
+UNPARSED: KeepAsText = {("claimfmt", "claims"): Unparsed, ("claimfmt", "sources"): Unparsed}
 
 
 def _kept(

@@ -117,11 +117,62 @@ def _deep(levels: int, big: bool) -> None:
     whole = _either(text)
     assert whole[0] == ("value" if levels + 2 <= 1_024 else "error")  # both sides of orjson's limit
     try:
-        split: Any = ("value", jsontext._split(memoryview(text), 0, lambda: None))
+        split: Any = ("value", jsontext._split(memoryview(text), 0, lambda: None, (), {}))
     except orjson.JSONDecodeError:
         split = ("error", None)
     assert split[0] == whole[0]  # told by the parts themselves, not by parsing the text whole
     assert _same(_parsed(text), whole)
+
+
+def _kept(text: bytes) -> tuple[str, bytes]:
+    return ("kept", text)
+
+
+def _unkept(value: Any) -> Any:
+    """``value`` with the stand-ins of members kept unparsed parsed."""
+    if isinstance(value, tuple) and value[:1] == ("kept",):
+        return orjson.loads(value[1])
+    if isinstance(value, dict):
+        return {key: _unkept(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unkept(item) for item in value]
+    return value
+
+
+@given(st.dictionaries(_KEYS, _VALUES, max_size=6), _VALUES, st.booleans(), st.data())
+def test_members_kept_unparsed_are_what_orjson_gives_whole_and_a_damaged_text_fails_as_it_fails(
+    fragments: dict[str, Any], rest: Any, indent: bool, data: st.DataObject
+) -> None:
+    """A record's fragments kept as text (``unparsed``) parse to what parsing the text whole gives, in place; a text
+    orjson does not read fails as it fails, fragments and all (each is parsed, and let go)."""
+    value = {"rest": rest, "record": {"v": 1, "claims": fragments, "after": [rest]}, "last": True}
+    text = bytearray(_text(value, indent, False))
+    if data.draw(st.booleans()):
+        at = data.draw(st.integers(0, len(text)))
+        text[at:at] = data.draw(st.sampled_from([b",", b"]", b"}", b"{", b'"', b":", b"\xff", b"\\"]))
+    try:
+        found: Any = ("value", jsontext.loads(bytes(text), unparsed={("record", "claims"): _kept}))
+    except orjson.JSONDecodeError as exc:
+        found = ("error", str(exc))
+    expected = _either(bytes(text))
+    assert found[0] == expected[0]
+    if found[0] == "error":
+        assert found[1] == expected[1]
+        return
+    claims = found[1].get("record", {}).get("claims") if isinstance(found[1], dict) else None
+    if isinstance(claims, dict) and len(json.dumps(expected[1]["record"]["claims"])) > 8:  # split: all kept as text
+        assert all(isinstance(item, tuple) and item[0] == "kept" for item in claims.values())
+    assert orjson.dumps(_unkept(found[1])) == orjson.dumps(expected[1])  # key order too
+
+
+@pytest.mark.parametrize("bad", [b'"\xff"', b'"\\ud800"', b"[1, 2,]", b"01"])
+def test_a_member_kept_unparsed_that_orjson_does_not_read_fails_as_the_whole_text_fails(bad: bytes) -> None:
+    text = b'{"record": {"claims": {"T1": {"at": [1, 2]}, "T2": ' + bad + b', "T3": {}}}}'
+    with pytest.raises(orjson.JSONDecodeError) as whole:
+        orjson.loads(text)
+    with pytest.raises(orjson.JSONDecodeError) as split:
+        jsontext.loads(text, unparsed={("record", "claims"): _kept})
+    assert str(split.value) == str(whole.value)
 
 
 def test_a_lone_surrogate_in_a_key_of_a_split_object_fails_as_orjson_fails() -> None:

@@ -579,3 +579,63 @@ def test_labelstudio_reader_writes_again_only_where_label_studio_may_have_added_
         long_way, _ = _read(LabelStudio(), [task])
     assert shortcut == long_way
     assert [d.extensions for d in shortcut] == [d.extensions for d in long_way]
+
+
+@given(
+    st.lists(documents(text=True), min_size=1, max_size=2),
+    st.sampled_from(["doccano", "prodigy"]),
+    st.sampled_from(["none", "an annotation deleted", "not an object", "patch not an object", "a fragment deleted"]),
+    st.data(),
+)
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+def test_a_large_line_whose_record_fragments_are_parsed_as_applied_reads_as_one_parsed_whole(
+    documents_: list[Document], tool: str, edit: str, data: st.DataObject
+) -> None:
+    """Above 4 MB, a line's claim and source fragments are kept as text and parsed one at a time as the record is
+    applied (remainder.UNPARSED): the documents and what is reported are those of parsing the line whole, edits
+    and damaged fragments included. Here every line is split as a large one is."""
+    import tempfile
+    from unittest import mock
+
+    import orjson
+
+    from claimfmt import jsontext
+    from claimfmt.converters import remainder
+    from claimfmt.converters.registry import get_converter
+    from claimfmt.structuring import as_json
+
+    converter = get_converter(tool)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "tasks.jsonl")
+        converter.write(documents_, path, Options(), LossReport(source="claimfmt", target=tool))
+        lines = [orjson.loads(line) for line in path.read_bytes().splitlines()]
+        line = lines[data.draw(st.integers(0, len(lines) - 1))]
+        fragments = line.get("claimfmt", {}).get("claims", {})
+        annotations = line.get("entities" if tool == "doccano" else "spans") or []
+        if edit == "an annotation deleted" and annotations:
+            annotations.pop(data.draw(st.integers(0, len(annotations) - 1)))
+        elif edit != "none" and fragments:
+            key = data.draw(st.sampled_from(sorted(fragments)))
+            if edit == "a fragment deleted":
+                del fragments[key]
+            else:
+                fragments[key] = [1, 2] if edit == "not an object" else {"patch": 3}
+        path.write_bytes(b"".join(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE) for line in lines))
+
+        def read() -> tuple[list[Any], list[str]]:
+            report = LossReport(source=tool, target="claimfmt")
+            found = [as_json(read.document) for read in converter.read([path], Options(), report)]
+            return found, [issue.code for issue in report.issues]
+
+        with mock.patch.object(jsontext, "SPLIT_ABOVE", 10**12):
+            whole = read()
+        parsed = remainder.Unparsed.parsed
+        with (
+            mock.patch.object(jsontext, "SPLIT_ABOVE", 0),
+            mock.patch.object(jsontext, "_PART", 64),
+            mock.patch.object(remainder.Unparsed, "parsed", autospec=True, side_effect=parsed) as parsing,
+        ):
+            split = read()
+    assert split == whole
+    if any(len(orjson.dumps(line.get("claimfmt", {}).get("claims", {}))) > 64 for line in lines):
+        assert parsing.called  # the fragments were kept as text

@@ -10,12 +10,12 @@ fingerprint (``converters.patches``) is always the same.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
 
-__all__ = ["SPLIT_ABOVE", "dumps", "equal", "loads", "loads_at"]
+__all__ = ["SPLIT_ABOVE", "KeepAsText", "dumps", "equal", "loads", "loads_at"]
 
 #: Texts above this many bytes are parsed a part at a time by :func:`loads`.
 SPLIT_ABOVE = 4 * 2**20
@@ -23,7 +23,14 @@ SPLIT_ABOVE = 4 * 2**20
 _PART = 2**20
 
 
-def loads(data: bytes | memoryview, *, hand_back: Callable[[], None] | None = None) -> Any:
+#: Where :func:`loads` keeps a large object's members unparsed: the object's path of keys from the top, and what
+#: makes a member's stand-in of its JSON text.
+KeepAsText = Mapping[tuple[str, ...], Callable[[bytes], Any]]
+
+
+def loads(
+    data: bytes | memoryview, *, hand_back: Callable[[], None] | None = None, unparsed: KeepAsText | None = None
+) -> Any:
     """``orjson.loads(data)``, never holding more than a part of a large text in orjson's own form.
 
     orjson reads a whole text into a tree of its own before it makes Python values of it: half again the
@@ -35,13 +42,17 @@ def loads(data: bytes | memoryview, *, hand_back: Callable[[], None] | None = No
 
     ``hand_back`` (a mapped file's, :func:`claimfmt.mapped.hand_back`) is called after each pass over a
     part and each megabyte or so parsed, so that the pages looked at are not all held either.
+
+    ``unparsed`` names objects (by their path of keys) whose members, where the object is split, are given as
+    what its function makes of each member's text (a record's fragments, parsed one at a time as they are
+    applied): each is parsed here too, and let go, so that a text orjson would not read fails as it does whole.
     """
     if len(data) <= SPLIT_ABOVE:
         return orjson.loads(data)
     import msgspec  # only for large texts
 
     try:
-        return _split(memoryview(data), 0, hand_back or _nothing)
+        return _split(memoryview(data), 0, hand_back or _nothing, (), unparsed or {})
     except (msgspec.MsgspecError, orjson.JSONDecodeError, orjson.JSONEncodeError, RecursionError):
         return orjson.loads(data)
     finally:
@@ -53,8 +64,11 @@ def _nothing() -> None:
     pass
 
 
-def _split(text: memoryview, depth: int, hand_back: Callable[[], None]) -> Any:
-    """The value of ``text``, which sits inside ``depth`` arrays or objects of the whole text."""
+def _split(
+    text: memoryview, depth: int, hand_back: Callable[[], None], path: tuple[str, ...] | None, unparsed: KeepAsText
+) -> Any:
+    """The value of ``text``, which sits inside ``depth`` arrays or objects of the whole text, at ``path`` (its keys
+    from the top; None inside an array, where nothing is kept unparsed)."""
     opening = bytes(text[:64]).lstrip()[:1]
     if len(text) <= _PART or opening not in (b"[", b"{"):
         return loads_at(bytes(text), depth)
@@ -69,11 +83,17 @@ def _split(text: memoryview, depth: int, hand_back: Callable[[], None]) -> Any:
     found: dict[str, Any] | list[Any] = {} if opening == b"{" else []
     pending: list[bytes] = []
     size = 0  # of the pending items
+    keep = unparsed.get(path) if opening == b"{" and path is not None else None
+    kept: list[tuple[str, bytes]] = []  # the pending members' texts, where they are kept so
 
     def flush() -> None:
         nonlocal size
         if pending:
-            if isinstance(found, dict):
+            if keep is not None:
+                loads_at(b"{" + b",".join(pending) + b"}", depth)  # read as a whole text is, then let go
+                found.update((key, keep(value)) for key, value in kept)  # type: ignore[union-attr]
+                kept.clear()
+            elif isinstance(found, dict):
                 found.update(loads_at(b"{" + b",".join(pending) + b"}", depth))
             else:
                 found.extend(loads_at(b"[" + b",".join(pending) + b"]", depth))
@@ -83,9 +103,11 @@ def _split(text: memoryview, depth: int, hand_back: Callable[[], None]) -> Any:
 
     for key, raw in items:  # raw: a msgspec.Raw, a slice of the text
         length = len(raw)
-        if length > _PART:
+        if length > _PART and keep is None:
             flush()
-            value = _split(memoryview(raw), depth + 1, hand_back)
+            value = _split(
+                memoryview(raw), depth + 1, hand_back, None if key is None or path is None else (*path, key), unparsed
+            )
             if isinstance(found, list):
                 found.append(value)
             elif key is not None:
@@ -94,6 +116,8 @@ def _split(text: memoryview, depth: int, hand_back: Callable[[], None]) -> Any:
             continue
         # A key is written again by orjson: the same string (one orjson would not read raises).
         pending.append(bytes(raw) if key is None else orjson.dumps(key) + b":" + bytes(raw))
+        if keep is not None and key is not None:
+            kept.append((key, bytes(raw)))
         size += length
         if size > _PART:
             flush()

@@ -75,20 +75,23 @@ class Record:
         return self.issue is None
 
 
-def iter_records(*sources: SourceLike) -> Iterator[Record]:
+def iter_records(*sources: SourceLike, unparsed: jsontext.KeepAsText | None = None) -> Iterator[Record]:
     """Every document in ``sources`` as a :class:`Record`, in order, with its location.
 
     Bad data (not JSON, not UTF-8, a truncated file) becomes a record with an
-    ``issue``; a missing file raises :class:`OSError` as usual.
+    ``issue``; a missing file raises :class:`OSError` as usual. ``unparsed``: as :func:`claimfmt.jsontext.loads`
+    takes it, for a large document's parts that a reader parses one at a time.
     """
-    return _records(sources, None)  # type: ignore[return-value]  # without quick, only records
+    return _records(sources, None, unparsed)  # type: ignore[return-value]  # without quick, only records
 
 
 #: A test a JSONL line's parsed value may pass to be counted, not made a Record (see _records).
 Quick = Callable[[Any], bool] | None
 
 
-def _records(sources: Iterable[SourceLike], quick: Quick) -> Iterator[Record | str]:
+def _records(
+    sources: Iterable[SourceLike], quick: Quick, unparsed: jsontext.KeepAsText | None = None
+) -> Iterator[Record | str]:
     """:func:`iter_records`; with ``quick``, a JSONL document that passes it comes as its file's name alone.
 
     Validation counts a document it settles at once (most of them) and needs nothing more of it:
@@ -97,17 +100,18 @@ def _records(sources: Iterable[SourceLike], quick: Quick) -> Iterator[Record | s
     for source in sources:
         if isinstance(source, str | os.PathLike):
             if str(source) == "-":
-                yield from _read_stream(sys.stdin.buffer, "<stdin>", kind=None, quick=quick)
+                yield from _read_stream(sys.stdin.buffer, "<stdin>", kind=None, quick=quick, unparsed=unparsed)
                 continue
             path = Path(source)
             if path.is_dir():
                 for file in _files_in(path):
-                    yield from _read_path(file, quick)
+                    yield from _read_path(file, quick, unparsed)
             else:
-                yield from _read_path(path, quick)
+                yield from _read_path(path, quick, unparsed)
         else:
             name = getattr(source, "name", None)
-            yield from _read_stream(source, name if isinstance(name, str) else "<stream>", kind=None, quick=quick)
+            where = name if isinstance(name, str) else "<stream>"
+            yield from _read_stream(source, where, kind=None, quick=quick, unparsed=unparsed)
 
 
 def iter_documents(*sources: SourceLike) -> Iterator[Document]:
@@ -192,7 +196,7 @@ def _suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def _read_path(path: Path, quick: Quick = None) -> Iterator[Record | str]:
+def _read_path(path: Path, quick: Quick = None, unparsed: jsontext.KeepAsText | None = None) -> Iterator[Record | str]:
     suffix = _suffix(path)
     kind = "jsonl" if suffix in JSONL_SUFFIXES else "json" if suffix == ".json" else None
     if kind == "json" and path.suffix.lower() != ".gz" and path.stat().st_size > jsontext.SPLIT_ABOVE:
@@ -200,43 +204,49 @@ def _read_path(path: Path, quick: Quick = None) -> Iterator[Record | str]:
         # pages handed back as they go, so that neither its bytes nor orjson's tree of it are held.
         with mapped(path) as data:
             if bytes(data[:4096]).lstrip()[:1] != b"[":
-                yield from _read_single(data, str(path), hand_back=lambda: hand_back(data))
+                yield from _read_single(data, str(path), hand_back=lambda: hand_back(data), unparsed=unparsed)
                 return
     with path.open("rb") as raw:
         stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.suffix.lower() == ".gz" else raw  # type: ignore[assignment]
         try:
-            yield from _read_stream(stream, str(path), kind=kind, quick=quick)
+            yield from _read_stream(stream, str(path), kind=kind, quick=quick, unparsed=unparsed)
         except (EOFError, OSError, zlib.error) as exc:  # a truncated or corrupt gzip stream
             yield Record(
                 file=str(path), issue=Issue(code="unreadable-file", message=f"cannot read: {exc}", file=str(path))
             )
 
 
-def _read_stream(stream: IO[bytes], name: str, *, kind: str | None, quick: Quick = None) -> Iterator[Record | str]:
+def _read_stream(
+    stream: IO[bytes], name: str, *, kind: str | None, quick: Quick = None, unparsed: jsontext.KeepAsText | None = None
+) -> Iterator[Record | str]:
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(_Raw(stream))
     if buffered.peek(len(_BOM))[: len(_BOM)] == _BOM:
         buffered.read(len(_BOM))
     if kind == "jsonl":
-        yield from _read_jsonl(buffered, name, quick=quick)
+        yield from _read_jsonl(buffered, name, quick=quick, unparsed=unparsed)
     elif buffered.peek(4096)[:4096].lstrip()[:1] == b"[":
         yield from _read_array(buffered, name)
     elif kind == "json":
-        yield from _read_single(buffered.read(), name)
+        yield from _read_single(buffered.read(), name, unparsed=unparsed)
     else:
         # Standard input or an unknown suffix: JSONL when the first line is a whole JSON value.
         first = buffered.readline()
         try:
             orjson.loads(first)
         except orjson.JSONDecodeError:
-            yield from _read_single(first + buffered.read(), name)
+            yield from _read_single(first + buffered.read(), name, unparsed=unparsed)
         else:
             lines = itertools.chain([first], buffered)
             del first  # held by lines alone, until read
-            yield from _read_jsonl(lines, name, quick=quick)
+            yield from _read_jsonl(lines, name, quick=quick, unparsed=unparsed)
 
 
 def _read_single(
-    data: bytes | memoryview, name: str, *, hand_back: Callable[[], None] | None = None
+    data: bytes | memoryview,
+    name: str,
+    *,
+    hand_back: Callable[[], None] | None = None,
+    unparsed: jsontext.KeepAsText | None = None,
 ) -> Iterator[Record]:
     # isspace() stops at the first non-blank byte; strip() copies the file.
     if not data or (bytes(data[:4096]).isspace() and bytes(data).isspace()):
@@ -247,7 +257,7 @@ def _read_single(
         yield from _one_at_a_time(data, items, name)
         return
     try:
-        value = jsontext.loads(data, hand_back=hand_back)  # a large file a part at a time
+        value = jsontext.loads(data, hand_back=hand_back, unparsed=unparsed)  # a large file a part at a time
     except orjson.JSONDecodeError as exc:
         yield Record(file=name, issue=decode_issue(bytes(data), exc).located(file=name, line=None, index=None))
         return
@@ -334,7 +344,13 @@ def _read_array(stream: io.BufferedReader, name: str) -> Iterator[Record]:
 
 
 def _read_jsonl(
-    stream: Iterable[bytes], name: str, *, first_line: int = 1, first_index: int = 0, quick: Quick = None
+    stream: Iterable[bytes],
+    name: str,
+    *,
+    first_line: int = 1,
+    first_index: int = 0,
+    quick: Quick = None,
+    unparsed: jsontext.KeepAsText | None = None,
 ) -> Iterator[Record | str]:
     index, number = first_index, first_line - 1
     for line in stream:  # not enumerate(), whose tuple would hold the line while its document is converted
@@ -342,7 +358,7 @@ def _read_jsonl(
         if line.isspace() or not line:  # isspace() stops at the first non-blank byte; strip() copies the line
             continue
         try:
-            value = jsontext.loads(line)  # a large line a part at a time
+            value = jsontext.loads(line, unparsed=unparsed)  # a large line a part at a time
         except orjson.JSONDecodeError as exc:
             issue = decode_issue(line, exc)
             if not line.endswith(b"\n") and issue.code == "invalid-json":
