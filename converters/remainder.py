@@ -572,16 +572,16 @@ def _apply(
     document = _renamed(document, renames["claims"], renames["sources"])
     items: dict[str, list[JSON]] = {}
     for key in ("claims", "sources"):
-        merged = (
-            [
-                _merged(item, _patch_of(unparsed[key][k]), f"{key[:-1]} {item['id']!r}", report, origin)
-                if (k := patches[key].get(item["id"])) is not None
-                else item
-                for item in document[key]
-            ]
-            if merge
-            else document[key]
-        )
+        merged = document.pop(key)  # the renamed copies: each goes as it is merged (a large document's are many)
+        if merge:
+            merged.reverse()
+            pending, merged = merged, []
+            while pending:
+                item = pending.pop()
+                k = patches[key].get(item["id"])
+                if k is not None:
+                    item = _merged(item, _patch_of(unparsed[key][k]), f"{key[:-1]} {item['id']!r}", report, origin)
+                merged.append(item)
         items[key] = _inserted(merged, remainder.get("more", {}).get(key, []), replace=key == "sources")
         items[key] = _ordered(items[key], remainder.get("order", {}).get(key))
     out = {**apply(_rest(document), remainder.get("document")), **items}
