@@ -94,6 +94,24 @@ def test_files_written_as_one_replace_all_or_none(tmp_path: Path) -> None:
     assert old.read_text() == "new" and (old.stat().st_mode & 0o777) == 0o640
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_a_new_file_gets_the_permissions_the_umask_gives(tmp_path: Path, umask: int) -> None:
+    import os
+
+    from claimfmt.writing import atomic_files
+
+    before = os.umask(umask)
+    try:
+        claimfmt.write_documents(tmp_path / "corpus.jsonl", [DOC])
+        with atomic_files() as files:
+            files.write(tmp_path / "a.ann", b"new")
+    finally:
+        os.umask(before)
+    assert {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()} == dict.fromkeys(
+        ["corpus.jsonl", "a.ann"], 0o666 & ~umask
+    )
+
+
 @given(documents(), st.booleans(), st.booleans())
 def test_a_document_written_a_claim_at_a_time_is_written_as_a_whole_one(
     document: Document, indent: bool, held: bool
