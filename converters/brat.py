@@ -530,7 +530,7 @@ def parse_ann(
                 report.error(
                     "brat-bad-line", f"not a brat annotation line: {line[:60]!r}", Origin(file=name, line=number)
                 )
-        except (ValueError, IndexError) as exc:  # orjson's and msgspec's decode errors are ValueErrors
+        except (ValueError, IndexError) as exc:  # orjson's decode error is a ValueError
             report.error("brat-bad-line", f"cannot read {line[:60]!r}: {exc}", Origin(file=name, line=number))
 
     if host is not None:
@@ -546,11 +546,9 @@ def parse_ann(
 
 
 def _unparsed_fragment(text: str) -> remainder.Unparsed:
-    """A fragment's note kept as its text, once it is known to be JSON (a note that is not is a bad line, as when
-    it is parsed): its objects, all built at once, would hold several times the file."""
-    import msgspec
-
-    msgspec.json.decode(text, type=msgspec.Raw)  # checked, not built (its DecodeError is a ValueError)
+    """A fragment's note kept as its text, once orjson reads it (a note it does not read is a bad line, as when
+    it is parsed): its objects, all held at once, would be several times the file."""
+    orjson.loads(text)  # parsed and let go
     return remainder.Unparsed(text)
 
 

@@ -84,7 +84,7 @@ class Doccano(Converter):
     unparsed: ClassVar[KeepAsText] = remainder.UNPARSED
 
     def read(self, sources: Iterable[SourceLike], options: Options, report: LossReport) -> Iterator[Read]:
-        return self.read_records(_records(sources, report), options, report)
+        return self.read_records(_records(sources, report, self.unparsed), options, report)
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         mapping = options.mapping or preset("default")
@@ -191,7 +191,7 @@ class Doccano(Converter):
         return written
 
 
-def _records(sources: Iterable[SourceLike], report: LossReport) -> Iterator[Record]:
+def _records(sources: Iterable[SourceLike], report: LossReport, unparsed: KeepAsText) -> Iterator[Record]:
     """Records as usual, but a ``.jsonl`` file that is one pretty-printed object is read as that object."""
     for source in sources:
         paths: list[Any] = [source]
@@ -211,7 +211,7 @@ def _records(sources: Iterable[SourceLike], report: LossReport) -> Iterator[Reco
                     )
                     yield Record(file=str(path), line=1, index=0, data=whole)
                     continue
-            yield from counted(iter_records(path, unparsed=remainder.UNPARSED), report)
+            yield from counted(iter_records(path, unparsed=unparsed), report)
 
 
 def _one_object(path: str | os.PathLike[str]) -> dict[str, JSON] | None:

@@ -526,7 +526,7 @@ def _outline(fragment: JSON, key: str, name: str) -> JSON:
     """A fragment as placing it needs it: an :class:`Unparsed` one parsed, its patch left for later (``True``)."""
     if not isinstance(fragment, Unparsed):
         return fragment
-    return {key: True if key == "patch" else value for key, value in fragment.parsed(f"{key}.{name}").items()}
+    return {part: True if part == "patch" else value for part, value in fragment.parsed(f"{key}.{name}").items()}
 
 
 def _patch_of(fragment: JSON) -> JSON:
