@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -510,10 +511,13 @@ def parse_ann(
             elif kind in "AM":
                 parts = body.split(" ")
                 standoff.attributes.append(
-                    Attribute(identifier, parts[0], parts[1], parts[2] if len(parts) > 2 else None)
+                    Attribute(
+                        identifier, sys.intern(parts[0]), parts[1], sys.intern(parts[2]) if len(parts) > 2 else None
+                    )
                 )
             elif kind == "#":
                 note_type, target = body.split(" ", 1)
+                note_type = sys.intern(note_type)
                 content = fields[2] if len(fields) > 2 else ""
                 if content.startswith(_RECORD):
                     found_record = orjson.loads(content[len(_RECORD) :])
@@ -586,6 +590,7 @@ def _text_bound(
     number: int,
 ) -> TextBound:
     kind, _, places = body.partition(" ")
+    kind = sys.intern(kind)  # types, roles, attribute names and values: a few names, one string each, not a line
     fragments = []
     for piece in places.split(";"):
         start, end = piece.split()
@@ -616,9 +621,9 @@ def _link(identifier: str, body: str) -> Link:
     if identifier.startswith("E"):
         kind, _, trigger = parts[0].partition(":")
         args = [tuple(arg.split(":", 1)) for arg in parts[1:]]
-        return Link(identifier, kind, [(a[0], a[1]) for a in args], trigger=trigger or None)
+        return Link(identifier, sys.intern(kind), [(sys.intern(a[0]), a[1]) for a in args], trigger=trigger or None)
     args = [tuple(arg.split(":", 1)) for arg in parts[1:]]
-    return Link(identifier, parts[0], [(a[0], a[1]) for a in args])
+    return Link(identifier, sys.intern(parts[0]), [(sys.intern(a[0]), a[1]) for a in args])
 
 
 def _line(item: TextBound | Link | Attribute | Note) -> str:
