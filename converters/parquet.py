@@ -35,6 +35,7 @@ from claimfmt.large import LargeDocument
 from claimfmt.model import Document
 from claimfmt.reading import SourceLike
 from claimfmt.structuring import as_json
+from claimfmt.writing import replaced_path
 
 __all__ = ["PARTITION_KEYS", "Parquet"]
 
@@ -239,21 +240,13 @@ def _write_files(pq: Any, documents: Iterable[Document], where: Any, flat: Path 
 
 @contextlib.contextmanager
 def _replaced_file(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, renamed over it when the block ends without an error."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    os.close(handle)
-    temp = Path(name)
-    try:
-        yield temp
-        # The permissions a new file gets (mkstemp makes it 0600), or those of the file replaced.
-        umask = os.umask(0)
-        os.umask(umask)
-        temp.chmod(path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~umask)
-        temp.replace(path)
-    finally:
-        temp.unlink(missing_ok=True)
-        for name in FLAT_NAMES:
-            Path(f"{temp}.{name}.parquet").unlink(missing_ok=True)
+    """:func:`claimfmt.writing.replaced_path`, and the flat tables written beside it removed should the block fail."""
+    with replaced_path(path) as temp:
+        try:
+            yield temp
+        finally:
+            for name in FLAT_NAMES:
+                Path(f"{temp}.{name}.parquet").unlink(missing_ok=True)
 
 
 def _write_folder(pq: Any, documents: Iterable[Document], path: Path, options: Options) -> int:

@@ -114,10 +114,11 @@ def _split(
                 orjson.dumps(key)  # a key orjson would not read raises, as in a part
                 found[key] = value
             continue
+        value = bytes(raw)
         # A key is written again by orjson: the same string (one orjson would not read raises).
-        pending.append(bytes(raw) if key is None else orjson.dumps(key) + b":" + bytes(raw))
+        pending.append(value if key is None else orjson.dumps(key) + b":" + value)
         if keep is not None and key is not None:
-            kept.append((key, bytes(raw)))
+            kept.append((key, value))
         size += length
         if size > _PART:
             flush()

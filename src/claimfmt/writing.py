@@ -34,6 +34,7 @@ __all__ = [
     "atomic_files",
     "atomic_writer",
     "dump",
+    "replaced_path",
     "dumps",
     "to_json",
     "write_documents",
@@ -373,6 +374,20 @@ def atomic_files() -> Iterator[AtomicFiles]:
         for temp, _ in files._pending:
             temp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def replaced_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """An empty file beside ``path``, for a library that writes to a path of its own (pyarrow): renamed over
+    ``path`` when the block ends without an error, removed otherwise."""
+    path = Path(path)
+    handle, temp = _temporary(path)
+    os.close(handle)
+    try:
+        yield temp
+        _settle(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def _temporary(path: Path) -> tuple[int, Path]:
