@@ -96,12 +96,16 @@ class Doccano(Converter):
             identifier = str(line["id"]) if isinstance(line.get("id"), int | str) else f"doccano-{origin.index or 0}"
             patch = line.get(RECORD)
             plain = {k: v for k, v in line.items() if k != RECORD}
-            data = _rebuild(plain, identifier, mapping, unit, report, origin)
+            # A line claimfmt wrote that doccano added nothing to is not looked at again once its document is made:
+            # its annotations go then, before the record is applied (a large line's are most of what it holds).
+            bare = patch is not None and only_written(plain, _WRITTEN) and not _parks(patch)
+            data = _rebuild(plain, identifier, mapping, unit, report, origin, consume=bare)
             # doccano numbers entities anew on import: fragments follow their claim's span, not its id.
             document = (
                 trusted(data) if patch is None else remainder.restore(data, patch, report, origin, stable_ids=False)
             )
-            document = _parked(plain, document, mapping, unit, report, written=patch is not None)
+            if not bare:
+                document = _parked(plain, document, mapping, unit, report, written=patch is not None)
             yield Read(document=document, origin=origin)
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
@@ -237,6 +241,14 @@ def _one_object(path: str | os.PathLike[str]) -> dict[str, JSON] | None:
     return whole if isinstance(whole, dict) and b"\n" in data.strip() else None
 
 
+def _parks(record: JSON) -> bool:
+    """Whether a line's record may give its document what an earlier reading of a doccano line kept
+    (:func:`_parked` then compares the line with what writing that document gives)."""
+    extensions = record.get("extensions") if isinstance(record, dict) else None
+    value = extensions.get("value") if isinstance(extensions, dict) else None
+    return isinstance(value, dict) and _LINE in value
+
+
 def _parked(
     line: dict[str, JSON],
     document: Document,
@@ -275,9 +287,17 @@ def _label_key(line: dict[str, JSON]) -> str | None:
 
 
 def _rebuild(
-    line: dict[str, JSON], identifier: str, mapping: AnnotationMapping, unit: Unit, report: LossReport, origin: Origin
+    line: dict[str, JSON],
+    identifier: str,
+    mapping: AnnotationMapping,
+    unit: Unit,
+    report: LossReport,
+    origin: Origin,
+    *,
+    consume: bool = False,
 ) -> dict[str, JSON]:
-    """The JSON of the document a line gives through the mapping alone."""
+    """The JSON of the document a line gives through the mapping alone; ``consume`` empties the line's lists of
+    annotations once they are read (the line is not needed again)."""
     text_key = _text_key(line)
     text = line[text_key] if text_key else ""
     offsets = OffsetMap(text)
@@ -315,6 +335,10 @@ def _rebuild(
         if isinstance(relation.get("type"), str) and all(end in labels for end in ends):
             args = [(labels[end], end) for end in ends]
             standoff.links.append(Link(f"R{relation.get('id', n)}", relation["type"], args))
+    if consume:
+        for key in ("entities", "relations"):
+            if isinstance(annotations := line.get(key), list):
+                annotations.clear()  # in place: the reader's record holds the same list
     return read_json(standoff, mapping, identifier, report)[0]
 
 

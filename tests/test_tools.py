@@ -491,6 +491,86 @@ def test_doccano_reader_writes_again_only_where_doccano_may_have_added_something
     assert (back.extensions or {}).get(doccano._LINE) == kept
 
 
+_LINE_EDITS = ["none", "an entity deleted", "a key added to an entity", "a key added to the line", "renumbered"]
+
+
+def _edited_line(line: dict[str, Any], edit: str) -> None:
+    """``line`` edited in place as doccano's user (or its import) may edit it."""
+    entities, relations = line.get("entities", []), line.get("relations", [])
+    if edit == "an entity deleted" and entities:
+        gone = entities.pop()["id"]
+        line["relations"] = [r for r in relations if gone not in (r["from_id"], r["to_id"])]
+    elif edit == "a key added to an entity" and entities:
+        entities[0]["annotator"] = "ann"
+    elif edit == "a key added to the line":
+        line["meta"] = {"source": "wire"}
+    elif edit == "renumbered":  # doccano numbers entities anew on import
+        for item in entities:
+            item["id"] += 100
+        for relation in relations:
+            relation["from_id"] += 100
+            relation["to_id"] += 100
+
+
+@given(document=documents(text=True), edit=st.sampled_from(_LINE_EDITS))
+def test_doccano_reader_lets_a_line_s_annotations_go_only_where_it_does_not_read_the_line_again(
+    document: Document, edit: str
+) -> None:
+    """The entities and relations of a line claimfmt wrote and doccano added nothing to are let go once its
+    document is made (a large line's are most of what it holds): the document and what is reported are those of
+    the reader keeping the line whole, which may compare it with the document."""
+    import copy
+    from unittest import mock
+
+    from claimfmt.converters import doccano
+    from claimfmt.converters.base import only_written
+
+    (line,) = _write(Doccano(), [document])
+    _edited_line(line, edit)
+    whole = copy.deepcopy(line)
+    with mock.patch.object(doccano, "_parks", return_value=True):  # the line kept, and compared
+        expected, expected_report = _read(Doccano(), [copy.deepcopy(line)])
+    back, report = _read(Doccano(), [line])
+    assert back == expected
+    assert [(i.code, i.message) for i in report.issues] == [(i.code, i.message) for i in expected_report.issues]
+    assert report.parked == expected_report.parked
+    plain = {key: value for key, value in whole.items() if key != doccano.RECORD}
+    if doccano.RECORD in whole and only_written(plain, doccano._WRITTEN):
+        assert line["entities"] == line["relations"] == []
+    else:
+        assert line == whole
+
+
+def test_doccano_reader_keeps_the_line_where_its_record_gives_what_an_earlier_line_added() -> None:
+    """A document read from a line without relations keeps that (its extension): written again with a record, and
+    given relations in doccano, the line is compared with the document again, as before (not let go)."""
+    import attrs
+
+    from claimfmt.converters import doccano
+    from claimfmt.model import State, Verification
+
+    foreign = {
+        "text": "Ann said the sky is green.",
+        "entities": [
+            {"id": 70, "start_offset": 0, "end_offset": 3, "label": "Source"},
+            {"id": 71, "start_offset": 9, "end_offset": 25, "label": "Claim"},
+            {"id": 72, "start_offset": 4, "end_offset": 8, "label": "Cue"},
+        ],
+    }
+    (read,), _ = _read(Doccano(), [foreign])
+    assert "relations" in (read.extensions or {})[doccano._LINE]["unset"]
+    claim = attrs.evolve(read.claims[0], verifications=(Verification(state=State.REFUTED),))
+    (line,) = _write(Doccano(), [evolve(read, claims=(claim,))])
+    assert "relations" not in line and doccano._parks(line[doccano.RECORD])
+    line["relations"] = [{"id": 0, "from_id": 71, "to_id": 70, "type": "Attribution"}]  # added in doccano
+    (back,), report = _read(Doccano(), [line])
+    assert line["entities"] and line["relations"]  # kept: compared with the document
+    assert back.claims[0].attributions[0].source == back.sources[0].id
+    assert (back.extensions or {})[doccano._LINE]["set"]["relations"] == line["relations"]
+    assert back.claims[0].verifications == (Verification(state=State.REFUTED),)
+    assert report.parked["doccano.relations"] == 1
+
+
 # Code units every span can be written in (a span may end inside a grapheme cluster).
 @given(document=documents(text=True), unit=st.sampled_from([Unit.CODEPOINT, Unit.UTF16, Unit.UTF8]))
 def test_doccano_writer_reads_its_line_back_as_a_reader_parses_it(document: Document, unit: Unit) -> None:
