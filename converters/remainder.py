@@ -35,8 +35,8 @@ from claimfmt.converters.patches import PatchError, apply, diff, fingerprint, gu
 from claimfmt.issues import DocumentError, Severity
 from claimfmt.jsontext import KeepAsText, equal
 from claimfmt.large import Unbuildable
-from claimfmt.model import Document
-from claimfmt.structuring import as_json, deferred, evolve, extensions_of, trusted
+from claimfmt.model import Article, Attribution, Claim, Document, Source
+from claimfmt.structuring import as_json, deferred, evolve, extensions_of, json_keys, trusted
 from claimfmt.versions import CURRENT_VERSION
 
 __all__ = [
@@ -580,7 +580,9 @@ def _apply(
                 item = pending.pop()
                 k = patches[key].get(item["id"])
                 if k is not None:
-                    item = _merged(item, _patch_of(unparsed[key][k]), f"{key[:-1]} {item['id']!r}", report, origin)
+                    patch = _patch_of(unparsed[key][k])
+                    item = _merged(item, patch, f"{key[:-1]} {item['id']!r}", report, origin)
+                    item = _in_model_order(key, item, patch)
                 merged.append(item)
         items[key] = _inserted(merged, remainder.get("more", {}).get(key, []), replace=key == "sources")
         items[key] = _ordered(items[key], remainder.get("order", {}).get(key))
@@ -611,7 +613,48 @@ def _apply(
                     origin,
                 )
         out["relations"] = kept
+    return _in_document_order(out)
+
+
+# A patch sets a key last, and a document's claims and sources are merged apart from it: where the tool's reader
+# gives an object without a key the record adds, the object is put back in the model's order, the order a document
+# read from claimfmt has (so that a file converted to a tool and back is the same file, not one with moved keys).
+
+
+def _in_document_order(document: dict[str, JSON]) -> dict[str, JSON]:
+    """The document's own keys, and its article's, in the model's order."""
+    out: dict[str, JSON] = _in_order(document, _DOCUMENT_KEYS)
+    if isinstance(out.get("article"), dict):
+        out["article"] = _in_order(out["article"], _ARTICLE_KEYS)
     return out
+
+
+def _in_model_order(key: str, item: JSON, patch: JSON) -> JSON:
+    """A merged source or claim in the model's order, where its patch added keys (a claim's attributions too)."""
+    if type(item) is not dict or type(patch) is not dict:  # not merged (a null patch): the reader's own object
+        return item
+    if key == "sources":
+        return _in_order(item, _SOURCE_KEYS)
+    if "set" in patch:
+        item = _in_order(item, _CLAIM_KEYS)
+    attributions = item.get("attributions")
+    if "attributions" in patch.get("each", ()) and type(attributions) is list:
+        # The merged claim is a new object (merge copies what it changes): its attributions are replaced in it.
+        item["attributions"] = [_in_order(a, _ATTRIBUTION_KEYS) for a in attributions]
+    return item
+
+
+def _in_order(value: JSON, keys: tuple[str, ...]) -> JSON:
+    """An object with the keys of its model in ``keys``' order; a key of none (validating says so) goes last."""
+    if type(value) is not dict:
+        return value
+    out = {key: value[key] for key in keys if key in value}
+    return out if len(out) == len(value) else {**out, **value}
+
+
+_DOCUMENT_KEYS, _ARTICLE_KEYS, _SOURCE_KEYS, _CLAIM_KEYS, _ATTRIBUTION_KEYS = (
+    tuple(json_keys(cls)) for cls in (Document, Article, Source, Claim, Attribution)
+)
 
 
 def _extensions(edited: dict[str, JSON], kept: dict[str, JSON]) -> dict[str, JSON] | None:

@@ -38,7 +38,7 @@ from claimfmt.dates import to_utc
 from claimfmt.issues import DocumentError, Issue
 from claimfmt.model import Document
 from claimfmt.schemas import schema_versions
-from claimfmt.structuring import _NULLABLE, _RENAMED, as_json, deferred, json_fields, structure
+from claimfmt.structuring import _NULLABLE, _RENAMED, as_json, deferred, json_keys, structure
 
 __all__ = [
     "ISSUE_SCHEMA",
@@ -286,7 +286,7 @@ def _decoder(kind: pa.DataType, name: str = "", model: type | None = None) -> Ca
         kept: frozenset[str] = frozenset()  # keys whose null is a value (a source's name)
         if model is not None:
             hints = typing.get_type_hints(model)
-            order = [_RENAMED.get(a.name, a.name) for a in json_fields(model)]
+            order = json_keys(model)
             names = [n for n in order if n in nested] + [n for n in names if n not in order]
             nested.update({_RENAMED.get(a.name, a.name): _model_of(hints[a.name]) for a in attrs.fields(model)})
             kept = frozenset(_RENAMED.get(n, n) for n in _NULLABLE.get(model, ()))

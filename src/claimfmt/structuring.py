@@ -35,6 +35,7 @@ __all__ = [
     "for_msgspec",
     "json_copy",
     "json_fields",
+    "json_keys",
     "holding",
     "parts_json",
     "structure",
@@ -251,6 +252,11 @@ def json_fields(cls: type) -> list[attrs.Attribute[Any]]:
     """A model class's fields in the order :func:`unstructure` writes their keys: the required ones first
     (cattrs writes them unconditionally, then each optional one that has a value)."""
     return sorted((a for a in attrs.fields(cls) if a.init), key=lambda a: a.default is not attrs.NOTHING)
+
+
+def json_keys(cls: type) -> list[str]:
+    """The keys of a model class's JSON in the order :func:`unstructure` writes them (:func:`json_fields`)."""
+    return [_RENAMED.get(field.name, field.name) for field in json_fields(cls)]
 
 
 @functools.cache
