@@ -482,6 +482,10 @@ def parse_ann(
     fragments: dict[str, dict[str, Any]] = {"claims": {}, "sources": {}}
     host = None
     offsets = OffsetMap(text)
+    # A span's id, one string wherever a line names it (an attribute's, a note's or an event's target): a large
+    # file names each several times.
+    ids: dict[str, str] = {}
+    own = ids.setdefault
     if not lines:
         report.warn("brat-empty-file", "empty .ann file: a document with no annotations", Origin(file=name))
     elif not lines[-1].endswith("\n"):
@@ -496,7 +500,7 @@ def parse_ann(
             report.warn(
                 "brat-spaces", "fields separated by spaces, not tabs (read anyway)", Origin(file=name, line=number)
             )
-        identifier = fields[0]
+        identifier = own(fields[0], fields[0])
         kind = identifier[:1]
         body = fields[1] if len(fields) > 1 else ""
         try:
@@ -507,27 +511,31 @@ def parse_ann(
                     )
                 )
             elif kind in "RE":
-                standoff.links.append(_link(identifier, body))
+                standoff.links.append(_link(identifier, body, own))
             elif kind in "AM":
                 parts = body.split(" ")
                 standoff.attributes.append(
                     Attribute(
-                        identifier, sys.intern(parts[0]), parts[1], sys.intern(parts[2]) if len(parts) > 2 else None
+                        identifier,
+                        sys.intern(parts[0]),
+                        own(parts[1], parts[1]),
+                        sys.intern(parts[2]) if len(parts) > 2 else None,
                     )
                 )
             elif kind == "#":
                 note_type, target = body.split(" ", 1)
-                note_type = sys.intern(note_type)
+                note_type, target = sys.intern(note_type), target.strip()
+                target = own(target, target)
                 content = fields[2] if len(fields) > 2 else ""
                 if content.startswith(_RECORD):
                     found_record = orjson.loads(content[len(_RECORD) :])
-                    host = target.strip()
+                    host = target
                 elif content.startswith(_CLAIM_RECORD):
-                    fragments["claims"].setdefault(target.strip(), fragment(content[len(_CLAIM_RECORD) :]))
+                    fragments["claims"].setdefault(target, fragment(content[len(_CLAIM_RECORD) :]))
                 elif content.startswith(_SOURCE_RECORD):
-                    fragments["sources"].setdefault(target.strip(), fragment(content[len(_SOURCE_RECORD) :]))
+                    fragments["sources"].setdefault(target, fragment(content[len(_SOURCE_RECORD) :]))
                 else:
-                    standoff.notes.append(Note(identifier, note_type, target.strip(), content))
+                    standoff.notes.append(Note(identifier, note_type, target, content))
             elif kind in "N*":
                 others.append("\t".join(fields))
             else:
@@ -551,9 +559,11 @@ def parse_ann(
 
 def _unparsed_fragment(text: str) -> remainder.Unparsed:
     """A fragment's note kept as its text, once orjson reads it (a note it does not read is a bad line, as when
-    it is parsed): its objects, all held at once, would be several times the file."""
-    orjson.loads(text)  # parsed and let go
-    return remainder.Unparsed(text)
+    it is parsed): its objects, all held at once, would be several times the file. Kept in UTF-8: a note with one
+    character beyond the BMP (an article's emoji in a span's context) takes four bytes a character as a string."""
+    data = text.encode()
+    orjson.loads(data)  # parsed and let go
+    return remainder.Unparsed(data)
 
 
 def _taken(lines: list[str]) -> Iterator[str]:
@@ -616,14 +626,20 @@ def _text_bound(
     return TextBound(identifier, kind, fragments, echoed)
 
 
-def _link(identifier: str, body: str) -> Link:
+def _link(identifier: str, body: str, own: Callable[[str, str], str]) -> Link:
+    """A relation or event line's link, the ids it names made ``own``'s strings."""
     parts = body.split()
     if identifier.startswith("E"):
         kind, _, trigger = parts[0].partition(":")
         args = [tuple(arg.split(":", 1)) for arg in parts[1:]]
-        return Link(identifier, sys.intern(kind), [(sys.intern(a[0]), a[1]) for a in args], trigger=trigger or None)
+        return Link(
+            identifier,
+            sys.intern(kind),
+            [(sys.intern(a[0]), own(a[1], a[1])) for a in args],
+            trigger=own(trigger, trigger) if trigger else None,
+        )
     args = [tuple(arg.split(":", 1)) for arg in parts[1:]]
-    return Link(identifier, sys.intern(parts[0]), [(sys.intern(a[0]), a[1]) for a in args])
+    return Link(identifier, sys.intern(parts[0]), [(sys.intern(a[0]), own(a[1], a[1])) for a in args])
 
 
 def _line(item: TextBound | Link | Attribute | Note) -> str:

@@ -415,3 +415,36 @@ def test_fragments_kept_unparsed_for_a_large_file_read_as_those_parsed_at_once(
     eager, lazy = read(False), read(True)
     assert lazy[0] == eager[0]
     assert [code for code, _ in lazy[1]] == [code for code, _ in eager[1]]
+
+
+def test_a_large_file_names_each_span_with_one_string_and_keeps_its_record_notes_in_utf8() -> None:
+    """Read from a large file, the ids the lines name are the span's own id (an attribute's, a note's, a relation's
+    and an event's target), and a record note is kept as its UTF-8 bytes, not a string of four bytes a character."""
+    from claimfmt.converters import brat
+
+    text = "Ann said 🌉 was shut."
+    lines = [
+        "T1\tSource 0 3\tAnn\n",
+        "T2\tClaim 9 19\t🌉 was shut\n",
+        "T3\tCue 4 8\tsaid\n",
+        "A1\tStance T2 asserts\n",
+        "R1\tAttribution Arg1:T2 Arg2:T1\n",
+        "E1\tAttribution:T3 Claim:T2 Source:T1\n",
+        "#1\tAnnotatorNotes T2\tchecked\n",
+        '#2\tAnnotatorNotes T2\tclaimfmt-claim: {"at": [9, 19], "patch": {"set": {"date": "🌉"}}}\n',
+    ]
+    report = LossReport(source="brat", target="claimfmt")
+    standoff, _, record = brat.parse_ann(lines, text, "doc.ann", report, unparsed=True)
+    assert not report.issues
+    ids = {span.id: span.id for span in standoff.spans}
+    (attribute,) = standoff.attributes
+    assert attribute.target is ids["T2"]
+    relation, event = standoff.links
+    assert all(target is ids[target] for _, target in (*relation.args, *event.args))
+    assert event.trigger is ids["T3"]
+    (note,) = standoff.notes
+    assert note.target is ids["T2"]
+    assert record is not None
+    (fragment,) = record["claims"].values()
+    assert fragment.text == '{"at": [9, 19], "patch": {"set": {"date": "🌉"}}}'.encode()
+    assert fragment.parsed() == {"at": [9, 19], "patch": {"set": {"date": "🌉"}}}
