@@ -25,7 +25,7 @@ no longer fits is set aside; the document is always read.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -697,8 +697,8 @@ def _placed(items: list[JSON], fragments: dict[str, JSON], first: Any, stable_id
 def _match(original: JSON, base: JSON, shift: Callable[[int], int]) -> tuple[dict[str, str], dict[str, str]]:
     """Which claim and source the tool gives back is which of ours: tool id -> our id."""
 
-    def placed(spans: JSON) -> tuple[int, int] | None:
-        # Our first span that is not empty where the tool counts (a span over just a \r is, in brat).
+    def places(spans: JSON) -> Iterator[tuple[int, int]]:
+        # Our spans that are not empty where the tool counts (a span over just a \r is, in brat).
         for span in spans:
             start, end = span.get("start"), span.get("end")
             if type(start) is float or type(end) is float:
@@ -706,21 +706,35 @@ def _match(original: JSON, base: JSON, shift: Callable[[int], int]) -> tuple[dic
             if isinstance(start, int) and isinstance(end, int):
                 start, end = shift(start), shift(end)
                 if end > start:
-                    return start, end
-        return None
+                    yield start, end
+
+    def placed(spans: JSON) -> tuple[int, int] | None:
+        return next(places(spans), None)
 
     def key(at: list[int] | None) -> tuple[int, ...] | None:
         return None if at is None else tuple(at)
 
     by_span: dict[tuple[int, ...] | None, deque[str]] = {}
+    ours = {c["id"]: c for c in original["claims"]}
+    firsts: dict[str, tuple[int, ...] | None] = {}
     for claim in original["claims"]:
-        by_span.setdefault(placed(claim["spans"]), deque()).append(claim["id"])
+        firsts[claim["id"]] = first = placed(claim["spans"])
+        by_span.setdefault(first, deque()).append(claim["id"])
     claim_ids: dict[str, str] = {}
-    for claim in base["claims"]:
-        at = _first_span(claim)
+    theirs = [(claim["id"], _first_span(claim)) for claim in base["claims"]]
+    for identifier, at in theirs:
+        # Where the tool keeps our ids but cannot place a claim's first span (a W3C offset inside a grapheme
+        # cluster), the claim comes back under its id, from another of its spans: it is that claim, not one of
+        # ours that starts there.
+        if at is None or identifier not in ours or tuple(at) == firsts[identifier] or identifier in claim_ids:
+            continue
+        if tuple(at) in set(places(ours[identifier]["spans"])) and identifier in by_span[firsts[identifier]]:
+            by_span[firsts[identifier]].remove(identifier)
+            claim_ids[identifier] = identifier
+    for identifier, at in theirs:
         queue = by_span.get(key(at))
-        if at is not None and queue:  # a claim the tool holds has a span
-            claim_ids[claim["id"]] = queue.popleft()
+        if at is not None and queue and identifier not in claim_ids:  # a claim the tool holds has a span
+            claim_ids[identifier] = queue.popleft()
     # A claim without a span the tool still holds (W3C targets the article itself) is known by its id alone.
     # (The loop above leaves our spanless claims, the bucket without a span, untouched.)
     spanless = set(by_span.get(None, ()))

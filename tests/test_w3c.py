@@ -205,6 +205,31 @@ def test_claimfmt_to_w3c_with_the_record_to_claimfmt_is_the_identity(document: D
     assert report.issues == []
 
 
+def test_a_claim_whose_first_span_the_unit_cannot_place_keeps_its_own_fragment() -> None:
+    """In graphemes, a span that ends inside a cluster is written as a quote alone: the claim comes back from its
+    next span, where another claim starts too. Its fragment is still its own (it was that other claim's, which
+    made two claims of one id, and the record was set aside)."""
+    from claimfmt.model import Claim
+
+    def claim(identifier: str, *spans: Span) -> Claim:
+        return Claim(id=identifier, text="0", spans=spans, attributions=())
+
+    document = Document(
+        claimfmt="1.1",
+        id="0",
+        article=Article(text="000\u0300"),  # the last two code points are one grapheme cluster
+        sources=(),
+        claims=(
+            claim("0", Span(start=0, end=3, exact="000"), Span(start=0, end=1, exact="0")),
+            claim("1", Span(start=0, end=1, exact="0")),
+        ),
+    )
+    written = to_w3c(document, attrs.evolve(RECORD, offset_unit=Unit.GRAPHEME))
+    back, report = from_w3c(written, Options(offset_unit=Unit.GRAPHEME))
+    assert back == [document]
+    assert report.issues == []
+
+
 @given(documents(), st.sampled_from([None, *Unit]), st.sampled_from(list(Method)))
 def test_the_record_is_made_without_reading_back_only_where_reading_back_gives_the_public_document(
     document: Document, unit: Unit | None, method: Method
