@@ -206,3 +206,33 @@ def test_any_annotators_agree_and_merge_without_error_and_the_merge_validates(
     agree(groups, issues=issues, by_document=True)
     for document in merge(groups, issues=issues).documents:
         assert errors(document) == []
+
+
+def test_each_annotator_s_author_is_the_one_author_of_the_merge() -> None:
+    """Annotators who delete different claims pair the rest otherwise (claims alike in text and without spans): an
+    author cited in attributions that were never paired is still the article's one voice, not a second author
+    (duplicate-author). Found by the property above."""
+    from claimfmt.model import Article, Source, SourceKind
+
+    def source(identifier: str, kind: SourceKind = SourceKind.PERSON) -> Source:
+        return Source(id=identifier, kind=kind, name=None, anonymous=kind is SourceKind.AUTHOR)
+
+    def claim(identifier: str, text: str, *sources: str) -> Claim:
+        attributions = tuple(Attribution(source=s, stance=Stance.ASSERTS) for s in sources)
+        return Claim(id=identifier, text=text, spans=(), attributions=attributions)
+
+    document = Document(
+        claimfmt="1.1",
+        id="0",
+        article=Article(text=""),
+        sources=(source("0"), source("1", SourceKind.AUTHOR), source("2")),
+        claims=(claim("5", "0", "0"), claim("6", "1"), claim("7", "0", "1")),
+    )
+    copies = [by(document, "A")]
+    for name, gone in (("B", 0), ("C", 1)):
+        claims = list(document.claims)
+        del claims[gone]
+        copies.append(by(attrs.evolve(document, claims=tuple(claims)), name))
+    (out,) = merged(*copies).documents
+    assert errors(out) == []
+    assert [s.id for s in out.sources if s.kind is SourceKind.AUTHOR] == ["1"]

@@ -38,6 +38,7 @@ from claimfmt.model import (
     Provenance,
     Relation,
     Source,
+    SourceKind,
 )
 from claimfmt.structuring import structure, unstructure
 
@@ -233,6 +234,16 @@ class _Merger:
             for owner, claim in members.items():
                 claim_unit[owner, claim.id] = len(planned)
             planned.append((dict(sorted(members.items())), self._attribution_units(members)))
+        # The article speaks with one voice of its own (duplicate-author): every annotator's author is that source,
+        # though claims paired otherwise (or not at all) never named it in the same attribution.
+        authors = sorted(
+            (owner, source.id)
+            for owner, document in enumerate(self.docs)
+            for source in document.sources
+            if source.kind is SourceKind.AUTHOR and (owner, source.id) in self.referenced
+        )
+        for key in authors[1:]:
+            self.sources.join(authors[0], key)
         used: set[str] = set()  # sources and claims share one id space
         source_ids = self._source_ids(used)
         claims = []
