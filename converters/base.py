@@ -319,7 +319,7 @@ class Converter:
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         """Documents from parsed peer JSON records. The records' values are the reader's: it may take them apart
-        as it reads them (doccano's reader empties a large line's lists of annotations once they are read)."""
+        as it reads them (doccano's reader empties a line's lists of annotations once it has made its document)."""
         raise ConversionError(f"{self.name} cannot be read")
 
     def write(

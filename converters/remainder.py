@@ -617,10 +617,10 @@ def _apply(
 
 
 # A patch sets a key last, and a document's claims and sources are merged apart from it: the document, its article
-# and its sources are put back in the model's order, the order a document read from claimfmt has, so that a corpus
-# converted to a tool and back is not one whose every document and source has moved keys. Not its claims and their
-# attributions, which keep the reader's order with the record's keys after: a document has few sources, but tens of
-# claims, and putting those in order too made applying a record a fifth slower.
+# and its sources are put back in the model's order (the order ``unstructure`` and ``claimfmt.dump`` write), so that
+# a corpus converted to a tool and back is not one whose every document and source has moved keys. Not its claims
+# and their attributions, which keep the reader's order with the record's keys after: a document has few sources,
+# but tens of claims, and putting those in order too made applying a record a fifth slower.
 
 
 def _in_document_order(document: dict[str, JSON]) -> dict[str, JSON]:
