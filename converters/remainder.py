@@ -751,7 +751,6 @@ def _match(original: JSON, base: JSON, shift: Callable[[int], int]) -> tuple[dic
         queue = by_mention.get(key(at))
         if at is not None and queue:
             source_ids[source["id"]] = queue.popleft()
-    ours = {c["id"]: c for c in original["claims"]}
     for claim in base["claims"]:
         mine = ours.get(claim_ids.get(claim["id"], ""))
         if mine is None or len(mine["attributions"]) != len(claim["attributions"]):
