@@ -264,8 +264,8 @@ def memory(claims: int, work: Path) -> None:
         ),
         ("claimfmt convert --to averitec", ["convert", str(path), "--from", "claimfmt", "--to", "averitec"]),
         ("claimfmt convert --to parquet", ["convert", str(path), "--from", "claimfmt", "--to", "parquet"]),
-        # Back: a tool's file of one large document is read whole (its parsed JSON alone is several times the file),
-        # and Parquet's one row; a W3C collection an annotation at a time.
+        # Back: a tool's file of one large document is read whole (its parsed JSON alone is several times the file);
+        # Parquet's one row a claim at a time, and a W3C collection an annotation at a time.
         *(
             (
                 f"claimfmt convert --from {tool} (its output)",

@@ -633,3 +633,82 @@ def test_a_large_w3c_file_orjson_refuses_whole_is_refused_as_whole(payload: byte
     refused = payload in (b'"caf\xff"', b"1e400", b"[" * 1_030 + b"]" * 1_030)
     codes = {issue["code"] for issue in whole[1]["issues"]}
     assert (whole[0] == []) == refused and bool(codes & {"invalid-json", "invalid-utf8"}) == refused
+
+
+def _from_parquet(path: Path, target: str, output: Path) -> tuple[LossReport, bytes, int]:
+    """The report and output of converting a Parquet file to ``target``, and how many rows were read whole."""
+    from claimfmt.converters import parquet
+
+    rows = parquet._rows
+    whole: list[Any] = []
+
+    def spy(reader: Any) -> Any:
+        for row in rows(reader):
+            whole.append(row)
+            yield row
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parquet, "_rows", spy)
+        report = claimfmt.convert([path], source_format="parquet", target_format=target, output=output)
+    if output.is_dir():
+        return report, orjson.dumps({f.name: f.read_text() for f in sorted(output.iterdir())}), len(whole)
+    if output.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return report, pq.read_table(output).to_pylist().__repr__().encode(), len(whole)
+    return report, output.read_bytes() if output.exists() else b"", len(whole)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    json_documents().flatmap(lambda d: st.one_of(st.just(d), _mutated(d))),
+    st.sampled_from(["claimfmt", "w3c", "doccano", "brat", "parquet"]),
+)
+def test_one_large_parquet_row_converts_a_claim_at_a_time_as_when_read_whole(doc: Any, target: str) -> None:
+    # A Parquet file of one large row is read from its Arrow columns a claim at a time (each field of the claims
+    # read apart, a few claims made at once): the output and the report of the row read whole, and read whole
+    # only where it does not settle (anything to report but the one warning of an article without text).
+    from claimfmt import arrow
+
+    suffix = {"brat": "", "parquet": ".parquet", "claimfmt": ".json"}.get(target, ".jsonl")
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrow, "_CLAIMS_AT_ONCE", 2)  # several slices from a few claims
+        source, row = Path(folder, "doc.json"), Path(folder, "doc.parquet")
+        source.write_bytes(orjson.dumps(doc))
+        patch.setattr(large, "LARGE", 10**12)
+        claimfmt.convert([source], source_format="claimfmt", target_format="parquet", output=row)
+        assume(row.exists())  # an invalid document is not written
+        settled = large.validate_large(source) is not None
+        whole, expected, read = _from_parquet(row, target, Path(folder, "whole" + suffix))
+        assert read == 1
+        patch.setattr(large, "LARGE", 100)
+        streamed, out, read = _from_parquet(row, target, Path(folder, "streamed" + suffix))
+    event(f"read whole: {bool(read)}")
+    assert out == expected and streamed.to_json() == whole.to_json()
+    # brat and doccano write whole what a claim alone does not give; then the row is built whole from its columns.
+    assert read == (0 if settled else 1) or (target in ("brat", "doccano") and not _alone_to_a_tool(doc, target))
+
+
+def test_a_parquet_row_with_a_null_claim_is_read_whole(tmp_path: Path) -> None:
+    # A claim that is null in the row (a file another tool wrote) is not one to take apart: the row is read whole,
+    # which says where it is wrong.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from claimfmt import arrow
+
+    seed = orjson.loads((EXAMPLES / "seed-article.claimfmt.json").read_bytes())
+    batch = arrow.record_batch([seed])
+    claims = batch.column("claims")
+    values = claims.flatten()
+    nulled = pa.StructArray.from_arrays(
+        values.flatten(), fields=list(values.type), mask=pa.array([n == 1 for n in range(len(values))])
+    )
+    column = pa.ListArray.from_arrays(claims.offsets, nulled, type=claims.type)
+    columns = [column if name == "claims" else batch.column(name) for name in batch.schema.names]
+    pq.write_table(
+        pa.Table.from_batches([pa.RecordBatch.from_arrays(columns, schema=batch.schema)]), tmp_path / "n.parquet"
+    )
+    report, out, read = _from_parquet(tmp_path / "n.parquet", "claimfmt", tmp_path / "out.json")
+    assert read == 1 and not out and report.failed
+    assert any("/claims/1" in issue.format() for issue in report.issues)

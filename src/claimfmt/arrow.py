@@ -36,7 +36,7 @@ import pyarrow as pa
 from claimfmt import jsontext
 from claimfmt.dates import to_utc
 from claimfmt.issues import DocumentError, Issue
-from claimfmt.model import Document
+from claimfmt.model import Claim, Document
 from claimfmt.schemas import schema_versions
 from claimfmt.structuring import _NULLABLE, _RENAMED, as_json, deferred, json_keys, structure
 
@@ -46,11 +46,13 @@ __all__ = [
     "SCHEMA",
     "LayoutError",
     "check_schema",
+    "claims_json",
     "convert_batch",
     "documents_from_batch",
     "error_text",
     "flat_tables",
     "large_record_batch",
+    "large_row",
     "metadata",
     "record_batch",
     "validate_batch",
@@ -349,6 +351,7 @@ def _model_of(hint: Any) -> type | None:
 
 _ROW = pa.struct([f for f in SCHEMA if f.name not in DERIVED])
 _ENCODE, _DECODE = _encoder(_ROW) or (lambda data: data), _decoder(_ROW, model=Document)
+_CLAIM_DECODE = _decoder(SCHEMA.field("claims").type.value_type, model=Claim)
 
 
 def _published_at(article: dict[str, Any]) -> Any:
@@ -398,6 +401,29 @@ def large_record_batch(head: dict[str, Any], claims: Iterable[dict[str, Any]]) -
 
 
 _CLAIMS_AT_ONCE = 1024
+
+
+def large_row(batch: pa.RecordBatch) -> tuple[dict[str, Any] | DocumentError, pa.Array]:
+    """A one-row batch of :data:`SCHEMA` taken apart for reading a claim at a time: the row's JSON without its
+    claims (``"claims": []``, or why it is not a document), and its claims' array, which :func:`claims_json` reads.
+    """
+    check_schema(batch.schema)
+    column = batch.column("claims")
+    claims = column.flatten()
+    # Made from buffers: pa.array would import pandas (30 MB) where it is installed.
+    no_claims = pa.Array.from_buffers(pa.int32(), 2, [None, pa.py_buffer(bytes(8))])
+    empty = pa.ListArray.from_arrays(no_claims, claims.slice(0, 0), type=column.type)
+    head = pa.RecordBatch.from_arrays(
+        [empty if name == "claims" else batch.column(name) for name in batch.schema.names], schema=batch.schema
+    )
+    return _rows_json(head)[0], claims
+
+
+def claims_json(claims: pa.Array) -> Iterator[dict[str, Any]]:
+    """Each claim's JSON in an array of them (:func:`large_row`), as :func:`documents_from_batch` gives it in its
+    document, made a thousand at a time. Raises UnicodeDecodeError or orjson.JSONDecodeError as that does."""
+    for first in range(0, len(claims), _CLAIMS_AT_ONCE):
+        yield from _CLAIM_DECODE(claims.slice(first, _CLAIMS_AT_ONCE))
 
 
 def documents_from_batch(batch: pa.RecordBatch | pa.Table) -> Iterator[Document | DocumentError]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO
 
 import attrs
 
 from claimfmt.converters.base import ConversionError, Converter, LossReport, Options, Origin, Read
 from claimfmt.converters.registry import all_converters, get_converter
-from claimfmt.issues import DocumentError, Severity
+from claimfmt.issues import DocumentError, Issue, Severity
 from claimfmt.model import Document
 from claimfmt.reading import SourceLike
 from claimfmt.validation import validate_passing
@@ -42,21 +43,24 @@ def read_documents(
         raise ConversionError(f"{source_format} can be written but not read")
     for read in _guarded(converter.read(sources, options or Options(), report), report):
         report.documents_read += 1
-        if not converter.validates:
-            issues = validate_passing(read.document)
-            failed = False
-            for issue in issues:
-                if issue.code == _EXPECTED:
-                    report.adjust("spans not checked (the text is not known)")
-                    continue
-                failed |= issue.severity is Severity.ERROR
-                where = f"converted document {read.document.id!r}"
-                report.add(attrs.evolve(issue, message=f"{where}: {issue.message}"), read.origin)
-            if failed:
-                continue
+        if not converter.validates and _converted_issues(validate_passing(read.document), read, report):
+            continue
         yield read.document
         report.documents_written += 1
     report.finish()
+
+
+def _converted_issues(issues: Iterable[Issue], read: Read, report: LossReport) -> bool:
+    """Report what validating a document a reader converted found; whether it is invalid."""
+    failed = False
+    for issue in issues:
+        if issue.code == _EXPECTED:
+            report.adjust("spans not checked (the text is not known)")
+            continue
+        failed |= issue.severity is Severity.ERROR
+        where = f"converted document {read.document.id!r}"
+        report.add(attrs.evolve(issue, message=f"{where}: {issue.message}"), read.origin)
+    return failed
 
 
 def _guarded(reads: Iterator[Read], report: LossReport) -> Iterator[Read]:
@@ -96,8 +100,9 @@ def convert(
         raise ConversionError(f"{target_format} can be read but not written")
     report = LossReport(source=source_format, target=target_format)
     sources = list(sources)
-    if source_format == "claimfmt" and writer.writes_large(options) and isinstance(output, str | os.PathLike):
-        streamed = _large(sources, writer, output, options, LossReport(source="claimfmt", target=target_format), jsonl)
+    if source_format in _LARGE and writer.writes_large(options) and isinstance(output, str | os.PathLike):
+        large_report = LossReport(source=source_format, target=target_format)
+        streamed = _large(sources, source_format, writer, output, options, large_report, jsonl)
         if streamed is not None:
             return streamed
     documents = _or_nothing(read_documents(sources, source_format, options, report), report)
@@ -107,27 +112,45 @@ def convert(
     return report
 
 
+#: The formats whose one large document is read a claim at a time.
+_LARGE = ("claimfmt", "parquet")
+
+
 def _large(
     sources: list[SourceLike],
+    source_format: str,
     writer: Converter,
     output: str | os.PathLike[str],
     options: Options,
     report: LossReport,
     jsonl: bool | None,
 ) -> LossReport | None:
-    """The report of converting one large valid claimfmt file to a writer that takes a claim at a time, so that
-    its claims are never all held; None where the input is not that (nothing is written then, and ``report``
-    is to be dropped)."""
+    """The report of converting one large valid document (a claimfmt file, a Parquet file of one row) to a writer
+    that takes a claim at a time, so that its claims are never all held; None where the input is not that
+    (nothing is written then, and ``report`` is to be dropped)."""
     from claimfmt.large import Unbuildable, is_large, open_large
 
     path = sources[0] if len(sources) == 1 else None
-    if not (isinstance(path, str | os.PathLike) and str(output) != "-" and is_large(path)):
+    if not (isinstance(path, str | os.PathLike) and str(output) != "-" and Path(path).is_file()):
         return None
-    with open_large(path) as found:
+    if source_format == "parquet":
+        from claimfmt.converters.parquet import open_large_row
+
+        opened = open_large_row(path)
+    elif is_large(path):
+        opened = open_large(path)
+    else:
+        return None
+    with opened as found:
         if found is None:
             return None
-        for issue in found.issues:  # what validating it found, placed as reading it whole places it
-            report.add(issue, Origin(file=str(path), index=0))
+        # What validating it found, placed and told as reading it whole does.
+        origin = Origin(file=str(path), index=0)
+        if get_converter(source_format).validates:
+            for issue in found.issues:
+                report.add(issue, origin)
+        else:
+            _converted_issues(found.issues, Read(document=found.head, origin=origin), report)
         try:
             # Into a file, atomically: output thrown away here leaves the target as it was.
             report.records_written = writer.write_large(found, output, options, report, jsonl=jsonl)

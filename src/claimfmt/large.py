@@ -44,7 +44,10 @@ __all__ = [
     "Unbuildable",
     "is_large",
     "open_large",
+    "built_claim",
+    "head_document",
     "read_large",
+    "settle",
     "top_level",
     "validate_large",
 ]
@@ -145,7 +148,7 @@ class LargeDocument:
     """One valid large document whose claims are built from the file one at a time, each time they are gone
     through: a writer that takes them so (``Converter.write_large``) never holds more than one.
 
-    Made by :func:`open_large`, and usable while it is open.
+    Made by :func:`open_large`, and usable while it is open (a Parquet row's: ``converters.parquet.open_large_row``).
     """
 
     def __init__(self, head: Document, data: memoryview, raws: list[Any], issues: list[Issue]) -> None:
@@ -197,6 +200,18 @@ def _built(raw: Any) -> Claim:
         raise Unbuildable(str(exc)) from None
 
 
+def built_claim(claim: dict[str, Any]) -> Claim:
+    """A claim's JSON built into the model, the fast way; :class:`Unbuildable` where it cannot be so."""
+    import msgspec
+
+    from claimfmt.model import Claim
+
+    try:
+        return msgspec.convert(claim, Claim, strict=True)
+    except msgspec.ValidationError as exc:
+        raise Unbuildable(str(exc)) from None
+
+
 @functools.cache
 def _claim_decoder() -> Any:
     import msgspec
@@ -227,6 +242,18 @@ def open_large(path: str | os.PathLike[str]) -> Iterator[LargeDocument | None]:
             yield found
         finally:
             raws.clear()  # the raw parts are views of the mapped file, which goes when they do
+
+
+def head_document(head: dict[str, Any]) -> Document:
+    """The document without its claims (:attr:`LargeDocument.head`), built from its JSON without them (left as it
+    is); :class:`Unbuildable` where it cannot be built the fast way."""
+    import msgspec
+
+    head = dict(head)
+    try:
+        return _document(head, _head_parts(head), ())
+    except msgspec.ValidationError as exc:
+        raise Unbuildable(str(exc)) from None
 
 
 def _head_parts(head: dict[str, Any]) -> dict[str, Any]:
@@ -271,11 +298,7 @@ def _settled(
     keep: Callable[[dict[str, Any], Any], None] | None = None,
 ) -> tuple[dict[str, Any], list[Issue]] | None:
     """The document's parsed parts but its claims, where it settles a claim at a time (``data``: the file's bytes),
-    and what it has to report (its article without text: the one warning that its spans went unchecked).
-
-    ``begin`` is handed the parts but the claims once they are checked (it may take away all but the
-    relations), and ``keep`` each claim once it is, with its raw part (a view of ``data``).
-    """
+    and what it has to report (:func:`settle`); ``keep`` is handed each claim's raw part too (a view of ``data``)."""
     import msgspec  # only for large files
 
     try:
@@ -286,6 +309,32 @@ def _settled(
     hand_back(data)  # every page was read to find the parts: only the head's are read again now
     head: dict[str, Any] = {key: orjson.loads(memoryview(raw)) for key, raw in parts.items()}
     del parts
+
+    def parsed() -> Iterator[tuple[dict[str, Any], Any]]:
+        claims.reverse()  # taken from the end, in order: each claim's raw part goes once it is read
+        for number in range(1, len(claims) + 1):
+            raw = claims.pop()
+            yield orjson.loads(memoryview(raw)), raw
+            if not number % WINDOW:
+                hand_back(data)
+
+    return settle(head, parsed(), begin, keep)
+
+
+def settle(
+    head: dict[str, Any],
+    claims: Iterator[tuple[dict[str, Any], Any]],
+    begin: Callable[[dict[str, Any]], None] | None = None,
+    keep: Callable[[dict[str, Any], Any], None] | None = None,
+) -> tuple[dict[str, Any], list[Issue]] | None:
+    """``head`` (the document's JSON but its claims), where the document settles a claim at a time, and what it
+    has to report (its article without text: the one warning that its spans went unchecked); None where it does
+    not (anything else to report, another version, plugins' checks), to be read whole.
+
+    ``claims``: each claim's JSON with what it was read from, in order, made as they are asked for. ``begin`` is
+    handed the head once it is checked (it may take away all but the relations), and ``keep`` each claim, with
+    what it was read from, once it is.
+    """
     if head.get("claimfmt") != CURRENT_VERSION or plugin_checks():
         return None
     if not span_lenient_validator(CURRENT_VERSION).is_valid({**head, "claims": []}):
@@ -296,16 +345,11 @@ def _settled(
     if begin is not None:
         begin(head)
     valid_claim = span_lenient_validator(CURRENT_VERSION, "claim").is_valid
-    claims.reverse()  # taken from the end, in order: each claim's raw part goes once it is read
-    for number in range(1, len(claims) + 1):
-        raw = claims.pop()
-        claim = orjson.loads(memoryview(raw))
+    for claim, raw in claims:
         if not (valid_claim(claim) and claims_settled(seen, [claim])):
             return None
         if keep is not None:
             keep(claim, raw)
-        if not number % WINDOW:
-            hand_back(data)
     if not tail_settled(seen, head):
         return None
     from claimfmt.validators.spans import unchecked_issues  # where the checks register: loaded as they are
