@@ -273,6 +273,7 @@ def memory(claims: int, work: Path) -> None:
             )
             for tool, suffix in _READ_BACK.items()
         ),
+        ("claimfmt validate, the row --to parquet wrote", ["validate", str(work / "out-parquet.parquet")]),
         (
             "claimfmt convert --from w3c (--record's)",
             ["convert", str(work / "out-record.json"), "--from", "w3c", "--to", "claimfmt"],

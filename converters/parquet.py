@@ -144,74 +144,24 @@ class Parquet(Converter):
 @contextlib.contextmanager
 def open_large_row(path: str | os.PathLike[str]) -> Iterator[LargeDocument | None]:
     """The one valid document of a Parquet file holding one row above :data:`claimfmt.large.LARGE` bytes, its
-    claims read from the row's Arrow columns a thousand at a time each time they are gone through (never all
+    claims made from the row's Arrow columns a thousand at a time each time they are gone through (never all
     made at once), as :func:`claimfmt.large.open_large` reads a large JSON file; None to read it the usual way,
-    which says what is wrong with it where anything is."""
-    pq = _pyarrow()
-    from claimfmt.arrow import LayoutError, check_schema, claims_json, large_row
-    from claimfmt.large import LARGE, Unbuildable, settle
+    which says what is wrong with it where anything is (:func:`claimfmt.arrow.settled_row`)."""
+    _pyarrow()
+    from claimfmt.arrow import settled_row
+    from claimfmt.large import Unbuildable
 
-    try:
-        reader = pq.ParquetFile(path)
-        check_schema(reader.schema_arrow)
-        if (
-            reader.metadata.num_rows != 1
-            or reader.num_row_groups != 1
-            or reader.metadata.row_group(0).total_byte_size <= LARGE
-        ):
-            yield None
-            return
-        batch = _row_by_parts(reader)
-        if batch is None:
-            yield None
-            return
-        head, claims = large_row(batch)
-        del batch
-        if isinstance(head, DocumentError):
-            yield None
-            return
-        settled = settle(head, ((claim, None) for claim in claims_json(claims)))
-        if settled is None:
-            yield None
-            return
-        found = _LargeRow(head, claims, settled[1])
-        del head, settled  # its JSON: the document's head is built now
-    except (OSError, ValueError, LayoutError, Unbuildable):  # what the usual reading reports, as it reports it
-        yield None  # pyarrow's ArrowInvalid is a ValueError; so are a string that is not UTF-8 and bad JSON
+    found = settled_row(path)
+    if found is None:
+        yield None
         return
-    yield found
-
-
-def _row_by_parts(reader: Any) -> Any:
-    """A one-row file's row as a record batch, its claims read a field at a time: the whole row group read at once
-    holds the pages and builders of every column together (a row of 44 MB peaked 120 MB above it). None where a
-    claim is null (the usual reading says so)."""
-    import pyarrow as pa
-
-    schema = reader.schema_arrow
-    kind = schema.field("claims").type
-    # The claims' leaves are at claims.list.element.FIELD... where the file says so (older writers: list.item).
-    paths = (reader.schema.column(n).path for n in range(reader.metadata.num_columns))
-    prefix = ".".join(next(path for path in paths if path.startswith("claims.")).split(".")[:3])
-    # One thread: pyarrow's reader threads can abort the interpreter at exit.
-    others = reader.read_row_group(0, columns=[n for n in schema.names if n != "claims"], use_threads=False)
-    fields, offsets, pool = [], None, pa.default_memory_pool()
-    for field in kind.value_type:
-        column = reader.read_row_group(0, columns=[f"{prefix}.{field.name}"], use_threads=False)["claims"]
-        column = column.combine_chunks()
-        values = column.flatten()
-        if column.null_count or values.null_count:
-            return None
-        offsets = column.offsets
-        fields.append(values.flatten()[0])
-        del column, values
-        # What reading freed, handed back to the system before the next field is read (the system allocator's
-        # heap, trimmed: without it a third of the peak is freed memory not handed back).
-        pool.release_unused()
-    values = pa.StructArray.from_arrays(fields, fields=list(kind.value_type))
-    claims = pa.ListArray.from_arrays(offsets, values, type=kind)
-    columns = [claims if name == "claims" else others[name].combine_chunks() for name in schema.names]
-    return pa.RecordBatch.from_arrays(columns, schema=schema)
+    try:
+        document = _LargeRow(*found)
+    except Unbuildable:
+        yield None
+        return
+    del found  # the head's JSON: the document's head is built now
+    yield document
 
 
 class _LargeRow(LargeDocument):

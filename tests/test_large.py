@@ -671,10 +671,14 @@ def test_one_large_parquet_row_converts_a_claim_at_a_time_as_when_read_whole(doc
     from claimfmt import arrow
 
     suffix = {"brat": "", "parquet": ".parquet", "claimfmt": ".json"}.get(target, ".jsonl")
+    try:
+        data = orjson.dumps(doc)
+    except TypeError:  # an integer beyond 64 bits, which no claimfmt file holds
+        assume(False)
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         patch.setattr(arrow, "_CLAIMS_AT_ONCE", 2)  # several slices from a few claims
         source, row = Path(folder, "doc.json"), Path(folder, "doc.parquet")
-        source.write_bytes(orjson.dumps(doc))
+        source.write_bytes(data)
         patch.setattr(large, "LARGE", 10**12)
         claimfmt.convert([source], source_format="claimfmt", target_format="parquet", output=row)
         assume(row.exists())  # an invalid document is not written
@@ -687,6 +691,35 @@ def test_one_large_parquet_row_converts_a_claim_at_a_time_as_when_read_whole(doc
     assert out == expected and streamed.to_json() == whole.to_json()
     # brat and doccano write whole what a claim alone does not give; then the row is built whole from its columns.
     assert read == (0 if settled else 1) or (target in ("brat", "doccano") and not _alone_to_a_tool(doc, target))
+
+
+@settings(max_examples=40, deadline=None)
+@given(json_documents().flatmap(lambda d: st.one_of(st.just(d), _mutated(d))))
+def test_one_large_parquet_row_validates_a_claim_at_a_time_as_when_read_whole(doc: Any) -> None:
+    # claimfmt validate FILE.parquet checks one large row a claim at a time: the issues of the row read whole.
+    from claimfmt import arrow
+
+    try:
+        data = orjson.dumps(doc)
+    except TypeError:  # an integer beyond 64 bits, which no claimfmt file holds
+        assume(False)
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrow, "_CLAIMS_AT_ONCE", 2)
+        source, row = Path(folder, "doc.json"), Path(folder, "doc.parquet")
+        source.write_bytes(data)
+        patch.setattr(large, "LARGE", 10**12)
+        claimfmt.convert([source], source_format="claimfmt", target_format="parquet", output=row)
+        assume(row.exists())  # an invalid document is not written
+        settled = large.validate_large(source) is not None
+        whole = validate_sources([row])
+        assert arrow.settled_row(row) is None
+        patch.setattr(large, "LARGE", 100)
+        streamed = validate_sources([row])
+        assert (arrow.settled_row(row) is not None) == settled
+    event(f"settled: {settled}")
+    assert [i.format() for i in streamed.issues] == [i.format() for i in whole.issues]
+    assert (streamed.documents, streamed.invalid_documents) == (whole.documents, whole.invalid_documents)
+    assert streamed.documents == 1
 
 
 def test_a_parquet_row_with_a_null_claim_is_read_whole(tmp_path: Path) -> None:
