@@ -428,9 +428,11 @@ def settled_row(path: str | os.PathLike[str]) -> tuple[dict[str, Any], pa.Array,
             return None
         head, claims = _large_row(batch)
         del batch
+        pa.default_memory_pool().release_unused()  # the other columns' memory, once the head is made of them
         if isinstance(head, DocumentError):
             return None
         settled = settle(head, ((claim, None) for claim in claims_json(claims)))
+        pa.default_memory_pool().release_unused()  # and the claims' values, made and dropped a thousand at a time
     except (OSError, ValueError):  # pyarrow's ArrowInvalid, a LayoutError, a string not UTF-8, bad JSON
         return None
     return None if settled is None else (head, claims, settled[1])
