@@ -472,7 +472,6 @@ def _large_row(batch: pa.RecordBatch) -> tuple[dict[str, Any] | DocumentError, p
     """A one-row batch of :data:`SCHEMA` taken apart for reading a claim at a time: the row's JSON without its
     claims (``"claims": []``, or why it is not a document), and its claims' array, which :func:`claims_json` reads.
     """
-    check_schema(batch.schema)
     column = batch.column("claims")
     claims = column.flatten()
     # Made from buffers: pa.array would import pandas (30 MB) where it is installed.
@@ -485,7 +484,7 @@ def _large_row(batch: pa.RecordBatch) -> tuple[dict[str, Any] | DocumentError, p
 
 
 def claims_json(claims: pa.Array) -> Iterator[dict[str, Any]]:
-    """Each claim's JSON in an array of them (:func:`large_row`), as :func:`documents_from_batch` gives it in its
+    """Each claim's JSON in an array of them (:func:`settled_row`'s), as :func:`documents_from_batch` gives it in its
     document, made a thousand at a time. Raises UnicodeDecodeError or orjson.JSONDecodeError as that does."""
     for first in range(0, len(claims), _CLAIMS_AT_ONCE):
         yield from _CLAIM_DECODE(claims.slice(first, _CLAIMS_AT_ONCE))
