@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -659,18 +660,12 @@ def _from_parquet(path: Path, target: str, output: Path) -> tuple[LossReport, by
     return report, output.read_bytes() if output.exists() else b"", len(whole)
 
 
-@settings(max_examples=40, deadline=None)
-@given(
-    json_documents().flatmap(lambda d: st.one_of(st.just(d), _mutated(d))),
-    st.sampled_from(["claimfmt", "w3c", "doccano", "brat", "parquet"]),
-)
-def test_one_large_parquet_row_converts_a_claim_at_a_time_as_when_read_whole(doc: Any, target: str) -> None:
-    # A Parquet file of one large row is read from its Arrow columns a claim at a time (each field of the claims
-    # read apart, a few claims made at once): the output and the report of the row read whole, and read whole
-    # only where it does not settle (anything to report but the one warning of an article without text).
+@contextlib.contextmanager
+def _one_row(doc: Any) -> Iterator[tuple[Path, Path, bool, pytest.MonkeyPatch]]:
+    """A folder holding ``doc`` as the one row of a Parquet file (written from its JSON read whole), that file,
+    whether the JSON settles a claim at a time, and the patch that reads it whole until ``LARGE`` is set again."""
     from claimfmt import arrow
 
-    suffix = {"brat": "", "parquet": ".parquet", "claimfmt": ".json"}.get(target, ".jsonl")
     try:
         data = orjson.dumps(doc)
     except TypeError:  # an integer beyond 64 bits, which no claimfmt file holds
@@ -682,11 +677,24 @@ def test_one_large_parquet_row_converts_a_claim_at_a_time_as_when_read_whole(doc
         patch.setattr(large, "LARGE", 10**12)
         claimfmt.convert([source], source_format="claimfmt", target_format="parquet", output=row)
         assume(row.exists())  # an invalid document is not written
-        settled = large.validate_large(source) is not None
-        whole, expected, read = _from_parquet(row, target, Path(folder, "whole" + suffix))
+        yield Path(folder), row, large.validate_large(source) is not None, patch
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    json_documents().flatmap(lambda d: st.one_of(st.just(d), _mutated(d))),
+    st.sampled_from(["claimfmt", "w3c", "doccano", "brat", "parquet"]),
+)
+def test_one_large_parquet_row_converts_a_claim_at_a_time_as_when_read_whole(doc: Any, target: str) -> None:
+    # A Parquet file of one large row is read from its Arrow columns a claim at a time (each field of the claims
+    # read apart, a few claims made at once): the output and the report of the row read whole, and read whole
+    # only where it does not settle (anything to report but the one warning of an article without text).
+    suffix = {"brat": "", "parquet": ".parquet", "claimfmt": ".json"}.get(target, ".jsonl")
+    with _one_row(doc) as (folder, row, settled, patch):
+        whole, expected, read = _from_parquet(row, target, folder / f"whole{suffix}")
         assert read == 1
         patch.setattr(large, "LARGE", 100)
-        streamed, out, read = _from_parquet(row, target, Path(folder, "streamed" + suffix))
+        streamed, out, read = _from_parquet(row, target, folder / f"streamed{suffix}")
     event(f"read whole: {bool(read)}")
     assert out == expected and streamed.to_json() == whole.to_json()
     # brat and doccano write whole what a claim alone does not give; then the row is built whole from its columns.
@@ -699,18 +707,7 @@ def test_one_large_parquet_row_validates_a_claim_at_a_time_as_when_read_whole(do
     # claimfmt validate FILE.parquet checks one large row a claim at a time: the issues of the row read whole.
     from claimfmt import arrow
 
-    try:
-        data = orjson.dumps(doc)
-    except TypeError:  # an integer beyond 64 bits, which no claimfmt file holds
-        assume(False)
-    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(arrow, "_CLAIMS_AT_ONCE", 2)
-        source, row = Path(folder, "doc.json"), Path(folder, "doc.parquet")
-        source.write_bytes(data)
-        patch.setattr(large, "LARGE", 10**12)
-        claimfmt.convert([source], source_format="claimfmt", target_format="parquet", output=row)
-        assume(row.exists())  # an invalid document is not written
-        settled = large.validate_large(source) is not None
+    with _one_row(doc) as (_, row, settled, patch):
         whole = validate_sources([row])
         assert arrow.settled_row(row) is None
         patch.setattr(large, "LARGE", 100)
