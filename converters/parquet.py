@@ -190,12 +190,7 @@ class _LargeRow(LargeDocument):
     def built(self) -> Iterator[Claim]:
         from claimfmt.large import built_claim
 
-        return (built_claim(claim) for claim in self.claims_json())
-
-    def whole(self) -> Document:
-        document = attrs.evolve(self.head, claims=tuple(self.built()))
-        object.__setattr__(document, "_issues", tuple(self.issues))  # validated when opened
-        return document
+        return map(built_claim, self.claims_json())
 
 
 @attrs.frozen(kw_only=True)

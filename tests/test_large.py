@@ -656,7 +656,7 @@ def _from_parquet(path: Path, target: str, output: Path) -> tuple[LossReport, by
     if output.suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        return report, pq.read_table(output).to_pylist().__repr__().encode(), len(whole)
+        return report, repr(pq.read_table(output).to_pylist()).encode(), len(whole)
     return report, output.read_bytes() if output.exists() else b"", len(whole)
 
 

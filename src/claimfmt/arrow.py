@@ -415,14 +415,22 @@ def settled_row(path: str | os.PathLike[str]) -> tuple[dict[str, Any], pa.Array,
     """
     import pyarrow.parquet as pq
 
-    from claimfmt.large import LARGE, settle
-
     try:
         reader = pq.ParquetFile(path)
         check_schema(reader.schema_arrow)
-        metadata = reader.metadata
-        if metadata.num_rows != 1 or metadata.num_row_groups != 1 or metadata.row_group(0).total_byte_size <= LARGE:
-            return None
+    except (OSError, ValueError):  # pyarrow's ArrowInvalid, a LayoutError
+        return None
+    return _settled_row(reader)
+
+
+def _settled_row(reader: Any) -> tuple[dict[str, Any], pa.Array, list[Issue]] | None:
+    """:func:`settled_row` of a file open in ``reader`` (a ``pyarrow.parquet.ParquetFile`` of :data:`SCHEMA`)."""
+    from claimfmt.large import LARGE, settle
+
+    metadata = reader.metadata
+    if metadata.num_rows != 1 or metadata.num_row_groups != 1 or metadata.row_group(0).total_byte_size <= LARGE:
+        return None
+    try:
         batch = _row_by_parts(reader)
         if batch is None:
             return None
@@ -433,7 +441,7 @@ def settled_row(path: str | os.PathLike[str]) -> tuple[dict[str, Any], pa.Array,
             return None
         settled = settle(head, ((claim, None) for claim in claims_json(claims)))
         pa.default_memory_pool().release_unused()  # and the claims' values, made and dropped a thousand at a time
-    except (OSError, ValueError):  # pyarrow's ArrowInvalid, a LayoutError, a string not UTF-8, bad JSON
+    except (OSError, ValueError):  # pyarrow's ArrowInvalid, a string not UTF-8, bad JSON
         return None
     return None if settled is None else (head, claims, settled[1])
 
@@ -609,13 +617,13 @@ def validate_parquet(path: str, wanted: Callable[[str], bool] | None = None) -> 
     from claimfmt.issues import Severity
     from claimfmt.validation import validate
 
-    if (large := settled_row(path)) is not None:  # one large valid row, checked a claim at a time
-        return 1, 0, [i.located(file=path, line=None, index=0) for i in large[2] if not wanted or wanted(i.code)]
     documents = invalid = 0
     found: list[Issue] = []
     try:
         reader = pq.ParquetFile(path)
         check_schema(reader.schema_arrow)
+        if (large := _settled_row(reader)) is not None:  # one large valid row, checked a claim at a time
+            return 1, 0, [i.located(file=path, line=None, index=0) for i in large[2] if not wanted or wanted(i.code)]
         # One thread: pyarrow's reader threads can abort the interpreter at exit.
         for batch in reader.iter_batches(batch_size=1024, use_threads=False):
             for document in documents_from_batch(batch):

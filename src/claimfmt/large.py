@@ -179,7 +179,7 @@ class LargeDocument:
 
     def whole(self) -> Document:
         """The document with all its claims, for a writer that needs it whole."""
-        document = attrs.evolve(self.head, claims=tuple(_built(raw) for raw in self._raw()))
+        document = attrs.evolve(self.head, claims=tuple(self.built()))
         object.__setattr__(document, "_issues", tuple(self.issues))  # validated when opened
         return document
 
