@@ -18,6 +18,7 @@ document (``converters/remainder.py``), so both ways are exact.
 from __future__ import annotations
 
 import array
+import functools
 import itertools
 import os
 import re
@@ -25,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, ClassVar
 
+from claimfmt import jsontext
 from claimfmt.converters import remainder
 from claimfmt.converters.base import (
     Converter,
@@ -68,13 +70,59 @@ _TOKENS = "org.prodigy:tokens"
 _SKIPPED = ("reject", "ignore")
 
 
+class _Unparsed:
+    """A large task's array as its line holds it (JSON text), with the keys of its items: its tokens, which a task
+    claimfmt wrote gives back to be dropped unlooked at but for their keys (the writer makes them again from the
+    text), and its spans and relations, held parsed until the document is made of them. Parsed, a document's
+    55,000 claims' tokens were 255 MB of Python values, its spans and relations 145 MB, for a line of 139 MB."""
+
+    __slots__ = ("_held", "keys", "text")
+
+    def __init__(self, text: bytes, items: Iterator[JSON], *, held: bool) -> None:
+        self.text = text
+        #: Every key of the items that are objects.
+        self.keys: set[str] = set()
+        kept: list[JSON] = []
+        for item in items:  # parsed a part at a time (jsontext.loads)
+            if type(item) is dict:
+                self.keys.update(item)
+            if held:
+                kept.append(item)
+        self._held = kept if held else None
+
+    def parsed(self) -> list[JSON]:
+        """The items: those parsed with the line the first time (then let go), else parsed again."""
+        held, self._held = self._held, None
+        return held if held is not None else jsontext.loads(self.text)
+
+
+def _parsed(task: dict[str, JSON], *, tokens: bool = True) -> dict[str, JSON]:
+    """``task`` with its arrays kept as text parsed (but its tokens, without ``tokens``)."""
+    return {k: v.parsed() if isinstance(v, _Unparsed) and (tokens or k != "tokens") else v for k, v in task.items()}
+
+
+def _drops_tokens(patch: JSON) -> bool:
+    """Whether restoring ``patch`` (a task's record) drops the task's tokens without looking at them: the tool's
+    extension was there when the task was written, and the document's own extensions did not hold it
+    (``remainder._extensions``)."""
+    extensions = patch.get("extensions") if isinstance(patch, dict) else None
+    if not isinstance(extensions, dict):
+        return False
+    was, value = extensions.get("was"), extensions.get("value")
+    return isinstance(was, dict) and _TOKENS in was and not (isinstance(value, dict) and _TOKENS in value)
+
+
 class Prodigy(Converter):
     """Prodigy tasks: spans (ner_manual, spans_manual) and relations (rel.manual)."""
 
     name: ClassVar[str] = "prodigy"
     summary: ClassVar[str] = "Prodigy JSONL tasks (spans, relations; reject/ignore answers skipped)"
-    # A large line's record: its fragments kept as text, each parsed as it is applied.
-    unparsed: ClassVar[KeepAsText] = remainder.UNPARSED
+    # A large line's record: its fragments kept as text, each parsed as it is applied; its arrays kept as text.
+    unparsed: ClassVar[KeepAsText] = {
+        **remainder.UNPARSED,
+        ("tokens",): functools.partial(_Unparsed, held=False),
+        **{(key,): functools.partial(_Unparsed, held=True) for key in ("spans", "relations")},
+    }
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:
         mapping = options.mapping or preset("default")
@@ -89,12 +137,23 @@ class Prodigy(Converter):
             identifier = _identifier(task, origin.index or 0)
             patch = task.get(RECORD)
             plain = {k: v for k, v in task.items() if k != RECORD}
-            data = _rebuild(plain, identifier, mapping, report, origin)
+            if isinstance(plain.get("tokens"), _Unparsed) and not _drops_tokens(patch):
+                plain["tokens"] = plain["tokens"].parsed()
+            # A large task's spans and relations are parsed for its document to be made of them, then let go once
+            # read (what tells whether Prodigy added anything to them is found first).
+            whole = _parsed(plain, tokens=False)
+            only = patch is not None and _only_written(whole)
+            data = _rebuild(whole, identifier, mapping, report, origin, consume=True)
+            del whole
             # Spans have no ids of their own: fragments follow their claim's first span.
-            document = (
-                trusted(data) if patch is None else remainder.restore(data, patch, report, origin, stable_ids=False)
-            )
-            yield Read(document=_parked(plain, document, mapping, report, written=patch is not None), origin=origin)
+            document = None if patch is None else remainder.restored(data, patch, report, origin, stable_ids=False)
+            if document is None:
+                if isinstance(plain.get("tokens"), _Unparsed):  # the record set aside: the tokens are the document's
+                    plain["tokens"] = tokens = plain["tokens"].parsed()
+                    data["extensions"] = {_TOKENS: tokens}  # where _rebuild puts a task's tokens
+                document = trusted(data)
+            document = _parked(plain, document, mapping, report, written=patch is not None, only=only)
+            yield Read(document=document, origin=origin)
 
     def write_records(self, documents: Iterable[Document], options: Options, report: LossReport) -> Iterator[JSON]:
         mapping = options.mapping or preset("default")
@@ -295,10 +354,16 @@ def _identifier(task: dict[str, JSON], index: int) -> str:
 
 
 def _rebuild(
-    task: dict[str, JSON], identifier: str, mapping: AnnotationMapping, report: LossReport, origin: Origin
+    task: dict[str, JSON],
+    identifier: str,
+    mapping: AnnotationMapping,
+    report: LossReport,
+    origin: Origin,
+    *,
+    consume: bool = False,
 ) -> dict[str, JSON]:
     """The JSON of the document a task gives through the mapping alone (with its tokens kept, to be written
-    again)."""
+    again); ``consume`` takes the task's spans and relations out of it once they are read."""
     text = task["text"]
     standoff = Standoff(text=text)
     found: dict[tuple[int, int, str], str] = {}
@@ -329,6 +394,9 @@ def _rebuild(
             # Named by its ends, not its place: the ids made from it stay when other relations are deleted.
             (hs, he), (cs, ce) = (_bounds(relation["head_span"]), _bounds(relation["child_span"]))
             standoff.links.append(Link(f"R{hs}_{he}_{cs}_{ce}", label, [(labels[head], head), (labels[child], child)]))
+    if consume:
+        task.pop("spans", None)
+        task.pop("relations", None)
     data, _ = read_json(standoff, mapping, identifier, report)
     if isinstance(task.get("tokens"), list):
         data["extensions"] = {_TOKENS: task["tokens"]}  # the last key, as the model orders them
@@ -378,13 +446,27 @@ def _task(document: Document, mapping: AnnotationMapping, report: LossReport) ->
 
 
 def _parked(
-    task: dict[str, JSON], document: Document, mapping: AnnotationMapping, report: LossReport, *, written: bool
+    task: dict[str, JSON],
+    document: Document,
+    mapping: AnnotationMapping,
+    report: LossReport,
+    *,
+    written: bool,
+    only: bool,
 ) -> Document:
-    """``document`` with what the writer would not give back of ``task`` kept (and counted)."""
-    if written and not {_TASK, _TOKENS} & set(extensions_of(document)) and _only_written(task, document, mapping):
+    """``document`` with what the writer would not give back of ``task`` kept (and counted); ``only``: the task,
+    ``written`` by claimfmt, holds no key its writer does not write (:func:`_only_written`)."""
+    # Relations are written only where the document has one.
+    if (
+        only
+        and not {_TASK, _TOKENS} & set(extensions_of(document))
+        and ("relations" not in task or relates(as_json(document), mapping))
+    ):
         return document  # nothing Prodigy added: writing the document again would find nothing to keep
     again = _task(document, mapping, LossReport(source="-", target="-"))
-    return kept_by_reader(document, task, again, written=written, extension=_TASK, field="prodigy", report=report)
+    return kept_by_reader(
+        document, _parsed(task), again, written=written, extension=_TASK, field="prodigy", report=report
+    )
 
 
 #: The keys the writer writes of each token it makes.
@@ -400,12 +482,14 @@ _WRITTEN: Shape = {
 }
 
 
-def _only_written(task: dict[str, JSON], document: Document, mapping: AnnotationMapping) -> bool:
-    """Whether a task holds no key the writer would not write again for ``document`` (which keeps no tokens),
-    told without writing it: every key is one the writer writes wherever it writes the object holding it, but
-    ``relations``, written only where there is one."""
-    if not only_written(task, _WRITTEN) or ("relations" in task and not relates(as_json(document), mapping)):
+def _only_written(task: dict[str, JSON]) -> bool:
+    """Whether a task holds no key the writer would not write again (but ``relations``, written only where the
+    document has one), told without writing it: every key is one the writer writes wherever it writes the
+    object holding it."""
+    if not only_written(task, _WRITTEN):
         return False
     tokens = task.get("tokens")
+    if isinstance(tokens, _Unparsed):
+        return tokens.keys <= _TOKEN
     # A token's values are all plain: its keys say it all, gathered in one pass over thousands of tokens.
     return not isinstance(tokens, list) or set().union(*(t for t in tokens if type(t) is dict)) <= _TOKEN

@@ -165,6 +165,61 @@ def test_members_kept_unparsed_are_what_orjson_gives_whole_and_a_damaged_text_fa
     assert orjson.dumps(_unkept(found[1])) == orjson.dumps(expected[1])  # key order too
 
 
+def _array(text: bytes, items: Iterator[Any], *, taken: int) -> tuple[str, bytes, list[Any]]:
+    return ("array", text, [item for _, item in zip(range(taken), items, strict=False)])
+
+
+@given(st.lists(_VALUES, max_size=8), _VALUES, st.booleans(), st.integers(0, 9), st.data())
+def test_an_array_kept_unparsed_is_what_orjson_gives_whole_and_a_damaged_text_fails_as_it_fails(
+    tokens: list[Any], rest: Any, indent: bool, taken: int, data: st.DataObject
+) -> None:
+    """A large array kept as text (``unparsed``, Prodigy's tokens) is its text and the items its stand-in takes, as
+    parsing the text whole gives them; a text orjson does not read fails as it fails, whether the stand-in takes
+    the item orjson does not read or leaves it (what it leaves is parsed after it)."""
+    value = {"rest": rest, "tokens": tokens, "after": {"tokens": tokens}}
+    text = bytearray(_text(value, indent, False))
+    if data.draw(st.booleans()):
+        at = data.draw(st.integers(0, len(text)))
+        text[at:at] = data.draw(st.sampled_from([b",", b"]", b"}", b"[", b'"', b":", b"\xff", b"\\"]))
+
+    def kept(text: bytes, items: Iterator[Any]) -> tuple[str, bytes, list[Any]]:
+        return _array(text, items, taken=taken)
+
+    try:
+        found: Any = ("value", jsontext.loads(bytes(text), unparsed={("tokens",): kept}))
+    except orjson.JSONDecodeError as exc:
+        found = ("error", str(exc))
+    expected = _either(bytes(text))
+    assert found[0] == expected[0]
+    if found[0] == "error":
+        assert found[1] == expected[1]
+        return
+    if not isinstance(expected[1], dict) or not isinstance(expected[1].get("tokens"), list):
+        return  # damaged into another value orjson reads
+    stand_in = found[1]["tokens"]
+    # Kept where its text is longer than a part (8 bytes here): surely where even its compact text is.
+    assert isinstance(stand_in, tuple) or len(orjson.dumps(expected[1]["tokens"])) <= 8
+    if isinstance(stand_in, tuple):
+        assert stand_in[0] == "array"
+        assert orjson.dumps(orjson.loads(stand_in[1])) == orjson.dumps(expected[1]["tokens"])
+        assert orjson.dumps(stand_in[2]) == orjson.dumps(expected[1]["tokens"][:taken])
+        found[1]["tokens"] = orjson.loads(stand_in[1])
+    assert orjson.dumps(found[1]) == orjson.dumps(expected[1])  # only the path named is kept
+
+
+@pytest.mark.parametrize("taken", [0, 1, 3])
+@pytest.mark.parametrize("bad", [b'"\xff"', b'"\\ud800"', b"01", b"[" * 1030 + b"]" * 1030])
+def test_an_array_kept_unparsed_with_an_item_orjson_does_not_read_fails_as_the_whole_text_fails(
+    bad: bytes, taken: int
+) -> None:
+    text = b'{"tokens": [{"text": "a"}, ' + bad + b', {"text": "b"}], "rest": 1}'
+    with pytest.raises(orjson.JSONDecodeError) as whole:
+        orjson.loads(text)
+    with pytest.raises(orjson.JSONDecodeError) as split:
+        jsontext.loads(text, unparsed={("tokens",): lambda text, items: _array(text, items, taken=taken)})
+    assert str(split.value) == str(whole.value)
+
+
 @pytest.mark.parametrize("bad", [b'"\xff"', b'"\\ud800"', b"[1, 2,]", b"01"])
 def test_a_member_kept_unparsed_that_orjson_does_not_read_fails_as_the_whole_text_fails(bad: bytes) -> None:
     text = b'{"record": {"claims": {"T1": {"at": [1, 2]}, "T2": ' + bad + b', "T3": {}}}}'

@@ -664,7 +664,18 @@ def test_labelstudio_reader_writes_again_only_where_label_studio_may_have_added_
 @given(
     st.lists(documents(text=True), min_size=1, max_size=2),
     st.sampled_from(["doccano", "prodigy"]),
-    st.sampled_from(["none", "an annotation deleted", "not an object", "patch not an object", "a fragment deleted"]),
+    st.sampled_from(
+        [
+            "none",
+            "an annotation deleted",
+            "not an object",
+            "patch not an object",
+            "a fragment deleted",
+            "a key added to a token or entity",
+            "the record deleted",
+            "the record set aside",
+        ]
+    ),
     st.data(),
 )
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -672,15 +683,16 @@ def test_a_large_line_whose_record_fragments_are_parsed_as_applied_reads_as_one_
     documents_: list[Document], tool: str, edit: str, data: st.DataObject
 ) -> None:
     """Above 4 MB, a line's claim and source fragments are kept as text and parsed one at a time as the record is
-    applied (remainder.UNPARSED): the documents and what is reported are those of parsing the line whole, edits
-    and damaged fragments included. Here every line is split as a large one is."""
+    applied (remainder.UNPARSED), and a Prodigy task's tokens, spans and relations are kept as text (its tokens
+    looked at only for their keys where the record drops them): the documents and what is reported are those of
+    parsing the line whole, edits and damaged fragments included. Here every line is split as a large one is."""
     import tempfile
     from unittest import mock
 
     import orjson
 
     from claimfmt import jsontext
-    from claimfmt.converters import remainder
+    from claimfmt.converters import prodigy, remainder
     from claimfmt.converters.registry import get_converter
     from claimfmt.structuring import as_json
 
@@ -694,6 +706,15 @@ def test_a_large_line_whose_record_fragments_are_parsed_as_applied_reads_as_one_
         annotations = line.get("entities" if tool == "doccano" else "spans") or []
         if edit == "an annotation deleted" and annotations:
             annotations.pop(data.draw(st.integers(0, len(annotations) - 1)))
+        elif edit == "a key added to a token or entity":
+            items = line.get("entities" if tool == "doccano" else "tokens") or []
+            if items:
+                items[data.draw(st.integers(0, len(items) - 1))]["note"] = "added in the tool"
+        elif edit == "the record deleted":
+            line.pop("claimfmt", None)
+        elif edit == "the record set aside":
+            if "claimfmt" in line:
+                line["claimfmt"]["extensions"] = 5
         elif edit != "none" and fragments:
             key = data.draw(st.sampled_from(sorted(fragments)))
             if edit == "a fragment deleted":
@@ -709,13 +730,19 @@ def test_a_large_line_whose_record_fragments_are_parsed_as_applied_reads_as_one_
 
         with mock.patch.object(jsontext, "SPLIT_ABOVE", 10**12):
             whole = read()
-        parsed = remainder.Unparsed.parsed
+        parsed, kept = remainder.Unparsed.parsed, prodigy._Unparsed.__init__
         with (
             mock.patch.object(jsontext, "SPLIT_ABOVE", 0),
             mock.patch.object(jsontext, "_PART", 64),
             mock.patch.object(remainder.Unparsed, "parsed", autospec=True, side_effect=parsed) as parsing,
+            mock.patch.object(prodigy._Unparsed, "__init__", autospec=True, side_effect=kept) as keeping,
         ):
             split = read()
     assert split == whole
-    if any(len(orjson.dumps(line.get("claimfmt", {}).get("claims", {}))) > 64 for line in lines):
+    if edit != "the record set aside" and any(
+        len(orjson.dumps(line.get("claimfmt", {}).get("claims", {}))) > 64 for line in lines
+    ):
         assert parsing.called  # the fragments were kept as text
+    if tool == "prodigy":  # the tokens kept as text
+        tokens = {orjson.dumps(line["tokens"]) for line in lines}
+        assert {call.args[1] for call in keeping.call_args_list} >= {t for t in tokens if len(t) > 64}

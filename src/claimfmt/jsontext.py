@@ -10,12 +10,12 @@ fingerprint (``converters.patches``) is always the same.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import orjson
 
-__all__ = ["SPLIT_ABOVE", "KeepAsText", "dumps", "equal", "loads", "loads_at"]
+__all__ = ["SPLIT_ABOVE", "KeepAsText", "dumps", "equal", "items_of", "loads", "loads_at"]
 
 #: Texts above this many bytes are parsed a part at a time by :func:`loads`.
 SPLIT_ABOVE = 4 * 2**20
@@ -23,9 +23,10 @@ SPLIT_ABOVE = 4 * 2**20
 _PART = 2**20
 
 
-#: Where :func:`loads` keeps a large object's members unparsed: the object's path of keys from the top, and what
-#: makes a member's stand-in of its JSON text.
-KeepAsText = Mapping[tuple[str, ...], Callable[[bytes], Any]]
+#: Where :func:`loads` keeps parts of a large text unparsed, by their path of keys from the top, and what makes a
+#: stand-in of such a part: of each member's JSON text, for an object at that path; of an array's JSON text and
+#: its items (an iterator, each parsed as it comes), for an array at that path.
+KeepAsText = Mapping[tuple[str, ...], Callable[..., Any]]
 
 
 def loads(
@@ -45,7 +46,10 @@ def loads(
 
     ``unparsed`` names objects (by their path of keys) whose members, where the object is split, are given as
     what its function makes of each member's text (a record's fragments, parsed one at a time as they are
-    applied): each is parsed here too, and let go, so that a text orjson would not read fails as it does whole.
+    applied), and arrays larger than a part given as what its function makes of the array's text and items
+    (Prodigy's tokens, which most readings let go but for their keys). Each is parsed here too, a part at a time
+    (an array's items as the function takes them, and those it leaves after it), so that a text orjson would not
+    read fails as it does whole.
     """
     if len(data) <= SPLIT_ABOVE:
         return orjson.loads(data)
@@ -103,6 +107,22 @@ def _split(
 
     for key, raw in items:  # raw: a msgspec.Raw, a slice of the text
         length = len(raw)
+        if (
+            length > _PART
+            and key is not None
+            and path is not None
+            and isinstance(found, dict)
+            and (whole := unparsed.get((*path, key))) is not None
+            and bytes(memoryview(raw)[:64]).lstrip()[:1] == b"["
+        ):
+            flush()
+            orjson.dumps(key)  # a key orjson would not read raises, as in a part
+            value = bytes(raw)
+            parsed = items_of(value, depth + 1, hand_back)
+            found[key] = whole(value, parsed)
+            for _ in parsed:
+                pass  # those the stand-in did not take: read as a whole text is, then let go
+            continue
         if length > _PART and keep is None:
             flush()
             value = _split(
@@ -124,6 +144,26 @@ def _split(
             flush()
     flush()
     return found
+
+
+def items_of(text: bytes, depth: int = 0, hand_back: Callable[[], None] = _nothing) -> Iterator[Any]:
+    """The items of the JSON array ``text`` (which sits inside ``depth`` arrays or objects of a whole text), as
+    ``orjson`` gives them, parsed a part at a time: only a part's are held at once in ``orjson``'s own form."""
+    import msgspec
+
+    pending: list[bytes] = []
+    size = 0
+    for raw in msgspec.json.decode(text, type=list[msgspec.Raw]):
+        pending.append(bytes(raw))
+        size += len(raw)
+        if size > _PART:
+            yield from loads_at(b"[" + b",".join(pending) + b"]", depth)
+            pending.clear()
+            size = 0
+            hand_back()
+    if pending:
+        yield from loads_at(b"[" + b",".join(pending) + b"]", depth)
+        hand_back()
 
 
 def loads_at(text: bytes, depth: int) -> Any:
