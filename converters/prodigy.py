@@ -54,7 +54,7 @@ from claimfmt.converters.standoff import (
 )
 from claimfmt.converters.tokens import Tokens, cut, fits, make
 from claimfmt.converters.values import Fields
-from claimfmt.jsontext import KeepAsText
+from claimfmt.jsontext import KeepAsText, WholeArray
 from claimfmt.large import LargeDocument, Unbuildable
 from claimfmt.model import Document
 from claimfmt.reading import Record
@@ -114,8 +114,8 @@ class Prodigy(Converter):
     # A large line's record: its fragments kept as text, each parsed as it is applied; its arrays kept as text.
     unparsed: ClassVar[KeepAsText] = {
         **remainder.UNPARSED,
-        ("tokens",): functools.partial(_Unparsed, held=False),
-        **{(key,): functools.partial(_Unparsed, held=True) for key in ("spans", "relations")},
+        ("tokens",): WholeArray(functools.partial(_Unparsed, held=False)),
+        **{(key,): WholeArray(functools.partial(_Unparsed, held=True)) for key in ("spans", "relations")},
     }
 
     def read_records(self, records: Iterator[Record], options: Options, report: LossReport) -> Iterator[Read]:

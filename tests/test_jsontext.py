@@ -186,7 +186,7 @@ def test_an_array_kept_unparsed_is_what_orjson_gives_whole_and_a_damaged_text_fa
         return _array(text, items, taken=taken)
 
     try:
-        found: Any = ("value", jsontext.loads(bytes(text), unparsed={("tokens",): kept}))
+        found: Any = ("value", jsontext.loads(bytes(text), unparsed={("tokens",): jsontext.WholeArray(kept)}))
     except orjson.JSONDecodeError as exc:
         found = ("error", str(exc))
     expected = _either(bytes(text))
@@ -216,8 +216,19 @@ def test_an_array_kept_unparsed_with_an_item_orjson_does_not_read_fails_as_the_w
     with pytest.raises(orjson.JSONDecodeError) as whole:
         orjson.loads(text)
     with pytest.raises(orjson.JSONDecodeError) as split:
-        jsontext.loads(text, unparsed={("tokens",): lambda text, items: _array(text, items, taken=taken)})
+        jsontext.loads(
+            text, unparsed={("tokens",): jsontext.WholeArray(lambda text, items: _array(text, items, taken=taken))}
+        )
     assert str(split.value) == str(whole.value)
+
+
+def test_what_is_kept_unparsed_is_parsed_as_usual_where_it_is_not_of_the_kind_named() -> None:
+    """An array where members are kept, and an object where an array is (a damaged record, a damaged task), are
+    parsed as any other part."""
+    value = {"record": {"claims": [{"at": [n]} for n in range(5)]}, "tokens": {"a": [1, 2, 3], "b": "x" * 20}}
+    text = orjson.dumps(value)
+    kept = {("record", "claims"): _kept, ("tokens",): jsontext.WholeArray(lambda text, items: ("array", text))}
+    assert jsontext.loads(text, unparsed=kept) == value
 
 
 @pytest.mark.parametrize("bad", [b'"\xff"', b'"\\ud800"', b"[1, 2,]", b"01"])

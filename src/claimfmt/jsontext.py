@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["SPLIT_ABOVE", "KeepAsText", "dumps", "equal", "items_of", "loads", "loads_at"]
+__all__ = ["SPLIT_ABOVE", "KeepAsText", "WholeArray", "dumps", "equal", "items_of", "loads", "loads_at"]
 
 #: Texts above this many bytes are parsed a part at a time by :func:`loads`.
 SPLIT_ABOVE = 4 * 2**20
@@ -23,10 +23,21 @@ SPLIT_ABOVE = 4 * 2**20
 _PART = 2**20
 
 
+class WholeArray:
+    """In :data:`KeepAsText`: an array at that path is kept whole, as what ``make`` makes of its JSON text and its
+    items (an iterator, each parsed as it comes)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[bytes, Iterator[Any]], Any]) -> None:
+        self.make = make
+
+
 #: Where :func:`loads` keeps parts of a large text unparsed, by their path of keys from the top, and what makes a
-#: stand-in of such a part: of each member's JSON text, for an object at that path; of an array's JSON text and
-#: its items (an iterator, each parsed as it comes), for an array at that path.
-KeepAsText = Mapping[tuple[str, ...], Callable[..., Any]]
+#: stand-in of such a part: of each member's JSON text, for an object at that path; a :class:`WholeArray` for
+#: an array at that path. Anything else at the path (an array where members are kept, an object where an array
+#: is) is parsed as usual.
+KeepAsText = Mapping[tuple[str, ...], Callable[[bytes], Any] | WholeArray]
 
 
 def loads(
@@ -88,6 +99,8 @@ def _split(
     pending: list[bytes] = []
     size = 0  # of the pending items
     keep = unparsed.get(path) if opening == b"{" and path is not None else None
+    if isinstance(keep, WholeArray):
+        keep = None
     kept: list[tuple[str, bytes]] = []  # the pending members' texts, where they are kept so
 
     def flush() -> None:
@@ -112,14 +125,14 @@ def _split(
             and key is not None
             and path is not None
             and isinstance(found, dict)
-            and (whole := unparsed.get((*path, key))) is not None
+            and isinstance(whole := unparsed.get((*path, key)), WholeArray)
             and bytes(memoryview(raw)[:64]).lstrip()[:1] == b"["
         ):
             flush()
             orjson.dumps(key)  # a key orjson would not read raises, as in a part
             value = bytes(raw)
             parsed = items_of(value, depth + 1, hand_back)
-            found[key] = whole(value, parsed)
+            found[key] = whole.make(value, parsed)
             for _ in parsed:
                 pass  # those the stand-in did not take: read as a whole text is, then let go
             continue
