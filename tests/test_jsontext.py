@@ -139,6 +139,26 @@ def _unkept(value: Any) -> Any:
     return value
 
 
+def _damaged_and_parsed(
+    value: Any, indent: bool, data: st.DataObject, unparsed: jsontext.KeepAsText
+) -> tuple[Any, Any]:
+    """What ``jsontext.loads`` with ``unparsed`` and ``orjson.loads`` give of the text of ``value``, maybe damaged
+    by a byte put in: ("value", ...) or ("error", its message), the same error from both."""
+    text = bytearray(_text(value, indent, False))
+    if data.draw(st.booleans()):
+        at = data.draw(st.integers(0, len(text)))
+        text[at:at] = data.draw(st.sampled_from([b",", b"]", b"}", b"{", b"[", b'"', b":", b"\xff", b"\\"]))
+    try:
+        found: Any = ("value", jsontext.loads(bytes(text), unparsed=unparsed))
+    except orjson.JSONDecodeError as exc:
+        found = ("error", str(exc))
+    expected = _either(bytes(text))
+    assert found[0] == expected[0]
+    if found[0] == "error":
+        assert found[1] == expected[1]
+    return found, expected
+
+
 @given(st.dictionaries(_KEYS, _VALUES, max_size=6), _VALUES, st.booleans(), st.data())
 def test_members_kept_unparsed_are_what_orjson_gives_whole_and_a_damaged_text_fails_as_it_fails(
     fragments: dict[str, Any], rest: Any, indent: bool, data: st.DataObject
@@ -146,18 +166,8 @@ def test_members_kept_unparsed_are_what_orjson_gives_whole_and_a_damaged_text_fa
     """A record's fragments kept as text (``unparsed``) parse to what parsing the text whole gives, in place; a text
     orjson does not read fails as it fails, fragments and all (each is parsed, and let go)."""
     value = {"rest": rest, "record": {"v": 1, "claims": fragments, "after": [rest]}, "last": True}
-    text = bytearray(_text(value, indent, False))
-    if data.draw(st.booleans()):
-        at = data.draw(st.integers(0, len(text)))
-        text[at:at] = data.draw(st.sampled_from([b",", b"]", b"}", b"{", b'"', b":", b"\xff", b"\\"]))
-    try:
-        found: Any = ("value", jsontext.loads(bytes(text), unparsed={("record", "claims"): _kept}))
-    except orjson.JSONDecodeError as exc:
-        found = ("error", str(exc))
-    expected = _either(bytes(text))
-    assert found[0] == expected[0]
+    found, expected = _damaged_and_parsed(value, indent, data, {("record", "claims"): _kept})
     if found[0] == "error":
-        assert found[1] == expected[1]
         return
     claims = found[1].get("record", {}).get("claims") if isinstance(found[1], dict) else None
     if isinstance(claims, dict) and len(json.dumps(expected[1]["record"]["claims"])) > 8:  # split: all kept as text
@@ -177,22 +187,12 @@ def test_an_array_kept_unparsed_is_what_orjson_gives_whole_and_a_damaged_text_fa
     parsing the text whole gives them; a text orjson does not read fails as it fails, whether the stand-in takes
     the item orjson does not read or leaves it (what it leaves is parsed after it)."""
     value = {"rest": rest, "tokens": tokens, "after": {"tokens": tokens}}
-    text = bytearray(_text(value, indent, False))
-    if data.draw(st.booleans()):
-        at = data.draw(st.integers(0, len(text)))
-        text[at:at] = data.draw(st.sampled_from([b",", b"]", b"}", b"[", b'"', b":", b"\xff", b"\\"]))
 
     def kept(text: bytes, items: Iterator[Any]) -> tuple[str, bytes, list[Any]]:
         return _array(text, items, taken=taken)
 
-    try:
-        found: Any = ("value", jsontext.loads(bytes(text), unparsed={("tokens",): jsontext.WholeArray(kept)}))
-    except orjson.JSONDecodeError as exc:
-        found = ("error", str(exc))
-    expected = _either(bytes(text))
-    assert found[0] == expected[0]
+    found, expected = _damaged_and_parsed(value, indent, data, {("tokens",): jsontext.WholeArray(kept)})
     if found[0] == "error":
-        assert found[1] == expected[1]
         return
     if not isinstance(expected[1], dict) or not isinstance(expected[1].get("tokens"), list):
         return  # damaged into another value orjson reads
