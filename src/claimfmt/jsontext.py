@@ -57,10 +57,10 @@ def loads(
 
     ``unparsed`` names objects (by their path of keys) whose members, where the object is split, are given as
     what its function makes of each member's text (a record's fragments, parsed one at a time as they are
-    applied), and arrays larger than a part given as what its function makes of the array's text and items
-    (Prodigy's tokens, which most readings let go but for their keys). Each is parsed here too, a part at a time
-    (an array's items as the function takes them, and those it leaves after it), so that a text orjson would not
-    read fails as it does whole.
+    applied), and arrays larger than a part, named by a :class:`WholeArray`, given as what it makes of the
+    array's text and items (Prodigy's tokens, which most readings let go but for their keys). Each is parsed
+    here too, a part at a time (an array's items as the stand-in takes them, and those it leaves after it), so
+    that a text orjson would not read fails as it does whole.
     """
     if len(data) <= SPLIT_ABOVE:
         return orjson.loads(data)
