@@ -130,10 +130,13 @@ class Prodigy(Converter):
                 continue
             identifier = _identifier(task, origin.index or 0)
             patch = task.get(RECORD)
+            # What a large task keeps as text and is surely needed is parsed now, in place, so that its text goes:
+            # the tokens, unless the record drops them; everything, where no record says Prodigy added nothing.
+            for key, value in task.items():
+                if isinstance(value, _Unparsed) and (patch is None or (key == "tokens" and not _drops_tokens(patch))):
+                    task[key] = value.parsed()
             plain = {k: v for k, v in task.items() if k != RECORD}
-            if isinstance(plain.get("tokens"), _Unparsed) and not _drops_tokens(patch):
-                plain["tokens"] = plain["tokens"].parsed()
-            # A large task's spans and relations are parsed for its document to be made of them, then let go once
+            # The rest of its spans and relations are parsed for its document to be made of them, then let go once
             # read (what tells whether Prodigy added anything to them is found first).
             whole = _parsed(plain, tokens=False)
             only = patch is not None and _only_written(whole)
@@ -143,7 +146,7 @@ class Prodigy(Converter):
             document = None if patch is None else remainder.restored(data, patch, report, origin, stable_ids=False)
             if document is None:
                 if isinstance(plain.get("tokens"), _Unparsed):  # the record set aside: the tokens are the document's
-                    plain["tokens"] = tokens = plain["tokens"].parsed()
+                    task["tokens"] = plain["tokens"] = tokens = plain["tokens"].parsed()
                     data["extensions"] = {_TOKENS: tokens}  # where _rebuild puts a task's tokens
                 document = trusted(data)
             document = _parked(plain, document, mapping, report, written=patch is not None, only=only)
