@@ -244,6 +244,26 @@ def memory(claims: int, work: Path) -> None:
     cli = [sys.executable, "-m", "claimfmt"]
     bare = peak_rss_mb(sys.executable, "-c", "import claimfmt.cli, claimfmt.validation, claimfmt.conversion")
     print(f"  {'the interpreter with claimfmt imported':<50} {bare:6.0f} MB")
+
+    def measure(name: str, command: list[str]) -> None:
+        target = command[command.index("--to") + 1] if "--to" in command else None
+        # The tools' and W3C's outputs of the document (with its text) are read back below.
+        out = work / (f"out-{target}{_READ_BACK[target]}" if target in _READ_BACK else "out.json")
+        if target == "w3c" and str(path) in command:
+            out = work / ("out-record.json" if "--record" in command else "out-w3c.json")
+        elif "--from" in command and command[command.index("--from") + 1] != "claimfmt":
+            out = work / "back.json"
+        source = Path(command[1]) if command[0] == "convert" else Path(command[-1])
+        size = sum(f.stat().st_size for f in source.iterdir()) if source.is_dir() else source.stat().st_size
+        of = "the file"
+        if source.suffix == ".parquet":  # compressed columns: measured against the document's JSON instead
+            size, of = path.stat().st_size, "its JSON"
+        size /= 1e6
+        started = time.perf_counter()
+        peak = peak_rss_mb(*cli, *command, *(["-o", str(out)] if "convert" in command else []))
+        seconds = time.perf_counter() - started
+        print(f"  {name:<50} {peak:6.0f} MB  {peak / size:4.1f}x {of:<8}  {seconds:5.1f} s")
+
     # claimfmt, W3C and ClaimReview (public, or with --record), doccano, Label Studio, brat, Prodigy, AVeriTeC and
     # Parquet take the claims one at a time; the other tool writers (spaCy, UIMA, NIF) need the document whole, and
     # are not measured here.
@@ -286,23 +306,19 @@ def memory(claims: int, work: Path) -> None:
         ("claimfmt convert --to w3c, without the text", ["convert", str(textless), "--to", "w3c"]),
         ("  the same with --record", ["convert", str(textless), "--to", "w3c", "--record"]),
     ):
-        target = command[command.index("--to") + 1] if "--to" in command else None
-        # The tools' and W3C's outputs of the document (with its text) are read back below.
-        out = work / (f"out-{target}{_READ_BACK[target]}" if target in _READ_BACK else "out.json")
-        if target == "w3c" and str(path) in command:
-            out = work / ("out-record.json" if "--record" in command else "out-w3c.json")
-        elif "--from" in command and command[command.index("--from") + 1] != "claimfmt":
-            out = work / "back.json"
-        source = Path(command[1]) if command[0] == "convert" else Path(command[-1])
-        size = sum(f.stat().st_size for f in source.iterdir()) if source.is_dir() else source.stat().st_size
-        of = "the file"
-        if source.suffix == ".parquet":  # compressed columns: measured against the document's JSON instead
-            size, of = path.stat().st_size, "its JSON"
-        size /= 1e6
-        started = time.perf_counter()
-        peak = peak_rss_mb(*cli, *command, *(["-o", str(out)] if "convert" in command else []))
-        seconds = time.perf_counter() - started
-        print(f"  {name:<50} {peak:6.0f} MB  {peak / size:4.1f}x {of:<8}  {seconds:5.1f} s")
+        measure(name, command)
+    # As the tool exports it: the same line without the claimfmt record, so that the reader keeps what it
+    # cannot map (Prodigy's tokens, doccano's line) in the document's extensions instead.
+    for tool in ("doccano", "prodigy"):
+        line = orjson.loads((work / f"out-{tool}.jsonl").read_bytes())
+        line.pop("claimfmt", None)
+        exported = work / f"exported-{tool}.jsonl"
+        exported.write_bytes(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+        del line
+        measure(
+            f"claimfmt convert --from {tool}, without the record",
+            ["convert", str(exported), "--from", tool, "--to", "claimfmt"],
+        )
 
 
 def _brat(document: claimfmt.Document) -> str:
