@@ -84,7 +84,7 @@ def _split(
 ) -> Any:
     """The value of ``text``, which sits inside ``depth`` arrays or objects of the whole text, at ``path`` (its keys
     from the top; None inside an array, where nothing is kept unparsed)."""
-    opening = bytes(text[:64]).lstrip()[:1]
+    opening = _opening(text)
     if len(text) <= _PART or opening not in (b"[", b"{"):
         return loads_at(bytes(text), depth)
     import msgspec
@@ -126,7 +126,7 @@ def _split(
             and path is not None
             and isinstance(found, dict)
             and isinstance(whole := unparsed.get((*path, key)), WholeArray)
-            and bytes(memoryview(raw)[:64]).lstrip()[:1] == b"["
+            and _opening(memoryview(raw)) == b"["
         ):
             flush()
             orjson.dumps(key)  # a key orjson would not read raises, as in a part
@@ -157,6 +157,11 @@ def _split(
             flush()
     flush()
     return found
+
+
+def _opening(text: memoryview) -> bytes:
+    """The first byte of a JSON text but whitespace: ``[`` or ``{`` for an array or object."""
+    return bytes(text[:64]).lstrip()[:1]
 
 
 def items_of(text: bytes, depth: int = 0, hand_back: Callable[[], None] = _nothing) -> Iterator[Any]:
